@@ -1,0 +1,53 @@
+#pragma once
+// Plain request/response values passed between the Beast server core and endpoint functions.
+// Endpoints never see Beast types.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace sightline::http {
+
+struct Request {
+    std::string method;  ///< upper case: "GET", "POST", ...
+    std::string path;    ///< percent-decoded path without the query, e.g. "/api/v1/cameras/5"
+    std::vector<std::pair<std::string, std::string>> query;  ///< percent-decoded, in order
+    std::map<std::string, std::string, std::less<>> headers;  ///< names in lower case
+    std::string body;
+    std::map<std::string, std::string, std::less<>> path_params;  ///< filled by the router
+    /// Keyed hash of the client address, with a key that rotates daily and lives only in
+    /// memory; used for rate limits. The address itself never leaves the server core.
+    std::uint64_t client_key = 0;
+    std::string request_id;  ///< random, also sent back as X-Request-Id
+
+    /// First value of a query parameter.
+    [[nodiscard]] std::optional<std::string_view> query_param(std::string_view name) const;
+    /// Header by lower-case name.
+    [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const;
+    [[nodiscard]] std::optional<std::string_view> path_param(std::string_view name) const;
+    /// Value of a cookie from the Cookie header.
+    [[nodiscard]] std::optional<std::string_view> cookie(std::string_view name) const;
+};
+
+struct Response {
+    int status = 200;
+    std::string content_type = "application/json";
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;  ///< extra headers
+
+    Response& with_header(std::string name, std::string value) {
+        headers.emplace_back(std::move(name), std::move(value));
+        return *this;
+    }
+};
+
+/// Splits "a=1&b=x%20y" into decoded pairs ('+' is a space). Malformed escapes are kept as-is.
+std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);
+/// Decodes %XX escapes; nullopt on a malformed escape.
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
+
+}  // namespace sightline::http

@@ -1,0 +1,50 @@
+#pragma once
+// The HTTP server core: Boost.Beast acceptor and one session per connection, in the shape of
+// Beast's async examples. No endpoint logic lives here.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+
+namespace sightline::http {
+
+struct ServerOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8080;  ///< 0 picks a free port
+    int io_threads = 0;         ///< 0: std::thread::hardware_concurrency()
+    int worker_threads = 0;     ///< blocking pool for handlers; 0: max(2, hardware threads)
+    std::size_t max_header_bytes = 16 * 1024;
+    std::size_t max_body_bytes = 1024 * 1024;  ///< default; a route may raise it
+    std::chrono::seconds read_timeout{30};      ///< whole request, headers and body
+    std::chrono::seconds idle_timeout{60};      ///< keep-alive connection with no request
+    std::chrono::seconds drain_timeout{10};     ///< on SIGTERM/SIGINT: finish requests in flight
+    bool access_log = true;  ///< one line per request: method, route, status, bytes, ms. Never the client address.
+};
+
+class Server {
+public:
+    Server(ServerOptions options, const Router& router, Metrics& metrics);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    /// Binds and listens; returns the actual port (useful with port 0). Throws
+    /// sightline::Exception when the address cannot be bound.
+    std::uint16_t listen();
+    /// Serves until SIGTERM or SIGINT (or stop()), then stops accepting, lets requests in flight
+    /// finish (up to drain_timeout) and returns.
+    void run();
+    /// Asks run() to drain and return. Thread-safe.
+    void stop();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace sightline::http

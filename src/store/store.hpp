@@ -1,0 +1,128 @@
+#pragma once
+// The storage interface. SQLite implements it (store/sqlite/); PostgreSQL can implement it later
+// without touching callers. Every method that changes more than one row is one transaction:
+// it either happens completely or not at all. Methods are safe to call from several threads.
+//
+// Expected failures (not found, conflict) come back as Result errors; environment failures
+// (disk full, corrupt file) throw sightline::Exception.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "geo/bbox.hpp"
+#include "model/camera.hpp"
+#include "model/report.hpp"
+#include "model/user.hpp"
+
+namespace sightline::store {
+
+/// Who decided and why; becomes an audit event and a camera history entry.
+struct Decision {
+    std::string actor;   ///< user name
+    std::string reason;  ///< may be empty except for reject
+    std::int64_t at = 0;  ///< unix seconds
+};
+
+/// Filter for camera listings. Unset fields do not filter.
+struct CameraQuery {
+    std::optional<geo::BBox> bbox;
+    std::optional<std::string> kind;  ///< model::camera_kind() value
+    std::optional<model::CameraStatus> status;
+    bool include_removed = false;  ///< removed cameras are hidden unless asked for or filtered by status
+    int limit = 1000;
+};
+
+/// Filter for report listings, newest first, keyset-paginated by id.
+struct ReportQuery {
+    std::optional<model::ReportStatus> status;
+    int limit = 100;
+    std::optional<model::ReportId> before;  ///< only ids smaller than this
+};
+
+struct Stats {
+    std::int64_t cameras_total = 0;  ///< excluding removed
+    std::vector<std::pair<std::string, std::int64_t>> cameras_by_status;
+    std::vector<std::pair<std::string, std::int64_t>> cameras_by_kind;
+    std::vector<std::pair<std::string, std::int64_t>> cameras_by_operator;  ///< top 50
+    std::vector<std::pair<std::string, std::int64_t>> cameras_by_manufacturer;  ///< top 50
+    std::vector<std::pair<std::string, std::int64_t>> reports_by_status;
+    /// Reports per day ("YYYY-MM-DD"), last 365 days with reports.
+    std::vector<std::pair<std::string, std::int64_t>> reports_by_day;
+};
+
+class Store {
+public:
+    virtual ~Store() = default;
+
+    // --- reports ------------------------------------------------------------------------
+    /// Stores a validated report as pending. `withdraw_hash` is the hex SHA-256 of the secret
+    /// withdraw token; `created_at` must already be rounded to the hour.
+    virtual Result<model::ReportId> insert_report(const model::NewReport& report,
+                                                  const std::string& withdraw_hash,
+                                                  std::int64_t created_at) = 0;
+    virtual Result<model::Report> find_report(model::ReportId id) = 0;
+    virtual std::vector<model::Report> list_reports(const ReportQuery& query) = 0;
+    /// Withdraws a pending report when `withdraw_hash` matches (constant-time compare); its note
+    /// is erased. not_found if no such report or the hash does not match (no oracle);
+    /// conflict if it is no longer pending.
+    virtual Status withdraw_report(model::ReportId id, const std::string& withdraw_hash) = 0;
+
+    // --- moderation: each is one transaction that also appends an audit event -------------
+    /// pending report -> accepted; creates a camera from it (status verified, 1 confirmation).
+    virtual Result<model::Camera> accept_report(model::ReportId id, const Decision& decision) = 0;
+    /// pending report -> merged into `camera`: confirmations + 1, last_verified = now; tags of the
+    /// report that the camera lacks are added. conflict if the camera is removed.
+    virtual Result<model::Camera> merge_report(model::ReportId id, model::CameraId camera,
+                                               const Decision& decision) = 0;
+    /// pending report -> rejected with a reason.
+    virtual Result<model::Report> reject_report(model::ReportId id, const Decision& decision) = 0;
+    /// camera -> removed (kept with its history). conflict if already removed.
+    virtual Result<model::Camera> remove_camera(model::CameraId id, const Decision& decision) = 0;
+
+    // --- cameras --------------------------------------------------------------------------
+    virtual Result<model::Camera> find_camera(model::CameraId id) = 0;
+    virtual std::vector<model::CameraEvent> camera_history(model::CameraId id) = 0;
+    /// Cameras matching the query, at most query.limit, ordered by id.
+    virtual std::vector<model::Camera> find_cameras(const CameraQuery& query) = 0;
+    /// Non-removed cameras within `radius_m` of a point, nearest first.
+    virtual std::vector<model::Camera> cameras_near(geo::LatLon centre, double radius_m,
+                                                    int limit) = 0;
+    /// Calls `visit` for every camera (removed too), ordered by id, without loading all at once.
+    virtual void for_each_camera(const std::function<void(const model::Camera&)>& visit) = 0;
+    /// Inserts cameras in one transaction (CSV import); all or nothing. One audit event.
+    virtual Result<std::vector<model::CameraId>> insert_cameras(
+        const std::vector<model::NewCamera>& cameras, const Decision& decision) = 0;
+    /// Monotonic counter bumped by every camera change (for caches and ETags).
+    virtual std::int64_t camera_version() = 0;
+
+    // --- users and sessions -----------------------------------------------------------------
+    /// conflict if the name exists.
+    virtual Result<model::UserId> insert_user(const std::string& name, model::Role role,
+                                              const std::string& password_hash,
+                                              const Decision& decision) = 0;
+    virtual Result<model::User> find_user(model::UserId id) = 0;
+    virtual Result<model::User> find_user_by_name(std::string_view name) = 0;
+    virtual std::vector<model::User> list_users() = 0;
+    /// Disables or enables a user; disabling also deletes their sessions.
+    virtual Status set_user_disabled(std::string_view name, bool disabled,
+                                     const Decision& decision) = 0;
+    virtual Status insert_session(const model::SessionRecord& session) = 0;
+    /// not_found if missing or expired at `now`.
+    virtual Result<model::SessionRecord> find_session(const std::string& token_hash,
+                                                      std::int64_t now) = 0;
+    virtual Status delete_session(const std::string& token_hash) = 0;
+    virtual void delete_expired_sessions(std::int64_t now) = 0;
+
+    // --- audit and statistics ---------------------------------------------------------------
+    /// Newest first; keyset pagination by id.
+    virtual std::vector<model::AuditEvent> list_audit(int limit,
+                                                      std::optional<std::int64_t> before_id) = 0;
+    virtual Stats stats() = 0;
+};
+
+}  // namespace sightline::store
