@@ -48,7 +48,7 @@ int exit_code(Errc code) noexcept;
 /// Environment failure (disk full, corrupt database, lost connection). Caught only by the HTTP
 /// session (500) and cli/main.cpp.
 class Exception : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

@@ -30,11 +30,12 @@ Result<BBox> parse_bbox(std::string_view text) {
     std::size_t start = 0;
     while (start <= text.size()) {
         std::size_t comma = text.find(',', start);
-        std::string_view part =
-            text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+        std::string_view part = text.substr(
+            start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
         double v = 0;
         auto [ptr, ec] = std::from_chars(part.data(), part.data() + part.size(), v);
-        if (part.empty() || ec != std::errc{} || ptr != part.data() + part.size() || !std::isfinite(v))
+        if (part.empty() || ec != std::errc{} || ptr != part.data() + part.size() ||
+            !std::isfinite(v))
             return fail(Errc::invalid_argument, "bbox must be four numbers: west,south,east,north");
         values.push_back(v);
         if (comma == std::string_view::npos) break;

@@ -5,15 +5,20 @@
 
 namespace sightline::geo {
 namespace {
-constexpr double rad(double deg) { return deg * std::numbers::pi / 180.0; }
-constexpr double deg(double rad) { return rad * 180.0 / std::numbers::pi; }
+constexpr double rad(double deg) {
+    return deg * std::numbers::pi / 180.0;
+}
+constexpr double deg(double rad) {
+    return rad * 180.0 / std::numbers::pi;
+}
 }  // namespace
 
 double distance_m(LatLon a, LatLon b) noexcept {
     double dlat = rad(b.lat - a.lat);
     double dlon = rad(b.lon - a.lon);
-    double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
-               std::cos(rad(a.lat)) * std::cos(rad(b.lat)) * std::sin(dlon / 2) * std::sin(dlon / 2);
+    double h =
+        std::sin(dlat / 2) * std::sin(dlat / 2) +
+        std::cos(rad(a.lat)) * std::cos(rad(b.lat)) * std::sin(dlon / 2) * std::sin(dlon / 2);
     return 2 * earth_radius_m * std::asin(std::min(1.0, std::sqrt(h)));
 }
 

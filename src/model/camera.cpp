@@ -4,10 +4,14 @@ namespace sightline::model {
 
 std::string_view to_string(CameraStatus status) noexcept {
     switch (status) {
-        case CameraStatus::reported: return "reported";
-        case CameraStatus::verified: return "verified";
-        case CameraStatus::disputed: return "disputed";
-        case CameraStatus::removed: return "removed";
+        case CameraStatus::reported:
+            return "reported";
+        case CameraStatus::verified:
+            return "verified";
+        case CameraStatus::disputed:
+            return "disputed";
+        case CameraStatus::removed:
+            return "removed";
     }
     return "reported";
 }

@@ -54,10 +54,10 @@ std::string camera_kind(const Tags& tags);
 
 /// One entry in a camera's history.
 struct CameraEvent {
-    std::int64_t at = 0;   ///< unix seconds
-    std::string action;    ///< created, confirmed, removed, imported, updated, ...
-    std::string actor;     ///< moderator name, "import", or "anonymous"
-    std::string detail;    ///< free text: reason, changed tags
+    std::int64_t at = 0;  ///< unix seconds
+    std::string action;   ///< created, confirmed, removed, imported, updated, ...
+    std::string actor;    ///< moderator name, "import", or "anonymous"
+    std::string detail;   ///< free text: reason, changed tags
     std::optional<ReportId> report_id;
 };
 

@@ -12,11 +12,16 @@ namespace sightline::model {
 
 std::string_view to_string(ReportStatus status) noexcept {
     switch (status) {
-        case ReportStatus::pending: return "pending";
-        case ReportStatus::accepted: return "accepted";
-        case ReportStatus::merged: return "merged";
-        case ReportStatus::rejected: return "rejected";
-        case ReportStatus::withdrawn: return "withdrawn";
+        case ReportStatus::pending:
+            return "pending";
+        case ReportStatus::accepted:
+            return "accepted";
+        case ReportStatus::merged:
+            return "merged";
+        case ReportStatus::rejected:
+            return "rejected";
+        case ReportStatus::withdrawn:
+            return "withdrawn";
     }
     return "pending";
 }
@@ -65,14 +70,15 @@ Result<NewReport> validate_report(NewReport r) {
     return r;
 }
 
-DuplicateCandidate score_duplicate(const NewReport& report, CameraId id, geo::LatLon camera_location,
-                                   const Tags& camera_tags) {
+DuplicateCandidate score_duplicate(const NewReport& report, CameraId id,
+                                   geo::LatLon camera_location, const Tags& camera_tags) {
     DuplicateCandidate c;
     c.camera_id = id;
     c.distance_m = geo::distance_m(report.location, camera_location);
     std::string report_kind = camera_kind(report.tags);
     std::string existing_kind = camera_kind(camera_tags);
-    c.same_kind = report_kind == existing_kind || report_kind == "unknown" || existing_kind == "unknown";
+    c.same_kind =
+        report_kind == existing_kind || report_kind == "unknown" || existing_kind == "unknown";
 
     // Distance term: 1 at the same spot, 0 at the search radius widened by the report's
     // stated GPS accuracy (phones are often 5-20 m off in street canyons).
@@ -86,7 +92,8 @@ DuplicateCandidate score_duplicate(const NewReport& report, CameraId id, geo::La
         if (auto dirs = parse_directions(*existing_dir); dirs && !dirs->empty()) {
             double best = 180;
             for (double a : report.directions_deg)
-                for (double b : *dirs) best = std::min(best, geo::heading_difference_deg(a, b));
+                for (double b : *dirs)
+                    best = std::min(best, geo::heading_difference_deg(a, b));
             direction_score = best <= 45 ? 1.0 : (best <= 90 ? 0.7 : 0.4);
         }
     }

@@ -19,7 +19,7 @@ std::string_view to_string(ReportStatus status) noexcept;
 Result<ReportStatus> parse_report_status(std::string_view text);
 
 /// Limits on what a reporter may send (documented in docs/api/README.md).
-constexpr std::size_t max_note_length = 2000;    ///< code points
+constexpr std::size_t max_note_length = 2000;  ///< code points
 constexpr std::size_t max_directions = 8;
 constexpr double max_accuracy_m = 10000.0;
 
@@ -64,7 +64,7 @@ constexpr double duplicate_radius_m = 30.0;
 
 /// Scores an existing camera against a report: distance (scaled by the report's accuracy),
 /// kind, and direction agreement. Pure function.
-DuplicateCandidate score_duplicate(const NewReport& report, CameraId id, geo::LatLon camera_location,
-                                   const Tags& camera_tags);
+DuplicateCandidate score_duplicate(const NewReport& report, CameraId id,
+                                   geo::LatLon camera_location, const Tags& camera_tags);
 
 }  // namespace sightline::model

@@ -1,9 +1,9 @@
 #include "model/tags.hpp"
 
+#include <fmt/core.h>
 #include <array>
 #include <charconv>
 #include <cmath>
-#include <fmt/core.h>
 
 namespace sightline::model {
 namespace {
@@ -40,11 +40,15 @@ long decode_utf8(std::string_view text, std::size_t& i) noexcept {
     return cp;
 }
 
-bool is_control(long cp) noexcept { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
+bool is_control(long cp) noexcept {
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+}
 
 std::optional<double> parse_number(std::string_view text) {
-    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-    while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+    while (!text.empty() && text.front() == ' ')
+        text.remove_prefix(1);
+    while (!text.empty() && text.back() == ' ')
+        text.remove_suffix(1);
     if (text.empty()) return std::nullopt;
     double v = 0;
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -70,9 +74,22 @@ bool is_osm_date(std::string_view v) {
 }
 
 constexpr std::array<std::pair<std::string_view, double>, 16> compass_points{{
-    {"N", 0},     {"NNE", 22.5}, {"NE", 45},   {"ENE", 67.5}, {"E", 90},    {"ESE", 112.5},
-    {"SE", 135},  {"SSE", 157.5}, {"S", 180},  {"SSW", 202.5}, {"SW", 225}, {"WSW", 247.5},
-    {"W", 270},   {"WNW", 292.5}, {"NW", 315}, {"NNW", 337.5},
+    {"N", 0},
+    {"NNE", 22.5},
+    {"NE", 45},
+    {"ENE", 67.5},
+    {"E", 90},
+    {"ESE", 112.5},
+    {"SE", 135},
+    {"SSE", 157.5},
+    {"S", 180},
+    {"SSW", 202.5},
+    {"SW", 225},
+    {"WSW", 247.5},
+    {"W", 270},
+    {"WNW", 292.5},
+    {"NW", 315},
+    {"NNW", 337.5},
 }};
 
 }  // namespace
@@ -104,9 +121,12 @@ Result<std::vector<double>> parse_directions(std::string_view value) {
     std::size_t start = 0;
     while (start <= value.size()) {
         std::size_t semi = value.find(';', start);
-        std::string_view part = value.substr(start, semi == std::string_view::npos ? semi : semi - start);
-        while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-        while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+        std::string_view part =
+            value.substr(start, semi == std::string_view::npos ? semi : semi - start);
+        while (!part.empty() && part.front() == ' ')
+            part.remove_prefix(1);
+        while (!part.empty() && part.back() == ' ')
+            part.remove_suffix(1);
         std::optional<double> deg;
         for (auto [name, d] : compass_points)
             if (part == name) deg = d;
@@ -140,15 +160,19 @@ Status validate_tags(const Tags& tags) {
     for (const auto& [key, value] : tags) {
         if (key.empty()) return fail(Errc::invalid_argument, "tag keys must not be empty");
         if (!is_clean_utf8(key))
-            return fail(Errc::invalid_argument, "tag keys must be valid UTF-8 without control characters");
+            return fail(Errc::invalid_argument,
+                        "tag keys must be valid UTF-8 without control characters");
         if (utf8_length(key) > max_tag_length)
             return fail(Errc::invalid_argument, "tag keys are limited to 255 characters");
         std::string shown_key = utf8_length(key) > 60 ? key.substr(0, 60) + "..." : key;
         if (!is_clean_utf8(value))
-            return fail(Errc::invalid_argument,
-                        fmt::format("tag '{}': value must be valid UTF-8 without control characters", shown_key));
+            return fail(
+                Errc::invalid_argument,
+                fmt::format("tag '{}': value must be valid UTF-8 without control characters",
+                            shown_key));
         if (value.empty())
-            return fail(Errc::invalid_argument, fmt::format("tag '{}': value must not be empty", shown_key));
+            return fail(Errc::invalid_argument,
+                        fmt::format("tag '{}': value must not be empty", shown_key));
         if (utf8_length(value) > max_tag_length)
             return fail(Errc::invalid_argument,
                         fmt::format("tag '{}': values are limited to 255 characters", shown_key));

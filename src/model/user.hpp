@@ -40,7 +40,8 @@ struct AuditEvent {
     std::int64_t id = 0;
     std::int64_t at = 0;  ///< unix seconds
     std::string actor;    ///< user name, or "cli"
-    std::string action;   ///< accept, merge, reject, remove_camera, user_add, user_disable, import_csv
+    std::string
+        action;  ///< accept, merge, reject, remove_camera, user_add, user_disable, import_csv
     std::string subject;  ///< "report/12", "camera/5", "user/alice"
     std::string reason;
 };

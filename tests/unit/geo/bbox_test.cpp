@@ -37,7 +37,7 @@ TEST(BBox, AroundAPointContainsPointsWithinTheRadius) {
     LatLon centre{44.8125, 20.4612};
     BBox box = BBox::around(centre, 100);
     EXPECT_TRUE(box.contains(centre));
-    EXPECT_TRUE(box.contains({44.8125 + 0.0008, 20.4612}));  // ~89 m north
+    EXPECT_TRUE(box.contains({44.8125 + 0.0008, 20.4612}));   // ~89 m north
     EXPECT_FALSE(box.contains({44.8125 + 0.0010, 20.4612}));  // ~111 m north
 }
 

@@ -82,7 +82,8 @@ TEST(DuplicateScore, PrefersNearbyCamerasOfTheSameKindFacingTheSameWay) {
     EXPECT_GT(a.score, b.score);
     EXPECT_GT(a.score, c.score);
     EXPECT_GT(a.score, d.score);
-    auto gone = score_duplicate(report, CameraId{5}, geo::destination(report.location, 0, 200), fixed_se);
+    auto gone =
+        score_duplicate(report, CameraId{5}, geo::destination(report.location, 0, 200), fixed_se);
     EXPECT_EQ(gone.score, 0);
 }
 

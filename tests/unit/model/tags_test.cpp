@@ -5,7 +5,7 @@
 namespace sightline::model {
 
 TEST(Tags, AcceptsATypicalCamera) {
-    Tags tags{{"man_made", "surveillance"},   {"surveillance", "public"},
+    Tags tags{{"man_made", "surveillance"},    {"surveillance", "public"},
               {"surveillance:type", "camera"}, {"camera:type", "dome"},
               {"camera:direction", "135;NE"},  {"height", "4 m"},
               {"operator", "MUP Србије"},      {"start_date", "2019-06"}};
@@ -13,15 +13,15 @@ TEST(Tags, AcceptsATypicalCamera) {
 }
 
 TEST(Tags, RejectsValuesOutsideTheInterpretedVocabulary) {
-    for (auto [key, value] : std::vector<std::pair<std::string, std::string>>{
-             {"camera:type", "spherical"},
-             {"surveillance:type", "drone"},
-             {"surveillance", "everywhere"},
-             {"camera:direction", "up"},
-             {"camera:angle", "120"},
-             {"height", "-3"},
-             {"man_made", "tower"},
-             {"start_date", "last year"}}) {
+    for (auto [key, value] :
+         std::vector<std::pair<std::string, std::string>>{{"camera:type", "spherical"},
+                                                          {"surveillance:type", "drone"},
+                                                          {"surveillance", "everywhere"},
+                                                          {"camera:direction", "up"},
+                                                          {"camera:angle", "120"},
+                                                          {"height", "-3"},
+                                                          {"man_made", "tower"},
+                                                          {"start_date", "last year"}}) {
         auto ok = validate_tags(Tags{{key, value}});
         ASSERT_FALSE(ok) << key << "=" << value;
         EXPECT_NE(ok.error().message.find(key), std::string::npos) << ok.error().message;
@@ -30,7 +30,8 @@ TEST(Tags, RejectsValuesOutsideTheInterpretedVocabulary) {
 
 TEST(Tags, EnforcesOsmLengthLimitsInCharactersNotBytes) {
     std::string cyrillic_255;
-    for (int i = 0; i < 255; ++i) cyrillic_255 += "ж";  // 510 bytes, 255 characters
+    for (int i = 0; i < 255; ++i)
+        cyrillic_255 += "ж";  // 510 bytes, 255 characters
     EXPECT_TRUE(validate_tags(Tags{{"note", cyrillic_255}}));
     EXPECT_FALSE(validate_tags(Tags{{"note", cyrillic_255 + "ж"}}));
     EXPECT_FALSE(validate_tags(Tags{{std::string(256, 'k'), "v"}}));
@@ -40,9 +41,9 @@ TEST(Tags, EnforcesOsmLengthLimitsInCharactersNotBytes) {
 
 TEST(Tags, RejectsInvalidUtf8AndControlCharacters) {
     EXPECT_FALSE(is_clean_utf8("\xff"));
-    EXPECT_FALSE(is_clean_utf8("\xc0\xaf"));          // overlong '/'
-    EXPECT_FALSE(is_clean_utf8("\xed\xa0\x80"));      // surrogate
-    EXPECT_FALSE(is_clean_utf8("abc\xe2\x82"));       // truncated
+    EXPECT_FALSE(is_clean_utf8("\xc0\xaf"));      // overlong '/'
+    EXPECT_FALSE(is_clean_utf8("\xed\xa0\x80"));  // surrogate
+    EXPECT_FALSE(is_clean_utf8("abc\xe2\x82"));   // truncated
     EXPECT_FALSE(is_clean_utf8(std::string("a\0b", 3)));
     EXPECT_FALSE(is_clean_utf8("line\nbreak"));
     EXPECT_TRUE(is_clean_utf8("Београд Beograd 🎥"));

@@ -1,0 +1,99 @@
+// sightline export geojson|csv [--out FILE]: open data from the registry.
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#include <unistd.h>
+
+#include <fmt/core.h>
+
+#include "cli/command.hpp"
+#include "cli/commands_list.hpp"
+#include "services/camera_json.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace sightline::cli {
+namespace {
+
+struct FileCloser {
+    void operator()(std::FILE* f) const noexcept { std::fclose(f); }
+};
+
+class ExportCommand final : public Command {
+  public:
+    std::string_view name() const override { return "export"; }
+    std::string_view summary() const override { return "write all cameras as GeoJSON or CSV"; }
+    std::string help() const override {
+        return "Usage: sightline export geojson|csv [--out FILE] [--data DIR]\n\n"
+               "Writes every camera (removed ones too, with their status) to FILE, or to standard\n"
+               "output. FILE is written under a temporary name and renamed when complete, so it "
+               "is\n"
+               "never left half-written.\n\n" +
+               format_options(specs());
+    }
+    Status parse(const std::vector<std::string>& args) override {
+        auto parsed = parse_args(args, specs());
+        if (!parsed) return std::unexpected(parsed.error());
+        m_args = *parsed;
+        if (m_args.positionals.size() != 1 ||
+            (m_args.positionals[0] != "geojson" && m_args.positionals[0] != "csv"))
+            return fail(Errc::invalid_argument, "say which format: geojson or csv");
+        m_format = m_args.positionals[0];
+        return {};
+    }
+    int run() override {
+        auto store = store::open_sqlite_store(data_dir_from(m_args));
+        auto out_path = m_args.value("out");
+        std::unique_ptr<std::FILE, FileCloser> file;
+        std::string temp_path;
+        std::FILE* out = stdout;
+        if (out_path && *out_path != "-") {
+            temp_path = *out_path + ".partial";
+            file.reset(std::fopen(temp_path.c_str(), "wb"));
+            if (!file) {
+                fmt::print(stderr, "sightline export: cannot write {}: {}\n", temp_path,
+                           std::strerror(errno));
+                return 1;
+            }
+            out = file.get();
+        }
+        bool write_failed = false;
+        auto sink = [&](std::string_view part) {
+            if (std::fwrite(part.data(), 1, part.size(), out) != part.size()) write_failed = true;
+        };
+        std::int64_t count = m_format == "geojson" ? services::export_geojson(*store, sink)
+                                                   : services::export_csv(*store, sink);
+        if (std::fflush(out) != 0) write_failed = true;
+        if (file) {
+            if (fsync(fileno(file.get())) != 0) write_failed = true;
+            file.reset();
+            if (write_failed) {
+                std::filesystem::remove(temp_path);
+                fmt::print(stderr, "sightline export: writing {} failed (disk full?)\n", *out_path);
+                return 1;
+            }
+            std::filesystem::rename(temp_path, *out_path);
+        } else if (write_failed) {
+            return 1;
+        }
+        fmt::print(stderr, "exported {} cameras\n", count);
+        return 0;
+    }
+
+  private:
+    static std::vector<OptionSpec> specs() {
+        return {data_option(), {"out", "FILE", "write here instead of standard output"}};
+    }
+    ParsedArgs m_args;
+    std::string m_format;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_export_command() {
+    return std::make_unique<ExportCommand>();
+}
+
+}  // namespace sightline::cli

@@ -1,0 +1,145 @@
+// sightline serve: the HTTP API (and later tiles and the web app) over the data folder.
+
+#include <charconv>
+#include <cstdlib>
+#include <filesystem>
+
+#include <fmt/core.h>
+
+#include "cli/command.hpp"
+#include "cli/commands_list.hpp"
+#include "core/log.hpp"
+#include "http/endpoints/endpoints.hpp"
+#include "http/server.hpp"
+#include "services/services.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace sightline::cli {
+namespace {
+
+struct ListenAddress {
+    std::string host;
+    std::uint16_t port = 0;
+};
+
+Result<ListenAddress> parse_listen(std::string_view text) {
+    auto colon = text.rfind(':');
+    if (colon == std::string_view::npos)
+        return fail(Errc::invalid_argument, "--listen must be HOST:PORT, e.g. 127.0.0.1:8080");
+    std::string host(text.substr(0, colon));
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    std::string_view port_text = text.substr(colon + 1);
+    unsigned port = 0;
+    auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (host.empty() || port_text.empty() || ec != std::errc{} ||
+        ptr != port_text.data() + port_text.size() || port > 65535)
+        return fail(Errc::invalid_argument,
+                    "--listen must be HOST:PORT with a port from 0 to 65535");
+    return ListenAddress{host, static_cast<std::uint16_t>(port)};
+}
+
+Result<double> parse_non_negative(std::string_view text, std::string_view what) {
+    double v = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || ec != std::errc{} || ptr != text.data() + text.size() || !(v >= 0) ||
+        v > 1e9)
+        return fail(Errc::invalid_argument, fmt::format("{} must be a non-negative number", what));
+    return v;
+}
+
+class ServeCommand final : public Command {
+  public:
+    std::string_view name() const override { return "serve"; }
+    std::string_view summary() const override { return "run the HTTP server (JSON API)"; }
+    std::string help() const override {
+        return "Usage: sightline serve [--data DIR] [--listen HOST:PORT]\n\n"
+               "Serves the JSON API under /api/v1/ (document: /api/v1/openapi.json), /healthz and\n"
+               "/metrics. Prints 'listening on http://HOST:PORT' once ready. SIGTERM or SIGINT "
+               "stop\n"
+               "accepting, finish requests in flight and exit.\n\n" +
+               format_options(specs());
+    }
+    Status parse(const std::vector<std::string>& args) override {
+        auto parsed = parse_args(args, specs());
+        if (!parsed) return std::unexpected(parsed.error());
+        if (!parsed->positionals.empty())
+            return fail(Errc::invalid_argument,
+                        fmt::format("unexpected argument '{}'", parsed->positionals[0]));
+        m_data = data_dir_from(*parsed);
+        std::string listen = "127.0.0.1:8080";
+        if (const char* env = std::getenv("SIGHTLINE_LISTEN"); env && *env) listen = env;
+        if (auto v = parsed->value("listen")) listen = *v;
+        auto address = parse_listen(listen);
+        if (!address) return std::unexpected(address.error());
+        m_options.host = address->host;
+        m_options.port = address->port;
+        if (auto v = parsed->value("threads")) {
+            auto n = parse_non_negative(*v, "--threads");
+            if (!n || *n > 256) return fail(Errc::invalid_argument, "--threads must be 0 to 256");
+            m_options.io_threads = static_cast<int>(*n);
+        }
+        if (auto v = parsed->value("report-rate")) {
+            auto n = parse_non_negative(*v, "--report-rate");
+            if (!n) return std::unexpected(n.error());
+            m_service_options.reports.per_hour = *n;
+            m_service_options.reports.burst = std::max(1.0, std::min(*n, 10.0));
+        }
+        m_api.secure_cookies = parsed->has("secure-cookies");
+        m_options.access_log = !parsed->has("no-access-log");
+        return {};
+    }
+    int run() override {
+        auto store = store::open_sqlite_store(m_data);
+        services::Services services(*store, m_service_options);
+        http::Metrics metrics;
+        metrics.add_gauges("sightline_reports", "Reports by status.", [&store] {
+            std::vector<std::pair<std::string, double>> out;
+            for (const auto& [status, n] : store->stats().reports_by_status)
+                out.emplace_back(fmt::format("sightline_reports{{status=\"{}\"}}", status),
+                                 static_cast<double>(n));
+            return out;
+        });
+        http::ApiContext ctx{services, metrics, m_api};
+        http::Router router;
+        http::register_routes(router, ctx);
+        http::Server server(m_options, router, metrics);
+        std::uint16_t port = server.listen();
+        std::string host = m_options.host.find(':') != std::string::npos
+                               ? "[" + m_options.host + "]"
+                               : m_options.host;
+        fmt::print("listening on http://{}:{}\n", host, port);
+        std::fflush(stdout);
+        log::info(fmt::format("serving data={} schema={}",
+                              std::filesystem::absolute(m_data).string(), store->schema_version()));
+        server.run();
+        log::info("stopped");
+        return 0;
+    }
+
+  private:
+    static std::vector<OptionSpec> specs() {
+        return {data_option(),
+                {"listen", "HOST:PORT",
+                 "address to listen on (env SIGHTLINE_LISTEN; default 127.0.0.1:8080; port 0 picks "
+                 "one)"},
+                {"threads", "N", "I/O threads (default: hardware threads)"},
+                {"report-rate", "N",
+                 "anonymous reports allowed per client per hour (default 30; 0 = unlimited)"},
+                {"secure-cookies", "",
+                 "mark the session cookie Secure (when TLS terminates at a proxy)"},
+                {"no-access-log", "", "do not log one line per request"}};
+    }
+    std::string m_data;
+    http::ServerOptions m_options;
+    http::ApiOptions m_api;
+    services::ServiceOptions m_service_options;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_serve_command() {
+    return std::make_unique<ServeCommand>();
+}
+
+}  // namespace sightline::cli

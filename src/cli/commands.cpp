@@ -1,0 +1,36 @@
+#include <cstdlib>
+
+#include <fmt/core.h>
+
+#include "cli/command.hpp"
+#include "cli/commands_list.hpp"
+
+namespace sightline::cli {
+
+std::vector<std::unique_ptr<Command>> all_commands() {
+    std::vector<std::unique_ptr<Command>> commands;
+    commands.push_back(make_serve_command());
+    commands.push_back(make_user_command());
+    commands.push_back(make_import_csv_command());
+    commands.push_back(make_export_command());
+    commands.push_back(make_backup_command());
+    commands.push_back(make_migrate_command());
+    return commands;
+}
+
+std::string data_dir_from(const ParsedArgs& args) {
+    if (auto v = args.value("data")) return *v;
+    if (const char* env = std::getenv("SIGHTLINE_DATA"); env && *env) return env;
+    return "var";
+}
+
+OptionSpec data_option() {
+    return {"data", "DIR", "data folder holding sightline.db (env SIGHTLINE_DATA; default ./var)"};
+}
+
+int report_error(std::string_view command, const Error& error) {
+    fmt::print(stderr, "sightline {}: {}\n", command, error.message);
+    return exit_code(error.code);
+}
+
+}  // namespace sightline::cli

@@ -1,0 +1,17 @@
+#pragma once
+// Factories of the subcommands; one per cmd_*.cpp file.
+
+#include <memory>
+
+#include "cli/command.hpp"
+
+namespace sightline::cli {
+
+std::unique_ptr<Command> make_serve_command();
+std::unique_ptr<Command> make_user_command();
+std::unique_ptr<Command> make_import_csv_command();
+std::unique_ptr<Command> make_export_command();
+std::unique_ptr<Command> make_backup_command();
+std::unique_ptr<Command> make_migrate_command();
+
+}  // namespace sightline::cli

@@ -1,0 +1,174 @@
+// Cameras (list, one with history, removal), open-data exports, statistics and the audit log.
+
+#include <fmt/core.h>
+
+#include "core/clock.hpp"
+#include "http/endpoints/endpoints.hpp"
+#include "http/endpoints/json_body.hpp"
+#include "http/response.hpp"
+#include "services/camera_json.hpp"
+#include "services/json_writer.hpp"
+
+namespace sightline::http {
+namespace {
+
+using services::JsonWriter;
+
+Response geojson_response(std::string body) {
+    return Response{200, "application/geo+json", std::move(body), {}};
+}
+
+Response list_cameras(const Request& req, ApiContext& ctx) {
+    store::CameraQuery query;
+    if (auto text = req.query_param("bbox")) {
+        auto box = geo::parse_bbox(*text);
+        if (!box) return error_response(box.error());
+        if (box->area_km2() > ctx.options.max_bbox_area_km2)
+            return error_response(
+                Error{Errc::too_large,
+                      fmt::format("bbox covers {:.0f} km²; the limit is {:.0f} km² (use the "
+                                  "export for everything)",
+                                  box->area_km2(), ctx.options.max_bbox_area_km2)});
+        query.bbox = *box;
+    } else {
+        return error_response(
+            Error{Errc::invalid_argument, "bbox=west,south,east,north is required"});
+    }
+    if (auto type = req.query_param("type")) query.kind = std::string(*type);
+    if (auto status = req.query_param("status")) {
+        auto parsed = model::parse_camera_status(*status);
+        if (!parsed) return error_response(parsed.error());
+        query.status = *parsed;
+    }
+    auto limit = parse_int_param(req.query_param("limit"), "limit", 1, ctx.options.max_camera_limit,
+                                 ctx.options.default_camera_limit);
+    if (!limit) return error_response(limit.error());
+    query.limit = *limit + 1;  // one more tells whether the result was cut
+    auto cameras = ctx.services.store.find_cameras(query);
+    bool truncated = cameras.size() > static_cast<std::size_t>(*limit);
+    if (truncated) cameras.resize(*limit);
+    std::string body = services::camera_feature_collection(cameras);
+    // RFC 7946 allows foreign members; tell clients when the limit cut the list.
+    body.pop_back();
+    body += fmt::format(R"(,"truncated":{}}})", truncated ? "true" : "false");
+    return geojson_response(std::move(body));
+}
+
+Response get_camera(const Request& req, ApiContext& ctx) {
+    auto id = parse_id(req.path_param("id"), "camera id");
+    if (!id) return error_response(id.error());
+    auto camera = ctx.services.store.find_camera(model::CameraId{*id});
+    if (!camera) return error_response(camera.error());
+    auto history = ctx.services.store.camera_history(camera->id);
+    return geojson_response(services::camera_feature_with_history(*camera, history));
+}
+
+Response remove_camera(const Request& req, ApiContext& ctx) {
+    auto who = ctx.services.auth.authorize(req.cookie(session_cookie), model::Role::moderator,
+                                           req.header("x-csrf-token"));
+    if (!who) return error_response(who.error());
+    auto id = parse_id(req.path_param("id"), "camera id");
+    if (!id) return error_response(id.error());
+    std::string reason;
+    if (!req.body.empty()) {
+        auto body = parse_json_object(req, ctx.options.max_json_depth);
+        if (!body) return error_response(body.error());
+        if (auto ok = reject_unknown_fields(*body, {"reason"}); !ok)
+            return error_response(ok.error());
+        auto r = optional_string(*body, "reason");
+        if (!r) return error_response(r.error());
+        reason = r->value_or("");
+    }
+    auto camera =
+        ctx.services.moderation.remove_camera(model::CameraId{*id}, reason, who->user.name);
+    if (!camera) return error_response(camera.error());
+    std::string out;
+    services::append_camera_feature(out, *camera);
+    return geojson_response(std::move(out));
+}
+
+Response export_geojson(const Request&, ApiContext& ctx) {
+    std::string out;
+    services::export_geojson(ctx.services.store, [&](std::string_view part) { out += part; });
+    return geojson_response(std::move(out))
+        .with_header("Content-Disposition", "attachment; filename=\"cameras.geojson\"");
+}
+
+Response export_csv(const Request&, ApiContext& ctx) {
+    std::string out;
+    services::export_csv(ctx.services.store, [&](std::string_view part) { out += part; });
+    Response r{200, "text/csv; charset=utf-8", std::move(out), {}};
+    r.with_header("Content-Disposition", "attachment; filename=\"cameras.csv\"");
+    return r;
+}
+
+void write_counts(JsonWriter& w, std::string_view key,
+                  const std::vector<std::pair<std::string, std::int64_t>>& counts) {
+    w.key(key).begin_object();
+    for (const auto& [name, n] : counts)
+        w.key(name).value(n);
+    w.end_object();
+}
+
+Response stats(const Request&, ApiContext& ctx) {
+    auto s = ctx.services.store.stats();
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object();
+    w.key("cameras_total").value(s.cameras_total);
+    write_counts(w, "cameras_by_status", s.cameras_by_status);
+    write_counts(w, "cameras_by_kind", s.cameras_by_kind);
+    write_counts(w, "cameras_by_operator", s.cameras_by_operator);
+    write_counts(w, "cameras_by_manufacturer", s.cameras_by_manufacturer);
+    write_counts(w, "reports_by_status", s.reports_by_status);
+    write_counts(w, "reports_by_day", s.reports_by_day);
+    w.end_object();
+    return json_response(200, std::move(out));
+}
+
+Response audit(const Request& req, ApiContext& ctx) {
+    auto who =
+        ctx.services.auth.authorize(req.cookie(session_cookie), model::Role::admin, std::nullopt);
+    if (!who) return error_response(who.error());
+    auto limit = parse_int_param(req.query_param("limit"), "limit", 1, 1000, 100);
+    if (!limit) return error_response(limit.error());
+    std::optional<std::int64_t> before;
+    if (auto b = req.query_param("before")) {
+        auto id = parse_id(b, "before");
+        if (!id) return error_response(id.error());
+        before = *id;
+    }
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object().key("events").begin_array();
+    for (const auto& e : ctx.services.store.list_audit(*limit, before)) {
+        w.begin_object();
+        w.key("id").value(e.id);
+        w.key("at").value(format_utc(e.at));
+        w.key("actor").value(e.actor);
+        w.key("action").value(e.action);
+        w.key("subject").value(e.subject);
+        w.key("reason").value(e.reason);
+        w.end_object();
+    }
+    w.end_array().end_object();
+    return json_response(200, std::move(out)).with_header("Cache-Control", "no-store");
+}
+
+}  // namespace
+
+void register_camera_routes(Router& router, ApiContext& ctx) {
+    router.add("GET", "/api/v1/cameras", [&ctx](const Request& r) { return list_cameras(r, ctx); });
+    router.add("GET", "/api/v1/cameras/{id}",
+               [&ctx](const Request& r) { return get_camera(r, ctx); });
+    router.add("POST", "/api/v1/cameras/{id}/removal",
+               [&ctx](const Request& r) { return remove_camera(r, ctx); });
+    router.add("GET", "/api/v1/export/cameras.geojson",
+               [&ctx](const Request& r) { return export_geojson(r, ctx); });
+    router.add("GET", "/api/v1/export/cameras.csv",
+               [&ctx](const Request& r) { return export_csv(r, ctx); });
+    router.add("GET", "/api/v1/stats", [&ctx](const Request& r) { return stats(r, ctx); });
+    router.add("GET", "/api/v1/audit", [&ctx](const Request& r) { return audit(r, ctx); });
+}
+
+}  // namespace sightline::http

@@ -1,0 +1,25 @@
+#pragma once
+// What endpoint functions share: the services, the metrics and the API's options and limits.
+
+#include <cstddef>
+
+#include "http/metrics.hpp"
+#include "services/services.hpp"
+
+namespace sightline::http {
+
+struct ApiOptions {
+    bool secure_cookies = false;        ///< add Secure to the session cookie (TLS proxy in front)
+    double max_bbox_area_km2 = 10'000;  ///< larger camera bbox queries get 413
+    int default_camera_limit = 1000;
+    int max_camera_limit = 10'000;
+    std::size_t max_json_depth = 32;  ///< deeper request JSON gets 400
+};
+
+struct ApiContext {
+    services::Services& services;
+    Metrics& metrics;
+    ApiOptions options;
+};
+
+}  // namespace sightline::http

@@ -1,0 +1,22 @@
+#pragma once
+// Registration of every API route. Each register_* function lives in the file of its resource.
+
+#include <string_view>
+
+#include "http/endpoints/context.hpp"
+#include "http/router.hpp"
+
+namespace sightline::http {
+
+/// Name of the session cookie (HttpOnly, SameSite=Strict).
+constexpr std::string_view session_cookie = "sightline_session";
+
+void register_report_routes(Router& router, ApiContext& ctx);
+void register_session_routes(Router& router, ApiContext& ctx);
+void register_camera_routes(Router& router, ApiContext& ctx);
+void register_system_routes(Router& router, ApiContext& ctx);
+
+/// All of the above. `ctx` must outlive the router.
+void register_routes(Router& router, ApiContext& ctx);
+
+}  // namespace sightline::http

@@ -1,0 +1,112 @@
+#include "http/endpoints/json_body.hpp"
+
+#include <charconv>
+
+#include <fmt/core.h>
+
+namespace sightline::http {
+
+namespace {
+// Counts nesting outside strings before handing the text to the parser, so a body of a million
+// '[' is refused in one linear pass instead of recursing.
+bool nesting_within(std::string_view text, std::size_t max_depth) {
+    std::size_t depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (in_string) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            if (++depth > max_depth) return false;
+        } else if (c == '}' || c == ']') {
+            if (depth > 0) --depth;
+        }
+    }
+    return true;
+}
+}  // namespace
+
+Result<nlohmann::json> parse_json_object(const Request& request, std::size_t max_depth) {
+    auto type = request.header("content-type");
+    if (!type || !(type->starts_with("application/json")))
+        return fail(Errc::unsupported_media_type,
+                    "send the body as Content-Type: application/json");
+    if (request.body.empty()) return fail(Errc::invalid_argument, "the request body is empty");
+    if (!nesting_within(request.body, max_depth))
+        return fail(Errc::invalid_argument,
+                    fmt::format("JSON nested deeper than {} levels", max_depth));
+    nlohmann::json parsed =
+        nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_discarded())
+        return fail(Errc::invalid_argument, "the body is not valid JSON (or not valid UTF-8)");
+    if (!parsed.is_object()) return fail(Errc::invalid_argument, "the body must be a JSON object");
+    return parsed;
+}
+
+Status reject_unknown_fields(const nlohmann::json& object,
+                             std::initializer_list<std::string_view> allowed) {
+    for (const auto& [key, value] : object.items()) {
+        bool known = false;
+        for (auto a : allowed)
+            known = known || key == a;
+        if (!known) {
+            std::string shown = key.size() > 40 ? key.substr(0, 40) + "..." : key;
+            return fail(Errc::invalid_argument, fmt::format("unknown field '{}'", shown));
+        }
+    }
+    return {};
+}
+
+Result<std::optional<std::string>> optional_string(const nlohmann::json& object,
+                                                   std::string_view key) {
+    auto it = object.find(key);
+    if (it == object.end() || it->is_null()) return std::optional<std::string>{};
+    if (!it->is_string())
+        return fail(Errc::invalid_argument, fmt::format("'{}' must be a string", key));
+    return std::optional<std::string>{it->get<std::string>()};
+}
+
+Result<std::optional<double>> optional_number(const nlohmann::json& object, std::string_view key) {
+    auto it = object.find(key);
+    if (it == object.end() || it->is_null()) return std::optional<double>{};
+    if (!it->is_number())
+        return fail(Errc::invalid_argument, fmt::format("'{}' must be a number", key));
+    return std::optional<double>{it->get<double>()};
+}
+
+Result<std::optional<std::int64_t>> optional_integer(const nlohmann::json& object,
+                                                     std::string_view key) {
+    auto it = object.find(key);
+    if (it == object.end() || it->is_null()) return std::optional<std::int64_t>{};
+    if (!it->is_number_integer())
+        return fail(Errc::invalid_argument, fmt::format("'{}' must be an integer", key));
+    return std::optional<std::int64_t>{it->get<std::int64_t>()};
+}
+
+Result<std::int64_t> parse_id(std::optional<std::string_view> text, std::string_view what) {
+    std::int64_t v = 0;
+    if (text && !text->empty()) {
+        auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+        if (ec == std::errc{} && ptr == text->data() + text->size() && v > 0) return v;
+    }
+    return fail(Errc::invalid_argument, fmt::format("{} must be a positive integer", what));
+}
+
+Result<int> parse_int_param(std::optional<std::string_view> text, std::string_view what, int min,
+                            int max, int fallback) {
+    if (!text) return fallback;
+    int v = 0;
+    auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+    if (text->empty() || ec != std::errc{} || ptr != text->data() + text->size() || v < min ||
+        v > max)
+        return fail(Errc::invalid_argument,
+                    fmt::format("{} must be an integer from {} to {}", what, min, max));
+    return v;
+}
+
+}  // namespace sightline::http

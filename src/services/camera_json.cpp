@@ -1,0 +1,201 @@
+#include "services/camera_json.hpp"
+
+#include <array>
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include "core/clock.hpp"
+#include "services/json_writer.hpp"
+
+namespace sightline::services {
+namespace {
+
+void write_time_or_null(JsonWriter& w, std::int64_t unix_s) {
+    if (unix_s > 0)
+        w.value(format_utc(unix_s));
+    else
+        w.null();
+}
+
+void write_feature(JsonWriter& w, const model::Camera& c,
+                   const std::vector<model::CameraEvent>* history) {
+    w.begin_object();
+    w.key("type").value("Feature");
+    w.key("id").value(c.id.value);
+    w.key("geometry").begin_object();
+    w.key("type").value("Point");
+    w.key("coordinates")
+        .begin_array()
+        .value_fixed(c.location.lon, 7)
+        .value_fixed(c.location.lat, 7)
+        .end_array();
+    w.end_object();
+    w.key("properties").begin_object();
+    w.key("id").value(c.id.value);
+    w.key("status").value(model::to_string(c.status));
+    w.key("kind").value(model::camera_kind(c.tags));
+    w.key("confirmations").value(c.confirmations);
+    w.key("first_seen");
+    write_time_or_null(w, c.first_seen);
+    w.key("last_verified");
+    write_time_or_null(w, c.last_verified);
+    w.key("updated_at");
+    write_time_or_null(w, c.updated_at);
+    w.key("directions_deg").begin_array();
+    if (auto dir = model::tag(c.tags, "camera:direction"))
+        if (auto parsed = model::parse_directions(*dir))
+            for (double d : *parsed)
+                w.value(d);
+    w.end_array();
+    w.key("tags").begin_object();
+    for (const auto& [k, v] : c.tags)
+        w.key(k).value(v);
+    w.end_object();
+    if (c.osm) {
+        w.key("osm").begin_object();
+        w.key("type").value(c.osm->type);
+        w.key("id").value(c.osm->id);
+        w.key("version").value(c.osm->version);
+        w.end_object();
+    }
+    if (history) {
+        w.key("report_ids").begin_array();
+        for (auto id : c.report_ids)
+            w.value(id.value);
+        w.end_array();
+        w.key("history").begin_array();
+        for (const auto& e : *history) {
+            w.begin_object();
+            w.key("at").value(format_utc(e.at));
+            w.key("action").value(e.action);
+            w.key("actor").value(e.actor);
+            w.key("detail").value(e.detail);
+            if (e.report_id) w.key("report_id").value(e.report_id->value);
+            w.end_object();
+        }
+        w.end_array();
+    }
+    w.end_object();
+    w.end_object();
+}
+
+constexpr std::array<std::string_view, 12> csv_tag_columns{"surveillance",
+                                                           "surveillance:type",
+                                                           "surveillance:zone",
+                                                           "camera:type",
+                                                           "camera:mount",
+                                                           "camera:direction",
+                                                           "camera:angle",
+                                                           "height",
+                                                           "operator",
+                                                           "manufacturer",
+                                                           "model",
+                                                           "start_date"};
+
+}  // namespace
+
+void append_camera_feature(std::string& out, const model::Camera& camera) {
+    JsonWriter w(out);
+    write_feature(w, camera, nullptr);
+}
+
+std::string camera_feature_with_history(const model::Camera& camera,
+                                        const std::vector<model::CameraEvent>& history) {
+    std::string out;
+    JsonWriter w(out);
+    write_feature(w, camera, &history);
+    return out;
+}
+
+std::string camera_feature_collection(const std::vector<model::Camera>& cameras) {
+    std::string out;
+    out.reserve(cameras.size() * 400 + 64);
+    out += R"({"type":"FeatureCollection","features":[)";
+    for (std::size_t i = 0; i < cameras.size(); ++i) {
+        if (i) out += ',';
+        append_camera_feature(out, cameras[i]);
+    }
+    out += "]}";
+    return out;
+}
+
+std::int64_t export_geojson(store::Store& store, const TextSink& sink) {
+    std::int64_t count = 0;
+    std::string buffer = R"({"type":"FeatureCollection","features":[)";
+    store.for_each_camera([&](const model::Camera& camera) {
+        if (count++) buffer += ",\n";
+        append_camera_feature(buffer, camera);
+        if (buffer.size() > 64 * 1024) {
+            sink(buffer);
+            buffer.clear();
+        }
+    });
+    buffer += "]}\n";
+    sink(buffer);
+    return count;
+}
+
+void append_csv_field(std::string& out, std::string_view field) {
+    bool formula = !field.empty() &&
+                   (field[0] == '=' || field[0] == '+' || field[0] == '-' || field[0] == '@');
+    // Negative numbers are data, not formulas.
+    if (formula && field[0] == '-' && field.size() > 1 &&
+        (std::isdigit(static_cast<unsigned char>(field[1])) || field[1] == '.'))
+        formula = false;
+    bool quote = field.find_first_of(",\"\r\n") != std::string_view::npos;
+    if (quote) out += '"';
+    if (formula) out += '\'';
+    for (char c : field) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    if (quote) out += '"';
+}
+
+std::int64_t export_csv(store::Store& store, const TextSink& sink) {
+    std::string buffer = "id,lat,lon,status,kind,confirmations,first_seen,last_verified";
+    for (auto key : csv_tag_columns) {
+        buffer += ',';
+        buffer += key;
+    }
+    buffer += ",other_tags\r\n";
+    std::int64_t count = 0;
+    store.for_each_camera([&](const model::Camera& c) {
+        ++count;
+        buffer += fmt::format("{},{:.7f},{:.7f},{},", c.id.value, c.location.lat, c.location.lon,
+                              model::to_string(c.status));
+        append_csv_field(buffer, model::camera_kind(c.tags));
+        buffer +=
+            fmt::format(",{},{},{}", c.confirmations, c.first_seen ? format_utc(c.first_seen) : "",
+                        c.last_verified ? format_utc(c.last_verified) : "");
+        for (auto key : csv_tag_columns) {
+            buffer += ',';
+            if (auto v = model::tag(c.tags, key)) append_csv_field(buffer, *v);
+        }
+        buffer += ',';
+        std::string other;
+        JsonWriter w(other);
+        w.begin_object();
+        bool any = false;
+        for (const auto& [k, v] : c.tags) {
+            bool listed = false;
+            for (auto key : csv_tag_columns)
+                listed = listed || key == k;
+            if (listed) continue;
+            w.key(k).value(v);
+            any = true;
+        }
+        w.end_object();
+        if (any) append_csv_field(buffer, other);
+        buffer += "\r\n";
+        if (buffer.size() > 64 * 1024) {
+            sink(buffer);
+            buffer.clear();
+        }
+    });
+    sink(buffer);
+    return count;
+}
+
+}  // namespace sightline::services

@@ -1,0 +1,37 @@
+#pragma once
+// GeoJSON (RFC 7946) and CSV renderings of cameras, shared by the HTTP API and the CLI export.
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/camera.hpp"
+#include "store/store.hpp"
+
+namespace sightline::services {
+
+/// Appends one GeoJSON Feature: Point geometry [lon, lat] and properties id, status, kind,
+/// confirmations, first_seen, last_verified, updated_at (RFC 3339), directions_deg, tags, osm.
+void append_camera_feature(std::string& out, const model::Camera& camera);
+/// A Feature with an extra "history" array in its properties.
+std::string camera_feature_with_history(const model::Camera& camera,
+                                        const std::vector<model::CameraEvent>& history);
+/// A FeatureCollection of `cameras`.
+std::string camera_feature_collection(const std::vector<model::Camera>& cameras);
+
+/// Receives export output piece by piece (to a file, a socket buffer, ...).
+using TextSink = std::function<void(std::string_view)>;
+
+/// Every camera (removed ones too, with their status) as one GeoJSON FeatureCollection.
+/// Returns the number of cameras written.
+std::int64_t export_geojson(store::Store& store, const TextSink& sink);
+/// Every camera as CSV (RFC 4180, header row). Columns: id, lat, lon, status, kind,
+/// confirmations, first_seen, last_verified, then the common OSM keys, then other_tags (JSON).
+std::int64_t export_csv(store::Store& store, const TextSink& sink);
+
+/// Appends a CSV field, quoted when it contains a comma, quote, CR or LF; a leading = + - @
+/// is prefixed with ' so spreadsheets do not run it as a formula.
+void append_csv_field(std::string& out, std::string_view field);
+
+}  // namespace sightline::services

@@ -1,0 +1,126 @@
+#include "services/json_writer.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace sightline::services {
+
+void append_json_string(std::string& out, std::string_view text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    out += '"';
+    std::size_t run_start = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        out.append(text.data() + run_start, i - run_start);
+        run_start = i + 1;
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                out += "\\u00";
+                out += hex[c >> 4];
+                out += hex[c & 0xF];
+        }
+    }
+    out.append(text.data() + run_start, text.size() - run_start);
+    out += '"';
+}
+
+void JsonWriter::separator() {
+    if (m_after_key) {
+        m_after_key = false;
+        return;
+    }
+    if (!m_first.empty()) {
+        if (!m_first.back()) m_out += ',';
+        m_first.back() = false;
+    }
+}
+
+JsonWriter& JsonWriter::begin_object() {
+    separator();
+    m_out += '{';
+    m_first.push_back(true);
+    return *this;
+}
+JsonWriter& JsonWriter::end_object() {
+    m_out += '}';
+    m_first.pop_back();
+    return *this;
+}
+JsonWriter& JsonWriter::begin_array() {
+    separator();
+    m_out += '[';
+    m_first.push_back(true);
+    return *this;
+}
+JsonWriter& JsonWriter::end_array() {
+    m_out += ']';
+    m_first.pop_back();
+    return *this;
+}
+JsonWriter& JsonWriter::key(std::string_view name) {
+    separator();
+    append_json_string(m_out, name);
+    m_out += ':';
+    m_after_key = true;
+    return *this;
+}
+JsonWriter& JsonWriter::value(std::string_view text) {
+    separator();
+    append_json_string(m_out, text);
+    return *this;
+}
+JsonWriter& JsonWriter::value(std::int64_t number) {
+    separator();
+    fmt::format_to(std::back_inserter(m_out), "{}", number);
+    return *this;
+}
+JsonWriter& JsonWriter::value(double number) {
+    separator();
+    if (std::isfinite(number))
+        fmt::format_to(std::back_inserter(m_out), "{}", number);
+    else
+        m_out += "null";
+    return *this;
+}
+JsonWriter& JsonWriter::value_fixed(double number, int decimals) {
+    separator();
+    if (std::isfinite(number))
+        fmt::format_to(std::back_inserter(m_out), "{:.{}f}", number, decimals);
+    else
+        m_out += "null";
+    return *this;
+}
+JsonWriter& JsonWriter::value(bool flag) {
+    separator();
+    m_out += flag ? "true" : "false";
+    return *this;
+}
+JsonWriter& JsonWriter::null() {
+    separator();
+    m_out += "null";
+    return *this;
+}
+JsonWriter& JsonWriter::raw(std::string_view json) {
+    separator();
+    m_out += json;
+    return *this;
+}
+
+}  // namespace sightline::services

@@ -1,0 +1,76 @@
+#include "services/report_service.hpp"
+
+#include <algorithm>
+
+#include "core/clock.hpp"
+#include "services/crypto.hpp"
+
+namespace sightline::services {
+
+ReportService::ReportService(store::Store& store, ReportOptions options)
+    : m_store(store), m_options(options), m_limiter(options.burst, options.per_hour) {}
+
+Result<SubmittedReport> ReportService::submit(model::NewReport input, std::uint64_t client_key) {
+    auto report = model::validate_report(std::move(input));
+    if (!report) return std::unexpected(report.error());
+    if (!m_limiter.allow(client_key, monotonic_seconds()))
+        return fail(Errc::rate_limited, "too many reports from this connection; try again later");
+
+    SubmittedReport result;
+    result.withdraw_token = random_token(24);
+    auto id = m_store.insert_report(*report, sha256_hex(result.withdraw_token),
+                                    round_down_to_hour(unix_now()));
+    if (!id) return std::unexpected(id.error());
+    result.id = *id;
+    result.likely_duplicates = likely_duplicates(*report);
+    return result;
+}
+
+Status ReportService::withdraw(model::ReportId id, std::string_view withdraw_token) {
+    if (withdraw_token.empty() || withdraw_token.size() > 256)
+        return fail(Errc::not_found, "no such report, or wrong withdraw token");
+    return m_store.withdraw_report(id, sha256_hex(withdraw_token));
+}
+
+std::vector<model::DuplicateCandidate> ReportService::likely_duplicates(
+    const model::NewReport& report) {
+    double radius = model::duplicate_radius_m + std::min(report.accuracy_m.value_or(0.0), 50.0);
+    std::vector<model::DuplicateCandidate> out;
+    for (const auto& camera : m_store.cameras_near(report.location, radius, 20)) {
+        auto candidate = model::score_duplicate(report, camera.id, camera.location, camera.tags);
+        if (candidate.score > 0) out.push_back(candidate);
+    }
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return a.score > b.score; });
+    if (out.size() > static_cast<std::size_t>(m_options.max_duplicates))
+        out.resize(m_options.max_duplicates);
+    return out;
+}
+
+namespace {
+model::NewReport as_new_report(const model::Report& r) {
+    return model::NewReport{r.location, r.accuracy_m, r.directions_deg, r.tags, r.note};
+}
+}  // namespace
+
+std::vector<ReportForReview> ReportService::list_for_review(const store::ReportQuery& query) {
+    std::vector<ReportForReview> out;
+    for (auto& report : m_store.list_reports(query)) {
+        std::vector<model::DuplicateCandidate> dups;
+        if (report.status == model::ReportStatus::pending)
+            dups = likely_duplicates(as_new_report(report));
+        out.push_back({std::move(report), std::move(dups)});
+    }
+    return out;
+}
+
+Result<ReportForReview> ReportService::find_for_review(model::ReportId id) {
+    auto report = m_store.find_report(id);
+    if (!report) return std::unexpected(report.error());
+    std::vector<model::DuplicateCandidate> dups;
+    if (report->status == model::ReportStatus::pending)
+        dups = likely_duplicates(as_new_report(*report));
+    return ReportForReview{std::move(*report), std::move(dups)};
+}
+
+}  // namespace sightline::services

@@ -1,0 +1,72 @@
+#include "services/json_writer.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "services/camera_json.hpp"
+
+namespace sightline::services {
+
+TEST(JsonWriter, EscapesEverythingJsonRequires) {
+    std::string out;
+    append_json_string(out, std::string("q\"b\\n\nt\tc\x01z\x1f", 12) + "ж");
+    EXPECT_EQ(out, "\"q\\\"b\\\\n\\nt\\tc\\u0001z\\u001fж\"");
+    EXPECT_EQ(nlohmann::json::parse(out).get<std::string>(),
+              std::string("q\"b\\n\nt\tc\x01z\x1f", 12) + "ж");
+}
+
+TEST(JsonWriter, InsertsCommasAndNestsContainers) {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object()
+        .key("a")
+        .value(1)
+        .key("b")
+        .begin_array()
+        .value(1.5)
+        .value("x")
+        .null()
+        .value(true)
+        .end_array();
+    w.key("c").begin_object().end_object().key("d").value_fixed(20.46121234, 7).end_object();
+    EXPECT_EQ(out, R"({"a":1,"b":[1.5,"x",null,true],"c":{},"d":20.4612123})");
+}
+
+TEST(JsonWriter, WritesNonFiniteNumbersAsNull) {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_array().value(std::numeric_limits<double>::infinity()).value(std::nan("")).end_array();
+    EXPECT_EQ(out, "[null,null]");
+}
+
+TEST(CameraJson, WritesGeoJsonWithLonLatOrder) {
+    model::Camera c;
+    c.id = model::CameraId{7};
+    c.location = {44.8125, 20.4612};
+    c.tags = {{"man_made", "surveillance"}, {"camera:type", "dome"}, {"camera:direction", "90;NE"}};
+    c.first_seen = 3600;
+    std::string out;
+    append_camera_feature(out, c);
+    auto j = nlohmann::json::parse(out);
+    EXPECT_EQ(j["type"], "Feature");
+    EXPECT_DOUBLE_EQ(j["geometry"]["coordinates"][0].get<double>(), 20.4612);
+    EXPECT_DOUBLE_EQ(j["geometry"]["coordinates"][1].get<double>(), 44.8125);
+    EXPECT_EQ(j["properties"]["kind"], "dome");
+    EXPECT_EQ(j["properties"]["directions_deg"], nlohmann::json::array({90.0, 45.0}));
+    EXPECT_EQ(j["properties"]["first_seen"], "1970-01-01T01:00:00Z");
+    EXPECT_TRUE(j["properties"]["last_verified"].is_null());
+}
+
+TEST(CameraCsv, QuotesSeparatorsAndDefusesFormulas) {
+    std::string out;
+    append_csv_field(out, "Ilica 1, Zagreb");
+    out += '|';
+    append_csv_field(out, "say \"hi\"");
+    out += '|';
+    append_csv_field(out, "=HYPERLINK(\"x\")");
+    out += '|';
+    append_csv_field(out, "-12.5");
+    EXPECT_EQ(out, "\"Ilica 1, Zagreb\"|\"say \"\"hi\"\"\"|\"'=HYPERLINK(\"\"x\"\")\"|-12.5");
+}
+
+}  // namespace sightline::services
