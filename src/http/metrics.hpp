@@ -12,7 +12,7 @@
 namespace sightline::http {
 
 class Metrics {
-public:
+  public:
     /// Records one request: route pattern (or "unmatched"), method, status and latency.
     void record(const std::string& route, const std::string& method, int status, double seconds);
 
@@ -23,7 +23,7 @@ public:
     /// Prometheus text exposition format 0.0.4.
     [[nodiscard]] std::string render() const;
 
-private:
+  private:
     struct Key {
         std::string route;
         std::string method;

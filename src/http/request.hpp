@@ -16,11 +16,14 @@ struct Request {
     std::string method;  ///< upper case: "GET", "POST", ...
     std::string path;    ///< percent-decoded path without the query, e.g. "/api/v1/cameras/5"
     std::vector<std::pair<std::string, std::string>> query;  ///< percent-decoded, in order
-    std::map<std::string, std::string, std::less<>> headers;  ///< names in lower case
+    /// Names in lower case; a repeated field is joined with ", " (Cookie with "; ").
+    std::map<std::string, std::string, std::less<>> headers;
     std::string body;
     std::map<std::string, std::string, std::less<>> path_params;  ///< filled by the router
-    /// Keyed hash of the client address, with a key that rotates daily and lives only in
-    /// memory; used for rate limits. The address itself never leaves the server core.
+    /// Keyed hash (SipHash-2-4) of the client address, with a random key that is replaced every
+    /// 24 h and lives only in memory; used for rate limits. IPv4 addresses are hashed whole,
+    /// IPv6 addresses by their /64 prefix (one subscriber's usual allocation). The address
+    /// itself never leaves the server core.
     std::uint64_t client_key = 0;
     std::string request_id;  ///< random, also sent back as X-Request-Id
 

@@ -1,8 +1,10 @@
 #pragma once
-// Maps (method, path pattern) to endpoint functions. Patterns are literal segments and
-// {name} placeholders: "/api/v1/cameras/{id}".
+// Maps (method, path pattern) to endpoint functions. Patterns are literal segments, {name}
+// placeholders and an optional trailing {name...} that takes the rest of the path:
+// "/api/v1/cameras/{id}", "/assets/{file...}".
 
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,23 +23,44 @@ struct Route {
 };
 
 class Router {
-public:
-    void add(std::string method, std::string pattern, Handler handler, std::size_t max_body_bytes = 0);
+  public:
+    /// Registers a route. `pattern` starts with '/'; a {name} placeholder is a whole segment and
+    /// matches one non-empty segment; {name...} may only be last and matches one or more
+    /// segments (slashes included). When several patterns match a path, the most specific wins
+    /// whatever the registration order: at the first segment where they differ a literal beats
+    /// {name}, which beats {name...}. Not thread-safe: register everything before serving.
+    void add(std::string method, std::string pattern, Handler handler,
+             std::size_t max_body_bytes = 0);
 
     struct Match {
         const Route* route = nullptr;  ///< null: no route
         bool path_exists = false;      ///< a route has this path but another method (405)
     };
-    /// Finds the route and fills request.path_params. Thread-safe after setup.
+    /// Finds the route for request.method and request.path and fills request.path_params.
+    /// Thread-safe after setup. The pointer lives as long as the router.
     Match match(Request& request) const;
     /// The route that would serve a method and path, without filling parameters (for body limits
     /// decided before the body is read).
     const Route* find(std::string_view method, std::string_view path) const;
+    /// Methods that have a route for this path, sorted (for the Allow header of a 405).
+    [[nodiscard]] std::vector<std::string> allowed_methods(std::string_view path) const;
 
     [[nodiscard]] const std::vector<Route>& routes() const noexcept { return m_routes; }
 
-private:
+  private:
+    enum class SegmentKind { literal, param, tail };  // in order of precedence
+    struct Segment {
+        SegmentKind kind;
+        std::string text;  ///< the literal, or the parameter name
+    };
+    using Params = std::map<std::string, std::string, std::less<>>;
+
+    static bool matches(const std::vector<Segment>& pattern, std::string_view path, Params* params);
+    static bool more_specific(const std::vector<Segment>& a, const std::vector<Segment>& b);
+    std::size_t best(std::string_view method, std::string_view path) const;
+
     std::vector<Route> m_routes;
+    std::vector<std::vector<Segment>> m_segments;  ///< parsed pattern of m_routes[i]
 };
 
 }  // namespace sightline::http

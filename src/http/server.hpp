@@ -1,6 +1,13 @@
 #pragma once
 // The HTTP server core: Boost.Beast acceptor and one session per connection, in the shape of
 // Beast's async examples. No endpoint logic lives here.
+//
+// Every response gets Server, Content-Length, X-Request-Id (the Request's request_id) and
+// X-Content-Type-Options: nosniff. Errors the core answers itself, as JSON error bodies: 400
+// malformed request or target (bad %-escape, %00), 404 no route, 405 wrong method (with Allow),
+// 413 body over the route's limit, 431 header over max_header_bytes, 500 endpoint threw; after a
+// 400/413/431 the connection is closed. HEAD is served by the GET route without the body.
+// One access log line per request: id, method, route pattern, status, bytes, ms.
 
 #include <chrono>
 #include <cstdint>
@@ -20,14 +27,15 @@ struct ServerOptions {
     int worker_threads = 0;     ///< blocking pool for handlers; 0: max(2, hardware threads)
     std::size_t max_header_bytes = 16 * 1024;
     std::size_t max_body_bytes = 1024 * 1024;  ///< default; a route may raise it
-    std::chrono::seconds read_timeout{30};      ///< whole request, headers and body
-    std::chrono::seconds idle_timeout{60};      ///< keep-alive connection with no request
-    std::chrono::seconds drain_timeout{10};     ///< on SIGTERM/SIGINT: finish requests in flight
-    bool access_log = true;  ///< one line per request: method, route, status, bytes, ms. Never the client address.
+    std::chrono::seconds read_timeout{30};     ///< whole request, headers and body
+    std::chrono::seconds idle_timeout{60};     ///< keep-alive connection with no request
+    std::chrono::seconds drain_timeout{10};    ///< on SIGTERM/SIGINT: finish requests in flight
+    bool access_log = true;  ///< one line per request: method, route, status, bytes, ms. Never the
+                             ///< client address.
 };
 
 class Server {
-public:
+  public:
     Server(ServerOptions options, const Router& router, Metrics& metrics);
     ~Server();
     Server(const Server&) = delete;
@@ -42,7 +50,7 @@ public:
     /// Asks run() to drain and return. Thread-safe.
     void stop();
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };

@@ -1,0 +1,580 @@
+#include "http/server.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <limits>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include <fmt/core.h>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "http/client_key.hpp"
+#include "http/dispatch.hpp"
+#include "http/response.hpp"
+
+namespace sightline::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+class Session;
+
+// Everything the sessions share. (Server::Impl is private, so it is this under another name.)
+struct ServerState {
+    ServerState(ServerOptions options_, const Router& router_, Metrics& metrics_)
+        : options(std::move(options_)),
+          router(router_),
+          metrics(metrics_),
+          io_threads(options.io_threads > 0
+                         ? options.io_threads
+                         : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
+          ioc(io_threads),
+          acceptor(net::make_strand(ioc)),
+          accept_retry(acceptor.get_executor()) {}
+
+    void do_accept();
+    void on_accept(beast::error_code ec, tcp::socket socket);
+    void request_stop();
+    void drain();
+    void add_session(const std::shared_ptr<Session>& session);
+    void remove_session(Session* session);
+
+    ServerOptions options;
+    const Router& router;
+    Metrics& metrics;
+    ClientKeyHasher client_keys;
+    int io_threads;
+    std::atomic<bool> stopping{false};  ///< set once draining starts; read by sessions
+
+    // Declared before the io_context: sessions still queued in it when it is destroyed
+    // unregister themselves here.
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool stop_requested = false;
+    std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+
+    net::io_context ioc;
+    tcp::acceptor acceptor;
+    net::steady_timer accept_retry;
+    bool listening = false;
+    // Declared after the io_context so it is joined first: its tasks post back into the context.
+    std::optional<net::thread_pool> workers;
+};
+
+struct Server::Impl : ServerState {
+    using ServerState::ServerState;
+};
+
+/// One connection: read a request, dispatch it on the worker pool, write the response, repeat
+/// while keep-alive. All members are touched only on the connection's strand.
+class Session : public std::enable_shared_from_this<Session> {
+  public:
+    Session(tcp::socket&& socket, ServerState& server)
+        : m_server(server), m_executor(socket.get_executor()), m_stream(std::move(socket)) {}
+    ~Session() { m_server.remove_session(this); }
+
+    void start() {
+        net::dispatch(m_executor,
+                      beast::bind_front_handler(&Session::wait_for_request, shared_from_this()));
+    }
+    /// Server is draining: an idle connection closes now, a busy one after its response.
+    void on_server_stop() {
+        if (m_state == State::idle) close();
+    }
+    /// The connection's strand; safe to call from any thread.
+    [[nodiscard]] const net::any_io_executor& executor() const noexcept { return m_executor; }
+
+  private:
+    enum class State { idle, reading, handling, writing, closing };
+
+    void wait_for_request();
+    void on_first_bytes(beast::error_code ec, std::size_t bytes);
+    void read_header();
+    void on_header(beast::error_code ec, std::size_t bytes);
+    void read_body();
+    void on_body(beast::error_code ec, std::size_t bytes);
+    void on_read_error(beast::error_code ec);
+    void start_handler();
+    void send(Response response, bool close);
+    void on_write(beast::error_code ec, std::size_t bytes);
+    void linger_close();
+    void on_linger_read(beast::error_code ec, std::size_t bytes);
+    void close();
+
+    ServerState& m_server;
+    const net::any_io_executor m_executor;
+    beast::tcp_stream m_stream;
+    beast::flat_buffer m_buffer;
+    std::optional<bhttp::request_parser<bhttp::string_body>> m_parser;
+    std::optional<bhttp::response<bhttp::string_body>> m_response;  ///< alive while writing
+    State m_state = State::idle;
+    bool m_first_request = true;
+    std::size_t m_lingered_bytes = 0;
+
+    // The request in progress. m_request is moved to the worker; what the access log needs is
+    // kept beside it.
+    Request m_request;
+    std::string m_request_id;
+    std::string m_method;
+    std::string m_route_label;  ///< route pattern or "unmatched"
+    unsigned m_version = 11;
+    bool m_keep_alive = false;
+    bool m_head = false;
+    bool m_close_after_write = false;
+    int m_status = 0;
+    std::size_t m_body_bytes = 0;
+    std::chrono::steady_clock::time_point m_started;
+};
+
+namespace {
+
+constexpr std::size_t linger_limit_bytes = 1024 * 1024;
+constexpr std::chrono::seconds linger_timeout{2};
+
+// Metric label for the method: known methods as sent, anything else lumped together so a
+// client cannot grow the metrics without bound.
+std::string method_label(std::string_view method) {
+    for (std::string_view known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+        if (method == known) return std::string{method};
+    }
+    return method.empty() ? "-" : "OTHER";
+}
+
+std::string_view to_std(beast::string_view text) {
+    return {text.data(), text.size()};
+}
+
+std::string lower(std::string_view text) {
+    std::string out{text};
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
+        return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    });
+    return out;
+}
+
+// Rate limits key on the address: an IPv4 address, or an IPv6 /64, which is what one
+// subscriber usually gets (keying on full IPv6 addresses would let a client rotate freely).
+std::uint64_t client_key_of(ClientKeyHasher& hasher, const net::ip::address& address) {
+    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+        auto bytes = net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6()).to_bytes();
+        return hasher.hash(bytes);
+    }
+    if (address.is_v4()) return hasher.hash(address.to_v4().to_bytes());
+    auto bytes = address.to_v6().to_bytes();
+    return hasher.hash(std::span<const unsigned char>(bytes.data(), 8));
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Session
+
+void Session::wait_for_request() {
+    if (m_server.stopping) return close();
+    m_state = State::idle;
+    if (m_buffer.size() > 0) return read_header();  // pipelined request already buffered
+    // Until the first byte of a request the connection is idle; from then on the whole
+    // request must arrive within read_timeout.
+    m_stream.expires_after(m_first_request ? m_server.options.read_timeout
+                                           : m_server.options.idle_timeout);
+    m_stream.async_read_some(
+        m_buffer.prepare(4096),
+        beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
+}
+
+void Session::on_first_bytes(beast::error_code ec, std::size_t bytes) {
+    if (ec) return close();
+    m_buffer.commit(bytes);
+    read_header();
+}
+
+void Session::read_header() {
+    m_state = State::reading;
+    m_stream.expires_after(m_server.options.read_timeout);
+    m_parser.emplace();
+    m_parser->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
+        m_server.options.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
+    // The real limit depends on the route, known only once the header is parsed. Beast compares
+    // Content-Length with the limit while parsing the header, so open it fully for now.
+    m_parser->body_limit(std::numeric_limits<std::uint64_t>::max());
+    bhttp::async_read_header(m_stream, m_buffer, *m_parser,
+                             beast::bind_front_handler(&Session::on_header, shared_from_this()));
+}
+
+void Session::on_header(beast::error_code ec, std::size_t) {
+    m_started = std::chrono::steady_clock::now();
+    m_request = Request{};
+    m_request.request_id = m_request_id = make_request_id();
+    m_method.clear();
+    m_route_label = "unmatched";
+    m_version = 11;
+    m_keep_alive = false;
+    m_head = false;
+    if (ec) return on_read_error(ec);
+
+    auto& message = m_parser->get();
+    m_version = message.version();
+    m_request.method = m_method = std::string{to_std(message.method_string())};
+    m_head = m_request.method == "HEAD";
+    if (!parse_target(to_std(message.target()), m_request)) {
+        return send(error_response(400, "invalid_argument", "malformed request target"), true);
+    }
+    const Route* route = route_for(m_server.router, m_request.method, m_request.path);
+    if (route) m_route_label = route->pattern;
+    std::size_t limit = route && route->max_body_bytes > 0 ? route->max_body_bytes
+                                                           : m_server.options.max_body_bytes;
+    if (auto length = m_parser->content_length(); length && *length > limit) {
+        return send(error_response(Error{Errc::too_large, fmt::format("request body is larger "
+                                                                      "than {} bytes",
+                                                                      limit)}),
+                    true);
+    }
+    m_parser->body_limit(limit);
+    if (m_parser->is_done()) return start_handler();
+
+    // curl and others wait for "100 Continue" before sending a large body.
+    auto expect = message[bhttp::field::expect];
+    if (m_version >= 11 && beast::iequals(expect, "100-continue")) {
+        static constexpr std::string_view continue_response = "HTTP/1.1 100 Continue\r\n\r\n";
+        net::async_write(m_stream, net::buffer(continue_response.data(), continue_response.size()),
+                         [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
+                             if (write_ec) return self->close();
+                             self->read_body();
+                         });
+        return;
+    }
+    read_body();
+}
+
+void Session::read_body() {
+    bhttp::async_read(m_stream, m_buffer, *m_parser,
+                      beast::bind_front_handler(&Session::on_body, shared_from_this()));
+}
+
+void Session::on_body(beast::error_code ec, std::size_t) {
+    if (ec) return on_read_error(ec);
+    start_handler();
+}
+
+void Session::on_read_error(beast::error_code ec) {
+    // The client went away, stopped sending (read_timeout) or the server is closing the
+    // connection: nobody is waiting for an answer.
+    if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
+        ec == net::error::eof || ec == net::error::operation_aborted ||
+        ec == beast::error::timeout ||
+        ec.category() != bhttp::make_error_code(bhttp::error::end_of_stream).category()) {
+        return close();
+    }
+    if (ec == bhttp::error::header_limit) {
+        return send(error_response(431, "header_too_large",
+                                   fmt::format("request header is larger than {} bytes",
+                                               m_server.options.max_header_bytes)),
+                    true);
+    }
+    if (ec == bhttp::error::body_limit) {
+        return send(error_response(Error{Errc::too_large, "request body is too large"}), true);
+    }
+    send(error_response(Error{Errc::invalid_argument, "malformed HTTP request"}), true);
+}
+
+void Session::start_handler() {
+    m_state = State::handling;
+    auto& message = m_parser->get();
+    m_keep_alive = message.keep_alive();
+    for (const auto& field : message) {
+        std::string name = lower(to_std(field.name_string()));
+        auto [it, inserted] = m_request.headers.try_emplace(name, to_std(field.value()));
+        if (!inserted) {
+            // RFC 7230 section 3.2.2: repeated fields join with commas; cookies with "; "
+            // (RFC 6265 section 5.4).
+            it->second += name == "cookie" ? "; " : ", ";
+            it->second += to_std(field.value());
+        }
+    }
+    m_request.body = std::move(message.body());
+    m_parser.reset();
+    beast::error_code ec;
+    auto endpoint = m_stream.socket().remote_endpoint(ec);
+    if (!ec) m_request.client_key = client_key_of(m_server.client_keys, endpoint.address());
+
+    net::post(*m_server.workers, [self = shared_from_this(), request = std::move(m_request),
+                                  executor = m_executor]() mutable {
+        Dispatched result = dispatch(self->m_server.router, request);
+        net::post(executor, [self = std::move(self), result = std::move(result)]() mutable {
+            if (result.route) self->m_route_label = result.route->pattern;
+            bool close = !self->m_keep_alive || self->m_server.stopping;
+            self->send(std::move(result.response), close);
+        });
+    });
+}
+
+void Session::send(Response response, bool close) {
+    if (response.status < 100 || response.status > 999) {
+        response = error_response(500, "internal", "internal error");
+    }
+    auto& res = m_response.emplace();
+    res.version(m_version == 10 ? 10 : 11);
+    res.result(static_cast<unsigned>(response.status));
+    res.set(bhttp::field::server, "sightline");
+    if (!response.content_type.empty()) res.set(bhttp::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers) {
+        std::string key = lower(name);
+        if (key == "content-length" || key == "transfer-encoding" || key == "connection") continue;
+        res.insert(name, value);
+    }
+    res.set("X-Request-Id", m_request_id);
+    res.set("X-Content-Type-Options", "nosniff");
+    res.keep_alive(!close);
+    // RFC 9110 section 6.4.1: these never have content (and Beast refuses to frame one).
+    if (response.status / 100 == 1 || response.status == 204 || response.status == 304) {
+        response.body.clear();
+    }
+    m_status = response.status;
+    m_body_bytes = response.body.size();
+    if (m_head) {
+        res.content_length(m_body_bytes);  // what a GET would send, without the body
+    } else {
+        res.body() = std::move(response.body);
+        res.prepare_payload();
+    }
+    m_close_after_write = close;
+    m_state = State::writing;
+    m_stream.expires_after(m_server.options.read_timeout);
+    bhttp::async_write(m_stream, res,
+                       beast::bind_front_handler(&Session::on_write, shared_from_this()));
+}
+
+void Session::on_write(beast::error_code ec, std::size_t) {
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();
+    if (m_server.options.access_log) {
+        log::info(fmt::format("request id={} method={} route={} status={} bytes={} ms={:.2f}",
+                              m_request_id, m_method.empty() ? "-" : m_method, m_route_label,
+                              m_status, m_body_bytes, seconds * 1000.0));
+    }
+    m_server.metrics.record(m_route_label, method_label(m_method), m_status, seconds);
+    m_response.reset();
+    if (ec) return close();
+    if (m_close_after_write || m_server.stopping) return linger_close();
+    m_first_request = false;
+    wait_for_request();
+}
+
+// Closing a socket with unread input makes the kernel send RST, which can destroy the response
+// we just wrote before the client reads it (e.g. a 413 while the body is still arriving). So
+// shut down our side first and read what the client still sends, for a bounded time and size.
+void Session::linger_close() {
+    m_state = State::closing;
+    beast::error_code ec;
+    m_stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return close();
+    m_lingered_bytes = 0;
+    m_buffer.consume(m_buffer.size());
+    m_stream.expires_after(std::min<std::chrono::steady_clock::duration>(
+        linger_timeout, m_server.options.read_timeout));
+    m_stream.async_read_some(
+        m_buffer.prepare(16 * 1024),
+        beast::bind_front_handler(&Session::on_linger_read, shared_from_this()));
+}
+
+void Session::on_linger_read(beast::error_code ec, std::size_t bytes) {
+    m_lingered_bytes += bytes;
+    if (ec || m_lingered_bytes > linger_limit_bytes) return close();
+    m_stream.async_read_some(
+        m_buffer.prepare(16 * 1024),
+        beast::bind_front_handler(&Session::on_linger_read, shared_from_this()));
+}
+
+void Session::close() {
+    m_state = State::closing;
+    beast::error_code ec;
+    m_stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+    m_stream.close();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server
+
+void ServerState::add_session(const std::shared_ptr<Session>& session) {
+    std::lock_guard lock(mutex);
+    sessions.emplace(session.get(), session);
+}
+
+void ServerState::remove_session(Session* session) {
+    std::lock_guard lock(mutex);
+    sessions.erase(session);
+    if (sessions.empty()) changed.notify_all();
+}
+
+void ServerState::do_accept() {
+    acceptor.async_accept(net::make_strand(ioc),
+                          beast::bind_front_handler(&ServerState::on_accept, this));
+}
+
+void ServerState::on_accept(beast::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
+    if (ec) {
+        // E.g. out of file descriptors: back off instead of spinning on the error.
+        log::warn(fmt::format("accept failed error=\"{}\"", ec.message()));
+        accept_retry.expires_after(std::chrono::milliseconds(100));
+        accept_retry.async_wait([this](beast::error_code wait_ec) {
+            if (!wait_ec && acceptor.is_open()) do_accept();
+        });
+        return;
+    }
+    if (!stopping) {
+        beast::error_code option_ec;
+        socket.set_option(tcp::no_delay(true), option_ec);
+        auto session = std::make_shared<Session>(std::move(socket), *this);
+        add_session(session);
+        session->start();
+    }
+    do_accept();
+}
+
+void ServerState::request_stop() {
+    {
+        std::lock_guard lock(mutex);
+        stop_requested = true;
+    }
+    changed.notify_all();
+}
+
+void ServerState::drain() {
+    stopping = true;
+    net::post(acceptor.get_executor(), [this] {
+        beast::error_code ec;
+        acceptor.close(ec);
+        accept_retry.cancel();
+    });
+    std::vector<std::shared_ptr<Session>> live;
+    {
+        std::lock_guard lock(mutex);
+        for (auto& [raw, weak] : sessions) {
+            if (auto session = weak.lock()) live.push_back(std::move(session));
+        }
+    }
+    for (auto& session : live) {
+        net::post(session->executor(), [session] { session->on_server_stop(); });
+    }
+    live.clear();  // outside the lock: the last reference may run ~Session, which takes it
+
+    std::unique_lock lock(mutex);
+    bool drained =
+        changed.wait_for(lock, options.drain_timeout, [this] { return sessions.empty(); });
+    if (!drained) {
+        log::warn(fmt::format("drain timeout, closing connections={}", sessions.size()));
+    }
+}
+
+Server::Server(ServerOptions options, const Router& router, Metrics& metrics)
+    : m_impl(std::make_unique<Impl>(std::move(options), router, metrics)) {}
+
+Server::~Server() = default;
+
+std::uint16_t Server::listen() {
+    Impl& impl = *m_impl;
+    std::string host = impl.options.host;
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+    }
+    auto fail_listen = [&](const std::string& reason) {
+        return sightline::Exception(fmt::format("cannot listen on {}:{}: {}", impl.options.host,
+                                                impl.options.port, reason));
+    };
+    beast::error_code ec;
+    tcp::resolver resolver(impl.ioc);
+    auto results = resolver.resolve(host, std::to_string(impl.options.port),
+                                    tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+    if (ec || results.empty()) throw fail_listen(ec ? ec.message() : "no address");
+    tcp::endpoint endpoint = results.begin()->endpoint();
+    // Prefer IPv4 for "localhost": that is what "listening on http://127.0.0.1" promises.
+    for (const auto& entry : results) {
+        if (entry.endpoint().address().is_v4()) {
+            endpoint = entry.endpoint();
+            break;
+        }
+    }
+    impl.acceptor.open(endpoint.protocol(), ec);
+    if (ec) throw fail_listen(ec.message());
+    impl.acceptor.set_option(net::socket_base::reuse_address(true), ec);
+    if (ec) throw fail_listen(ec.message());
+    impl.acceptor.bind(endpoint, ec);
+    if (ec) throw fail_listen(ec.message());
+    impl.acceptor.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) throw fail_listen(ec.message());
+    impl.listening = true;
+    return impl.acceptor.local_endpoint().port();
+}
+
+void Server::run() {
+    Impl& impl = *m_impl;
+    if (!impl.listening) listen();
+    int worker_threads = impl.options.worker_threads > 0
+                             ? impl.options.worker_threads
+                             : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+    impl.workers.emplace(static_cast<std::size_t>(worker_threads));
+
+    net::signal_set signals(net::make_strand(impl.ioc), SIGINT, SIGTERM);
+    signals.async_wait([&impl](beast::error_code ec, int signal_number) {
+        if (ec) return;
+        log::info(fmt::format("signal={} draining", signal_number));
+        impl.request_stop();
+    });
+    net::post(impl.acceptor.get_executor(), [&impl] { impl.do_accept(); });
+
+    std::vector<std::thread> threads;
+    threads.reserve(static_cast<std::size_t>(impl.io_threads));
+    for (int i = 0; i < impl.io_threads; ++i) {
+        threads.emplace_back([&impl] {
+            // An exception escaping a completion handler drops that connection only; the
+            // thread goes back to serving the others.
+            while (true) {
+                try {
+                    impl.ioc.run();
+                    return;
+                } catch (const std::exception& e) {
+                    log::error(fmt::format("io handler failed error=\"{}\"", e.what()));
+                }
+            }
+        });
+    }
+    {
+        std::unique_lock lock(impl.mutex);
+        impl.changed.wait(lock, [&impl] { return impl.stop_requested; });
+    }
+    impl.drain();
+    impl.ioc.stop();
+    for (auto& thread : threads)
+        thread.join();
+    beast::error_code ec;
+    signals.cancel(ec);
+    // Handlers still running after the drain timeout finish, but their responses are dropped.
+    impl.workers->stop();
+    impl.workers->join();
+}
+
+void Server::stop() {
+    m_impl->request_stop();
+}
+
+}  // namespace sightline::http
