@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "core/json_string.hpp"
 #include "http/request.hpp"
 
 namespace sightline::http {
@@ -16,8 +17,6 @@ Response error_response(const Error& error);
 /// `{"error":{"code":"<code>","message":"<message>"}}` with the given status.
 Response error_response(int status, std::string_view code, std::string_view message);
 
-/// Appends `text` as a JSON string literal, quotes included. Control characters are escaped;
-/// invalid UTF-8 sequences become U+FFFD, so the output is always valid JSON.
-void append_json_string(std::string& out, std::string_view text);
+using sightline::append_json_string;  // core/json_string.hpp
 
 }  // namespace sightline::http

@@ -66,6 +66,14 @@ Result<NewReport> validate_report(NewReport r) {
         r.tags["camera:direction"] = format_directions(r.directions_deg);
     } else if (direction_tag && r.directions_deg.empty()) {
         r.directions_deg = *parse_directions(*direction_tag);  // validated above
+    } else if (direction_tag) {
+        auto tagged = *parse_directions(*direction_tag);
+        bool same = tagged.size() == r.directions_deg.size();
+        for (std::size_t i = 0; same && i < tagged.size(); ++i)
+            same = geo::heading_difference_deg(tagged[i], r.directions_deg[i]) < 0.5;
+        if (!same)
+            return fail(Errc::invalid_argument,
+                        "directions_deg and the camera:direction tag disagree; give one of them");
     }
     return r;
 }

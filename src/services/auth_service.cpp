@@ -1,6 +1,8 @@
 #include "services/auth_service.hpp"
 
+#include <cctype>
 #include <functional>
+#include <string>
 
 #include "core/clock.hpp"
 #include "services/crypto.hpp"

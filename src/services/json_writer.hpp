@@ -8,11 +8,11 @@
 #include <string_view>
 #include <vector>
 
+#include "core/json_string.hpp"
+
 namespace sightline::services {
 
-/// Appends `text` as a JSON string literal (quotes included), escaping as RFC 8259 requires.
-/// Input must be valid UTF-8 (everything stored has been validated).
-void append_json_string(std::string& out, std::string_view text);
+using sightline::append_json_string;  // core/json_string.hpp
 
 class JsonWriter {
   public:

@@ -4,6 +4,7 @@
 #include "services/auth_service.hpp"
 #include "services/moderation_service.hpp"
 #include "services/report_service.hpp"
+#include "store/map_store.hpp"
 #include "store/store.hpp"
 
 namespace sightline::services {
@@ -14,10 +15,11 @@ struct ServiceOptions {
 };
 
 struct Services {
-    Services(store::Store& s, const ServiceOptions& options)
-        : store(s), auth(s, options.auth), reports(s, options.reports), moderation(s) {}
+    Services(store::Store& s, store::MapStore& m, const ServiceOptions& options)
+        : store(s), map(m), auth(s, options.auth), reports(s, options.reports), moderation(s) {}
 
     store::Store& store;
+    store::MapStore& map;  ///< OSM imports: streets, areas, cameras changed since the import
     AuthService auth;
     ReportService reports;
     ModerationService moderation;

@@ -1,5 +1,6 @@
 #include "http/endpoints/json_body.hpp"
 
+#include <cctype>
 #include <charconv>
 
 #include <fmt/core.h>
@@ -29,11 +30,24 @@ bool nesting_within(std::string_view text, std::size_t max_depth) {
     }
     return true;
 }
+// "application/json" with optional parameters (charset); media type names are
+// case-insensitive (RFC 9110 section 8.3.1). "application/jsonp" and friends are not JSON.
+bool is_json_media_type(std::optional<std::string_view> header) {
+    if (!header) return false;
+    std::string_view type = header->substr(0, header->find(';'));
+    while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+    while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+    constexpr std::string_view json = "application/json";
+    if (type.size() != json.size()) return false;
+    for (std::size_t i = 0; i < json.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(type[i])) != json[i]) return false;
+    return true;
+}
+
 }  // namespace
 
 Result<nlohmann::json> parse_json_object(const Request& request, std::size_t max_depth) {
-    auto type = request.header("content-type");
-    if (!type || !(type->starts_with("application/json")))
+    if (!is_json_media_type(request.header("content-type")))
         return fail(Errc::unsupported_media_type,
                     "send the body as Content-Type: application/json");
     if (request.body.empty()) return fail(Errc::invalid_argument, "the request body is empty");

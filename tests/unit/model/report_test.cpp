@@ -38,6 +38,16 @@ TEST(ReportValidation, TakesDirectionsFromTheTagWhenNoneGiven) {
     EXPECT_EQ(r->directions_deg, (std::vector<double>{270, 90}));
 }
 
+TEST(ReportValidation, RejectsDirectionsThatDisagreeWithTheTag) {
+    auto input = belgrade_report();
+    input.tags["camera:direction"] = "270";
+    auto r = validate_report(input);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("disagree"), std::string::npos);
+    input.tags["camera:direction"] = "SE";  // 135, the same as directions_deg
+    EXPECT_TRUE(validate_report(input));
+}
+
 TEST(ReportValidation, RejectsOutOfRangeValues) {
     auto nan = std::numeric_limits<double>::quiet_NaN();
     std::vector<NewReport> bad(6, belgrade_report());

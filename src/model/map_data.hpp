@@ -1,0 +1,57 @@
+#pragma once
+// The ground the analysis and the basemap need, as read from OpenStreetMap: walkable streets,
+// building footprints, water and parks; and cameras with their OSM provenance.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "geo/bbox.hpp"
+#include "geo/lat_lon.hpp"
+#include "model/camera.hpp"
+#include "model/tags.hpp"
+
+namespace sightline::model {
+
+/// A way usable on foot (highway=* minus motorways and ways with foot=no / access=private...).
+struct Street {
+    std::int64_t osm_way_id = 0;
+    std::string highway;  ///< the highway=* value: footway, residential, primary, ...
+    std::string name;
+    std::vector<geo::LatLon> points;  ///< at least 2
+};
+
+enum class AreaKind { building, water, park };
+
+std::string_view to_string(AreaKind kind) noexcept;
+
+/// A polygon: rings[0] is the outer ring, the rest are its holes. Rings are closed (first ==
+/// last). A multipolygon with several outer rings becomes several Areas with the same osm_id.
+struct Area {
+    std::int64_t osm_id = 0;
+    bool from_relation = false;  ///< osm_id is a relation id (else a way id)
+    AreaKind kind = AreaKind::building;
+    std::string name;
+    double height_m = 0;  ///< from height=* or building:levels x 3 m; 0 when unknown
+    std::vector<std::vector<geo::LatLon>> rings;
+};
+
+/// A camera as OpenStreetMap has it (node, or a way/area placed at its centroid).
+struct OsmCamera {
+    OsmProvenance osm;
+    geo::LatLon location;
+    Tags tags;
+};
+
+/// Everything one import brings, applied to the store in one transaction.
+struct OsmExtract {
+    std::string source_name;  ///< file name, for the import log
+    geo::BBox bounds;         ///< the extract's bounds (header, else the nodes read): cameras
+                              ///< from earlier imports inside it and missing now are removed
+    std::vector<OsmCamera> cameras;
+    std::vector<Street> streets;
+    std::vector<Area> areas;
+};
+
+}  // namespace sightline::model

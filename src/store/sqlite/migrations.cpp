@@ -1,0 +1,209 @@
+#include "store/sqlite/migrations.hpp"
+
+#include <array>
+
+#include <fmt/core.h>
+
+#include "store/sqlite/connection.hpp"
+
+namespace sightline::store::sqlite {
+namespace {
+
+// Privacy rule for every table: no column for IP addresses, user agents or any other client
+// identity; report times are whole hours (enforced by a CHECK, not just by callers).
+constexpr const char* schema_v1 = R"sql(
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value NOT NULL
+) WITHOUT ROWID;
+INSERT INTO meta (key, value) VALUES ('camera_version', 0);
+
+CREATE TABLE cameras (
+    id            INTEGER PRIMARY KEY,
+    lat           REAL NOT NULL CHECK (lat BETWEEN -90 AND 90),
+    lon           REAL NOT NULL CHECK (lon BETWEEN -180 AND 180),
+    status        TEXT NOT NULL CHECK (status IN ('reported', 'verified', 'disputed', 'removed')),
+    kind          TEXT NOT NULL,
+    confirmations INTEGER NOT NULL DEFAULT 0 CHECK (confirmations >= 0),
+    first_seen    INTEGER NOT NULL,
+    last_verified INTEGER NOT NULL DEFAULT 0,
+    updated_at    INTEGER NOT NULL,
+    osm_type      TEXT CHECK (osm_type IN ('node', 'way', 'relation')),
+    osm_id        INTEGER,
+    osm_version   INTEGER,
+    osm_timestamp INTEGER,
+    tags          TEXT NOT NULL DEFAULT '{}',
+    CHECK ((osm_id IS NULL) = (osm_type IS NULL))
+);
+CREATE UNIQUE INDEX cameras_osm ON cameras (osm_type, osm_id) WHERE osm_id IS NOT NULL;
+CREATE INDEX cameras_status ON cameras (status);
+CREATE INDEX cameras_kind ON cameras (kind);
+
+CREATE VIRTUAL TABLE camera_index USING rtree (id, min_lat, max_lat, min_lon, max_lon);
+
+CREATE TABLE reports (
+    id              INTEGER PRIMARY KEY,
+    lat             REAL NOT NULL CHECK (lat BETWEEN -90 AND 90),
+    lon             REAL NOT NULL CHECK (lon BETWEEN -180 AND 180),
+    accuracy_m      REAL CHECK (accuracy_m IS NULL OR accuracy_m >= 0),
+    directions      TEXT NOT NULL DEFAULT '[]',
+    tags            TEXT NOT NULL DEFAULT '{}',
+    note            TEXT NOT NULL DEFAULT '',
+    status          TEXT NOT NULL DEFAULT 'pending'
+                    CHECK (status IN ('pending', 'accepted', 'merged', 'rejected', 'withdrawn')),
+    camera_id       INTEGER REFERENCES cameras (id),
+    withdraw_hash   TEXT NOT NULL,
+    created_at      INTEGER NOT NULL CHECK (created_at % 3600 = 0),
+    decided_at      INTEGER NOT NULL DEFAULT 0,
+    decision_reason TEXT NOT NULL DEFAULT '',
+    CHECK ((status IN ('accepted', 'merged')) = (camera_id IS NOT NULL))
+);
+CREATE INDEX reports_status ON reports (status);
+
+CREATE TABLE camera_reports (
+    camera_id INTEGER NOT NULL REFERENCES cameras (id),
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    PRIMARY KEY (camera_id, report_id)
+) WITHOUT ROWID;
+
+CREATE TABLE camera_history (
+    id        INTEGER PRIMARY KEY,
+    camera_id INTEGER NOT NULL REFERENCES cameras (id),
+    at        INTEGER NOT NULL,
+    action    TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    detail    TEXT NOT NULL DEFAULT '',
+    report_id INTEGER REFERENCES reports (id)
+);
+CREATE INDEX camera_history_camera ON camera_history (camera_id);
+CREATE TRIGGER camera_history_no_update BEFORE UPDATE ON camera_history
+BEGIN SELECT RAISE(ABORT, 'camera_history is append-only'); END;
+CREATE TRIGGER camera_history_no_delete BEFORE DELETE ON camera_history
+BEGIN SELECT RAISE(ABORT, 'camera_history is append-only'); END;
+
+CREATE TABLE users (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    role          TEXT NOT NULL CHECK (role IN ('moderator', 'admin')),
+    password_hash TEXT NOT NULL,
+    disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    created_at    INTEGER NOT NULL
+);
+
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    csrf_token TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE INDEX sessions_expiry ON sessions (expires_at);
+
+CREATE TABLE audit_events (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    at      INTEGER NOT NULL,
+    actor   TEXT NOT NULL,
+    action  TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    reason  TEXT NOT NULL DEFAULT ''
+);
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+)sql";
+
+// OpenStreetMap imports. locally_modified_at (unix seconds, 0 = not since the last import) marks
+// OSM cameras whose OSM-visible state (tags, status) moderators changed, so a re-import records a
+// conflict instead of overwriting them and the osmChange export offers them back to OSM.
+// Geometry is packed int32 E7 (lat, lon) pairs; areas: int32 ring count, then per ring an int32
+// point count and its points. The R*Trees index each row's bounding box.
+constexpr const char* schema_v2 = R"sql(
+ALTER TABLE cameras ADD COLUMN locally_modified_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX cameras_locally_modified ON cameras (locally_modified_at)
+    WHERE locally_modified_at > 0;
+INSERT INTO meta (key, value) VALUES ('map_version', 0);
+
+CREATE TABLE streets (
+    id         INTEGER PRIMARY KEY,
+    osm_way_id INTEGER NOT NULL,
+    highway    TEXT NOT NULL,
+    name       TEXT NOT NULL DEFAULT '',
+    points     BLOB NOT NULL
+);
+CREATE INDEX streets_osm ON streets (osm_way_id);
+CREATE VIRTUAL TABLE street_index USING rtree (id, min_lat, max_lat, min_lon, max_lon);
+CREATE TRIGGER streets_unindex AFTER DELETE ON streets
+BEGIN DELETE FROM street_index WHERE id = old.id; END;
+
+CREATE TABLE areas (
+    id            INTEGER PRIMARY KEY,
+    osm_id        INTEGER NOT NULL,
+    from_relation INTEGER NOT NULL CHECK (from_relation IN (0, 1)),
+    kind          TEXT NOT NULL CHECK (kind IN ('building', 'water', 'park')),
+    name          TEXT NOT NULL DEFAULT '',
+    height_m      REAL NOT NULL DEFAULT 0,
+    rings         BLOB NOT NULL
+);
+CREATE INDEX areas_osm ON areas (osm_id, from_relation);
+CREATE VIRTUAL TABLE area_index USING rtree (id, min_lat, max_lat, min_lon, max_lon);
+CREATE TRIGGER areas_unindex AFTER DELETE ON areas
+BEGIN DELETE FROM area_index WHERE id = old.id; END;
+
+CREATE TABLE import_runs (
+    id                INTEGER PRIMARY KEY,
+    at                INTEGER NOT NULL,
+    source_name       TEXT NOT NULL,
+    west              REAL NOT NULL,
+    south             REAL NOT NULL,
+    east              REAL NOT NULL,
+    north             REAL NOT NULL,
+    cameras_new       INTEGER NOT NULL,
+    cameras_updated   INTEGER NOT NULL,
+    cameras_unchanged INTEGER NOT NULL,
+    cameras_removed   INTEGER NOT NULL,
+    cameras_conflicts INTEGER NOT NULL,
+    streets           INTEGER NOT NULL,
+    buildings         INTEGER NOT NULL,
+    water             INTEGER NOT NULL,
+    parks             INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::array<Migration, 2> all_migrations{{
+    {1, "initial schema: cameras, R*Tree index, reports, users, sessions, audit", schema_v1},
+    {2, "OpenStreetMap imports: streets, areas, import runs, locally modified cameras", schema_v2},
+}};
+
+}  // namespace
+
+std::span<const Migration> migrations() noexcept {
+    return all_migrations;
+}
+
+int latest_schema_version() noexcept {
+    return all_migrations.back().version;
+}
+
+void migrate(Connection& connection) {
+    // Fast path without the write lock: opening a current database (the CLI while the server
+    // is writing) must not wait for the writer.
+    if (connection.query_int64("PRAGMA user_version") == latest_schema_version()) return;
+    Transaction tx(connection);
+    auto current = connection.query_int64("PRAGMA user_version");  // again, under the lock
+    if (current > latest_schema_version())
+        throw sightline::Exception(
+            fmt::format("database {} has schema version {}, newer than this build supports ({}); "
+                        "upgrade Sightline",
+                        connection.path().string(), current, latest_schema_version()));
+    if (current == latest_schema_version()) return;  // the destructor ends the read-only tx
+    for (const auto& migration : all_migrations) {
+        if (migration.version <= current) continue;
+        connection.execute(migration.sql);
+        // PRAGMA takes no bound parameters; the version is our own constant, not a value.
+        connection.execute(fmt::format("PRAGMA user_version = {}", migration.version).c_str());
+    }
+    tx.commit();
+}
+
+}  // namespace sightline::store::sqlite

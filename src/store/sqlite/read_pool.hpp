@@ -1,0 +1,57 @@
+#pragma once
+// A fixed pool of read-only connections. In WAL mode readers see the last committed snapshot
+// and never wait for the writer; a thread leases one connection for the length of a read.
+
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "store/sqlite/connection.hpp"
+
+namespace sightline::store::sqlite {
+
+class ReadPool {
+  public:
+    /// Opens `size` (at least 1) read-only connections to `path`. Throws SqliteError.
+    ReadPool(const std::filesystem::path& path, int size);
+    ReadPool(const ReadPool&) = delete;
+    ReadPool& operator=(const ReadPool&) = delete;
+    ~ReadPool();
+
+    /// Exclusive use of one connection until destruction; returns it to the pool.
+    class Lease {
+      public:
+        Lease(ReadPool& pool, std::unique_ptr<Connection> connection) noexcept
+            : m_pool(&pool), m_connection(std::move(connection)) {}
+        Lease(Lease&&) noexcept = default;
+        Lease& operator=(Lease&&) = delete;
+        Lease(const Lease&) = delete;
+        ~Lease();
+        Connection& operator*() const noexcept { return *m_connection; }
+        Connection* operator->() const noexcept { return m_connection.get(); }
+
+      private:
+        ReadPool* m_pool;
+        std::unique_ptr<Connection> m_connection;
+    };
+
+    /// Waits until a connection is free. Do not hold two leases in one thread: with a pool of
+    /// one that would wait forever.
+    Lease acquire();
+
+  private:
+    void release(std::unique_ptr<Connection> connection) noexcept;
+
+    std::mutex m_mutex;
+    std::condition_variable m_free;
+    std::vector<std::unique_ptr<Connection>> m_idle;
+};
+
+/// Settings every connection gets (busy timeout, foreign keys); `read_only` adds the reader
+/// tuning (memory-mapped I/O, larger page cache).
+void configure_connection(Connection& connection, bool read_only);
+
+}  // namespace sightline::store::sqlite

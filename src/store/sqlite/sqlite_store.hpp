@@ -1,0 +1,121 @@
+#pragma once
+// The SQLite implementation of store::Store: one database file DATA_DIR/sightline.db in WAL
+// mode, one writer connection behind a mutex, a pool of read-only connections for reads.
+// Several processes may open the same data directory (the CLI adding a user while the server
+// runs): writers take SQLite's write lock with BEGIN IMMEDIATE and wait up to 5 s for it.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+
+#include "store/map_store.hpp"
+#include "store/store.hpp"
+
+namespace sightline::store {
+
+namespace sqlite {
+class Connection;
+class ReadPool;
+}  // namespace sqlite
+
+struct SqliteOptions {
+    /// WAL + synchronous=FULL: a 2xx-acknowledged report survives power loss. NORMAL (false)
+    /// may lose the last commits on power loss (never on a process crash) but never corrupts.
+    bool synchronous_full = true;
+    int read_connections = 4;       ///< pool of read-only connections (at least 1 is opened)
+    bool create_if_missing = true;  ///< create the data directory and the database file
+};
+
+class SqliteStore final : public Store, public MapStore {
+  public:
+    /// Use open_sqlite_store().
+    SqliteStore(std::filesystem::path database_path, SqliteOptions options);
+    SqliteStore(const SqliteStore&) = delete;
+    SqliteStore& operator=(const SqliteStore&) = delete;
+    ~SqliteStore() override;
+
+    // --- reports ------------------------------------------------------------------------
+    Result<model::ReportId> insert_report(const model::NewReport& report,
+                                          const std::string& withdraw_hash,
+                                          std::int64_t created_at) override;
+    Result<model::Report> find_report(model::ReportId id) override;
+    std::vector<model::Report> list_reports(const ReportQuery& query) override;
+    Status withdraw_report(model::ReportId id, const std::string& withdraw_hash) override;
+
+    // --- moderation ---------------------------------------------------------------------
+    Result<model::Camera> accept_report(model::ReportId id, const Decision& decision) override;
+    Result<model::Camera> merge_report(model::ReportId id, model::CameraId camera,
+                                       const Decision& decision) override;
+    Result<model::Report> reject_report(model::ReportId id, const Decision& decision) override;
+    Result<model::Camera> remove_camera(model::CameraId id, const Decision& decision) override;
+
+    // --- cameras ------------------------------------------------------------------------
+    Result<model::Camera> find_camera(model::CameraId id) override;
+    std::vector<model::CameraEvent> camera_history(model::CameraId id) override;
+    std::vector<model::Camera> find_cameras(const CameraQuery& query) override;
+    std::vector<model::Camera> cameras_near(geo::LatLon centre, double radius_m,
+                                            int limit) override;
+    void for_each_camera(const std::function<void(const model::Camera&)>& visit) override;
+    Result<std::vector<model::CameraId>> insert_cameras(
+        const std::vector<model::NewCamera>& cameras, const Decision& decision) override;
+    std::int64_t camera_version() override;
+
+    // --- users and sessions -------------------------------------------------------------
+    /// Names are unique case-insensitively ("Alice" conflicts with "alice").
+    Result<model::UserId> insert_user(const std::string& name, model::Role role,
+                                      const std::string& password_hash,
+                                      const Decision& decision) override;
+    Result<model::User> find_user(model::UserId id) override;
+    /// Case-insensitive.
+    Result<model::User> find_user_by_name(std::string_view name) override;
+    std::vector<model::User> list_users() override;
+    Status set_user_disabled(std::string_view name, bool disabled,
+                             const Decision& decision) override;
+    Status insert_session(const model::SessionRecord& session) override;
+    Result<model::SessionRecord> find_session(const std::string& token_hash,
+                                              std::int64_t now) override;
+    /// Succeeds also when there is no such session (logging out twice is not an error).
+    Status delete_session(const std::string& token_hash) override;
+    void delete_expired_sessions(std::int64_t now) override;
+
+    // --- audit and statistics -----------------------------------------------------------
+    std::vector<model::AuditEvent> list_audit(int limit,
+                                              std::optional<std::int64_t> before_id) override;
+    Stats stats() override;
+
+    // --- OpenStreetMap imports (map_data.cpp) ------------------------------------------------
+    Result<OsmImportSummary> apply_osm_import(const model::OsmExtract& extract,
+                                              const Decision& decision) override;
+    void for_each_street(const geo::BBox& bbox,
+                         const std::function<void(const model::Street&)>& visit) override;
+    void for_each_area(const geo::BBox& bbox, model::AreaKind kind,
+                       const std::function<void(const model::Area&)>& visit) override;
+    std::int64_t map_version() override;
+    std::optional<ImportRun> last_import() override;
+    std::vector<model::Camera> cameras_changed_since_import() override;
+
+    // --- SQLite specifics ---------------------------------------------------------------
+    /// Consistent copy of the live database to `destination` (SQLite online backup API), safe
+    /// while serving: it reads one snapshot and does not block writers. The copy is written
+    /// next to `destination` and renamed over it when complete. invalid_argument if the
+    /// destination cannot be created; throws sightline::Exception on I/O errors while copying.
+    Status backup_to(const std::filesystem::path& destination);
+    /// `PRAGMA user_version`: the number of the last applied migration.
+    int schema_version();
+    std::filesystem::path database_path() const;
+
+  private:
+    std::filesystem::path m_path;
+    std::mutex m_write_mutex;  // guards m_writer; held for the length of one write transaction
+    std::unique_ptr<sqlite::Connection> m_writer;
+    std::unique_ptr<sqlite::ReadPool> m_readers;
+};
+
+/// Opens (creating if needed) DATA_DIR/sightline.db and applies pending migrations. Throws
+/// sightline::Exception with a clear message (path + SQLite's error text) if the directory or
+/// file cannot be opened or is not a database, or if the schema is newer than this build.
+std::unique_ptr<SqliteStore> open_sqlite_store(const std::filesystem::path& data_dir,
+                                               SqliteOptions options = {});
+
+}  // namespace sightline::store

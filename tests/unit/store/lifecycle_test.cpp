@@ -1,0 +1,227 @@
+// Opening, migrations, reopening, several processes on one data directory, backups, threads.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "store/sqlite/migrations.hpp"
+#include "store_test_support.hpp"
+
+namespace sightline::store::testing {
+
+TEST(SqliteStore, CreatesTheDataDirectoryAndAppliesAllMigrations) {
+    TempDir dir;
+    auto store = open_store(dir.path() / "nested" / "data");
+    EXPECT_EQ(store->database_path(), dir.path() / "nested" / "data" / "sightline.db");
+    EXPECT_TRUE(std::filesystem::exists(store->database_path()));
+    EXPECT_EQ(store->schema_version(), sqlite::latest_schema_version());
+    EXPECT_EQ(store->camera_version(), 0);
+
+    RawDb db(store->database_path());
+    for (const char* table : {"cameras", "camera_index", "camera_reports", "camera_history",
+                              "reports", "users", "sessions", "audit_events", "meta"})
+        EXPECT_EQ(db.count(std::string("SELECT count(*) FROM sqlite_master WHERE name = '") +
+                           table + "'"),
+                  1)
+            << table;
+    EXPECT_EQ(db.count("SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
+}
+
+TEST(SqliteStore, MigrationsAreNumberedFromOneWithoutGaps) {
+    int expected = 1;
+    for (const auto& m : sqlite::migrations()) {
+        EXPECT_EQ(m.version, expected++);
+        EXPECT_FALSE(m.description.empty());
+    }
+}
+
+TEST(SqliteStore, ReopeningKeepsDataAndSchemaVersion) {
+    TempDir dir;
+    model::ReportId report;
+    model::CameraId camera;
+    {
+        auto store = open_store(dir.path());
+        report = *store->insert_report(belgrade_report(), withdraw_hash_a, report_time);
+        camera = store->accept_report(report, decision())->id;
+    }
+    auto store = open_store(dir.path(), existing_only());
+    EXPECT_EQ(store->schema_version(), sqlite::latest_schema_version());
+    EXPECT_EQ(store->find_report(report)->camera_id, camera);
+    EXPECT_EQ(store->find_camera(camera)->report_ids, std::vector<model::ReportId>{report});
+    EXPECT_EQ(store->camera_version(), 1);
+}
+
+TEST(SqliteStore, RefusesADatabaseFromANewerBuild) {
+    TempDir dir;
+    { open_store(dir.path()); }
+    RawDb(dir.path() / "sightline.db").exec("PRAGMA user_version = 999");
+    try {
+        open_store(dir.path());
+        FAIL() << "opened a newer schema";
+    } catch (const sightline::Exception& e) {
+        EXPECT_NE(std::string(e.what()).find("999"), std::string::npos) << e.what();
+    }
+}
+
+TEST(SqliteStore, ThrowsAClearErrorForAFileThatIsNotADatabase) {
+    TempDir dir;
+    std::ofstream(dir.path() / "sightline.db")
+        << "this is not a database, just some text......"
+           "...................................................";
+    try {
+        open_store(dir.path());
+        FAIL() << "opened garbage";
+    } catch (const sightline::Exception& e) {
+        std::string message = e.what();
+        EXPECT_NE(message.find("sightline.db"), std::string::npos) << message;
+        EXPECT_NE(message.find("not a database"), std::string::npos) << message;
+    }
+}
+
+TEST(SqliteStore, ThrowsWhenTheDataDirectoryIsMissingAndCreationIsOff) {
+    TempDir dir;
+    EXPECT_THROW(open_store(dir.path() / "missing", existing_only()), sightline::Exception);
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "missing"));
+    EXPECT_THROW(open_store(dir.path(), existing_only()), sightline::Exception)
+        << "an empty directory has no database to open";
+}
+
+TEST(SqliteStore, ThrowsWhenTheDataDirectoryIsAFile) {
+    TempDir dir;
+    std::ofstream(dir.path() / "file") << "x";
+    EXPECT_THROW(open_store(dir.path() / "file"), sightline::Exception);
+}
+
+TEST(SqliteStore, TwoStoresOnOneDirectorySeeEachOthersWrites) {
+    TempDir dir;
+    auto server = open_store(dir.path());
+    auto cli = open_store(dir.path(), synchronous_normal());
+    ASSERT_TRUE(cli->insert_user("admin", model::Role::admin, "h", decision()));
+    EXPECT_TRUE(server->find_user_by_name("admin"));
+
+    auto report = server->insert_report(belgrade_report(), withdraw_hash_a, report_time);
+    ASSERT_TRUE(report);
+    auto camera = cli->accept_report(*report, decision());
+    ASSERT_TRUE(camera);
+    EXPECT_EQ(server->find_camera(camera->id)->status, model::CameraStatus::verified);
+    EXPECT_EQ(server->camera_version(), cli->camera_version());
+    EXPECT_EQ(server->accept_report(*report, decision()).error().code, Errc::conflict);
+}
+
+TEST(SqliteStore, AnotherProcessCanAddAUserWhileTheServerHasTheStoreOpen) {
+    TempDir dir;
+    auto server = open_store(dir.path());
+    ASSERT_TRUE(server->insert_report(belgrade_report(), withdraw_hash_a, report_time));
+    pid_t child = fork();
+    ASSERT_NE(child, -1);
+    if (child == 0) {  // the CLI: its own store on the same data directory
+        int code = 1;
+        try {
+            auto cli = open_store(dir.path(), existing_only());
+            if (cli->insert_user("admin", model::Role::admin, "h", decision()) &&
+                cli->list_reports(report_query(10)).size() == 1)
+                code = 0;
+        } catch (...) {
+            code = 2;
+        }
+        _exit(code);
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+    auto admin = server->find_user_by_name("admin");
+    ASSERT_TRUE(admin);
+    EXPECT_EQ(admin->role, model::Role::admin);
+    EXPECT_EQ(server->list_audit(10, std::nullopt).size(), 1u);
+}
+
+TEST(SqliteStore, ConcurrentWritersInTwoStoresNeverLoseAReport) {
+    TempDir dir;
+    auto a = open_store(dir.path());
+    auto b = open_store(dir.path());
+    auto write = [&](SqliteStore& store) {
+        for (int i = 0; i < 50; ++i)
+            ASSERT_TRUE(store.insert_report(belgrade_report(), withdraw_hash_a, report_time));
+    };
+    std::thread ta(write, std::ref(*a));
+    std::thread tb(write, std::ref(*b));
+    ta.join();
+    tb.join();
+    EXPECT_EQ(a->list_reports(report_query(1000)).size(), 100u);
+}
+
+TEST(SqliteStore, ReadersAndTheWriterWorkFromManyThreads) {
+    TempDir dir;
+    auto store = open_store(dir.path());
+    std::atomic<bool> stop = false;
+    std::atomic<int> reads = 0;
+    std::vector<std::thread> readers;
+    for (int t = 0; t < 4; ++t)
+        readers.emplace_back([&] {
+            while (!stop) {
+                store->find_cameras(bbox_query(geo::BBox{20, 44, 21, 45}));
+                store->camera_version();
+                ++reads;
+            }
+        });
+    for (int i = 0; i < 30; ++i) {
+        auto id = store->insert_report(belgrade_report(), withdraw_hash_a, report_time);
+        ASSERT_TRUE(id);
+        ASSERT_TRUE(store->accept_report(*id, decision()));
+    }
+    stop = true;
+    for (auto& t : readers)
+        t.join();
+    EXPECT_GT(reads.load(), 0);
+    EXPECT_EQ(store->find_cameras({}).size(), 30u);
+}
+
+TEST(SqliteStore, BackupProducesADatabaseWithTheSameContents) {
+    TempDir dir;
+    auto store = open_store(dir.path() / "live");
+    for (int i = 0; i < 5; ++i) {
+        auto id = store->insert_report(belgrade_report(), withdraw_hash_a, report_time);
+        ASSERT_TRUE(id);
+        if (i % 2 == 0) {
+            ASSERT_TRUE(store->accept_report(*id, decision()));
+        }
+    }
+    ASSERT_TRUE(store->insert_user("mila", model::Role::admin, "h", decision()));
+    std::filesystem::create_directories(dir.path() / "copy");
+    ASSERT_TRUE(store->backup_to(dir.path() / "copy" / "sightline.db"));
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "copy" / "sightline.db.partial"));
+    // Writes after the backup do not reach it.
+    ASSERT_TRUE(store->insert_report(belgrade_report(), withdraw_hash_a, report_time));
+
+    auto copy = open_store(dir.path() / "copy", existing_only());
+    EXPECT_EQ(copy->schema_version(), store->schema_version());
+    EXPECT_EQ(copy->find_cameras({}).size(), 3u);
+    EXPECT_EQ(copy->list_reports(report_query(100)).size(), 5u);
+    EXPECT_EQ(copy->list_users().size(), 1u);
+    EXPECT_EQ(copy->list_audit(100, std::nullopt).size(),
+              store->list_audit(100, std::nullopt).size());
+    EXPECT_EQ(copy->camera_version(), store->camera_version());
+
+    // Overwrites an older backup; refuses a destination it cannot create.
+    ASSERT_TRUE(store->backup_to(dir.path() / "copy" / "sightline.db"));
+    EXPECT_EQ(store->backup_to(store->database_path()).error().code, Errc::invalid_argument);
+    EXPECT_EQ(store->find_cameras({}).size(), 3u);
+    auto bad = store->backup_to(dir.path() / "no" / "such" / "dir.db");
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().code, Errc::invalid_argument);
+    EXPECT_EQ(bad.error().message.find(dir.path().string()), std::string::npos) << "no paths";
+}
+
+TEST(SqliteStore, SynchronousNormalStoresTheSameData) {
+    TempDir dir;
+    auto store = open_store(dir.path(), synchronous_normal());
+    auto id = store->insert_report(belgrade_report(), withdraw_hash_a, report_time);
+    ASSERT_TRUE(id);
+    EXPECT_EQ(store->find_report(*id)->status, model::ReportStatus::pending);
+}
+
+}  // namespace sightline::store::testing
