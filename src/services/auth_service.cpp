@@ -11,8 +11,12 @@ namespace sightline::services {
 namespace {
 constexpr std::string_view bad_login = "wrong user name or password";
 
+// User names match case-insensitively in the store, so the throttle must too: otherwise "Mod"
+// would get a fresh allowance after "mod" was throttled.
 std::uint64_t name_key(std::string_view name) {
-    return std::hash<std::string_view>{}(name);
+    std::string folded(name);
+    for (char& c : folded) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return std::hash<std::string>{}(folded);
 }
 }  // namespace
 
