@@ -1,4 +1,5 @@
-// sightline export geojson|csv [--out FILE]: open data from the registry.
+// sightline export geojson|csv|osm|osc [--out FILE]: open data from the registry, and what a
+// mapper can take back to OpenStreetMap.
 
 #include <cerrno>
 #include <cstdio>
@@ -11,6 +12,7 @@
 
 #include "cli/command.hpp"
 #include "cli/commands_list.hpp"
+#include "osm/osm_xml_writer.hpp"
 #include "services/camera_json.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -24,13 +26,20 @@ struct FileCloser {
 class ExportCommand final : public Command {
   public:
     std::string_view name() const override { return "export"; }
-    std::string_view summary() const override { return "write all cameras as GeoJSON or CSV"; }
+    std::string_view summary() const override {
+        return "write all cameras as GeoJSON, CSV, OSM XML or osmChange";
+    }
     std::string help() const override {
-        return "Usage: sightline export geojson|csv [--out FILE] [--data DIR]\n\n"
-               "Writes every camera (removed ones too, with their status) to FILE, or to standard\n"
-               "output. FILE is written under a temporary name and renamed when complete, so it "
-               "is\n"
-               "never left half-written.\n\n" +
+        return "Usage: sightline export geojson|csv|osm|osc [--out FILE] [--data DIR]\n\n"
+               "geojson, csv: every camera (removed ones too, with their status).\n"
+               "osm: OSM XML 0.6 of every non-removed camera; cameras from OSM nodes keep their\n"
+               "     id and version, the others get negative ids (open it in JOSM).\n"
+               "osc: osmChange 0.6 of what changed here since the last `sightline import`:\n"
+               "     <create> for new cameras (negative ids), <modify> for OSM cameras changed by\n"
+               "     moderators, <delete> for OSM cameras they removed. Review it in JOSM before\n"
+               "     uploading.\n\n"
+               "Output goes to FILE, or to standard output. FILE is written under a temporary\n"
+               "name and renamed when complete, so it is never left half-written.\n\n" +
                format_options(specs());
     }
     Status parse(const std::vector<std::string>& args) override {
@@ -38,8 +47,9 @@ class ExportCommand final : public Command {
         if (!parsed) return std::unexpected(parsed.error());
         m_args = *parsed;
         if (m_args.positionals.size() != 1 ||
-            (m_args.positionals[0] != "geojson" && m_args.positionals[0] != "csv"))
-            return fail(Errc::invalid_argument, "say which format: geojson or csv");
+            (m_args.positionals[0] != "geojson" && m_args.positionals[0] != "csv" &&
+             m_args.positionals[0] != "osm" && m_args.positionals[0] != "osc"))
+            return fail(Errc::invalid_argument, "say which format: geojson, csv, osm or osc");
         m_format = m_args.positionals[0];
         return {};
     }
@@ -63,8 +73,20 @@ class ExportCommand final : public Command {
         auto sink = [&](std::string_view part) {
             if (std::fwrite(part.data(), 1, part.size(), out) != part.size()) write_failed = true;
         };
-        std::int64_t count = m_format == "geojson" ? services::export_geojson(*store, sink)
-                                                   : services::export_csv(*store, sink);
+        std::int64_t count = 0;
+        std::string what = "cameras";
+        if (m_format == "geojson") {
+            count = services::export_geojson(*store, sink);
+        } else if (m_format == "csv") {
+            count = services::export_csv(*store, sink);
+        } else if (m_format == "osm") {
+            count = osm::write_osm_xml(*store, sink);
+        } else {
+            auto c = osm::write_osm_change(store->cameras_changed_since_import(), sink);
+            count = c.created + c.modified + c.deleted;
+            what = fmt::format("changes ({} create, {} modify, {} delete; {} way cameras left out)",
+                               c.created, c.modified, c.deleted, c.skipped);
+        }
         if (std::fflush(out) != 0) write_failed = true;
         if (file) {
             if (fsync(fileno(file.get())) != 0) write_failed = true;
@@ -78,7 +100,7 @@ class ExportCommand final : public Command {
         } else if (write_failed) {
             return 1;
         }
-        fmt::print(stderr, "exported {} cameras\n", count);
+        fmt::print(stderr, "exported {} {}\n", count, what);
         return 0;
     }
 

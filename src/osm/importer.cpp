@@ -1,0 +1,410 @@
+// The only file that compiles libosmium's reader, location index and area assembler (they are
+// slow to compile). Two passes over the file, as libosmium's multipolygon examples do: pass 1
+// collects multipolygon relations, pass 2 stores node locations, builds ways, cameras and
+// areas.
+#include "osm/importer.hpp"
+
+// GCC 12 at -O3 reports false positives (stringop-overread, array-bounds) inside libosmium's
+// builders once they are inlined into this file; the code is libosmium's, not ours.
+#pragma GCC diagnostic ignored "-Wstringop-overread"
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#pragma GCC diagnostic ignored "-Wstringop-overflow"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+#include <osmium/area/assembler.hpp>
+#include <osmium/area/multipolygon_manager.hpp>
+#include <osmium/handler.hpp>
+#include <osmium/handler/node_locations_for_ways.hpp>
+#include <osmium/index/map/flex_mem.hpp>
+#include <osmium/io/any_input.hpp>
+#include <osmium/visitor.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <system_error>
+#include <unordered_set>
+#include <vector>
+
+#include <fmt/core.h>
+
+namespace sightline::osm {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+bool equals(const char* value, const char* expected) {
+    return value != nullptr && std::strcmp(value, expected) == 0;
+}
+
+bool one_of(const char* value, std::initializer_list<const char*> options) {
+    if (value == nullptr) return false;
+    return std::any_of(options.begin(), options.end(),
+                       [value](const char* o) { return std::strcmp(value, o) == 0; });
+}
+
+template <typename Get>
+bool walkable(const Get& tag) {
+    const char* highway = tag("highway");
+    if (highway == nullptr) return false;
+    // area=yes highways are squares (pedestrian areas): polygons, not lines of the network.
+    if (equals(tag("area"), "yes")) return false;
+    const char* foot = tag("foot");
+    bool foot_allowed = one_of(foot, {"yes", "designated", "permissive"});
+    if (equals(highway, "motorway") || equals(highway, "motorway_link")) return foot_allowed;
+    static const std::unordered_set<std::string_view> usable{
+        "footway",     "pedestrian",     "path",         "steps",        "living_street",
+        "residential", "service",        "unclassified", "tertiary",     "tertiary_link",
+        "secondary",   "secondary_link", "primary",      "primary_link", "trunk",
+        "trunk_link",  "track",          "cycleway",     "road",         "corridor",
+        "bridleway",   "sidewalk",       "crossing",     "platform",     "elevator"};
+    if (!usable.contains(highway)) return false;
+    if (foot_allowed) return true;
+    if (equals(foot, "no")) return false;
+    if (one_of(tag("access"), {"no", "private"})) return false;
+    return true;
+}
+
+enum class Kind { none, building, water, park };
+
+template <typename Get>
+Kind classify_area(const Get& tag) {
+    if (const char* b = tag("building"); b != nullptr && std::strcmp(b, "no") != 0)
+        return Kind::building;
+    const char* natural = tag("natural");
+    const char* landuse = tag("landuse");
+    if (equals(natural, "water") || equals(tag("waterway"), "riverbank") ||
+        one_of(landuse, {"reservoir", "basin"}))
+        return Kind::water;
+    if (one_of(tag("leisure"), {"park", "garden", "playground"}) ||
+        one_of(landuse, {"grass", "recreation_ground", "forest", "meadow", "village_green"}) ||
+        equals(natural, "wood"))
+        return Kind::park;
+    return Kind::none;
+}
+
+osmium::TagsFilter area_filter() {
+    osmium::TagsFilter filter{false};
+    filter.add_rule(true, osmium::TagMatcher{"building"});
+    for (const char* v : {"water", "wood"})
+        filter.add_rule(true, osmium::TagMatcher{"natural", v});
+    filter.add_rule(true, osmium::TagMatcher{"waterway", "riverbank"});
+    for (const char* v :
+         {"reservoir", "basin", "grass", "recreation_ground", "forest", "meadow", "village_green"})
+        filter.add_rule(true, osmium::TagMatcher{"landuse", v});
+    for (const char* v : {"park", "garden", "playground"})
+        filter.add_rule(true, osmium::TagMatcher{"leisure", v});
+    return filter;
+}
+
+model::Tags all_tags(const osmium::TagList& list) {
+    model::Tags tags;
+    for (const auto& t : list)
+        tags.emplace(t.key(), t.value());
+    return tags;
+}
+
+geo::LatLon to_lat_lon(const osmium::Location& l) {
+    return {l.lat_without_check(), l.lon_without_check()};
+}
+
+double height_of(const osmium::TagList& tags) {
+    if (const char* h = tags.get_value_by_key("height")) {
+        double m = parse_height_m(h);
+        if (m > 0) return m;
+    }
+    if (const char* levels = tags.get_value_by_key("building:levels")) {
+        double n = parse_height_m(levels);  // same number syntax, no unit expected
+        if (n > 0) return n * 3.0;
+    }
+    return 0;
+}
+
+// Area centroid of a closed ring (planar in degrees: fine at camera-site scale), else the mean.
+geo::LatLon centroid(const std::vector<geo::LatLon>& points) {
+    std::size_t n = points.size();
+    if (n >= 4 && points.front() == points.back()) {
+        // Relative to the first point: the shoelace sum of absolute degrees loses ~1e-8.
+        const geo::LatLon o = points.front();
+        double a = 0, cx = 0, cy = 0;
+        for (std::size_t i = 0; i + 1 < n; ++i) {
+            double x0 = points[i].lon - o.lon, y0 = points[i].lat - o.lat;
+            double x1 = points[i + 1].lon - o.lon, y1 = points[i + 1].lat - o.lat;
+            double cross = x0 * y1 - x1 * y0;
+            a += cross;
+            cx += (x0 + x1) * cross;
+            cy += (y0 + y1) * cross;
+        }
+        if (std::abs(a) > 1e-18) return {o.lat + cy / (3 * a), o.lon + cx / (3 * a)};
+        --n;  // degenerate: average without the repeated last point
+    }
+    geo::LatLon sum{0, 0};
+    for (std::size_t i = 0; i < n; ++i) {
+        sum.lat += points[i].lat;
+        sum.lon += points[i].lon;
+    }
+    return {sum.lat / static_cast<double>(n), sum.lon / static_cast<double>(n)};
+}
+
+class ExtractHandler : public osmium::handler::Handler {
+  public:
+    ExtractHandler(model::OsmExtract& extract, ReadStats& stats)
+        : m_extract(extract), m_stats(stats) {}
+
+    void node(const osmium::Node& node) {
+        ++m_stats.nodes;
+        const auto& loc = node.location();
+        if (!loc.valid()) return;
+        m_box.extend(loc);
+        if (!equals(node.tags().get_value_by_key("man_made"), "surveillance")) return;
+        model::OsmCamera camera;
+        camera.osm = {"node", node.id(), static_cast<int>(node.version()),
+                      static_cast<std::int64_t>(node.timestamp().seconds_since_epoch())};
+        camera.location = to_lat_lon(loc);
+        camera.tags = all_tags(node.tags());
+        m_extract.cameras.push_back(std::move(camera));
+    }
+
+    void way(const osmium::Way& way) {
+        ++m_stats.ways;
+        for (const auto& ref : way.nodes())
+            if (!ref.location().valid()) ++m_stats.missing_node_refs;
+        const auto& tags = way.tags();
+        if (tags.empty()) return;
+        auto tag = [&tags](const char* key) { return tags.get_value_by_key(key); };
+        bool camera = equals(tag("man_made"), "surveillance");
+        bool street = walkable(tag);
+        if (way.nodes().size() > 3 && way.nodes().ends_have_same_id() &&
+            !equals(tag("area"), "no") && classify_area(tag) != Kind::none)
+            ++m_area_way_candidates;
+        if (!camera && !street) return;
+
+        std::vector<geo::LatLon> points;
+        points.reserve(way.nodes().size());
+        for (const auto& ref : way.nodes())
+            if (ref.location().valid()) points.push_back(to_lat_lon(ref.location()));
+        if (camera && !points.empty()) {
+            model::OsmCamera c;
+            c.osm = {"way", way.id(), static_cast<int>(way.version()),
+                     static_cast<std::int64_t>(way.timestamp().seconds_since_epoch())};
+            c.location = centroid(points);
+            c.tags = all_tags(tags);
+            m_extract.cameras.push_back(std::move(c));
+        }
+        if (!street) return;
+        if (points.size() < 2) {
+            ++m_stats.dropped_ways;
+            return;
+        }
+        model::Street s;
+        s.osm_way_id = way.id();
+        s.highway = tag("highway");
+        if (const char* name = tag("name")) s.name = name;
+        s.points = std::move(points);
+        m_extract.streets.push_back(std::move(s));
+    }
+
+    void relation(const osmium::Relation&) { ++m_stats.relations; }
+
+    void area(const osmium::Area& area) {
+        const auto& tags = area.tags();
+        auto kind = classify_area([&tags](const char* key) { return tags.get_value_by_key(key); });
+        if (kind == Kind::none) return;
+        (area.from_way() ? m_area_ways : m_area_relations).push_back(area.orig_id());
+        model::Area base;
+        base.osm_id = area.orig_id();
+        base.from_relation = !area.from_way();
+        base.kind = kind == Kind::building ? model::AreaKind::building
+                    : kind == Kind::water  ? model::AreaKind::water
+                                           : model::AreaKind::park;
+        if (const char* name = tags.get_value_by_key("name")) base.name = name;
+        if (kind == Kind::building) base.height_m = height_of(tags);
+        auto ring_points = [](const osmium::NodeRefList& ring) {
+            std::vector<geo::LatLon> points;
+            points.reserve(ring.size());
+            for (const auto& ref : ring)
+                points.push_back(to_lat_lon(ref.location()));
+            return points;
+        };
+        for (const auto& outer : area.outer_rings()) {
+            model::Area a = base;
+            a.rings.push_back(ring_points(outer));
+            for (const auto& inner : area.inner_rings(outer))
+                a.rings.push_back(ring_points(inner));
+            m_extract.areas.push_back(std::move(a));
+        }
+    }
+
+    /// Called once after pass 2.
+    void finish(std::uint64_t relation_candidates) {
+        auto distinct = [](std::vector<osmium::object_id_type>& ids) {
+            std::sort(ids.begin(), ids.end());
+            return static_cast<std::uint64_t>(std::unique(ids.begin(), ids.end()) - ids.begin());
+        };
+        std::uint64_t ways_built = distinct(m_area_ways);
+        std::uint64_t relations_built = distinct(m_area_relations);
+        m_stats.broken_multipolygons =
+            (m_area_way_candidates > ways_built ? m_area_way_candidates - ways_built : 0) +
+            (relation_candidates > relations_built ? relation_candidates - relations_built : 0);
+    }
+
+    [[nodiscard]] const osmium::Box& node_box() const noexcept { return m_box; }
+
+  private:
+    model::OsmExtract& m_extract;
+    ReadStats& m_stats;
+    osmium::Box m_box;
+    std::vector<osmium::object_id_type> m_area_ways;
+    std::vector<osmium::object_id_type> m_area_relations;
+    std::uint64_t m_area_way_candidates = 0;
+};
+
+using LocationIndex =
+    osmium::index::map::FlexMem<osmium::unsigned_object_id_type, osmium::Location>;
+using LocationHandler = osmium::handler::NodeLocationsForWays<LocationIndex>;
+using Manager = osmium::area::MultipolygonManager<osmium::area::Assembler>;
+
+model::OsmExtract read_extract(const std::filesystem::path& path, const ImportOptions& options,
+                               ReadStats& stats) {
+    auto start = Clock::now();
+    std::uint64_t total = std::filesystem::file_size(path);
+    std::uint64_t objects = 0;
+    auto report = [&](int pass, std::uint64_t bytes) {
+        if (!options.on_progress) return;
+        double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+        options.on_progress(ReadProgress{pass, std::min(bytes, total), total, objects, elapsed});
+    };
+
+    osmium::io::File file{path.string()};
+    osmium::area::Assembler::config_type config;
+    config.create_empty_areas = false;  // a broken multipolygon yields nothing (and is counted)
+    Manager manager{config, area_filter()};
+
+    model::OsmExtract extract;
+    extract.source_name = path.filename().string();
+    ExtractHandler handler{extract, stats};
+
+    // Pass 1: multipolygon relations.
+    std::uint64_t relation_candidates = 0;
+    {
+        osmium::io::Reader reader{file, osmium::osm_entity_bits::relation};
+        while (osmium::memory::Buffer buffer = reader.read()) {
+            for (const auto& relation : buffer.select<osmium::Relation>()) {
+                ++objects;
+                handler.relation(relation);
+                if (manager.new_relation(relation) &&
+                    classify_area([&relation](const char* key) {
+                        return relation.tags().get_value_by_key(key);
+                    }) != Kind::none)
+                    ++relation_candidates;
+            }
+            osmium::apply(buffer, manager);
+            report(1, reader.offset());
+        }
+        reader.close();
+        report(1, total);
+        manager.prepare_for_lookup();
+    }
+
+    // Pass 2: nodes (locations, cameras) and ways (streets, way cameras, areas).
+    LocationIndex index;
+    LocationHandler locations{index};
+    locations.ignore_errors();  // bbox cuts reference nodes outside the file
+    auto& second_pass = manager.handler(
+        [&handler](osmium::memory::Buffer&& areas) { osmium::apply(areas, handler); });
+    osmium::io::Reader reader{file, osmium::osm_entity_bits::node | osmium::osm_entity_bits::way,
+                              osmium::io::read_meta::yes};
+    osmium::Box header_box = reader.header().box();
+    while (osmium::memory::Buffer buffer = reader.read()) {
+        osmium::apply(buffer, locations, handler, second_pass);
+        objects = stats.relations + stats.nodes + stats.ways;
+        report(2, reader.offset());
+    }
+    second_pass.flush();
+    reader.close();
+    handler.finish(relation_candidates);
+    report(2, total);
+
+    // The header box, unless it is a placeholder: heidelberg_routing says 0,0,180,90, which
+    // would make a re-import "remove" the cameras and streets of every other city in that
+    // quarter of the globe. A header box over 100 times the area of the nodes' box is clipped
+    // to it (real extracts have nodes all over their box; hand-cut ones a few times less).
+    osmium::Box box = handler.node_box();
+    auto area = [](const osmium::Box& b) {
+        return (b.top_right().lon() - b.bottom_left().lon()) *
+               (b.top_right().lat() - b.bottom_left().lat());
+    };
+    if (header_box.valid() && box.valid() && area(header_box) > 100 * area(box)) {
+        osmium::Location bl{std::max(header_box.bottom_left().x(), box.bottom_left().x()),
+                            std::max(header_box.bottom_left().y(), box.bottom_left().y())};
+        osmium::Location tr{std::min(header_box.top_right().x(), box.top_right().x()),
+                            std::min(header_box.top_right().y(), box.top_right().y())};
+        if (bl.x() <= tr.x() && bl.y() <= tr.y()) box = osmium::Box{bl, tr};
+    } else if (header_box.valid()) {
+        box = header_box;
+    }
+    if (box.valid()) {
+        extract.bounds = {box.bottom_left().lon(), box.bottom_left().lat(), box.top_right().lon(),
+                          box.top_right().lat()};
+    }
+    return extract;
+}
+
+}  // namespace
+
+bool is_osm_file_name(std::string_view name) {
+    return ends_with(name, ".osm.pbf") || ends_with(name, ".pbf") || ends_with(name, ".osm") ||
+           ends_with(name, ".osm.bz2") || ends_with(name, ".osm.gz");
+}
+
+bool is_walkable(const TagLookup& tag) {
+    return walkable(tag);
+}
+
+double parse_height_m(std::string_view text) {
+    while (!text.empty() && text.front() == ' ')
+        text.remove_prefix(1);
+    double value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || !std::isfinite(value) || value <= 0) return 0;
+    std::string_view rest(end, static_cast<std::size_t>(text.data() + text.size() - end));
+    while (!rest.empty() && rest.front() == ' ')
+        rest.remove_prefix(1);
+    // Only metres ("12", "12 m", "12.5m"); feet and other units are ignored rather than guessed.
+    if (!rest.empty() && rest != "m") return 0;
+    return value;
+}
+
+Result<model::OsmExtract> read_osm_file(const std::filesystem::path& path,
+                                        const ImportOptions& options) {
+    std::string name = path.string();
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+        return fail(Errc::not_found, fmt::format("cannot read {}: no such file", name));
+    if (!std::filesystem::is_regular_file(path, ec))
+        return fail(Errc::invalid_argument, fmt::format("cannot read {}: not a file", name));
+    if (!is_osm_file_name(path.filename().string()))
+        return fail(Errc::invalid_argument,
+                    fmt::format("cannot read {}: unknown format (expected .osm.pbf, .osm, "
+                                ".osm.bz2 or .osm.gz)",
+                                name));
+    ReadStats stats;
+    try {
+        auto extract = read_extract(path, options, stats);
+        if (options.stats) *options.stats = stats;
+        return extract;
+    } catch (const std::exception& e) {
+        // libosmium reports truncated and corrupt input (pbf_error, xml_error, io_error,
+        // gzip/bzip2 errors) as exceptions derived from std ones.
+        return fail(Errc::invalid_argument, fmt::format("cannot read {}: {}", name, e.what()));
+    }
+}
+
+}  // namespace sightline::osm

@@ -1,0 +1,68 @@
+#pragma once
+// Reading an OpenStreetMap extract (.osm.pbf, .osm, .osm.bz2, .osm.gz) into an OsmExtract: the
+// cameras, the walkable street network, buildings, water and parks. libosmium stays in
+// importer.cpp; nothing here names an osmium type.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "core/error.hpp"
+#include "model/map_data.hpp"
+
+namespace sightline::osm {
+
+/// Where a read stands; sent to ImportOptions::on_progress.
+struct ReadProgress {
+    int pass = 1;                  ///< 1: relations, 2: nodes and ways
+    std::uint64_t bytes_read = 0;  ///< of the (compressed) file, in this pass
+    std::uint64_t bytes_total = 0;
+    std::uint64_t objects = 0;  ///< nodes, ways and relations seen so far (both passes)
+    double elapsed_s = 0;       ///< since the read started
+};
+
+/// What a read skipped or could not use; none of it is fatal.
+struct ReadStats {
+    std::uint64_t nodes = 0;
+    std::uint64_t ways = 0;
+    std::uint64_t relations = 0;
+    std::uint64_t missing_node_refs = 0;     ///< distinct node ids referenced by ways but absent
+    std::uint64_t dropped_ways = 0;          ///< wanted ways with fewer than 2 resolvable nodes
+    std::uint64_t broken_multipolygons = 0;  ///< wanted areas (ways or relations) not assembled
+};
+
+struct ImportOptions {
+    /// Called every few thousand objects and once at the end of each pass, on the calling
+    /// thread. May be empty.
+    std::function<void(const ReadProgress&)> on_progress;
+    /// If set, receives the statistics of a successful read.
+    ReadStats* stats = nullptr;
+};
+
+/// True if the file name ends in a suffix read_osm_file() accepts.
+bool is_osm_file_name(std::string_view file_name);
+
+/// Reads the whole extract into memory (nothing is written anywhere). Fails with not_found if
+/// the file does not exist, invalid_argument "cannot read FILE: ..." for an unknown suffix or
+/// a truncated or corrupt file. Dangling node references and broken multipolygons are skipped
+/// and counted in ReadStats. The extract's bounds are the header box (clipped to the nodes'
+/// box when it is a placeholder over 100 times larger), else the box of the nodes read. Blocks;
+/// uses libosmium's decoder threads for PBF.
+Result<model::OsmExtract> read_osm_file(const std::filesystem::path& path,
+                                        const ImportOptions& options = {});
+
+// --- what is kept (exposed for tests) ------------------------------------------------------
+
+/// A tag lookup: value of a key, or nullptr.
+using TagLookup = std::function<const char*(const char* key)>;
+
+/// True for highway=* ways usable on foot: footway, residential, primary, ... minus
+/// foot=no / access=no|private (unless foot=yes|designated|permissive), minus area=yes, minus
+/// motorways unless foot=yes.
+bool is_walkable(const TagLookup& tag);
+/// Height in metres from a height=* value: "12", "12 m", "12.5"; nullopt-like 0 when unusable.
+double parse_height_m(std::string_view text);
+
+}  // namespace sightline::osm

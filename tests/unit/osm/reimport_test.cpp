@@ -1,0 +1,214 @@
+// Applying extracts to the SQLite store: first import, re-import of a newer extract, other
+// cities left alone, conflicts with local moderation, and nothing written on a bad file.
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "osm/importer.hpp"
+#include "osm_test_support.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace sightline::osm {
+namespace {
+
+using testing::read_fixture;
+
+store::Decision import_decision(std::int64_t at = 1'700'000'000) {
+    return {"import", "", at};
+}
+
+class Reimport : public ::testing::Test {
+  protected:
+    void SetUp() override { m_store = store::open_sqlite_store(m_dir.path()); }
+
+    store::OsmImportSummary apply(const std::string& fixture, std::int64_t at = 1'700'000'000) {
+        auto summary = m_store->apply_osm_import(read_fixture(fixture), import_decision(at));
+        if (!summary) throw std::runtime_error(summary.error().message);
+        return *summary;
+    }
+
+    model::Camera by_osm(std::string_view type, std::int64_t id) {
+        std::optional<model::Camera> found;
+        m_store->for_each_camera([&](const model::Camera& c) {
+            if (c.osm && c.osm->type == type && c.osm->id == id) found = c;
+        });
+        if (!found) throw std::runtime_error("no such OSM camera");
+        return *found;
+    }
+
+    std::int64_t street_count(const geo::BBox& box) {
+        std::int64_t n = 0;
+        m_store->for_each_street(box, [&](const model::Street&) { ++n; });
+        return n;
+    }
+
+    bool history_has(model::CameraId id, std::string_view action) {
+        for (const auto& e : m_store->camera_history(id))
+            if (e.action == action) return true;
+        return false;
+    }
+
+    testing::TempDir m_dir;
+    std::unique_ptr<store::SqliteStore> m_store;
+};
+
+const geo::BBox world{-180, -90, 180, 90};
+
+TEST_F(Reimport, FirstImportCreatesVerifiedCamerasAndTheGround) {
+    auto s = apply("basic.osm");
+    EXPECT_EQ(s.cameras_new, 2);
+    EXPECT_EQ(s.streets, 3);
+    EXPECT_EQ(s.buildings, 2);
+    EXPECT_EQ(s.water, 1);
+    EXPECT_EQ(s.parks, 1);
+    auto cam = by_osm("node", 1);
+    EXPECT_EQ(cam.status, model::CameraStatus::verified);
+    EXPECT_EQ(cam.osm->version, 1);
+    EXPECT_EQ(cam.tags.at("camera:direction"), "90");
+    EXPECT_EQ(m_store->map_version(), 1);
+    auto run = m_store->last_import();
+    ASSERT_TRUE(run);
+    EXPECT_EQ(run->source_name, "basic.osm");
+    EXPECT_EQ(run->summary.cameras_new, 2);
+
+    // Geometry survives the packing (E7).
+    std::vector<model::Area> buildings;
+    m_store->for_each_area(world, model::AreaKind::building,
+                           [&](const model::Area& a) { buildings.push_back(a); });
+    ASSERT_EQ(buildings.size(), 2u);
+    for (const auto& b : buildings) {
+        if (b.osm_id != 3000) continue;
+        EXPECT_TRUE(b.from_relation);
+        ASSERT_EQ(b.rings.size(), 2u);
+        EXPECT_NEAR(b.rings[0][0].lat, 48.040, 1e-7);
+    }
+    std::int64_t parks = 0;
+    m_store->for_each_area({11.089, 48.089, 11.093, 48.093}, model::AreaKind::park,
+                           [&](const model::Area& a) {
+                               EXPECT_EQ(a.name, "Hofgarten");
+                               ++parks;
+                           });
+    EXPECT_EQ(parks, 1);
+    EXPECT_EQ(street_count({11.0, 48.0, 11.01, 48.01}), 0);
+}
+
+TEST_F(Reimport, ImportingTheSameFileTwiceChangesNothing) {
+    apply("basic.osm");
+    auto s = apply("basic.osm");
+    EXPECT_EQ(s.cameras_new, 0);
+    EXPECT_EQ(s.cameras_unchanged, 2);
+    EXPECT_EQ(s.cameras_updated + s.cameras_removed + s.cameras_conflicts, 0);
+    EXPECT_EQ(street_count(world), 3);  // replaced, not duplicated
+}
+
+TEST_F(Reimport, ANewerExtractUpdatesAndRemoves) {
+    apply("basic.osm");
+    auto way_camera = by_osm("way", 100);
+    auto s = apply("basic_v2.osm", 1'800'000'000);
+    EXPECT_EQ(s.cameras_new, 1);      // node 2
+    EXPECT_EQ(s.cameras_updated, 1);  // node 1 v2
+    EXPECT_EQ(s.cameras_removed, 1);  // way 100 is gone
+    auto cam = by_osm("node", 1);
+    EXPECT_EQ(cam.osm->version, 2);
+    EXPECT_EQ(cam.tags.at("camera:direction"), "180");
+    EXPECT_FALSE(cam.tags.contains("operator"));
+    auto removed = m_store->find_camera(way_camera.id);
+    ASSERT_TRUE(removed);
+    EXPECT_EQ(removed->status, model::CameraStatus::removed);
+    EXPECT_TRUE(history_has(way_camera.id, "imported"));
+    EXPECT_TRUE(history_has(way_camera.id, "removed"));
+    EXPECT_EQ(street_count(world), 1);  // the streets inside the bounds were replaced
+    EXPECT_TRUE(m_store->cameras_changed_since_import().empty());
+}
+
+TEST_F(Reimport, ACameraOutsideTheNewBoundsIsKept) {
+    apply("elsewhere.osm");
+    apply("basic.osm");
+    apply("basic_v2.osm");
+    auto far = by_osm("node", 7);
+    EXPECT_EQ(far.status, model::CameraStatus::verified);
+    EXPECT_EQ(street_count({20.4, 44.8, 20.5, 44.82}), 1);  // the other city's streets stay
+}
+
+TEST_F(Reimport, ALocallyChangedCameraGetsAConflictAndKeepsItsState) {
+    apply("basic.osm");
+    auto cam = by_osm("node", 1);
+    model::NewReport report;
+    report.location = cam.location;
+    report.tags = {{"man_made", "surveillance"}, {"camera:mount", "wall"}};
+    auto report_id = m_store->insert_report(report, "hash", 1'700'000'000 / 3600 * 3600);
+    ASSERT_TRUE(report_id);
+    ASSERT_TRUE(m_store->merge_report(*report_id, cam.id, {"mod", "", 1'700'000'100}));
+    auto way_camera = by_osm("way", 100);
+    ASSERT_TRUE(m_store->remove_camera(way_camera.id, {"mod", "gone", 1'700'000'200}));
+
+    auto changed = m_store->cameras_changed_since_import();
+    ASSERT_EQ(changed.size(), 2u);
+
+    auto s = apply("basic_v2.osm", 1'800'000'000);
+    EXPECT_EQ(s.cameras_conflicts, 1);  // node 1: v2 in OSM, merged here
+    EXPECT_EQ(s.cameras_updated, 0);
+    EXPECT_EQ(s.cameras_removed, 0);  // way 100 was already removed here
+    auto kept = by_osm("node", 1);
+    EXPECT_EQ(kept.osm->version, 1);
+    EXPECT_EQ(kept.tags.at("camera:mount"), "wall");
+    EXPECT_EQ(kept.tags.at("camera:direction"), "90");
+    EXPECT_TRUE(history_has(kept.id, "conflict"));
+    // Both deletions agree now, so only the merged camera is still offered to OSM.
+    changed = m_store->cameras_changed_since_import();
+    ASSERT_EQ(changed.size(), 1u);
+    EXPECT_EQ(changed[0].id, kept.id);
+}
+
+TEST_F(Reimport, ARemovedCameraChangedInOsmIsAConflict) {
+    apply("basic.osm");
+    auto cam = by_osm("node", 1);
+    ASSERT_TRUE(m_store->remove_camera(cam.id, {"mod", "not there", 1'700'000'200}));
+    auto s = apply("basic_v2.osm", 1'800'000'000);
+    EXPECT_EQ(s.cameras_conflicts, 1);
+    auto kept = m_store->find_camera(cam.id);
+    ASSERT_TRUE(kept);
+    EXPECT_EQ(kept->status, model::CameraStatus::removed);
+    EXPECT_TRUE(history_has(cam.id, "conflict"));
+}
+
+TEST_F(Reimport, ABadFileLeavesTheStoreAsItWas) {
+    apply("basic.osm");
+    auto version = m_store->camera_version();
+    auto map_version = m_store->map_version();
+    std::int64_t cameras = 0;
+    m_store->for_each_camera([&](const model::Camera&) { ++cameras; });
+
+    testing::TempDir dir;
+    auto source = testing::shared_osm("munich_center.osm.pbf");
+    std::filesystem::path broken = dir.path() / "half.osm.pbf";
+    if (std::filesystem::exists(source)) {
+        std::ifstream in(source, std::ios::binary);
+        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::ofstream(broken, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+    } else {
+        std::ofstream(broken, std::ios::binary) << "not a pbf file at all";
+    }
+    auto extract = read_osm_file(broken);
+    ASSERT_FALSE(extract);
+    EXPECT_EQ(extract.error().code, Errc::invalid_argument);
+
+    std::int64_t after = 0;
+    m_store->for_each_camera([&](const model::Camera&) { ++after; });
+    EXPECT_EQ(after, cameras);
+    EXPECT_EQ(m_store->camera_version(), version);
+    EXPECT_EQ(m_store->map_version(), map_version);
+    EXPECT_EQ(street_count(world), 3);
+}
+
+TEST_F(Reimport, RejectsAnExtractWithoutValidBounds) {
+    auto extract = read_fixture("basic.osm");
+    extract.bounds = {10, 50, 5, 40};
+    auto s = m_store->apply_osm_import(extract, import_decision());
+    ASSERT_FALSE(s);
+    EXPECT_EQ(s.error().code, Errc::invalid_argument);
+    EXPECT_FALSE(m_store->last_import());
+}
+
+}  // namespace
+}  // namespace sightline::osm
