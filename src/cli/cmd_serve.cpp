@@ -13,6 +13,7 @@
 #include "http/server.hpp"
 #include "services/services.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "tiles/tile_service.hpp"
 
 namespace sightline::cli {
 namespace {
@@ -91,7 +92,7 @@ class ServeCommand final : public Command {
     }
     int run() override {
         auto store = store::open_sqlite_store(m_data);
-        services::Services services(*store, m_service_options);
+        services::Services services(*store, *store, m_service_options);
         http::Metrics metrics;
         metrics.add_gauges("sightline_reports", "Reports by status.", [&store] {
             std::vector<std::pair<std::string, double>> out;
@@ -100,7 +101,8 @@ class ServeCommand final : public Command {
                                  static_cast<double>(n));
             return out;
         });
-        http::ApiContext ctx{services, metrics, m_api};
+        tiles::TileService tile_service(*store, *store);
+        http::ApiContext ctx{services, metrics, m_api, &tile_service};
         http::Router router;
         http::register_routes(router, ctx);
         http::Server server(m_options, router, metrics);

@@ -11,8 +11,10 @@ std::vector<std::unique_ptr<Command>> all_commands() {
     std::vector<std::unique_ptr<Command>> commands;
     commands.push_back(make_serve_command());
     commands.push_back(make_user_command());
+    commands.push_back(make_import_command());
     commands.push_back(make_import_csv_command());
     commands.push_back(make_export_command());
+    commands.push_back(make_tiles_command());
     commands.push_back(make_backup_command());
     commands.push_back(make_migrate_command());
     return commands;

@@ -13,5 +13,7 @@ std::unique_ptr<Command> make_import_csv_command();
 std::unique_ptr<Command> make_export_command();
 std::unique_ptr<Command> make_backup_command();
 std::unique_ptr<Command> make_migrate_command();
+std::unique_ptr<Command> make_import_command();
+std::unique_ptr<Command> make_tiles_command();
 
 }  // namespace sightline::cli

@@ -42,8 +42,6 @@ const std::set<Route>& server_routes() {
         {"get", "/api/v1/openapi.json"},
         {"get", "/healthz"},
         {"get", "/metrics"},
-        {"get", "/tiles/{z}/{x}/{file}"},
-        {"get", "/tiles/tilejson.json"},
     };
     return routes;
 }

@@ -5,6 +5,7 @@
 
 #include "http/metrics.hpp"
 #include "services/services.hpp"
+#include "tiles/tile_service.hpp"
 
 namespace sightline::http {
 
@@ -20,6 +21,7 @@ struct ApiContext {
     services::Services& services;
     Metrics& metrics;
     ApiOptions options;
+    tiles::TileService* tiles = nullptr;  ///< null: the /tiles routes answer 503
 };
 
 }  // namespace sightline::http

@@ -15,6 +15,8 @@ void register_report_routes(Router& router, ApiContext& ctx);
 void register_session_routes(Router& router, ApiContext& ctx);
 void register_camera_routes(Router& router, ApiContext& ctx);
 void register_system_routes(Router& router, ApiContext& ctx);
+void register_osm_export_routes(Router& router, ApiContext& ctx);
+void register_tile_routes(Router& router, ApiContext& ctx);
 
 /// All of the above. `ctx` must outlive the router.
 void register_routes(Router& router, ApiContext& ctx);

@@ -24,6 +24,8 @@ void register_routes(Router& router, ApiContext& ctx) {
     register_session_routes(router, ctx);
     register_camera_routes(router, ctx);
     register_system_routes(router, ctx);
+    register_osm_export_routes(router, ctx);
+    register_tile_routes(router, ctx);
 }
 
 }  // namespace sightline::http

@@ -1,0 +1,130 @@
+#pragma once
+// Renders vector tiles (cameras, and the basemap when a MapStore is given) and caches them in
+// memory. Thread-safe: any number of threads may call render() at once.
+
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "core/error.hpp"
+#include "geo/tile_id.hpp"
+#include "store/map_store.hpp"
+#include "store/store.hpp"
+#include "tiles/basemap_layers.hpp"
+#include "tiles/camera_index.hpp"
+#include "tiles/camera_layer.hpp"
+
+namespace sightline::tiles {
+
+struct TileOptions {
+    CameraLayerOptions cameras;
+    BasemapOptions basemap;
+    /// Upper bound of the LRU cache (encoded + gzip bytes plus bookkeeping); 0 disables it.
+    std::size_t cache_bytes = std::size_t{64} << 20;
+    /// Most cameras read for one tile (a z0 tile over a huge registry); more are not drawn.
+    int max_cameras_per_tile = 2'000'000;
+    /// Also produce the gzip-compressed bytes.
+    bool gzip = true;
+    /// Render cameras from an in-memory snapshot (CameraIndex, ~80 bytes per camera) instead of
+    /// querying the store per tile. The snapshot is rebuilt in the background after every camera
+    /// change; until it is current, tiles are read from the store, so they are never stale.
+    bool camera_index = true;
+};
+
+/// A rendered tile. Empty `data` is a valid tile without layers (nothing to show there).
+struct Tile {
+    std::string data;  ///< MVT bytes, uncompressed
+    std::string gzip;  ///< gzip of data; empty when data is empty or gzip is off
+    /// Weak validator W/"<64-bit hash of data, hex>": the same for the identity and gzip
+    /// representations, and changes whenever the content does.
+    std::string etag;
+};
+
+struct TileCacheStats {
+    std::uint64_t hits = 0;
+    std::uint64_t misses = 0;
+    std::size_t entries = 0;
+    std::size_t bytes = 0;
+};
+
+class TileService {
+  public:
+    /// Cameras and basemap. Both stores must outlive the service.
+    TileService(store::Store& store, store::MapStore& map, TileOptions options = {});
+    /// Cameras only (no imported map).
+    explicit TileService(store::Store& store, TileOptions options = {});
+    TileService(const TileService&) = delete;
+    TileService& operator=(const TileService&) = delete;
+    ~TileService();
+
+    /// Builds the camera snapshot now (blocking) when options().camera_index is on; otherwise
+    /// the first render starts building it in the background. Returns false if the cameras
+    /// changed while it read (then the next render retries in the background).
+    bool prepare();
+
+    /// The tile, from the cache when the cameras and the map have not changed since it was
+    /// rendered (the cache key holds both data versions, so any change invalidates).
+    /// invalid_argument for a tile outside z 0..22 / x, y < 2^z.
+    Result<Tile> render(geo::TileId tile);
+
+    /// Renders without the cache and without gzip (benchmarks, `sightline tiles`).
+    Result<std::string> render_uncached(geo::TileId tile);
+
+    /// Names of the layers a tile may contain, in encoding order.
+    [[nodiscard]] std::vector<std::string> layer_names() const;
+    [[nodiscard]] bool has_basemap() const noexcept { return m_map != nullptr; }
+    [[nodiscard]] const TileOptions& options() const noexcept { return m_options; }
+    [[nodiscard]] TileCacheStats cache_stats() const;
+
+  private:
+    struct Key {
+        int z;
+        std::uint32_t x;
+        std::uint32_t y;
+        std::int64_t camera_version;
+        std::int64_t map_version;
+        friend bool operator==(const Key&, const Key&) = default;
+    };
+    struct KeyHash {
+        std::size_t operator()(const Key& k) const noexcept;
+    };
+    struct Entry {
+        Key key;
+        std::shared_ptr<const Tile> tile;
+        std::size_t bytes;
+    };
+
+    std::string encode(geo::TileId tile, std::int64_t camera_version, std::int64_t map_version);
+    std::shared_ptr<const CameraIndex> current_index(std::int64_t camera_version);
+    std::shared_ptr<const Tile> lookup(const Key& key);
+    void insert(const Key& key, std::shared_ptr<const Tile> tile);
+
+    store::Store& m_store;
+    store::MapStore* m_map = nullptr;
+    TileOptions m_options;
+
+    mutable std::mutex m_mutex;
+    std::list<Entry> m_lru;  ///< most recently used first
+    std::unordered_map<Key, std::list<Entry>::iterator, KeyHash> m_index;
+    std::size_t m_bytes = 0;
+    TileCacheStats m_stats;
+
+    std::mutex m_index_mutex;
+    std::shared_ptr<const CameraIndex> m_camera_index;
+    bool m_index_building = false;
+    std::jthread m_index_thread;  ///< last: joined (after a stop request) before the rest goes
+};
+
+/// gzip (RFC 1952) of `data` with zlib at the default level. Throws sightline::Exception if
+/// zlib fails (out of memory).
+std::string gzip_compress(std::string_view data);
+
+/// W/"<hex FNV-1a 64 of data>".
+std::string make_etag(std::string_view data);
+
+}  // namespace sightline::tiles

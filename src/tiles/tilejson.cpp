@@ -1,0 +1,83 @@
+#include "tiles/tilejson.hpp"
+
+#include <algorithm>
+#include <string_view>
+#include <vector>
+
+#include <fmt/core.h>
+
+namespace sightline::tiles {
+namespace {
+
+void append_string(std::string& out, std::string_view text) {
+    out += '"';
+    for (char c : text) {
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20)
+                    out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+                else
+                    out += c;
+        }
+    }
+    out += '"';
+}
+
+}  // namespace
+
+std::string tilejson(const TileService& service, const TileJsonParams& params) {
+    const auto& o = service.options();
+    struct Layer {
+        std::string_view id;
+        int min_zoom;
+        std::string_view description;
+        std::string_view fields;
+    };
+    std::vector<Layer> layers;
+    if (service.has_basemap()) {
+        layers.push_back(
+            {water_layer_name, o.basemap.water_min_zoom, "Water areas", R"({"name":"String"})"});
+        layers.push_back(
+            {parks_layer_name, o.basemap.parks_min_zoom, "Parks", R"({"name":"String"})"});
+        layers.push_back({streets_layer_name, o.basemap.major_streets_min_zoom,
+                          "Walkable streets; only major classes below the street zoom",
+                          R"({"class":"String","name":"String"})"});
+        layers.push_back({buildings_layer_name, o.basemap.buildings_min_zoom, "Buildings",
+                          R"({"height":"Number","name":"String"})"});
+    }
+    layers.push_back({camera_layer_name, 0,
+                      "Cameras; grid clusters (cluster=true, count) below the cluster zoom",
+                      R"({"id":"Number","type":"String","mount":"String","direction":"String",)"
+                      R"("directions":"Number","angle":"Number","status":"String",)"
+                      R"("confirmations":"Number","cluster":"Boolean","count":"Number"})"});
+
+    std::string out = R"({"tilejson":"3.0.0","name":"Sightline","scheme":"xyz","tiles":[)";
+    append_string(out, params.tile_url);
+    out += fmt::format(R"(],"minzoom":{},"maxzoom":{},"bounds":[{},{},{},{}],)", params.min_zoom,
+                       params.max_zoom, params.bounds.west, params.bounds.south, params.bounds.east,
+                       params.bounds.north);
+    out += R"("attribution":)";
+    append_string(out, "© OpenStreetMap contributors");
+    out += R"(,"vector_layers":[)";
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        if (i) out += ',';
+        out += R"({"id":)";
+        append_string(out, layers[i].id);
+        out += fmt::format(R"(,"minzoom":{},"maxzoom":{},"description":)",
+                           std::max(layers[i].min_zoom, params.min_zoom), params.max_zoom);
+        append_string(out, layers[i].description);
+        out += R"(,"fields":)";
+        out += layers[i].fields;
+        out += '}';
+    }
+    out += "]}";
+    return out;
+}
+
+}  // namespace sightline::tiles

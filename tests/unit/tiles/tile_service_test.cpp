@@ -1,0 +1,177 @@
+#include "tiles/tile_service.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include "mvt_test_support.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace sightline::tiles {
+namespace {
+
+class TempDir {
+  public:
+    TempDir() {
+        std::string pattern = std::filesystem::temp_directory_path() / "sightline-tiles-XXXXXX";
+        if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+        m_path = pattern;
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    ~TempDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(m_path, ignored);
+    }
+    [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
+
+  private:
+    std::filesystem::path m_path;
+};
+
+std::string gunzip(const std::string& in) {
+    z_stream zs{};
+    EXPECT_EQ(inflateInit2(&zs, 15 + 16), Z_OK);
+    std::string out(in.size() * 20 + 1024, '\0');
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    zs.avail_in = static_cast<uInt>(in.size());
+    zs.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs.avail_out = static_cast<uInt>(out.size());
+    EXPECT_EQ(inflate(&zs, Z_FINISH), Z_STREAM_END);
+    out.resize(zs.total_out);
+    inflateEnd(&zs);
+    return out;
+}
+
+constexpr geo::LatLon belgrade{44.8125, 20.4612};
+
+class TileServiceTest : public ::testing::Test {
+  protected:
+    void add_camera(geo::LatLon at) {
+        model::NewCamera c;
+        c.location = at;
+        c.status = model::CameraStatus::verified;
+        c.tags = {{"man_made", "surveillance"}, {"camera:type", "fixed"}};
+        ASSERT_TRUE(m_store->insert_cameras({c}, store::Decision{"test", "", 1700000000}));
+    }
+    TempDir m_dir;
+    std::unique_ptr<store::SqliteStore> m_store = store::open_sqlite_store(m_dir.path());
+};
+
+TEST_F(TileServiceTest, RendersCamerasWithGzipAndEtag) {
+    add_camera(belgrade);
+    TileService service(*m_store, *m_store);
+    auto tile = service.render(geo::tile_of(belgrade, 16));
+    ASSERT_TRUE(tile.has_value());
+    auto layers = testing::decode_tile(tile->data);
+    ASSERT_EQ(layers.size(), 1u);
+    EXPECT_EQ(layers[0].name, "cameras");
+    EXPECT_EQ(layers[0].features.size(), 1u);
+    EXPECT_EQ(gunzip(tile->gzip), tile->data);
+    EXPECT_TRUE(tile->etag.starts_with("W/\""));
+}
+
+TEST_F(TileServiceTest, AnEmptyTileHasNoBytes) {
+    TileService service(*m_store, *m_store);
+    auto tile = service.render({3, 0, 0});
+    ASSERT_TRUE(tile.has_value());
+    EXPECT_TRUE(tile->data.empty());
+    EXPECT_TRUE(tile->gzip.empty());
+    EXPECT_FALSE(tile->etag.empty());
+}
+
+TEST_F(TileServiceTest, RejectsTilesOutOfRange) {
+    TileService service(*m_store);
+    auto tile = service.render({2, 4, 0});
+    ASSERT_FALSE(tile.has_value());
+    EXPECT_EQ(tile.error().code, Errc::invalid_argument);
+}
+
+TEST_F(TileServiceTest, CachesUntilACameraChanges) {
+    add_camera(belgrade);
+    TileService service(*m_store, *m_store);
+    auto id = geo::tile_of(belgrade, 15);
+    auto first = service.render(id);
+    auto second = service.render(id);
+    ASSERT_TRUE(first && second);
+    EXPECT_EQ(first->etag, second->etag);
+    EXPECT_EQ(service.cache_stats().hits, 1u);
+    add_camera({belgrade.lat + 0.0001, belgrade.lon});
+    auto third = service.render(id);
+    ASSERT_TRUE(third.has_value());
+    EXPECT_NE(third->etag, first->etag);
+    EXPECT_EQ(testing::decode_tile(third->data).at(0).features.size(), 2u);
+    EXPECT_EQ(service.cache_stats().entries, 1u);  // the stale entry was dropped
+}
+
+TEST_F(TileServiceTest, KeepsTheCacheWithinItsByteBudget) {
+    add_camera(belgrade);
+    TileOptions options;
+    options.cache_bytes = 2000;
+    TileService service(*m_store, options);
+    for (std::uint32_t x = 0; x < 64; ++x)
+        ASSERT_TRUE(service.render({6, x, 10}));
+    auto stats = service.cache_stats();
+    EXPECT_LE(stats.bytes, 2000u);
+    EXPECT_GT(stats.entries, 0u);
+}
+
+}  // namespace
+}  // namespace sightline::tiles
+
+namespace sightline::tiles {
+namespace {
+
+TEST_F(TileServiceTest, TheCameraSnapshotRendersTheSameBytesAsTheStore) {
+    std::vector<model::NewCamera> cameras;
+    const char* mounts[] = {"wall", "pole", ""};
+    const char* directions[] = {"90", "NE;180", "", "x"};
+    for (int i = 0; i < 600; ++i) {
+        model::NewCamera c;
+        c.location = {44.80 + (i % 29) * 0.0011, 20.44 + (i % 31) * 0.0013 + i * 1e-6};
+        c.status = i % 7 == 0 ? model::CameraStatus::reported : model::CameraStatus::verified;
+        c.tags = {{"man_made", "surveillance"}, {"camera:type", i % 2 ? "dome" : "fixed"}};
+        if (*mounts[i % 3]) c.tags["camera:mount"] = mounts[i % 3];
+        if (*directions[i % 4] && i % 4 != 3) c.tags["camera:direction"] = directions[i % 4];
+        if (i % 5 == 0) c.tags["camera:angle"] = "30";
+        cameras.push_back(c);
+    }
+    ASSERT_TRUE(m_store->insert_cameras(cameras, store::Decision{"test", "", 1700000000}));
+    TileOptions from_store;
+    from_store.camera_index = false;
+    TileService reference(*m_store, *m_store, from_store);
+    TileService indexed(*m_store, *m_store);
+    ASSERT_TRUE(indexed.prepare());
+    int non_empty = 0;
+    for (int z : {0, 8, 12, 13, 14, 15, 16}) {
+        auto centre = geo::tile_of({44.815, 20.46}, z);
+        for (int dx = -1; dx <= 1; ++dx)
+            for (int dy = -1; dy <= 1; ++dy) {
+                geo::TileId tile{z, centre.x + dx, centre.y + dy};
+                if (!tile.is_valid()) continue;
+                auto a = reference.render_uncached(tile);
+                auto b = indexed.render_uncached(tile);
+                ASSERT_TRUE(a && b);
+                EXPECT_EQ(*a, *b) << "tile " << z << "/" << tile.x << "/" << tile.y;
+                non_empty += a->empty() ? 0 : 1;
+            }
+    }
+    EXPECT_GT(non_empty, 10);
+}
+
+TEST_F(TileServiceTest, TheSnapshotIsNotUsedOnceCamerasChange) {
+    add_camera(belgrade);
+    TileService service(*m_store, *m_store);
+    ASSERT_TRUE(service.prepare());
+    auto id = geo::tile_of(belgrade, 16);
+    auto before = service.render_uncached(id);
+    add_camera({belgrade.lat + 0.0001, belgrade.lon});
+    auto after = service.render_uncached(id);  // the snapshot is stale: read from the store
+    ASSERT_TRUE(before && after);
+    EXPECT_EQ(testing::decode_tile(*after).at(0).features.size(), 2u);
+}
+
+}  // namespace
+}  // namespace sightline::tiles
