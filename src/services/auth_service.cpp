@@ -15,7 +15,8 @@ constexpr std::string_view bad_login = "wrong user name or password";
 // would get a fresh allowance after "mod" was throttled.
 std::uint64_t name_key(std::string_view name) {
     std::string folded(name);
-    for (char& c : folded) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : folded)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return std::hash<std::string>{}(folded);
 }
 }  // namespace

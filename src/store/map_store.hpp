@@ -17,10 +17,11 @@ namespace sightline::store {
 
 struct OsmImportSummary {
     std::int64_t cameras_new = 0;
-    std::int64_t cameras_updated = 0;    ///< newer OSM version applied
+    std::int64_t cameras_updated = 0;  ///< newer OSM version applied
     std::int64_t cameras_unchanged = 0;
-    std::int64_t cameras_removed = 0;    ///< gone from OSM inside the extract's bounds
-    std::int64_t cameras_conflicts = 0;  ///< changed in OSM and locally: local kept, conflict recorded
+    std::int64_t cameras_removed = 0;  ///< gone from OSM inside the extract's bounds
+    std::int64_t cameras_conflicts =
+        0;  ///< changed in OSM and locally: local kept, conflict recorded
     std::int64_t streets = 0;
     std::int64_t buildings = 0;
     std::int64_t water = 0;
@@ -35,7 +36,7 @@ struct ImportRun {
 };
 
 class MapStore {
-public:
+  public:
     virtual ~MapStore() = default;
 
     /// One transaction: cameras are matched by (osm type, id). New ones are created (status

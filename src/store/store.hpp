@@ -23,8 +23,8 @@ namespace sightline::store {
 
 /// Who decided and why; becomes an audit event and a camera history entry.
 struct Decision {
-    std::string actor;   ///< user name
-    std::string reason;  ///< may be empty except for reject
+    std::string actor;    ///< user name
+    std::string reason;   ///< may be empty except for reject
     std::int64_t at = 0;  ///< unix seconds
 };
 
@@ -33,7 +33,8 @@ struct CameraQuery {
     std::optional<geo::BBox> bbox;
     std::optional<std::string> kind;  ///< model::camera_kind() value
     std::optional<model::CameraStatus> status;
-    bool include_removed = false;  ///< removed cameras are hidden unless asked for or filtered by status
+    bool include_removed =
+        false;  ///< removed cameras are hidden unless asked for or filtered by status
     int limit = 1000;
 };
 
@@ -48,7 +49,7 @@ struct Stats {
     std::int64_t cameras_total = 0;  ///< excluding removed
     std::vector<std::pair<std::string, std::int64_t>> cameras_by_status;
     std::vector<std::pair<std::string, std::int64_t>> cameras_by_kind;
-    std::vector<std::pair<std::string, std::int64_t>> cameras_by_operator;  ///< top 50
+    std::vector<std::pair<std::string, std::int64_t>> cameras_by_operator;      ///< top 50
     std::vector<std::pair<std::string, std::int64_t>> cameras_by_manufacturer;  ///< top 50
     std::vector<std::pair<std::string, std::int64_t>> reports_by_status;
     /// Reports per day ("YYYY-MM-DD"), last 365 days with reports.
@@ -56,7 +57,7 @@ struct Stats {
 };
 
 class Store {
-public:
+  public:
     virtual ~Store() = default;
 
     // --- reports ------------------------------------------------------------------------

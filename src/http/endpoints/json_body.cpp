@@ -35,8 +35,10 @@ bool nesting_within(std::string_view text, std::size_t max_depth) {
 bool is_json_media_type(std::optional<std::string_view> header) {
     if (!header) return false;
     std::string_view type = header->substr(0, header->find(';'));
-    while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
-    while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+    while (!type.empty() && (type.back() == ' ' || type.back() == '\t'))
+        type.remove_suffix(1);
+    while (!type.empty() && (type.front() == ' ' || type.front() == '\t'))
+        type.remove_prefix(1);
     constexpr std::string_view json = "application/json";
     if (type.size() != json.size()) return false;
     for (std::size_t i = 0; i < json.size(); ++i)

@@ -14,7 +14,6 @@
 namespace sightline::store::sqlite {
 namespace {
 
-
 void append_utf8(std::string& out, unsigned long cp) {
     if (cp < 0x80) {
         out += static_cast<char>(cp);
