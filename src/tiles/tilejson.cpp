@@ -6,30 +6,9 @@
 
 #include <fmt/core.h>
 
+#include "core/json_string.hpp"
+
 namespace sightline::tiles {
-namespace {
-
-void append_string(std::string& out, std::string_view text) {
-    out += '"';
-    for (char c : text) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20)
-                    out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-                else
-                    out += c;
-        }
-    }
-    out += '"';
-}
-
-}  // namespace
 
 std::string tilejson(const TileService& service, const TileJsonParams& params) {
     const auto& o = service.options();
@@ -58,20 +37,20 @@ std::string tilejson(const TileService& service, const TileJsonParams& params) {
                       R"("confirmations":"Number","cluster":"Boolean","count":"Number"})"});
 
     std::string out = R"({"tilejson":"3.0.0","name":"Sightline","scheme":"xyz","tiles":[)";
-    append_string(out, params.tile_url);
+    append_json_string(out, params.tile_url);
     out += fmt::format(R"(],"minzoom":{},"maxzoom":{},"bounds":[{},{},{},{}],)", params.min_zoom,
                        params.max_zoom, params.bounds.west, params.bounds.south, params.bounds.east,
                        params.bounds.north);
     out += R"("attribution":)";
-    append_string(out, "© OpenStreetMap contributors");
+    append_json_string(out, "© OpenStreetMap contributors");
     out += R"(,"vector_layers":[)";
     for (std::size_t i = 0; i < layers.size(); ++i) {
         if (i) out += ',';
         out += R"({"id":)";
-        append_string(out, layers[i].id);
+        append_json_string(out, layers[i].id);
         out += fmt::format(R"(,"minzoom":{},"maxzoom":{},"description":)",
                            std::max(layers[i].min_zoom, params.min_zoom), params.max_zoom);
-        append_string(out, layers[i].description);
+        append_json_string(out, layers[i].description);
         out += R"(,"fields":)";
         out += layers[i].fields;
         out += '}';

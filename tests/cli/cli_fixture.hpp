@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "support/csv_reader.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -23,9 +24,6 @@ std::filesystem::path fixture(std::string_view relative);
 
 /// The whole content of a file ("" if it cannot be read).
 std::string slurp(const std::filesystem::path& path);
-
-/// RFC 4180 CSV (comma-separated, CRLF or LF) into rows of fields.
-std::vector<std::vector<std::string>> parse_csv(std::string_view text);
 
 /// gtest message with a command's exit code and output.
 std::string describe(const CliResult& result);
