@@ -42,19 +42,21 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) noexcept 
 void append_json_string(std::string& out, std::string_view text) {
     out.reserve(out.size() + text.size() + 2);
     out += '"';
+    std::size_t run_start = 0;  // bytes that need no escaping are appended in runs
     for (std::size_t i = 0; i < text.size();) {
         auto c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x80) {
-            std::size_t length = utf8_sequence_length(text, i);
-            if (length == 0) {
-                out += "\\ufffd";
-                ++i;
-            } else {
-                out.append(text.substr(i, length));
-                i += length;
-            }
+        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
+            ++i;
             continue;
         }
+        if (c >= 0x80) {
+            std::size_t length = utf8_sequence_length(text, i);
+            if (length != 0) {
+                i += length;
+                continue;
+            }
+        }
+        out.append(text.data() + run_start, i - run_start);
         switch (c) {
             case '"':
                 out += "\\\"";
@@ -78,16 +80,18 @@ void append_json_string(std::string& out, std::string_view text) {
                 out += "\\t";
                 break;
             default:
-                if (c < 0x20 || c == 0x7F) {
+                if (c >= 0x80) {
+                    out += "\\ufffd";  // invalid UTF-8 byte
+                } else {
                     out += "\\u00";
                     out += hex_digits[c >> 4];
                     out += hex_digits[c & 0x0F];
-                } else {
-                    out += static_cast<char>(c);
                 }
         }
         ++i;
+        run_start = i;
     }
+    out.append(text.data() + run_start, text.size() - run_start);
     out += '"';
 }
 
