@@ -6,7 +6,7 @@ LISTEN    ?= 127.0.0.1:8080
 JOBS      ?= $(shell nproc)
 OSM       ?=
 
-.PHONY: all deps build run test test-release test-asan format clean bench
+.PHONY: all deps build server run test test-release test-asan format clean bench
 
 all: build
 
@@ -19,7 +19,11 @@ $(BUILD_DIR)/build.ninja:
 build: $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-run: deps build
+# Only the binary: a user who wants to run the server should not wait for the test suite.
+server: $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target sightline
+
+run: deps server
 ifneq ($(OSM),)
 	$(BUILD_DIR)/sightline import "$(OSM)" --data $(DATA)
 endif
