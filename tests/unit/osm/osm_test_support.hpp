@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "osm/importer.hpp"
+#include "support/temp_dir.hpp"
 
 namespace sightline::osm::testing {
 
@@ -20,24 +21,7 @@ inline std::filesystem::path shared_osm(const std::string& name) {
     return std::filesystem::path(SIGHTLINE_SHARED_DATA) / "osm" / name;
 }
 
-class TempDir {
-  public:
-    TempDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "sightline-osm-XXXXXX");
-        if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        m_path = pattern;
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(m_path, ignored);
-    }
-    [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
-
-  private:
-    std::filesystem::path m_path;
-};
+using TempDir = sightline::testing::TempDir;  // tests/support/temp_dir.hpp
 
 inline model::OsmExtract read_fixture(const std::string& name, ReadStats* stats = nullptr) {
     ImportOptions options;

@@ -13,28 +13,11 @@
 #include <gtest/gtest.h>
 
 #include "store/sqlite/sqlite_store.hpp"
+#include "support/temp_dir.hpp"
 
 namespace sightline::store::testing {
 
-/// A fresh directory under the system temp dir, removed with everything in it.
-class TempDir {
-  public:
-    TempDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "sightline-store-XXXXXX");
-        if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        m_path = pattern;
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(m_path, ignored);
-    }
-    [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
-
-  private:
-    std::filesystem::path m_path;
-};
+using TempDir = sightline::testing::TempDir;  // tests/support/temp_dir.hpp
 
 /// A plain read-write connection to a database file, for tests that tamper with it.
 class RawDb {

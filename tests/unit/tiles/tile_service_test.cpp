@@ -8,28 +8,12 @@
 
 #include "mvt_test_support.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "support/temp_dir.hpp"
 
 namespace sightline::tiles {
 namespace {
 
-class TempDir {
-  public:
-    TempDir() {
-        std::string pattern = std::filesystem::temp_directory_path() / "sightline-tiles-XXXXXX";
-        if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        m_path = pattern;
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(m_path, ignored);
-    }
-    [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
-
-  private:
-    std::filesystem::path m_path;
-};
+using TempDir = sightline::testing::TempDir;  // tests/support/temp_dir.hpp
 
 std::string gunzip(const std::string& in) {
     z_stream zs{};
