@@ -278,6 +278,30 @@ TEST_F(OpenData, StatsCountsChangeAfterAnAccept) {
     EXPECT_EQ(after["reports_by_day"].size(), 1u) << after.dump();
 }
 
+TEST_F(OpenData, TheOsmExportsOfferAnAcceptedCameraAsANewNode) {
+    auto report = submit_ok(example_report(45.79, 15.95))["id"].get<std::int64_t>();
+    auto decided = decide_ok(report, {{"action", "accept"}}, login());
+    auto camera_id = decided["camera"]["id"].get<std::int64_t>();
+    std::string node = fmt::format("<node id=\"-{}\"", camera_id);
+
+    auto osm = client().get("/api/v1/export/cameras.osm");
+    ASSERT_EQ(osm.status, 200) << osm.body;
+    EXPECT_EQ(osm.header("content-type").rfind("application/xml", 0), 0u);
+    EXPECT_NE(osm.body.find("<osm version=\"0.6\""), std::string::npos);
+    EXPECT_NE(osm.body.find(node), std::string::npos) << osm.body.substr(0, 2000);
+
+    auto osc = client().get("/api/v1/export/cameras.osc");
+    ASSERT_EQ(osc.status, 200) << osc.body;
+    auto create = osc.body.find("<create>");
+    auto created_node = osc.body.find(node);
+    ASSERT_NE(create, std::string::npos) << osc.body.substr(0, 2000);
+    ASSERT_NE(created_node, std::string::npos) << osc.body.substr(0, 2000);
+    EXPECT_LT(create, created_node);
+    EXPECT_LT(created_node, osc.body.find("</create>"));
+    EXPECT_NE(osc.body.find(R"(<tag k="man_made" v="surveillance"/>)", created_node),
+              std::string::npos);
+}
+
 TEST_F(OpenData, RemovedCamerasLeaveTheTotal) {
     auto mod = login();
     auto id = feature_ids(cameras_in(zagreb_bbox))[0];
