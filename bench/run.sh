@@ -444,7 +444,9 @@ SECTION=$TMP/section.md
         "meanwhile. Latencies under load are wrk's and pgbench's per-request times (pgbench from \`--log\`)." \
         "Reports: $REPORTS POSTs with 8 connections against the server as shipped (WAL, synchronous=FULL:" \
         "an acknowledged report survives power loss); the server has no NORMAL switch, so the cost of FULL" \
-        "against NORMAL comes from store_bench's insert_report pair above. The raw outputs of the run are" \
+        "against NORMAL comes from store_bench's insert_report pair above. FULL costs one fsync of the WAL" \
+        "per acknowledged report, so those rows measure this disk's fsync latency (on a virtual disk what an" \
+        "fsync guarantees depends on the host's cache settings). The raw outputs of the run are" \
         "kept in \`build/bench-results/registry/\`."
     echo "<!-- registry-bench:end -->"
 } >"$SECTION"
