@@ -23,9 +23,19 @@ constexpr int max_report_page = 1000;
 // One message for "no such report" and "wrong token", so the answer reveals nothing.
 constexpr const char* withdraw_refused = "no such report, or wrong withdraw token";
 
-Error not_pending(const model::Report& report) {
-    return Error{Errc::conflict, fmt::format("report {} is no longer pending (it is {})",
-                                             report.id.value, model::to_string(report.status))};
+// Only pending reports can be decided or withdrawn.
+Status check_pending(const model::Report& report) {
+    if (report.status == model::ReportStatus::pending) return {};
+    return fail(Errc::conflict, fmt::format("report {} is no longer pending (it is {})",
+                                            report.id.value, model::to_string(report.status)));
+}
+
+// Every decision starts here: the report must exist (not_found) and still be pending (conflict).
+Result<model::Report> load_pending_report(sqlite::Connection& db, model::ReportId id) {
+    auto report = sqlite::load_report(db, id);
+    if (!report) return report;
+    if (auto ok = check_pending(*report); !ok) return std::unexpected(ok.error());
+    return report;
 }
 
 bool is_blank(std::string_view text) {
@@ -135,10 +145,8 @@ Result<model::Camera> SqliteStore::accept_report(model::ReportId id, const Decis
     std::lock_guard lock(m_write_mutex);
     auto& db = *m_writer;
     Transaction tx(db);
-    auto report = sqlite::load_report(db, id);
+    auto report = load_pending_report(db, id);
     if (!report) return std::unexpected(report.error());
-    if (report->status != model::ReportStatus::pending)
-        return std::unexpected(not_pending(*report));
 
     model::Camera camera;
     camera.location = report->location;
@@ -170,8 +178,7 @@ Result<model::Camera> SqliteStore::merge_report(model::ReportId id, model::Camer
     if (!report) return std::unexpected(report.error());
     auto camera = sqlite::load_camera(db, camera_id);
     if (!camera) return std::unexpected(camera.error());
-    if (report->status != model::ReportStatus::pending)
-        return std::unexpected(not_pending(*report));
+    if (auto ok = check_pending(*report); !ok) return std::unexpected(ok.error());
     if (camera->status == model::CameraStatus::removed)
         return fail(Errc::conflict, "cannot merge into a removed camera");
 
@@ -210,10 +217,8 @@ Result<model::Report> SqliteStore::reject_report(model::ReportId id, const Decis
     std::lock_guard lock(m_write_mutex);
     auto& db = *m_writer;
     Transaction tx(db);
-    auto report = sqlite::load_report(db, id);
+    auto report = load_pending_report(db, id);
     if (!report) return std::unexpected(report.error());
-    if (report->status != model::ReportStatus::pending)
-        return std::unexpected(not_pending(*report));
     mark_decided(db, id, model::ReportStatus::rejected, std::nullopt, decision);
     sqlite::append_audit(db, decision.at, decision.actor, "reject", report_subject(id),
                          decision.reason);
