@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cctype>
 #include <limits>
 
 namespace sightline::http {
@@ -25,8 +26,17 @@ std::vector<std::string_view> split_path(std::string_view path) {
 
 }  // namespace
 
+std::size_t Route::body_limit(std::string_view content_type) const noexcept {
+    constexpr std::string_view multipart = "multipart/form-data";
+    bool is_multipart = content_type.size() >= multipart.size();
+    for (std::size_t i = 0; is_multipart && i < multipart.size(); ++i)
+        is_multipart = std::tolower(static_cast<unsigned char>(content_type[i])) == multipart[i];
+    if (is_multipart && max_multipart_body_bytes > 0) return max_multipart_body_bytes;
+    return max_body_bytes;
+}
+
 void Router::add(std::string method, std::string pattern, Handler handler,
-                 std::size_t max_body_bytes) {
+                 std::size_t max_body_bytes, std::size_t max_multipart_body_bytes) {
     assert(!pattern.empty() && pattern.front() == '/');
     std::vector<Segment> segments;
     for (std::string_view part : split_path(pattern)) {
@@ -50,8 +60,8 @@ void Router::add(std::string method, std::string pattern, Handler handler,
         std::none_of(m_routes.begin(), m_routes.end(),
                      [&](const Route& r) { return r.method == method && r.pattern == pattern; }) &&
         "route registered twice");
-    m_routes.push_back(
-        Route{std::move(method), std::move(pattern), std::move(handler), max_body_bytes});
+    m_routes.push_back(Route{std::move(method), std::move(pattern), std::move(handler),
+                             max_body_bytes, max_multipart_body_bytes});
     m_segments.push_back(std::move(segments));
 }
 

@@ -20,6 +20,12 @@ struct Route {
     std::string pattern;  ///< also the route label in metrics and the key in the OpenAPI document
     Handler handler;
     std::size_t max_body_bytes = 0;  ///< 0: the server default
+    /// Limit for multipart/form-data bodies (uploads); 0: max_body_bytes. Lets a route accept
+    /// large photo uploads while a plain JSON body keeps the small default.
+    std::size_t max_multipart_body_bytes = 0;
+
+    /// The limit for a request with this Content-Type (0: the server default).
+    [[nodiscard]] std::size_t body_limit(std::string_view content_type) const noexcept;
 };
 
 class Router {
@@ -30,7 +36,7 @@ class Router {
     /// whatever the registration order: at the first segment where they differ a literal beats
     /// {name}, which beats {name...}. Not thread-safe: register everything before serving.
     void add(std::string method, std::string pattern, Handler handler,
-             std::size_t max_body_bytes = 0);
+             std::size_t max_body_bytes = 0, std::size_t max_multipart_body_bytes = 0);
 
     struct Match {
         const Route* route = nullptr;  ///< null: no route

@@ -240,8 +240,9 @@ void Session::on_header(beast::error_code ec, std::size_t) {
     }
     const Route* route = route_for(m_server.router, m_request.method, m_request.path);
     if (route) m_route_label = route->pattern;
-    std::size_t limit = route && route->max_body_bytes > 0 ? route->max_body_bytes
-                                                           : m_server.options.max_body_bytes;
+    std::size_t route_limit =
+        route ? route->body_limit(to_std(message[bhttp::field::content_type])) : 0;
+    std::size_t limit = route_limit > 0 ? route_limit : m_server.options.max_body_bytes;
     if (auto length = m_parser->content_length(); length && *length > limit) {
         return send(error_response(Error{Errc::too_large, fmt::format("request body is larger "
                                                                       "than {} bytes",

@@ -59,6 +59,12 @@ Result<NewReport> validate_report(NewReport r) {
         return fail(Errc::invalid_argument,
                     fmt::format("note is limited to {} characters", max_note_length));
     if (auto ok = validate_tags(r.tags); !ok) return std::unexpected(ok.error());
+    if (r.photos.size() > max_photos_per_report)
+        return fail(Errc::too_large,
+                    fmt::format("at most {} photos per report", max_photos_per_report));
+    for (const auto& photo : r.photos)
+        if (!is_sha256_hex(photo.sha256))
+            return fail(Errc::invalid_argument, "photo hash must be 64 lowercase hex digits");
 
     r.tags.try_emplace("man_made", "surveillance");
     auto direction_tag = tag(r.tags, "camera:direction");

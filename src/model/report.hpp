@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "geo/lat_lon.hpp"
 #include "model/ids.hpp"
+#include "model/photo.hpp"
 #include "model/tags.hpp"
 
 namespace sightline::model {
@@ -30,6 +31,7 @@ struct NewReport {
     std::vector<double> directions_deg;  ///< each in [0, 360)
     Tags tags;
     std::string note;
+    std::vector<PhotoRecord> photos;  ///< already scrubbed and written; at most 4
 };
 
 /// Checks ranges, lengths and tags. Adds man_made=surveillance if missing and fills
@@ -49,6 +51,7 @@ struct Report {
     std::int64_t created_at = 0;        ///< unix seconds, rounded down to the hour
     std::int64_t decided_at = 0;        ///< unix seconds; 0 while pending
     std::string decision_reason;
+    std::vector<PhotoRecord> photos;  ///< in upload order; erased on withdrawal
 };
 
 /// A likely duplicate: an existing camera close to a report.

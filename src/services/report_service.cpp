@@ -2,25 +2,45 @@
 
 #include <algorithm>
 
+#include <fmt/core.h>
+
 #include "core/clock.hpp"
 #include "services/crypto.hpp"
 
 namespace sightline::services {
 
-ReportService::ReportService(store::Store& store, ReportOptions options)
-    : m_store(store), m_options(options), m_limiter(options.burst, options.per_hour) {}
+ReportService::ReportService(store::Store& store, PhotoService& photos, ReportOptions options)
+    : m_store(store),
+      m_photos(photos),
+      m_options(options),
+      m_limiter(options.burst, options.per_hour) {}
 
-Result<SubmittedReport> ReportService::submit(model::NewReport input, std::uint64_t client_key) {
+Result<SubmittedReport> ReportService::submit(model::NewReport input, std::uint64_t client_key,
+                                              std::span<const std::string_view> photos) {
+    if (photos.size() > model::max_photos_per_report)
+        return fail(Errc::too_large,
+                    fmt::format("at most {} photos per report", model::max_photos_per_report));
     auto report = model::validate_report(std::move(input));
     if (!report) return std::unexpected(report.error());
+    // Before the expensive part: a flood of photos is refused before any is decoded.
     if (!m_limiter.allow(client_key, monotonic_seconds()))
         return fail(Errc::rate_limited, "too many reports from this connection; try again later");
 
     SubmittedReport result;
+    if (!photos.empty()) {
+        auto uploads = m_photos.scrub_and_write(photos);
+        if (!uploads) return std::unexpected(uploads.error());
+        result.photos = std::move(*uploads);
+        for (const auto& upload : result.photos)
+            report->photos.push_back(upload.record);
+    }
     result.withdraw_token = random_token(24);
     auto id = m_store.insert_report(*report, sha256_hex(result.withdraw_token),
                                     round_down_to_hour(unix_now()));
-    if (!id) return std::unexpected(id.error());
+    if (!id) {
+        if (!photos.empty()) m_photos.discard_unreferenced();
+        return std::unexpected(id.error());
+    }
     result.id = *id;
     result.likely_duplicates = likely_duplicates(*report);
     return result;
@@ -29,7 +49,9 @@ Result<SubmittedReport> ReportService::submit(model::NewReport input, std::uint6
 Status ReportService::withdraw(model::ReportId id, std::string_view withdraw_token) {
     if (withdraw_token.empty() || withdraw_token.size() > 256)
         return fail(Errc::not_found, "no such report, or wrong withdraw token");
-    return m_store.withdraw_report(id, sha256_hex(withdraw_token));
+    auto ok = m_store.withdraw_report(id, sha256_hex(withdraw_token));
+    if (ok) m_photos.discard_unreferenced();
+    return ok;
 }
 
 std::vector<model::DuplicateCandidate> ReportService::likely_duplicates(
@@ -49,7 +71,7 @@ std::vector<model::DuplicateCandidate> ReportService::likely_duplicates(
 
 namespace {
 model::NewReport as_new_report(const model::Report& r) {
-    return model::NewReport{r.location, r.accuracy_m, r.directions_deg, r.tags, r.note};
+    return model::NewReport{r.location, r.accuracy_m, r.directions_deg, r.tags, r.note, r.photos};
 }
 }  // namespace
 
@@ -59,7 +81,8 @@ std::vector<ReportForReview> ReportService::list_for_review(const store::ReportQ
         std::vector<model::DuplicateCandidate> dups;
         if (report.status == model::ReportStatus::pending)
             dups = likely_duplicates(as_new_report(report));
-        out.push_back({std::move(report), std::move(dups)});
+        auto similar = m_photos.similar_to(report, m_options.max_duplicates);
+        out.push_back({std::move(report), std::move(dups), std::move(similar)});
     }
     return out;
 }
@@ -70,7 +93,8 @@ Result<ReportForReview> ReportService::find_for_review(model::ReportId id) {
     std::vector<model::DuplicateCandidate> dups;
     if (report->status == model::ReportStatus::pending)
         dups = likely_duplicates(as_new_report(*report));
-    return ReportForReview{std::move(*report), std::move(dups)};
+    auto similar = m_photos.similar_to(*report, m_options.max_duplicates);
+    return ReportForReview{std::move(*report), std::move(dups), std::move(similar)};
 }
 
 }  // namespace sightline::services

@@ -2,11 +2,13 @@
 // Use cases of anonymous reporters: submit a report, withdraw it with its secret token.
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "core/error.hpp"
 #include "model/report.hpp"
+#include "services/photo_service.hpp"
 #include "services/rate_limiter.hpp"
 #include "store/store.hpp"
 
@@ -22,19 +24,24 @@ struct SubmittedReport {
     model::ReportId id;
     std::string withdraw_token;  ///< shown once to the reporter; only its hash is stored
     std::vector<model::DuplicateCandidate> likely_duplicates;
+    std::vector<ScrubbedUpload> photos;  ///< as stored, with the suggestions they carried
 };
 
 struct ReportForReview {
     model::Report report;
     std::vector<model::DuplicateCandidate> likely_duplicates;
+    std::vector<model::SimilarPhoto> similar_photos;  ///< other reports' look-alike pictures
 };
 
 class ReportService {
   public:
-    ReportService(store::Store& store, ReportOptions options = {});
+    ReportService(store::Store& store, PhotoService& photos, ReportOptions options = {});
 
-    /// Validates and stores a pending report. rate_limited when `client_key` sent too many.
-    Result<SubmittedReport> submit(model::NewReport report, std::uint64_t client_key);
+    /// Validates and stores a pending report with its photos (raw uploads, scrubbed here: only
+    /// the scrubbed images are stored). rate_limited when `client_key` sent too many. All or
+    /// nothing: any failing photo fails the report and nothing is kept.
+    Result<SubmittedReport> submit(model::NewReport report, std::uint64_t client_key,
+                                   std::span<const std::string_view> photos = {});
     /// not_found for an unknown id or a wrong token (indistinguishable); conflict if decided.
     Status withdraw(model::ReportId id, std::string_view withdraw_token);
     /// Existing cameras that this report probably describes, best first (score > 0).
@@ -45,6 +52,7 @@ class ReportService {
 
   private:
     store::Store& m_store;
+    PhotoService& m_photos;
     ReportOptions m_options;
     RateLimiter m_limiter;
 };

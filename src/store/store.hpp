@@ -61,7 +61,8 @@ class Store {
     virtual ~Store() = default;
 
     // --- reports ------------------------------------------------------------------------
-    /// Stores a validated report as pending. `withdraw_hash` is the hex SHA-256 of the secret
+    /// Stores a validated report as pending, with its photo records (the files must already be
+    /// written) in the same transaction. `withdraw_hash` is the hex SHA-256 of the secret
     /// withdraw token; `created_at` must already be rounded to the hour.
     virtual Result<model::ReportId> insert_report(const model::NewReport& report,
                                                   const std::string& withdraw_hash,
@@ -70,8 +71,18 @@ class Store {
     virtual std::vector<model::Report> list_reports(const ReportQuery& query) = 0;
     /// Withdraws a pending report when `withdraw_hash` matches (constant-time compare); its note
     /// is erased. not_found if no such report or the hash does not match (no oracle);
-    /// conflict if it is no longer pending.
+    /// conflict if it is no longer pending. Its photo links are removed too.
     virtual Status withdraw_report(model::ReportId id, const std::string& withdraw_hash) = 0;
+
+    // --- photos ---------------------------------------------------------------------------
+    virtual Result<model::PhotoRecord> find_photo(std::string_view sha256) = 0;
+    /// Photos of other reports whose perceptual hash is within `max_distance` of `hash`,
+    /// closest first. Linear in the number of photos (a Hamming query has no useful index).
+    virtual std::vector<model::SimilarPhoto> similar_photos(std::uint64_t hash, int max_distance,
+                                                            model::ReportId exclude, int limit) = 0;
+    /// Deletes photo records no report links to, and returns their hashes (so the files can
+    /// be deleted): after a withdrawal, or a report insert that failed after writing files.
+    virtual std::vector<std::string> delete_unreferenced_photos() = 0;
 
     // --- moderation: each is one transaction that also appends an audit event -------------
     /// pending report -> accepted; creates a camera from it (status verified, 1 confirmation).

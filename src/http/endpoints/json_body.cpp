@@ -30,6 +30,8 @@ bool nesting_within(std::string_view text, std::size_t max_depth) {
     }
     return true;
 }
+}  // namespace
+
 // "application/json" with optional parameters (charset); media type names are
 // case-insensitive (RFC 9110 section 8.3.1). "application/jsonp" and friends are not JSON.
 bool is_json_media_type(std::optional<std::string_view> header) {
@@ -46,18 +48,19 @@ bool is_json_media_type(std::optional<std::string_view> header) {
     return true;
 }
 
-}  // namespace
-
 Result<nlohmann::json> parse_json_object(const Request& request, std::size_t max_depth) {
     if (!is_json_media_type(request.header("content-type")))
         return fail(Errc::unsupported_media_type,
                     "send the body as Content-Type: application/json");
-    if (request.body.empty()) return fail(Errc::invalid_argument, "the request body is empty");
-    if (!nesting_within(request.body, max_depth))
+    return parse_json_object_text(request.body, max_depth);
+}
+
+Result<nlohmann::json> parse_json_object_text(std::string_view text, std::size_t max_depth) {
+    if (text.empty()) return fail(Errc::invalid_argument, "the request body is empty");
+    if (!nesting_within(text, max_depth))
         return fail(Errc::invalid_argument,
                     fmt::format("JSON nested deeper than {} levels", max_depth));
-    nlohmann::json parsed =
-        nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+    nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (parsed.is_discarded())
         return fail(Errc::invalid_argument, "the body is not valid JSON (or not valid UTF-8)");
     if (!parsed.is_object()) return fail(Errc::invalid_argument, "the body must be a JSON object");

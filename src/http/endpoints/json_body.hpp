@@ -17,6 +17,10 @@ namespace sightline::http {
 /// invalid JSON (including invalid UTF-8 in strings), nesting deeper than `max_depth`, or a
 /// top-level value that is not an object.
 Result<nlohmann::json> parse_json_object(const Request& request, std::size_t max_depth);
+/// The same checks on JSON text that is not the whole body (a multipart part).
+Result<nlohmann::json> parse_json_object_text(std::string_view text, std::size_t max_depth);
+/// "application/json" with optional parameters, case-insensitive.
+bool is_json_media_type(std::optional<std::string_view> content_type);
 
 /// 400 if `object` has a key not in `allowed`.
 Status reject_unknown_fields(const nlohmann::json& object,

@@ -6,6 +6,8 @@
 
 #include "core/clock.hpp"
 #include "http/endpoints/json_body.hpp"
+#include "http/endpoints/photo_endpoints.hpp"
+#include "http/multipart.hpp"
 #include "http/response.hpp"
 #include "services/camera_json.hpp"
 #include "services/json_writer.hpp"
@@ -119,16 +121,89 @@ void write_report(JsonWriter& w, const services::ReportForReview& item) {
     else
         w.null();
     w.key("decision_reason").value(r.decision_reason);
+    w.key("photos").begin_array();
+    for (const auto& photo : r.photos)
+        write_photo(w, photo);
+    w.end_array();
+    w.key("similar_photos").begin_array();
+    for (const auto& similar : item.similar_photos) {
+        w.begin_object();
+        w.key("report_id").value(similar.report_id.value);
+        w.key("sha256").value(similar.sha256);
+        w.key("url").value(fmt::format("/photos/{}", similar.sha256));
+        w.key("similar_to").value(similar.similar_to);
+        w.key("distance").value(static_cast<std::int64_t>(similar.distance));
+        w.end_object();
+    }
+    w.end_array();
     write_duplicates(w, item.likely_duplicates);
     w.end_object();
 }
 
+// A report as JSON, or as multipart/form-data: a part "report" with the same JSON and up to 4
+// parts "photo". The photos are views into the request body.
+struct ReportUpload {
+    nlohmann::json report;
+    std::vector<std::string_view> photos;
+};
+
+Result<ReportUpload> read_report_upload(const Request& req, std::size_t max_json_depth) {
+    auto boundary = multipart_boundary(req.header("content-type").value_or(""));
+    if (!boundary) return std::unexpected(boundary.error());
+    ReportUpload upload;
+    if (!*boundary) {
+        auto body = parse_json_object(req, max_json_depth);
+        if (!body) return std::unexpected(body.error());
+        upload.report = std::move(*body);
+        return upload;
+    }
+    auto parts = parse_multipart(
+        req.body, **boundary,
+        {.max_parts = model::max_photos_per_report + 2, .max_part_header_bytes = 4096});
+    if (!parts) {
+        if (parts.error().code == Errc::too_large)
+            return fail(Errc::too_large,
+                        fmt::format("at most {} photos per report", model::max_photos_per_report));
+        return std::unexpected(parts.error());
+    }
+    bool have_report = false;
+    for (const auto& part : *parts) {
+        if (part.name == "report") {
+            if (have_report) return fail(Errc::invalid_argument, "send one 'report' part");
+            if (!part.content_type.empty() && !is_json_media_type(part.content_type))
+                return fail(Errc::unsupported_media_type,
+                            "the 'report' part must be application/json");
+            auto json = parse_json_object_text(part.body, max_json_depth);
+            if (!json) return std::unexpected(json.error());
+            upload.report = std::move(*json);
+            have_report = true;
+        } else if (part.name == "photo") {
+            if (upload.photos.size() == model::max_photos_per_report)
+                return fail(Errc::too_large, fmt::format("at most {} photos per report",
+                                                         model::max_photos_per_report));
+            if (part.body.size() > max_photo_bytes)
+                return fail(Errc::too_large, fmt::format("a photo may have at most {} MB",
+                                                         max_photo_bytes / (1024 * 1024)));
+            if (part.body.empty()) return fail(Errc::invalid_argument, "a 'photo' part is empty");
+            upload.photos.push_back(part.body);
+        } else {
+            std::string shown = part.name.size() > 40 ? part.name.substr(0, 40) + "..." : part.name;
+            return fail(Errc::invalid_argument,
+                        fmt::format("unknown part '{}' (expected 'report' and 'photo')", shown));
+        }
+    }
+    if (!have_report)
+        return fail(Errc::invalid_argument, "a multipart report needs a part named 'report'");
+    return upload;
+}
+
 Response submit_report(const Request& req, ApiContext& ctx) {
-    auto body = parse_json_object(req, ctx.options.max_json_depth);
-    if (!body) return error_response(body.error());
-    auto report = report_from_json(*body);
+    auto upload = read_report_upload(req, ctx.options.max_json_depth);
+    if (!upload) return error_response(upload.error());
+    auto report = report_from_json(upload->report);
     if (!report) return error_response(report.error());
-    auto submitted = ctx.services.reports.submit(std::move(*report), req.client_key);
+    auto submitted =
+        ctx.services.reports.submit(std::move(*report), req.client_key, upload->photos);
     if (!submitted) {
         auto response = error_response(submitted.error());
         if (submitted.error().code == Errc::rate_limited)
@@ -141,6 +216,21 @@ Response submit_report(const Request& req, ApiContext& ctx) {
     w.key("id").value(submitted->id.value);
     w.key("status").value("pending");
     w.key("withdraw_token").value(submitted->withdraw_token);
+    w.key("photos").begin_array();
+    for (const auto& photo : submitted->photos) {
+        // The stored record plus what the upload carried before it was stripped (for the
+        // reporter only: none of it is stored).
+        w.begin_object();
+        write_photo_fields(w, photo.record);
+        w.key("metadata_removed").begin_array();
+        for (const auto& kind : photo.metadata_removed)
+            w.value(kind);
+        w.end_array();
+        w.key("suggestion");
+        write_suggestion(w, photo.suggestion);
+        w.end_object();
+    }
+    w.end_array();
     write_duplicates(w, submitted->likely_duplicates);
     w.end_object();
     return json_response(201, std::move(out))
@@ -235,7 +325,7 @@ Response decide_report(const Request& req, ApiContext& ctx) {
     JsonWriter w(out);
     w.begin_object();
     w.key("report");
-    write_report(w, services::ReportForReview{outcome->report, {}});
+    write_report(w, services::ReportForReview{outcome->report, {}, {}});
     w.key("camera");
     if (outcome->camera) {
         std::string feature;
@@ -251,8 +341,9 @@ Response decide_report(const Request& req, ApiContext& ctx) {
 }  // namespace
 
 void register_report_routes(Router& router, ApiContext& ctx) {
-    router.add("POST", "/api/v1/reports",
-               [&ctx](const Request& r) { return submit_report(r, ctx); });
+    router.add(
+        "POST", "/api/v1/reports", [&ctx](const Request& r) { return submit_report(r, ctx); },
+        /*JSON: the server default*/ 0, max_report_body_bytes);
     router.add("GET", "/api/v1/reports", [&ctx](const Request& r) { return list_reports(r, ctx); });
     router.add("GET", "/api/v1/reports/{id}",
                [&ctx](const Request& r) { return get_report(r, ctx); });

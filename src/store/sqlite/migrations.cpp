@@ -170,9 +170,32 @@ CREATE TABLE import_runs (
 );
 )sql";
 
-constexpr std::array<Migration, 2> all_migrations{{
+// Photos: only what the scrubbed image shows. No capture time, device or position columns; the
+// files live under data/photos/ (store/photo_files.hpp), named by the SHA-256 kept here.
+constexpr const char* schema_v3 = R"sql(
+CREATE TABLE photos (
+    sha256          TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+    format          TEXT NOT NULL CHECK (format IN ('jpeg', 'png', 'webp', 'heif')),
+    width           INTEGER NOT NULL CHECK (width > 0),
+    height          INTEGER NOT NULL CHECK (height > 0),
+    byte_size       INTEGER NOT NULL CHECK (byte_size > 0),
+    faces_blurred   INTEGER NOT NULL CHECK (faces_blurred >= 0),
+    perceptual_hash INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE report_photos (
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    position  INTEGER NOT NULL CHECK (position BETWEEN 0 AND 3),
+    sha256    TEXT NOT NULL REFERENCES photos (sha256),
+    PRIMARY KEY (report_id, position)
+) WITHOUT ROWID;
+CREATE INDEX report_photos_sha256 ON report_photos (sha256);
+)sql";
+
+constexpr std::array<Migration, 3> all_migrations{{
     {1, "initial schema: cameras, R*Tree index, reports, users, sessions, audit", schema_v1},
     {2, "OpenStreetMap imports: streets, areas, import runs, locally modified cameras", schema_v2},
+    {3, "photos of reports: scrubbed image records and their links to reports", schema_v3},
 }};
 
 }  // namespace

@@ -77,15 +77,99 @@ Result<model::ReportId> SqliteStore::insert_report(const model::NewReport& repor
     if (report.accuracy_m && !(*report.accuracy_m >= 0))
         return fail(Errc::invalid_argument, "accuracy_m must not be negative");
 
+    if (report.photos.size() > model::max_photos_per_report)
+        return fail(Errc::too_large, "too many photos for one report");
+    for (const auto& photo : report.photos)
+        if (!model::is_sha256_hex(photo.sha256) || photo.width <= 0 || photo.height <= 0 ||
+            photo.byte_size <= 0)
+            return fail(Errc::invalid_argument, "incomplete photo record");
+
     std::lock_guard lock(m_write_mutex);
+    Transaction tx(*m_writer);
     auto insert = m_writer->prepare(
         "INSERT INTO reports (lat, lon, accuracy_m, directions, tags, note, status, "
         "withdraw_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8)");
     insert.bind_all(report.location.lat, report.location.lon, report.accuracy_m,
                     sqlite::write_directions(report.directions_deg),
                     sqlite::write_tags(report.tags), report.note, withdraw_hash, created_at);
-    insert.run();  // a single row: autocommit is already all-or-nothing
-    return model::ReportId{m_writer->last_insert_rowid()};
+    insert.run();
+    model::ReportId id{m_writer->last_insert_rowid()};
+    int position = 0;
+    for (const auto& photo : report.photos) {
+        // The same picture sent twice (or in two reports) is one record.
+        auto record = m_writer->prepare(
+            "INSERT OR IGNORE INTO photos (sha256, format, width, height, byte_size, "
+            "faces_blurred, perceptual_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        record.bind_all(photo.sha256, photo.format, photo.width, photo.height, photo.byte_size,
+                        photo.faces_blurred, static_cast<std::int64_t>(photo.perceptual_hash));
+        record.run();
+        auto link = m_writer->prepare(
+            "INSERT INTO report_photos (report_id, position, sha256) VALUES (?1, ?2, ?3)");
+        link.bind_all(id.value, position++, photo.sha256);
+        link.run();
+    }
+    tx.commit();
+    return id;
+}
+
+Result<model::PhotoRecord> SqliteStore::find_photo(std::string_view sha256) {
+    auto db = m_readers->acquire();
+    auto stmt = db->prepare(
+        "SELECT sha256, format, width, height, byte_size, faces_blurred, perceptual_hash "
+        "FROM photos WHERE sha256 = ?1");
+    stmt.bind(1, sha256);
+    if (!stmt.step()) return fail(Errc::not_found, "no such photo");
+    model::PhotoRecord p;
+    p.sha256 = stmt.string(0);
+    p.format = stmt.string(1);
+    p.width = static_cast<int>(stmt.int64(2));
+    p.height = static_cast<int>(stmt.int64(3));
+    p.byte_size = stmt.int64(4);
+    p.faces_blurred = static_cast<int>(stmt.int64(5));
+    p.perceptual_hash = static_cast<std::uint64_t>(stmt.int64(6));
+    return p;
+}
+
+std::vector<model::SimilarPhoto> SqliteStore::similar_photos(std::uint64_t hash, int max_distance,
+                                                             model::ReportId exclude, int limit) {
+    std::vector<model::SimilarPhoto> found;
+    if (limit <= 0) return found;
+    auto db = m_readers->acquire();
+    auto stmt = db->prepare(
+        "SELECT rp.report_id, p.sha256, p.perceptual_hash FROM photos AS p "
+        "JOIN report_photos AS rp ON rp.sha256 = p.sha256 WHERE rp.report_id <> ?1");
+    stmt.bind(1, exclude.value);
+    while (stmt.step()) {
+        int distance = model::hamming_distance(hash, static_cast<std::uint64_t>(stmt.int64(2)));
+        if (distance > max_distance) continue;
+        found.push_back({model::ReportId{stmt.int64(0)}, stmt.string(1), "", distance});
+    }
+    std::ranges::sort(found, [](const auto& a, const auto& b) {
+        return a.distance != b.distance ? a.distance < b.distance
+                                        : a.report_id.value > b.report_id.value;
+    });
+    if (found.size() > static_cast<std::size_t>(limit)) found.resize(limit);
+    return found;
+}
+
+std::vector<std::string> SqliteStore::delete_unreferenced_photos() {
+    std::lock_guard lock(m_write_mutex);
+    Transaction tx(*m_writer);
+    std::vector<std::string> hashes;
+    {
+        auto find = m_writer->prepare(
+            "SELECT sha256 FROM photos WHERE NOT EXISTS "
+            "(SELECT 1 FROM report_photos AS rp WHERE rp.sha256 = photos.sha256)");
+        while (find.step())
+            hashes.push_back(find.string(0));
+    }
+    for (const auto& hash : hashes) {
+        auto remove = m_writer->prepare("DELETE FROM photos WHERE sha256 = ?1");
+        remove.bind(1, hash);
+        remove.run();
+    }
+    tx.commit();
+    return hashes;
 }
 
 Result<model::Report> SqliteStore::find_report(model::ReportId id) {
@@ -109,6 +193,8 @@ std::vector<model::Report> SqliteStore::list_reports(const ReportQuery& query) {
     stmt.bind(3, std::min(query.limit, max_report_page));
     while (stmt.step())
         reports.push_back(sqlite::read_report(stmt));
+    for (auto& report : reports)
+        report.photos = sqlite::load_report_photos(*db, report.id);
     return reports;
 }
 
@@ -137,6 +223,11 @@ Status SqliteStore::withdraw_report(model::ReportId id, const std::string& withd
     // Withdrawal time is kept as coarse as the report time (see DESIGN.md, privacy).
     update.bind_all(id.value, round_down_to_hour(unix_now()));
     update.run();
+    // The reporter takes the photos back as well; unreferenced files go with
+    // delete_unreferenced_photos().
+    auto unlink = m_writer->prepare("DELETE FROM report_photos WHERE report_id = ?1");
+    unlink.bind(1, id.value);
+    unlink.run();
     tx.commit();
     return {};
 }

@@ -95,6 +95,27 @@ model::Report read_report(const Statement& row) {
     return r;
 }
 
+std::vector<model::PhotoRecord> load_report_photos(Connection& db, model::ReportId id) {
+    auto stmt = db.prepare(
+        "SELECT p.sha256, p.format, p.width, p.height, p.byte_size, p.faces_blurred, "
+        "p.perceptual_hash FROM report_photos AS rp JOIN photos AS p ON p.sha256 = rp.sha256 "
+        "WHERE rp.report_id = ?1 ORDER BY rp.position");
+    stmt.bind(1, id.value);
+    std::vector<model::PhotoRecord> photos;
+    while (stmt.step()) {
+        model::PhotoRecord p;
+        p.sha256 = stmt.string(0);
+        p.format = stmt.string(1);
+        p.width = static_cast<int>(stmt.int64(2));
+        p.height = static_cast<int>(stmt.int64(3));
+        p.byte_size = stmt.int64(4);
+        p.faces_blurred = static_cast<int>(stmt.int64(5));
+        p.perceptual_hash = static_cast<std::uint64_t>(stmt.int64(6));
+        photos.push_back(std::move(p));
+    }
+    return photos;
+}
+
 const std::string& user_select() {
     static const std::string sql =
         "SELECT id, name, role, disabled, password_hash, created_at FROM users";
@@ -127,7 +148,9 @@ Result<model::Report> load_report(Connection& db, model::ReportId id) {
     auto stmt = db.prepare(sql);
     stmt.bind(1, id.value);
     if (!stmt.step()) return fail(Errc::not_found, "no such report");
-    return read_report(stmt);
+    auto report = read_report(stmt);
+    report.photos = load_report_photos(db, id);
+    return report;
 }
 
 model::CameraId insert_camera_row(Connection& db, const model::Camera& c) {

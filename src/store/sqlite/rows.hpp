@@ -27,7 +27,10 @@ const std::string& user_select();
 model::User read_user(const Statement& row);
 
 Result<model::Camera> load_camera(Connection& db, model::CameraId id);
+/// A report with its photos.
 Result<model::Report> load_report(Connection& db, model::ReportId id);
+/// The photos of a report, in upload order.
+std::vector<model::PhotoRecord> load_report_photos(Connection& db, model::ReportId id);
 
 /// Inserts a camera row and its R*Tree entry; returns the new id.
 model::CameraId insert_camera_row(Connection& db, const model::Camera& camera);

@@ -124,4 +124,19 @@ TEST(Router, MethodsAreCaseSensitive) {
     EXPECT_EQ(router.find("get", "/x"), nullptr);
 }
 
+TEST(Router, MultipartUploadsMayHaveALargerBodyLimitThanJson) {
+    Router router;
+    router.add("POST", "/up", reply("x"), 0, 80'000'000);
+    router.add("POST", "/json", reply("x"), 5'000'000);
+    const Route* up = router.find("POST", "/up");
+    ASSERT_NE(up, nullptr);
+    EXPECT_EQ(up->body_limit("application/json"), 0u);  // the server default
+    EXPECT_EQ(up->body_limit("multipart/form-data; boundary=x"), 80'000'000u);
+    EXPECT_EQ(up->body_limit("Multipart/Form-Data; boundary=x"), 80'000'000u);
+    EXPECT_EQ(up->body_limit("multipart/mixed"), 0u);
+    const Route* json = router.find("POST", "/json");
+    EXPECT_EQ(json->body_limit("multipart/form-data; boundary=x"), 5'000'000u);
+    EXPECT_EQ(json->body_limit(""), 5'000'000u);
+}
+
 }  // namespace sightline::http

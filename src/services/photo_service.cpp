@@ -1,0 +1,138 @@
+#include "services/photo_service.hpp"
+
+#include <algorithm>
+
+#include <fmt/core.h>
+
+#include "services/crypto.hpp"
+
+namespace sightline::services {
+namespace {
+
+std::string_view extension_of_format(std::string_view format) {
+    for (auto f : {photo::ImageFormat::jpeg, photo::ImageFormat::png, photo::ImageFormat::webp,
+                   photo::ImageFormat::heif})
+        if (photo::to_string(f) == format) return photo::file_extension(f);
+    return "bin";
+}
+
+std::string_view mime_of_format(std::string_view format) {
+    for (auto f : {photo::ImageFormat::jpeg, photo::ImageFormat::png, photo::ImageFormat::webp,
+                   photo::ImageFormat::heif})
+        if (photo::to_string(f) == format) return photo::mime_type(f);
+    return "application/octet-stream";
+}
+
+// Holds one of the scrub slots for its lifetime.
+class SlotGuard {
+  public:
+    explicit SlotGuard(std::counting_semaphore<64>& slots) : m_slots(slots) { m_slots.acquire(); }
+    ~SlotGuard() { m_slots.release(); }
+    SlotGuard(const SlotGuard&) = delete;
+    SlotGuard& operator=(const SlotGuard&) = delete;
+
+  private:
+    std::counting_semaphore<64>& m_slots;
+};
+
+}  // namespace
+
+PhotoService::PhotoService(store::Store& store, std::filesystem::path photo_dir,
+                           PhotoOptions options)
+    : m_store(store),
+      m_files(std::move(photo_dir)),
+      m_options(options),
+      m_scrub_slots(std::clamp(options.max_concurrent_scrubs, 1, 64)) {}
+
+PhotoService::~PhotoService() = default;
+
+const photo::FaceDetector& PhotoService::detector() {
+    std::call_once(m_detector_once,
+                   [this] { m_detector = std::make_unique<photo::FaceDetector>(m_options.faces); });
+    return *m_detector;
+}
+
+Result<std::vector<ScrubbedUpload>> PhotoService::scrub_and_write(
+    std::span<const std::string_view> photos) {
+    if (photos.size() > model::max_photos_per_report)
+        return fail(Errc::too_large,
+                    fmt::format("at most {} photos per report", model::max_photos_per_report));
+    if (m_files.root().empty())
+        return fail(Errc::unavailable, "this server does not accept photos");
+    std::vector<photo::ScrubbedPhoto> scrubbed;
+    scrubbed.reserve(photos.size());
+    const auto& faces = detector();
+    for (std::size_t i = 0; i < photos.size(); ++i) {
+        SlotGuard slot(m_scrub_slots);
+        auto result = photo::scrub_photo(photos[i], faces, m_options.scrub);
+        if (!result) {
+            auto error = result.error();
+            if (photos.size() > 1)
+                error.message = fmt::format("photo {}: {}", i + 1, error.message);
+            return std::unexpected(std::move(error));
+        }
+        scrubbed.push_back(std::move(*result));
+    }
+    std::vector<ScrubbedUpload> uploads;
+    for (auto& s : scrubbed) {
+        ScrubbedUpload upload;
+        upload.record.sha256 = sha256_hex(s.bytes);
+        upload.record.format = std::string(photo::to_string(s.format));
+        upload.record.width = s.width;
+        upload.record.height = s.height;
+        upload.record.byte_size = static_cast<std::int64_t>(s.bytes.size());
+        upload.record.faces_blurred = s.faces_blurred;
+        upload.record.perceptual_hash = s.perceptual_hash;
+        upload.suggestion = s.suggestion;
+        upload.metadata_removed = std::move(s.metadata_removed);
+        m_files.write(upload.record.sha256, photo::file_extension(s.format), s.bytes,
+                      s.thumbnail_webp);
+        uploads.push_back(std::move(upload));
+    }
+    return uploads;
+}
+
+Result<photo::PhotoSuggestion> PhotoService::inspect(std::string_view bytes,
+                                                     double camera_distance_m) const {
+    return photo::inspect_photo(bytes, m_options.scrub.limits, camera_distance_m);
+}
+
+Result<PhotoFile> PhotoService::read(std::string_view sha256, store::PhotoVariant variant) {
+    if (!model::is_sha256_hex(sha256)) return fail(Errc::not_found, "no such photo");
+    auto record = m_store.find_photo(sha256);
+    if (!record) return std::unexpected(record.error());
+    auto bytes = m_files.read(sha256, extension_of_format(record->format), variant);
+    if (!bytes) return fail(Errc::not_found, "no such photo");
+    PhotoFile file;
+    file.bytes = std::move(*bytes);
+    file.content_type = variant == store::PhotoVariant::thumbnail
+                            ? "image/webp"
+                            : std::string(mime_of_format(record->format));
+    return file;
+}
+
+std::vector<model::SimilarPhoto> PhotoService::similar_to(const model::Report& report, int limit) {
+    std::vector<model::SimilarPhoto> out;
+    for (const auto& p : report.photos) {
+        for (auto& similar : m_store.similar_photos(
+                 p.perceptual_hash, model::similar_photo_max_distance, report.id, limit)) {
+            similar.similar_to = p.sha256;
+            out.push_back(std::move(similar));
+        }
+    }
+    std::ranges::sort(out, [](const auto& a, const auto& b) { return a.distance < b.distance; });
+    if (out.size() > static_cast<std::size_t>(std::max(limit, 0))) out.resize(std::max(limit, 0));
+    return out;
+}
+
+void PhotoService::discard_unreferenced() {
+    // Records first: a crash between the two leaves only orphan files, never a record
+    // pointing at a missing file.
+    for (const auto& hash : m_store.delete_unreferenced_photos()) {
+        for (auto f : {photo::ImageFormat::jpeg, photo::ImageFormat::png, photo::ImageFormat::webp,
+                       photo::ImageFormat::heif})
+            m_files.remove(hash, photo::file_extension(f));
+    }
+}
+
+}  // namespace sightline::services

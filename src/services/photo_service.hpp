@@ -1,0 +1,72 @@
+#pragma once
+// Use cases of photos: scrub uploads (in memory) and write the files, inspect a photo for
+// location suggestions, serve stored files, find near-duplicate pictures, and delete the files
+// no report links to any more.
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <semaphore>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "model/photo.hpp"
+#include "model/report.hpp"
+#include "photo/photo_pipeline.hpp"
+#include "store/photo_files.hpp"
+#include "store/store.hpp"
+
+namespace sightline::services {
+
+struct PhotoOptions {
+    photo::ScrubOptions scrub;
+    photo::FaceDetectorOptions faces;
+    /// Scrubs running at once; each may hold up to ~4 bytes per pixel of a 50 MP image.
+    int max_concurrent_scrubs = 2;
+};
+
+/// One upload after the intake: the record to store and what it told us before stripping.
+struct ScrubbedUpload {
+    model::PhotoRecord record;
+    photo::PhotoSuggestion suggestion;
+    std::vector<std::string> metadata_removed;
+};
+
+struct PhotoFile {
+    std::string bytes;
+    std::string content_type;
+};
+
+class PhotoService {
+  public:
+    PhotoService(store::Store& store, std::filesystem::path photo_dir, PhotoOptions options = {});
+    ~PhotoService();
+
+    /// Scrubs every photo in memory first (one failure fails all, nothing written), then
+    /// writes the files. The caller stores the records; if it cannot, discard_unreferenced().
+    Result<std::vector<ScrubbedUpload>> scrub_and_write(std::span<const std::string_view> photos);
+    /// Location and direction suggestions from the photo's metadata; stores nothing.
+    Result<photo::PhotoSuggestion> inspect(std::string_view bytes, double camera_distance_m) const;
+    /// A stored photo or its thumbnail. not_found for an unknown or malformed hash.
+    Result<PhotoFile> read(std::string_view sha256, store::PhotoVariant variant);
+    /// Photos of other reports that look like this report's, closest first.
+    std::vector<model::SimilarPhoto> similar_to(const model::Report& report, int limit);
+    /// Deletes records and files of photos no report links to (after a withdrawal).
+    void discard_unreferenced();
+
+  private:
+    const photo::FaceDetector& detector();
+
+    store::Store& m_store;
+    store::PhotoFiles m_files;
+    PhotoOptions m_options;
+    std::once_flag m_detector_once;
+    std::unique_ptr<photo::FaceDetector>
+        m_detector;  // loaded on first use: the CLI rarely needs it
+    std::counting_semaphore<64> m_scrub_slots;
+};
+
+}  // namespace sightline::services

@@ -1,0 +1,104 @@
+#include "store/photo_files.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <system_error>
+
+#include <fmt/core.h>
+
+namespace sightline::store {
+namespace {
+
+[[noreturn]] void throw_io(std::string_view what, const std::filesystem::path& path) {
+    throw sightline::Exception(
+        fmt::format("cannot {} {}: {}", what, path.string(), std::strerror(errno)));
+}
+
+void fsync_directory(const std::filesystem::path& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) throw_io("open directory", dir);
+    int rc = ::fsync(fd);
+    ::close(fd);
+    if (rc != 0) throw_io("sync directory", dir);
+}
+
+// temp file in the same folder -> write all -> fsync -> rename -> fsync the folder.
+void write_atomically(const std::filesystem::path& path, std::string_view bytes) {
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec)) return;  // content-addressed: already complete
+    auto temp = path;
+    temp += fmt::format(".partial-{}", ::getpid());
+    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) throw_io("create", temp);
+    std::size_t written = 0;
+    while (written < bytes.size()) {
+        auto n = ::write(fd, bytes.data() + written, bytes.size() - written);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            int saved = errno;
+            ::close(fd);
+            ::unlink(temp.c_str());
+            errno = saved;
+            throw_io("write", temp);
+        }
+        written += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        int saved = errno;
+        ::unlink(temp.c_str());
+        errno = saved;
+        throw_io("sync", temp);
+    }
+    if (::rename(temp.c_str(), path.c_str()) != 0) {
+        int saved = errno;
+        ::unlink(temp.c_str());
+        errno = saved;
+        throw_io("rename into place", path);
+    }
+    fsync_directory(path.parent_path());
+}
+
+}  // namespace
+
+PhotoFiles::PhotoFiles(std::filesystem::path root) : m_root(std::move(root)) {}
+
+std::filesystem::path PhotoFiles::path(std::string_view sha256, std::string_view extension,
+                                       PhotoVariant variant) const {
+    auto hash = std::string(sha256);
+    auto dir = m_root / hash.substr(0, 2) / hash.substr(2, 2);
+    return dir / (variant == PhotoVariant::image ? fmt::format("{}.{}", hash, extension)
+                                                 : fmt::format("{}.thumb.webp", hash));
+}
+
+void PhotoFiles::write(std::string_view sha256, std::string_view extension, std::string_view image,
+                       std::string_view thumbnail_webp) {
+    auto image_path = path(sha256, extension, PhotoVariant::image);
+    std::error_code ec;
+    std::filesystem::create_directories(image_path.parent_path(), ec);
+    if (ec)
+        throw sightline::Exception(
+            fmt::format("cannot create {}: {}", image_path.parent_path().string(), ec.message()));
+    if (!thumbnail_webp.empty())
+        write_atomically(path(sha256, extension, PhotoVariant::thumbnail), thumbnail_webp);
+    write_atomically(image_path, image);
+}
+
+std::optional<std::string> PhotoFiles::read(std::string_view sha256, std::string_view extension,
+                                            PhotoVariant variant) const {
+    std::ifstream in(path(sha256, extension, variant), std::ios::binary);
+    if (!in) return std::nullopt;
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void PhotoFiles::remove(std::string_view sha256, std::string_view extension) {
+    std::error_code ec;
+    std::filesystem::remove(path(sha256, extension, PhotoVariant::image), ec);
+    std::filesystem::remove(path(sha256, extension, PhotoVariant::thumbnail), ec);
+}
+
+}  // namespace sightline::store
