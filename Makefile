@@ -1,12 +1,14 @@
 # The two entry points (see README): `make run` and `make test`. Both install what they need.
 BUILD_DIR ?= build
 ASAN_DIR  ?= build-asan
+FUZZ_DIR  ?= build-fuzz
+FUZZ_SECONDS ?= 60
 DATA      ?= var
 LISTEN    ?= 127.0.0.1:8080
 JOBS      ?= $(shell nproc)
 OSM       ?=
 
-.PHONY: all deps build server run test test-release test-asan format clean bench
+.PHONY: all deps build server run test test-release test-asan format clean bench fuzz
 
 all: build
 
@@ -45,8 +47,20 @@ test-asan: $(ASAN_DIR)/build.ninja
 bench: build
 	bench/run.sh
 
+# libFuzzer targets (tests/fuzz), built with clang 16 (Debian clang-16, libclang-rt-16-dev), each
+# run for FUZZ_SECONDS from the seed corpus in tests/fixtures. Not part of `make test`.
+fuzz:
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang-16 libclang-rt-16-dev
+	cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-16 \
+	      -DSIGHTLINE_FUZZ=ON -DSIGHTLINE_TESTS=OFF -DSIGHTLINE_BENCH=OFF -DSIGHTLINE_WERROR=OFF
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_photo_intake fuzz_multipart
+	mkdir -p $(FUZZ_DIR)/corpus/photo $(FUZZ_DIR)/corpus/multipart
+	cp tests/fixtures/api/*.jpg $(FUZZ_DIR)/corpus/photo/
+	$(FUZZ_DIR)/tests/fuzz/fuzz_photo_intake -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 $(FUZZ_DIR)/corpus/photo
+	$(FUZZ_DIR)/tests/fuzz/fuzz_multipart -max_total_time=$(FUZZ_SECONDS) $(FUZZ_DIR)/corpus/multipart
+
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR)
