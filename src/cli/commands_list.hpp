@@ -15,5 +15,8 @@ std::unique_ptr<Command> make_backup_command();
 std::unique_ptr<Command> make_migrate_command();
 std::unique_ptr<Command> make_import_command();
 std::unique_ptr<Command> make_tiles_command();
+std::unique_ptr<Command> make_scrub_command();
+std::unique_ptr<Command> make_coverage_command();
+std::unique_ptr<Command> make_exposure_command();
 
 }  // namespace sightline::cli

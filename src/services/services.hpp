@@ -1,8 +1,10 @@
 #pragma once
 // Everything the HTTP endpoints and CLI commands call, wired to one store.
 
+#include "services/analysis_service.hpp"
 #include "services/auth_service.hpp"
 #include "services/moderation_service.hpp"
+#include "services/photo_service.hpp"
 #include "services/report_service.hpp"
 #include "store/map_store.hpp"
 #include "store/store.hpp"
@@ -12,17 +14,29 @@ namespace sightline::services {
 struct ServiceOptions {
     AuthOptions auth;
     ReportOptions reports;
+    PhotoOptions photos;
+    /// Where photo files live (DATA/photos); empty: photos are refused (unavailable).
+    std::filesystem::path photo_dir;
+    AnalysisOptions analysis;
 };
 
 struct Services {
     Services(store::Store& s, store::MapStore& m, const ServiceOptions& options)
-        : store(s), map(m), auth(s, options.auth), reports(s, options.reports), moderation(s) {}
+        : store(s),
+          map(m),
+          auth(s, options.auth),
+          photos(s, options.photo_dir, options.photos),
+          reports(s, photos, options.reports),
+          moderation(s),
+          analysis(s, m, options.analysis) {}
 
     store::Store& store;
     store::MapStore& map;  ///< OSM imports: streets, areas, cameras changed since the import
     AuthService auth;
+    PhotoService photos;  ///< before reports, which use it
     ReportService reports;
     ModerationService moderation;
+    AnalysisService analysis;  ///< coverage and exposure (viewshed cache)
 };
 
 }  // namespace sightline::services

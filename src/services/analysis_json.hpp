@@ -1,0 +1,26 @@
+#pragma once
+// JSON and GeoJSON of coverage and exposure results, shared by the HTTP API and the CLI
+// (docs/api/openapi.json describes the shapes: Coverage, Exposure).
+
+#include <string>
+#include <vector>
+
+#include "analysis/district_file.hpp"
+#include "services/analysis_service.hpp"
+
+namespace sightline::services {
+
+/// {"bbox", "cell_m", "street_m", "by_level", "share", "cameras", ..., "cells": [...]}.
+std::string coverage_json(const CoverageReport& report);
+/// A FeatureCollection: one Polygon per grid cell (or per district, with its own outline when
+/// `districts` is given, else its bounding box) with the cell's metres and shares.
+std::string coverage_geojson(const CoverageReport& report,
+                             const std::vector<analysis::DistrictArea>* districts = nullptr);
+/// {"length_m", "seen_m", "seen_s", "by_level", "cameras", "segments", ...}, with "geojson"
+/// (exposure_geojson) when asked for.
+std::string exposure_json(const RouteExposure& exposure, bool with_geojson);
+/// A FeatureCollection of the seen stretches: LineStrings with "level" (the finest DORI level
+/// any camera sees the stretch at) and "length_m".
+std::string exposure_geojson(const RouteExposure& exposure);
+
+}  // namespace sightline::services

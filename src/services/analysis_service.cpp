@@ -1,0 +1,670 @@
+#include "services/analysis_service.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <list>
+#include <map>
+#include <mutex>
+#include <numbers>
+#include <span>
+#include <thread>
+#include <unordered_map>
+
+#include <fmt/core.h>
+
+#include "analysis/exposure.hpp"
+#include "analysis/local_frame.hpp"
+#include "analysis/viewshed.hpp"
+
+namespace sightline::services {
+
+using analysis::dori_level_count;
+using analysis::DoriLevel;
+using analysis::LocalFrame;
+using analysis::Vec2;
+
+// --- the viewshed cache -------------------------------------------------------------------------
+
+namespace {
+
+struct CacheKey {
+    std::int64_t camera_id = 0;
+    std::int64_t camera_updated_at = 0;
+    std::int64_t map_version = 0;
+    friend bool operator==(const CacheKey&, const CacheKey&) = default;
+};
+
+struct CacheKeyHash {
+    std::size_t operator()(const CacheKey& k) const noexcept {
+        std::uint64_t h = static_cast<std::uint64_t>(k.camera_id) * 0x9E3779B97F4A7C15ull;
+        h ^= static_cast<std::uint64_t>(k.camera_updated_at) + 0x7F4A7C15ull + (h << 6) + (h >> 2);
+        h ^= static_cast<std::uint64_t>(k.map_version) + 0x9E3779B9ull + (h << 6) + (h >> 2);
+        return static_cast<std::size_t>(h);
+    }
+};
+
+/// A viewshed in degrees: independent of the frame of the request that computed it.
+struct GeoViewshed {
+    geo::LatLon origin;
+    std::array<std::vector<std::vector<geo::LatLon>>, dori_level_count> rings;
+};
+
+GeoViewshed to_geo(const analysis::Viewshed& v, const LocalFrame& frame) {
+    GeoViewshed out;
+    out.origin = frame.to_lat_lon(v.origin);
+    for (std::size_t level = 0; level < dori_level_count; ++level)
+        for (const auto& ring : v.rings[level]) {
+            auto& r = out.rings[level].emplace_back();
+            r.reserve(ring.size());
+            for (Vec2 p : ring)
+                r.push_back(frame.to_lat_lon(p));
+        }
+    return out;
+}
+
+analysis::Viewshed to_frame(const GeoViewshed& g, const LocalFrame& frame) {
+    analysis::Viewshed v;
+    v.origin = frame.to_local(g.origin);
+    v.min = v.origin;
+    v.max = v.origin;
+    for (std::size_t level = 0; level < dori_level_count; ++level)
+        for (const auto& ring : g.rings[level]) {
+            auto& r = v.rings[level].emplace_back();
+            r.reserve(ring.size());
+            for (geo::LatLon p : ring) {
+                Vec2 q = frame.to_local(p);
+                v.min = {std::min(v.min.x, q.x), std::min(v.min.y, q.y)};
+                v.max = {std::max(v.max.x, q.x), std::max(v.max.y, q.y)};
+                r.push_back(q);
+            }
+        }
+    return v;
+}
+
+}  // namespace
+
+class ViewshedCache {
+  public:
+    explicit ViewshedCache(std::size_t capacity) : m_capacity(capacity) {}
+
+    std::shared_ptr<const GeoViewshed> find(const CacheKey& key) {
+        std::lock_guard lock(m_mutex);
+        auto it = m_index.find(key);
+        if (it == m_index.end()) return nullptr;
+        m_order.splice(m_order.begin(), m_order, it->second);
+        return it->second->second;
+    }
+
+    void put(const CacheKey& key, std::shared_ptr<const GeoViewshed> value) {
+        if (m_capacity == 0) return;
+        std::lock_guard lock(m_mutex);
+        if (auto it = m_index.find(key); it != m_index.end()) {
+            it->second->second = std::move(value);
+            m_order.splice(m_order.begin(), m_order, it->second);
+            return;
+        }
+        m_order.emplace_front(key, std::move(value));
+        m_index.emplace(key, m_order.begin());
+        while (m_order.size() > m_capacity) {
+            m_index.erase(m_order.back().first);
+            m_order.pop_back();
+        }
+    }
+
+  private:
+    using Entry = std::pair<CacheKey, std::shared_ptr<const GeoViewshed>>;
+    std::mutex m_mutex;
+    std::size_t m_capacity;
+    std::list<Entry> m_order;  ///< most recently used first
+    std::unordered_map<CacheKey, std::list<Entry>::iterator, CacheKeyHash> m_index;
+};
+
+// --- geometry helpers ---------------------------------------------------------------------------
+
+namespace {
+
+geo::BBox expand(const geo::BBox& box, double metres) {
+    double dlat = metres / 111'320.0;
+    double lat = std::max(std::fabs(box.south), std::fabs(box.north));
+    double coslat = std::max(0.01, std::cos(lat * std::numbers::pi / 180.0));
+    double dlon = std::min(180.0, dlat / coslat);
+    return {std::max(-180.0, box.west - dlon), std::max(-90.0, box.south - dlat),
+            std::min(180.0, box.east + dlon), std::min(90.0, box.north + dlat)};
+}
+
+geo::LatLon centre(const geo::BBox& box) {
+    return {(box.south + box.north) / 2, (box.west + box.east) / 2};
+}
+
+struct Rect {
+    Vec2 min;
+    Vec2 max;
+};
+
+Rect to_rect(const geo::BBox& box, const LocalFrame& frame) {
+    return {frame.to_local({box.south, box.west}), frame.to_local({box.north, box.east})};
+}
+
+double distance_to(const Rect& r, Vec2 p) {
+    double dx = std::max({r.min.x - p.x, 0.0, p.x - r.max.x});
+    double dy = std::max({r.min.y - p.y, 0.0, p.y - r.max.y});
+    return std::hypot(dx, dy);
+}
+
+/// Liang-Barsky: the part of a-b inside the rectangle, as parameters t0 < t1 in [0, 1].
+bool clip_to_rect(Vec2 a, Vec2 b, const Rect& r, double& t0, double& t1) {
+    t0 = 0;
+    t1 = 1;
+    Vec2 d = b - a;
+    const double p[4] = {-d.x, d.x, -d.y, d.y};
+    const double q[4] = {a.x - r.min.x, r.max.x - a.x, a.y - r.min.y, r.max.y - a.y};
+    for (int i = 0; i < 4; ++i) {
+        if (p[i] == 0) {
+            if (q[i] < 0) return false;
+            continue;
+        }
+        double t = q[i] / p[i];
+        if (p[i] < 0)
+            t0 = std::max(t0, t);
+        else
+            t1 = std::min(t1, t);
+        if (t0 > t1) return false;
+    }
+    return t1 > t0;
+}
+
+void add(LevelMetres& to, const LevelMetres& from) {
+    for (std::size_t i = 0; i < dori_level_count; ++i)
+        to[i] += from[i];
+}
+
+std::vector<Vec2> ring_to_local(const std::vector<geo::LatLon>& ring, const LocalFrame& frame) {
+    std::vector<Vec2> out;
+    out.reserve(ring.size());
+    for (auto p : ring)
+        out.push_back(frame.to_local(p));
+    if (out.size() > 1 && out.front() == out.back()) out.pop_back();
+    return out;
+}
+
+/// Parameters along a-b (in metres from a) inside the polygon (outer minus holes).
+std::vector<analysis::Interval> inside_polygon(Vec2 a, Vec2 b,
+                                               const std::vector<std::vector<Vec2>>& rings) {
+    if (rings.empty()) return {};
+    auto inside = analysis::clip_segment(a, b, rings[0]);
+    for (std::size_t h = 1; h < rings.size() && !inside.empty(); ++h) {
+        auto hole = analysis::clip_segment(a, b, rings[h]);
+        std::vector<analysis::Interval> kept;
+        for (auto in : inside) {
+            double from = in.from_m;
+            for (auto out : hole) {
+                if (out.to_m <= from || out.from_m >= in.to_m) continue;
+                if (out.from_m > from) kept.push_back({from, out.from_m});
+                from = std::max(from, out.to_m);
+            }
+            if (from < in.to_m) kept.push_back({from, in.to_m});
+        }
+        inside = std::move(kept);
+    }
+    return inside;
+}
+
+}  // namespace
+
+// --- loading a scene ----------------------------------------------------------------------------
+
+struct AnalysisService::Scene {
+    LocalFrame frame{geo::LatLon{}};
+    std::unique_ptr<analysis::ViewshedIndex> index;
+    std::unordered_map<std::int64_t, geo::LatLon> camera_locations;
+    std::size_t cameras = 0;
+    std::size_t cameras_skipped = 0;
+    std::size_t buildings = 0;
+    std::size_t computed = 0;
+    std::size_t cached = 0;
+};
+
+AnalysisService::AnalysisService(store::Store& store, store::MapStore& map, AnalysisOptions options)
+    : m_store(store),
+      m_map(map),
+      m_options(options),
+      m_cache(std::make_unique<ViewshedCache>(options.cache_capacity)) {}
+
+AnalysisService::~AnalysisService() = default;
+
+Result<AnalysisService::Scene> AnalysisService::load_scene(const geo::BBox& area, unsigned threads,
+                                                           const AnalysisProgress& progress) {
+    Scene scene;
+    scene.frame = LocalFrame(centre(area));
+    const Rect area_rect = to_rect(area, scene.frame);
+
+    store::CameraQuery query;
+    query.bbox = expand(area, m_options.max_range_m);
+    query.limit = static_cast<int>(m_options.max_cameras) + 1;
+    auto cameras = m_store.find_cameras(query);
+    if (cameras.size() > m_options.max_cameras)
+        return fail(Errc::too_large, fmt::format("more than {} cameras around the area; ask for a "
+                                                 "smaller one",
+                                                 m_options.max_cameras));
+    const std::int64_t map_version = m_map.map_version();
+    const auto& catalogue = analysis::CameraCatalogue::builtin();
+
+    struct Pending {
+        CacheKey key;
+        analysis::CameraCapability capability;
+        Vec2 origin;
+    };
+    std::vector<Pending> pending;
+    std::vector<analysis::PlacedViewshed> placed;
+    for (const auto& camera : cameras) {
+        if (camera.status == model::CameraStatus::removed) continue;
+        auto capability = analysis::camera_capability(camera.location, camera.tags, catalogue);
+        if (!capability) {
+            ++scene.cameras_skipped;
+            continue;
+        }
+        for (auto& r : capability->range_m)
+            r = std::min(r, m_options.max_range_m);
+        Vec2 origin = scene.frame.to_local(camera.location);
+        if (distance_to(area_rect, origin) > capability->range_m[0]) continue;  // cannot reach
+        scene.camera_locations[camera.id.value] = camera.location;
+        CacheKey key{camera.id.value, camera.updated_at, map_version};
+        if (auto hit = m_cache->find(key)) {
+            placed.push_back({camera.id.value, to_frame(*hit, scene.frame)});
+            ++scene.cached;
+        } else {
+            pending.push_back({key, std::move(*capability), origin});
+        }
+    }
+
+    if (!pending.empty()) {
+        std::vector<std::vector<std::vector<Vec2>>> buildings;
+        m_map.for_each_area(expand(area, 2 * m_options.max_range_m), model::AreaKind::building,
+                            [&](const model::Area& building) {
+                                auto& rings = buildings.emplace_back();
+                                for (const auto& ring : building.rings)
+                                    rings.push_back(ring_to_local(ring, scene.frame));
+                            });
+        scene.buildings = buildings.size();
+        const auto obstacles = analysis::ObstacleIndex::from_buildings(buildings);
+        buildings.clear();
+
+        std::vector<analysis::Viewshed> computed(pending.size());
+        std::atomic<std::size_t> next{0};
+        std::atomic<std::size_t> done{0};
+        auto work = [&](bool report) {
+            for (std::size_t i = next++; i < pending.size(); i = next++) {
+                computed[i] =
+                    analysis::compute_viewshed(pending[i].capability, pending[i].origin, obstacles);
+                auto n = ++done;
+                if (report && progress) progress("viewsheds", n, pending.size());
+            }
+        };
+        unsigned n_threads = threads != 0 ? threads : m_options.threads;
+        if (n_threads == 0) n_threads = std::max(1u, std::thread::hardware_concurrency());
+        n_threads = static_cast<unsigned>(
+            std::min<std::size_t>(n_threads, std::max<std::size_t>(1, pending.size() / 16)));
+        {
+            std::vector<std::jthread> workers;
+            for (unsigned t = 1; t < n_threads; ++t)
+                workers.emplace_back([&] { work(false); });
+            work(true);
+        }
+        for (std::size_t i = 0; i < pending.size(); ++i) {
+            m_cache->put(pending[i].key,
+                         std::make_shared<const GeoViewshed>(to_geo(computed[i], scene.frame)));
+            placed.push_back({pending[i].key.camera_id, std::move(computed[i])});
+        }
+        scene.computed = pending.size();
+    }
+    scene.cameras = placed.size();
+    scene.index = std::make_unique<analysis::ViewshedIndex>(std::move(placed));
+    return scene;
+}
+
+// --- coverage -----------------------------------------------------------------------------------
+
+namespace {
+
+LevelMetres measure_piece(Vec2 a, Vec2 b, const analysis::ViewshedIndex& index) {
+    const Vec2 points[2] = {a, b};
+    return analysis::line_exposure(points, index).by_level_m;
+}
+
+geo::BBox bbox_of(const std::vector<analysis::DistrictArea>& districts) {
+    geo::BBox box{180, 90, -180, -90};
+    for (const auto& d : districts)
+        for (const auto& polygon : d.polygons)
+            for (const auto& ring : polygon)
+                for (auto p : ring)
+                    box = {std::min(box.west, p.lon), std::min(box.south, p.lat),
+                           std::max(box.east, p.lon), std::max(box.north, p.lat)};
+    return box;
+}
+
+}  // namespace
+
+Result<CoverageReport> AnalysisService::coverage(const CoverageRequest& request) {
+    if (!request.bbox && request.districts.empty())
+        return fail(Errc::invalid_argument, "give a bbox or districts");
+    const geo::BBox area = request.bbox ? *request.bbox : bbox_of(request.districts);
+    if (area.west > area.east || area.south > area.north ||
+        !geo::LatLon{area.south, area.west}.is_valid() ||
+        !geo::LatLon{area.north, area.east}.is_valid())
+        return fail(Errc::invalid_argument, "the area is not a valid bbox");
+    if (area.area_km2() > m_options.max_area_km2)
+        return fail(Errc::too_large,
+                    fmt::format("the area covers {:.1f} km²; the limit is {:.0f} km²",
+                                area.area_km2(), m_options.max_area_km2));
+    const bool by_district = !request.districts.empty();
+    double cell_m = request.cell_m > 0 ? request.cell_m : m_options.default_cell_m;
+    if (!std::isfinite(cell_m) || cell_m < m_options.min_cell_m || cell_m > 100'000)
+        return fail(
+            Errc::invalid_argument,
+            fmt::format("cell must be between {:.0f} and 100000 metres", m_options.min_cell_m));
+
+    auto scene = load_scene(area, request.threads, request.progress);
+    if (!scene) return std::unexpected(scene.error());
+    const LocalFrame& frame = scene->frame;
+    const Rect rect = to_rect(area, frame);
+    const auto& index = *scene->index;
+
+    CoverageReport report;
+    report.bbox = area;
+    report.cell_m = by_district ? 0 : cell_m;
+    report.cameras = scene->cameras;
+    report.cameras_skipped = scene->cameras_skipped;
+    report.buildings = scene->buildings;
+    report.viewsheds_computed = scene->computed;
+    report.viewsheds_cached = scene->cached;
+
+    const int columns =
+        std::max(1, static_cast<int>(std::ceil((rect.max.x - rect.min.x) / cell_m)));
+    const int rows = std::max(1, static_cast<int>(std::ceil((rect.max.y - rect.min.y) / cell_m)));
+    if (!by_district &&
+        static_cast<std::size_t>(columns) * static_cast<std::size_t>(rows) > m_options.max_cells)
+        return fail(Errc::too_large, fmt::format("{} x {} cells are too many (at most {}); use a "
+                                                 "larger cell",
+                                                 columns, rows, m_options.max_cells));
+    // What one thread measured; the threads' tallies are added up at the end.
+    struct Tally {
+        std::map<std::pair<int, int>, CoverageCell> cells;
+        std::vector<CoverageCell> districts;
+        double street_m = 0;
+        LevelMetres by_level_m{};
+    };
+    std::vector<CoverageCell> districts(request.districts.size());
+    std::vector<std::vector<std::vector<std::vector<Vec2>>>> district_rings(
+        request.districts.size());
+    for (std::size_t d = 0; d < request.districts.size(); ++d) {
+        districts[d].name = request.districts[d].name;
+        districts[d].bbox = bbox_of({request.districts[d]});
+        for (const auto& polygon : request.districts[d].polygons) {
+            auto& rings = district_rings[d].emplace_back();
+            for (const auto& ring : polygon)
+                rings.push_back(ring_to_local(ring, frame));
+        }
+    }
+
+    auto add_grid_piece = [&](Tally& tally, Vec2 a, Vec2 b) {
+        LevelMetres seen = measure_piece(a, b, index);
+        double len = analysis::length(b - a);
+        Vec2 mid = (a + b) * 0.5;
+        int col = std::clamp(static_cast<int>((mid.x - rect.min.x) / cell_m), 0, columns - 1);
+        int row = std::clamp(static_cast<int>((mid.y - rect.min.y) / cell_m), 0, rows - 1);
+        auto& cell = tally.cells[{row, col}];
+        cell.column = col;
+        cell.row = row;
+        cell.street_m += len;
+        add(cell.by_level_m, seen);
+        tally.street_m += len;
+        add(tally.by_level_m, seen);
+    };
+
+    auto measure_segment = [&](Tally& tally, Vec2 a, Vec2 b) {
+        double t0 = 0;
+        double t1 = 1;
+        if (!clip_to_rect(a, b, rect, t0, t1)) return;
+        Vec2 d = b - a;
+        Vec2 p = a + d * t0;
+        Vec2 q = a + d * t1;
+        if (by_district) {
+            double len = analysis::length(q - p);
+            if (len <= 0) return;
+            Vec2 unit = (q - p) * (1.0 / len);
+            for (std::size_t k = 0; k < districts.size(); ++k)
+                for (const auto& rings : district_rings[k])
+                    for (auto in : inside_polygon(p, q, rings)) {
+                        Vec2 from = p + unit * in.from_m;
+                        Vec2 to = p + unit * in.to_m;
+                        LevelMetres seen = measure_piece(from, to, index);
+                        double piece = in.to_m - in.from_m;
+                        tally.districts[k].street_m += piece;
+                        add(tally.districts[k].by_level_m, seen);
+                        tally.street_m += piece;
+                        add(tally.by_level_m, seen);
+                    }
+            return;
+        }
+        // Split at the grid lines so every piece lies in one cell.
+        std::vector<double> cuts{0.0, 1.0};
+        Vec2 pq = q - p;
+        auto add_cuts = [&](double from, double to, double origin, double delta) {
+            if (delta == 0) return;
+            double lo = std::min(from, to);
+            double hi = std::max(from, to);
+            for (double line = origin + std::ceil((lo - origin) / cell_m) * cell_m; line < hi;
+                 line += cell_m) {
+                double t = (line - from) / delta;
+                if (t > 0 && t < 1) cuts.push_back(t);
+            }
+        };
+        add_cuts(p.x, q.x, rect.min.x, pq.x);
+        add_cuts(p.y, q.y, rect.min.y, pq.y);
+        std::sort(cuts.begin(), cuts.end());
+        for (std::size_t i = 0; i + 1 < cuts.size(); ++i)
+            if (cuts[i + 1] > cuts[i])
+                add_grid_piece(tally, p + pq * cuts[i], p + pq * cuts[i + 1]);
+    };
+
+    std::vector<std::vector<Vec2>> streets;
+    m_map.for_each_street(area, [&](const model::Street& street) {
+        streets.push_back(ring_to_local(street.points, frame));
+        if (street.points.size() > 1 && street.points.front() == street.points.back())
+            streets.back().push_back(streets.back().front());  // a closed way keeps its last edge
+    });
+    unsigned n_threads = request.threads != 0 ? request.threads : m_options.threads;
+    if (n_threads == 0) n_threads = std::max(1u, std::thread::hardware_concurrency());
+    n_threads = static_cast<unsigned>(
+        std::min<std::size_t>(n_threads, std::max<std::size_t>(1, streets.size() / 64)));
+    std::vector<Tally> tallies(n_threads);
+    for (auto& t : tallies)
+        t.districts.resize(districts.size());
+    std::atomic<std::size_t> next{0};
+    std::atomic<std::size_t> done{0};
+    auto work = [&](Tally& tally, bool report_progress) {
+        for (std::size_t s = next++; s < streets.size(); s = next++) {
+            for (std::size_t i = 0; i + 1 < streets[s].size(); ++i)
+                measure_segment(tally, streets[s][i], streets[s][i + 1]);
+            auto n = ++done;
+            if (report_progress && request.progress && (n % 256 == 0 || n == streets.size()))
+                request.progress("streets", n, streets.size());
+        }
+    };
+    {
+        std::vector<std::jthread> workers;
+        for (unsigned t = 1; t < n_threads; ++t)
+            workers.emplace_back([&, t] { work(tallies[t], false); });
+        work(tallies[0], true);
+    }
+    std::map<std::pair<int, int>, CoverageCell> cells;
+    for (auto& tally : tallies) {
+        report.street_m += tally.street_m;
+        add(report.by_level_m, tally.by_level_m);
+        for (std::size_t k = 0; k < districts.size(); ++k) {
+            districts[k].street_m += tally.districts[k].street_m;
+            add(districts[k].by_level_m, tally.districts[k].by_level_m);
+        }
+        for (auto& [key, cell] : tally.cells) {
+            auto& into = cells[key];
+            into.column = cell.column;
+            into.row = cell.row;
+            into.street_m += cell.street_m;
+            add(into.by_level_m, cell.by_level_m);
+        }
+    }
+
+    if (by_district) {
+        report.cells = std::move(districts);
+    } else {
+        for (auto& [key, cell] : cells) {
+            geo::LatLon sw = frame.to_lat_lon(
+                {rect.min.x + cell.column * cell_m, rect.min.y + cell.row * cell_m});
+            geo::LatLon ne =
+                frame.to_lat_lon({std::min(rect.max.x, rect.min.x + (cell.column + 1) * cell_m),
+                                  std::min(rect.max.y, rect.min.y + (cell.row + 1) * cell_m)});
+            cell.bbox = {sw.lon, sw.lat, ne.lon, ne.lat};
+            report.cells.push_back(std::move(cell));
+        }
+    }
+    return report;
+}
+
+// --- exposure -----------------------------------------------------------------------------------
+
+namespace {
+
+/// Builds the seen stretches of a route piece by piece, merging neighbours of the same level.
+class StretchBuilder {
+  public:
+    StretchBuilder(const LocalFrame& frame, std::vector<SeenStretch>& out)
+        : m_frame(frame), m_out(out) {}
+
+    /// A piece from p to q seen at `level` (-1: unseen). `joined`: p is where the last piece ended.
+    void piece(Vec2 p, Vec2 q, int level, bool joined) {
+        if (level < 0) {
+            m_open = false;
+            return;
+        }
+        if (!m_open || !joined || m_level != level) {
+            auto& s = m_out.emplace_back();
+            s.level = static_cast<DoriLevel>(level);
+            s.points.push_back(m_frame.to_lat_lon(p));
+            m_open = true;
+            m_level = level;
+        }
+        auto& s = m_out.back();
+        s.points.push_back(m_frame.to_lat_lon(q));
+        s.length_m += analysis::length(q - p);
+    }
+    void end_line() { m_open = false; }
+
+  private:
+    const LocalFrame& m_frame;
+    std::vector<SeenStretch>& m_out;
+    bool m_open = false;
+    int m_level = -1;
+};
+
+void seen_stretches(Vec2 a, Vec2 b, const analysis::ViewshedIndex& index,
+                    std::vector<std::uint32_t>& candidates, StretchBuilder& builder) {
+    double len = analysis::length(b - a);
+    if (len <= 0) return;
+    candidates.clear();
+    index.candidates(a, b, candidates);
+    std::array<std::vector<analysis::Interval>, dori_level_count> by_level;
+    std::vector<double> cuts{0.0, len};
+    for (std::size_t level = 0; level < dori_level_count; ++level) {
+        std::vector<analysis::Interval> all;
+        for (auto c : candidates)
+            for (const auto& ring : index.viewsheds()[c].viewshed.rings[level]) {
+                auto in = analysis::clip_segment(a, b, ring);
+                all.insert(all.end(), in.begin(), in.end());
+            }
+        by_level[level] = analysis::unite(std::move(all));
+        for (auto in : by_level[level]) {
+            cuts.push_back(std::clamp(in.from_m, 0.0, len));
+            cuts.push_back(std::clamp(in.to_m, 0.0, len));
+        }
+    }
+    std::sort(cuts.begin(), cuts.end());
+    cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+    Vec2 unit = (b - a) * (1.0 / len);
+    for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
+        double mid = (cuts[i] + cuts[i + 1]) / 2;
+        int finest = -1;
+        for (std::size_t level = 0; level < dori_level_count; ++level)
+            for (auto in : by_level[level])
+                if (in.from_m <= mid && mid <= in.to_m) finest = static_cast<int>(level);
+        builder.piece(a + unit * cuts[i], a + unit * cuts[i + 1], finest, true);
+    }
+}
+
+}  // namespace
+
+Result<RouteExposure> AnalysisService::exposure(const ExposureRequest& request) {
+    if (request.polylines.empty()) return fail(Errc::invalid_argument, "the route has no line");
+    if (!std::isfinite(request.speed_m_s) || request.speed_m_s <= 0 || request.speed_m_s > 100)
+        return fail(Errc::invalid_argument, "speed must be a number of m/s in (0, 100]");
+    geo::BBox area{180, 90, -180, -90};
+    for (const auto& line : request.polylines) {
+        if (line.size() < 2)
+            return fail(Errc::invalid_argument, "every line of the route needs 2 or more points");
+        for (auto p : line) {
+            if (!p.is_valid()) return fail(Errc::invalid_argument, "a route point is out of range");
+            area = {std::min(area.west, p.lon), std::min(area.south, p.lat),
+                    std::max(area.east, p.lon), std::max(area.north, p.lat)};
+        }
+    }
+    if (area.area_km2() > m_options.max_route_area_km2)
+        return fail(Errc::too_large,
+                    fmt::format("the route spans {:.0f} km²; the limit is {:.0f} km² (split it)",
+                                area.area_km2(), m_options.max_route_area_km2));
+
+    auto scene = load_scene(area, request.threads, request.progress);
+    if (!scene) return std::unexpected(scene.error());
+    const LocalFrame& frame = scene->frame;
+    const auto& index = *scene->index;
+
+    RouteExposure result;
+    result.speed_m_s = request.speed_m_s;
+    result.cameras_skipped = scene->cameras_skipped;
+    result.buildings = scene->buildings;
+    std::map<std::int64_t, CameraSeen> per_camera;
+    StretchBuilder builder(frame, result.stretches);
+    std::vector<std::uint32_t> candidates;
+    for (const auto& line : request.polylines) {
+        std::vector<Vec2> points;
+        points.reserve(line.size());
+        for (auto p : line)
+            points.push_back(frame.to_local(p));
+        auto exposure = analysis::line_exposure(points, index);
+        result.length_m += exposure.length_m;
+        add(result.by_level_m, exposure.by_level_m);
+        result.segments.push_back({exposure.length_m, exposure.by_level_m});
+        for (const auto& c : exposure.cameras) {
+            auto& seen = per_camera[c.camera_id];
+            seen.camera_id = c.camera_id;
+            seen.location = scene->camera_locations[c.camera_id];
+            seen.seen_m += c.seen_m;
+            add(seen.by_level_m, c.by_level_m);
+        }
+        for (std::size_t i = 0; i + 1 < points.size(); ++i)
+            seen_stretches(points[i], points[i + 1], index, candidates, builder);
+        builder.end_line();
+    }
+    result.seen_m = result.by_level_m[static_cast<std::size_t>(DoriLevel::observe)];
+    result.duration_s = result.length_m / request.speed_m_s;
+    result.seen_s = result.seen_m / request.speed_m_s;
+    for (auto& [id, seen] : per_camera)
+        result.cameras.push_back(seen);
+    std::stable_sort(result.cameras.begin(), result.cameras.end(),
+                     [](const CameraSeen& a, const CameraSeen& b) {
+                         if (a.seen_m != b.seen_m) return a.seen_m > b.seen_m;
+                         return a.by_level_m[0] > b.by_level_m[0];
+                     });
+    return result;
+}
+
+}  // namespace sightline::services
