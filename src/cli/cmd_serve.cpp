@@ -90,6 +90,7 @@ class ServeCommand final : public Command {
         }
         m_api.secure_cookies = parsed->has("secure-cookies");
         m_options.access_log = !parsed->has("no-access-log");
+        m_api.web_dir = parsed->value("web").value_or(default_web_dir());
         return {};
     }
     int run() override {
@@ -99,6 +100,7 @@ class ServeCommand final : public Command {
         mallopt(M_MMAP_THRESHOLD, 64 * 1024 * 1024);
         mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
         auto store = store::open_sqlite_store(m_data);
+        m_service_options.photo_dir = std::filesystem::path(m_data) / "photos";
         services::Services services(*store, *store, m_service_options);
         http::Metrics metrics;
         metrics.add_gauges("sightline_reports", "Reports by status.", [&store] {
@@ -137,7 +139,16 @@ class ServeCommand final : public Command {
                  "anonymous reports allowed per client per hour (default 30; 0 = unlimited)"},
                 {"secure-cookies", "",
                  "mark the session cookie Secure (when TLS terminates at a proxy)"},
-                {"no-access-log", "", "do not log one line per request"}};
+                {"no-access-log", "", "do not log one line per request"},
+                {"web", "DIR", "the built web app (default: the web folder next to the binary)"}};
+    }
+    // The build puts the bundled app in web/ beside the executable; a missing folder is not an
+    // error here: / then explains that the app is not built.
+    static std::string default_web_dir() {
+        std::error_code ec;
+        auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+        if (ec) return {};
+        return (exe.parent_path() / "web").string();
     }
     std::string m_data;
     http::ServerOptions m_options;

@@ -37,11 +37,22 @@ const std::set<Route>& server_routes() {
         {"get", "/api/v1/export/cameras.osc"},
         {"get", "/tiles/tilejson.json"},
         {"get", "/tiles/{z}/{x}/{file}"},
+        {"post", "/api/v1/photos/inspect"},
+        {"get", "/photos/{hash}"},
+        {"get", "/photos/{hash}/thumbnail"},
+        {"get", "/api/v1/coverage"},
+        {"post", "/api/v1/exposure"},
         {"get", "/api/v1/stats"},
         {"get", "/api/v1/audit"},
         {"get", "/api/v1/openapi.json"},
         {"get", "/healthz"},
         {"get", "/metrics"},
+        {"get", "/"},
+        {"get", "/camera/{id}"},
+        {"get", "/report"},
+        {"get", "/moderation"},
+        {"get", "/stats"},
+        {"get", "/assets/{file...}"},
     };
     return routes;
 }

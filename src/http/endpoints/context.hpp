@@ -2,6 +2,7 @@
 // What endpoint functions share: the services, the metrics and the API's options and limits.
 
 #include <cstddef>
+#include <string>
 
 #include "http/metrics.hpp"
 #include "services/services.hpp"
@@ -15,6 +16,7 @@ struct ApiOptions {
     int default_camera_limit = 1000;
     int max_camera_limit = 10'000;
     std::size_t max_json_depth = 32;  ///< deeper request JSON gets 400
+    std::string web_dir;              ///< the built browser app; empty or missing: / answers 404
 };
 
 struct ApiContext {

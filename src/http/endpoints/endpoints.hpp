@@ -17,6 +17,9 @@ void register_camera_routes(Router& router, ApiContext& ctx);
 void register_system_routes(Router& router, ApiContext& ctx);
 void register_osm_export_routes(Router& router, ApiContext& ctx);
 void register_tile_routes(Router& router, ApiContext& ctx);
+void register_photo_routes(Router& router, ApiContext& ctx);
+void register_analysis_routes(Router& router, ApiContext& ctx);
+void register_web_routes(Router& router, ApiContext& ctx);
 
 /// All of the above. `ctx` must outlive the router.
 void register_routes(Router& router, ApiContext& ctx);

@@ -26,6 +26,9 @@ void register_routes(Router& router, ApiContext& ctx) {
     register_system_routes(router, ctx);
     register_osm_export_routes(router, ctx);
     register_tile_routes(router, ctx);
+    register_photo_routes(router, ctx);
+    register_analysis_routes(router, ctx);
+    register_web_routes(router, ctx);
 }
 
 }  // namespace sightline::http

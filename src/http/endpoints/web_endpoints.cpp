@@ -1,0 +1,145 @@
+// The browser app: its built files from ApiOptions::web_dir. The pages the app routes itself
+// (/, /camera/{id}, /report, /moderation, /stats) all answer index.html; /assets/{file...}
+// serves the bundle, whose names carry a content hash and so never change.
+
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "http/endpoints/endpoints.hpp"
+#include "http/response.hpp"
+
+namespace sightline::http {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view not_built_message =
+    "the web app is not built: run `make server` (it bundles web/ next to the binary) or pass "
+    "`sightline serve --web DIR`";
+
+struct ContentType {
+    std::string_view extension;
+    std::string_view type;
+};
+constexpr std::array<ContentType, 13> content_types{{
+    {".html", "text/html; charset=utf-8"},
+    {".js", "text/javascript; charset=utf-8"},
+    {".css", "text/css; charset=utf-8"},
+    {".json", "application/json"},
+    {".map", "application/json"},
+    {".svg", "image/svg+xml"},
+    {".png", "image/png"},
+    {".jpg", "image/jpeg"},
+    {".webp", "image/webp"},
+    {".ico", "image/x-icon"},
+    {".ttf", "font/ttf"},
+    {".woff2", "font/woff2"},
+    {".txt", "text/plain; charset=utf-8"},
+}};
+
+std::optional<std::string_view> content_type_of(std::string_view name) {
+    for (const auto& entry : content_types)
+        if (name.ends_with(entry.extension)) return entry.type;
+    return std::nullopt;
+}
+
+// A relative path of plain names only: no "..", ".", empty or hidden segments, no backslashes
+// or NULs. Checked on the decoded path, so %2e%2e and %2f cannot slip through.
+bool is_safe_relative_path(std::string_view path) {
+    if (path.empty() || path.size() > 255) return false;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        auto slash = path.find('/', start);
+        auto segment = path.substr(
+            start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+        if (segment.empty() || segment.front() == '.') return false;
+        for (char c : segment)
+            if (c == '\\' || c == '\0' || static_cast<unsigned char>(c) < 0x20) return false;
+        if (slash == std::string_view::npos) break;
+        start = slash + 1;
+    }
+    return true;
+}
+
+// esbuild names bundled files "name-HASH.ext" with an 8-character upper-case hash.
+bool has_content_hash(std::string_view name) {
+    auto slash = name.rfind('/');
+    if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
+    auto dot = name.find('.');
+    auto stem = name.substr(0, dot);
+    auto dash = stem.rfind('-');
+    if (dash == std::string_view::npos || stem.size() - dash - 1 != 8) return false;
+    for (char c : stem.substr(dash + 1))
+        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
+    return true;
+}
+
+std::optional<std::string> read_file(const fs::path& path) {
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) return std::nullopt;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream out;
+    out << in.rdbuf();
+    return std::move(out).str();
+}
+
+Response serve_file(const fs::path& path, std::string_view content_type,
+                    std::string_view cache_control) {
+    auto body = read_file(path);
+    if (!body) return error_response(404, "not_found", "no such file");
+    Response res;
+    res.content_type = std::string(content_type);
+    res.body = std::move(*body);
+    res.with_header("Cache-Control", std::string(cache_control));
+    res.with_header("X-Content-Type-Options", "nosniff");
+    return res;
+}
+
+Response index_page(const ApiContext& ctx) {
+    if (ctx.options.web_dir.empty() || !fs::is_directory(ctx.options.web_dir))
+        return error_response(404, "not_found", not_built_message);
+    auto res = serve_file(fs::path(ctx.options.web_dir) / "index.html", "text/html; charset=utf-8",
+                          "no-cache");
+    if (res.status == 404) return error_response(404, "not_found", not_built_message);
+    // The app loads only its own scripts, styles, fonts, tiles and photos.
+    res.with_header("Content-Security-Policy",
+                    "default-src 'self'; img-src 'self' data: blob:; worker-src 'self' blob:; "
+                    "child-src blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; "
+                    "base-uri 'none'; frame-ancestors 'none'");
+    res.with_header("Referrer-Policy", "no-referrer");
+    return res;
+}
+
+Response asset(const Request& req, const ApiContext& ctx) {
+    if (ctx.options.web_dir.empty()) return error_response(404, "not_found", not_built_message);
+    auto file = req.path_param("file").value_or("");
+    if (!is_safe_relative_path(file))
+        return error_response(400, "invalid_argument", "asset paths are plain relative names");
+    auto type = content_type_of(file);
+    if (!type) return error_response(404, "not_found", "no such asset");
+    const fs::path root = fs::path(ctx.options.web_dir) / "assets";
+    // Belt and braces: the resolved file must still be inside the assets folder (symlinks).
+    std::error_code ec;
+    auto base = fs::weakly_canonical(root, ec);
+    auto target = fs::weakly_canonical(root / std::string(file), ec);
+    if (ec) return error_response(404, "not_found", "no such asset");
+    auto [end, _] = std::mismatch(base.begin(), base.end(), target.begin(), target.end());
+    if (end != base.end()) return error_response(400, "invalid_argument", "outside the assets");
+    return serve_file(
+        target, *type,
+        has_content_hash(file) ? "public, max-age=31536000, immutable" : "public, max-age=300");
+}
+
+}  // namespace
+
+void register_web_routes(Router& router, ApiContext& ctx) {
+    for (const char* page : {"/", "/camera/{id}", "/report", "/moderation", "/stats"})
+        router.add("GET", page, [&ctx](const Request&) { return index_page(ctx); });
+    router.add("GET", "/assets/{file...}", [&ctx](const Request& req) { return asset(req, ctx); });
+}
+
+}  // namespace sightline::http

@@ -1,0 +1,56 @@
+// Bundles the app with esbuild: node build.mjs --out DIR
+// DIR/index.html plus DIR/assets/{app,fonts}-HASH.* (hashed names: served as immutable).
+// Nothing is fetched: MapLibre comes from node_modules, the DejaVu font from fonts-dejavu-core.
+import { build } from 'esbuild';
+import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const outIndex = process.argv.indexOf('--out');
+const outDir = path.resolve(outIndex > 0 ? process.argv[outIndex + 1] : path.join(here, 'dist'));
+const fontDir = '/usr/share/fonts/truetype/dejavu';
+
+if (!existsSync(path.join(fontDir, 'DejaVuSans.ttf'))) {
+  console.error(`build.mjs: ${fontDir}/DejaVuSans.ttf is missing: apt-get install fonts-dejavu-core`);
+  process.exit(1);
+}
+
+// CSS says url(dejavu/DejaVuSans.ttf); this resolves it to the Debian font.
+const debianFonts = {
+  name: 'debian-fonts',
+  setup(b) {
+    b.onResolve({ filter: /^dejavu\// }, (args) => ({
+      path: path.join(fontDir, args.path.slice('dejavu/'.length)),
+    }));
+  },
+};
+
+const assets = path.join(outDir, 'assets');
+rmSync(assets, { recursive: true, force: true });
+mkdirSync(assets, { recursive: true });
+
+const result = await build({
+  entryPoints: { app: path.join(here, 'src/main.js') },
+  bundle: true,
+  format: 'esm',
+  target: ['es2022'],
+  minify: !process.env.SIGHTLINE_WEB_DEBUG,
+  outdir: assets,
+  entryNames: '[name]-[hash]',
+  assetNames: '[name]-[hash]',
+  loader: { '.ttf': 'file' },
+  publicPath: '/assets',
+  metafile: true,
+  plugins: [debianFonts],
+  logLevel: 'warning',
+});
+
+const outputs = Object.keys(result.metafile.outputs).map((p) => path.basename(p));
+const js = outputs.find((n) => n.startsWith('app-') && n.endsWith('.js'));
+const css = outputs.find((n) => n.startsWith('app-') && n.endsWith('.css'));
+const html = readFileSync(path.join(here, 'index.html'), 'utf8')
+  .replace('%APP_JS%', `/assets/${js}`)
+  .replace('%APP_CSS%', `/assets/${css}`);
+writeFileSync(path.join(outDir, 'index.html'), html);
+console.log(`web app: ${outDir} (${outputs.join(', ')})`);

@@ -1,0 +1,45 @@
+// One camera's page (/camera/{id}): tags in plain words, photos, status, confirmations, first
+// seen, last verified and its history, from GET /api/v1/cameras/{id}.
+import { api } from './api.js';
+import { h, statusLine, showMessage, formatDate } from './dom.js';
+import { t, tOr, errorText } from './i18n.js';
+import { orderedTags, tagLabel, tagValue } from './tags.js';
+
+export function render(main, params) {
+  const status = statusLine();
+  const page = h('article', { class: 'page camera-page' }, h('p', {}, h('a', { href: '/', 'data-link': true }, '← ' + t('camera.back'))),
+    h('h1', {}, t('camera.title', { id: params.id })), status);
+  main.append(page);
+  showMessage(status, t('common.loading'));
+  api.camera(params.id).then((camera) => {
+    showMessage(status, '');
+    const p = camera.properties;
+    const [lon, lat] = camera.geometry.coordinates;
+    const row = (label, value) => [h('dt', {}, label), h('dd', {}, value)];
+    const photos = (camera.properties.photos || []);
+    page.append(h('div', {},
+      h('dl', { class: 'facts' },
+        row(t('camera.kind'), tOr('kind.' + p.kind, p.kind)),
+        row(t('camera.status'), h('span', { class: 'badge status-' + p.status }, tOr('status.' + p.status, p.status))),
+        row(t('camera.confirmations'), String(p.confirmations)),
+        row(t('camera.first_seen'), p.first_seen ? formatDate(p.first_seen) : t('camera.never')),
+        row(t('camera.last_verified'), p.last_verified ? formatDate(p.last_verified) : t('camera.never')),
+        row(t('camera.position'), h('a', { href: `/#18/${lat}/${lon}`, 'data-link': true }, `${lat}, ${lon}`)),
+        p.directions_deg?.length ? row(t('camera.directions'), p.directions_deg.map((d) => `${d}°`).join(', ')) : null,
+        p.osm ? row(t('camera.osm'), h('a', { href: `https://www.openstreetmap.org/${p.osm.type}/${p.osm.id}`, rel: 'noreferrer' },
+          `${p.osm.type} ${p.osm.id} v${p.osm.version}`)) : null,
+        row(t('camera.permalink'), h('a', { href: `/camera/${p.id}`, 'data-link': true }, `${location.origin}/camera/${p.id}`))),
+      h('h2', {}, t('camera.details')),
+      h('dl', { class: 'tags' }, orderedTags(p.tags).map((k) => row(tagLabel(k), tagValue(k, p.tags[k])))),
+      h('h2', {}, t('camera.photos')),
+      photos.length ? h('div', { class: 'photos' }, photos.map((ph) => h('a', { href: ph.url },
+        h('img', { src: ph.thumbnail_url || ph.url, alt: t('camera.photos'), loading: 'lazy' }))))
+        : h('p', {}, t('camera.nophotos')),
+      h('h2', {}, t('camera.history')),
+      (p.history || []).length
+        ? h('ol', { class: 'history' }, p.history.map((e) => h('li', {}, h('time', { datetime: e.at }, formatDate(e.at)), ' ',
+          h('strong', {}, e.action), e.actor ? ` (${e.actor})` : '', e.detail ? ` — ${e.detail}` : '',
+          e.report_id ? ` #${e.report_id}` : '')))
+        : h('p', {}, t('camera.nohistory'))));
+  }).catch((err) => showMessage(status, err.status === 404 ? t('camera.notfound') : errorText(err), 'error'));
+}

@@ -1,0 +1,64 @@
+// The app shell: client-side routes (/, /camera/{id}, /report, /moderation, /stats; the server
+// answers index.html for each), the language switch and the DejaVu font MapLibre draws labels with.
+import 'maplibre-gl/dist/maplibre-gl.css';
+import './style.css';
+import { applyStatic, language, setLanguage, onLanguageChange } from './i18n.js';
+import { clear } from './dom.js';
+import * as mapView from './map_view.js';
+import * as cameraView from './camera_view.js';
+import * as reportView from './report_view.js';
+import * as moderationView from './moderation_view.js';
+import * as statsView from './stats_view.js';
+
+const routes = [
+  { pattern: /^\/$/, view: mapView, nav: '/' },
+  { pattern: /^\/camera\/(?<id>\d+)$/, view: cameraView, nav: '/' },
+  { pattern: /^\/report$/, view: reportView, nav: '/report' },
+  { pattern: /^\/moderation$/, view: moderationView, nav: '/moderation' },
+  { pattern: /^\/stats$/, view: statsView, nav: '/stats' },
+];
+
+let cleanup = null;
+let lastMapHash = mapView.defaultView;
+
+function show() {
+  const main = document.getElementById('main');
+  if (cleanup) { try { cleanup(); } catch { /* a view that failed to start */ } }
+  cleanup = null;
+  clear(main);
+  const route = routes.find((r) => r.pattern.test(location.pathname)) || routes[0];
+  const params = route.pattern.exec(location.pathname)?.groups || {};
+  document.body.dataset.view = route.view === mapView ? 'map' : route.nav.slice(1);
+  for (const a of document.querySelectorAll('#nav a')) a.setAttribute('aria-current', a.getAttribute('href') === route.nav ? 'page' : 'false');
+  cleanup = route.view.render(main, params) || null;
+}
+
+function go(path) {
+  if (location.pathname === '/' && location.hash) lastMapHash = location.hash;
+  if (path === '/' ) path = '/' + lastMapHash;
+  history.pushState(null, '', path);
+  show();
+  document.getElementById('main').focus({ preventScroll: true });
+}
+
+document.addEventListener('click', (e) => {
+  const a = e.target.closest('a[data-link]');
+  if (!a || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+  e.preventDefault();
+  const url = new URL(a.href);
+  go(url.pathname === '/' && url.hash ? '/' + url.hash : url.pathname);
+  if (url.pathname === '/' && url.hash) lastMapHash = url.hash;
+});
+window.addEventListener('sightline:navigate', (e) => go(e.detail));
+window.addEventListener('popstate', show);
+// A withdraw link (/report#withdraw=ID:TOKEN) opened on the report page itself.
+window.addEventListener('hashchange', () => { if (location.pathname === '/report') show(); });
+
+const picker = document.getElementById('language');
+picker.value = language();
+picker.addEventListener('change', () => setLanguage(picker.value));
+onLanguageChange(() => { picker.value = language(); show(); });
+
+applyStatic(document);
+// MapLibre draws labels with the page's fonts: load DejaVu first so the first tiles use it.
+document.fonts.load('16px "DejaVu Sans"').catch(() => {}).finally(show);

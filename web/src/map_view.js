@@ -1,0 +1,140 @@
+// The public map: cameras by type and status with their field of view, clusters at low zoom,
+// filters, camera-number search and the open-data downloads. window.sightlineMap is the MapLibre
+// map (the browser tests query its rendered features).
+import maplibregl from 'maplibre-gl';
+import { api } from './api.js';
+import { h, navigate, statusLine, showMessage } from './dom.js';
+import { t, errorText } from './i18n.js';
+import { mapStyle, fovPolygon, kindColours, statusColours } from './mapstyle.js';
+
+const kinds = ['fixed', 'dome', 'panning', 'ALPR'];
+const statuses = ['reported', 'verified', 'disputed', 'removed'];
+// Filters survive a language switch (the view is drawn again).
+const filters = { kind: '', status: '', operator: '' };
+export const defaultView = '#14/48.1374/11.5755';
+
+function select(id, labelKey, options, value, onChange) {
+  return h('label', { class: 'field' }, h('span', {}, t(labelKey)),
+    h('select', { id, onchange: (e) => onChange(e.target.value) },
+      h('option', { value: '' }, t('map.any')),
+      options.map((o) => h('option', { value: o.value, selected: o.value === value }, o.label))));
+}
+
+export function render(main) {
+  if (!location.hash) history.replaceState(null, '', '/' + defaultView);
+  const searchStatus = statusLine();
+  const operatorStatus = statusLine();
+  const mapEl = h('div', { id: 'map', class: 'map', role: 'region', 'aria-label': t('map.label') });
+
+  const panel = h('aside', { class: 'panel' },
+    h('form', { class: 'search', role: 'search', onsubmit: (e) => { e.preventDefault(); search(e.target.elements.q.value); } },
+      h('label', { class: 'field' }, h('span', {}, t('map.search')),
+        h('input', { name: 'q', id: 'search', type: 'search', inputmode: 'numeric', placeholder: t('map.search.placeholder') })),
+      h('button', { type: 'submit' }, t('map.search.button')),
+      h('small', {}, t('map.search.note')), searchStatus),
+    h('fieldset', { class: 'filters' }, h('legend', {}, t('map.filters')),
+      select('filter-kind', 'map.type', kinds.map((k) => ({ value: k, label: t('kind.' + k) })), filters.kind,
+        (v) => { filters.kind = v; applyFilters(); }),
+      select('filter-status', 'map.status', statuses.map((s) => ({ value: s, label: t('status.' + s) })), filters.status,
+        (v) => { filters.status = v; applyFilters(); }),
+      h('label', { class: 'field' }, h('span', {}, t('map.operator')),
+        h('input', { id: 'filter-operator', type: 'text', value: filters.operator, placeholder: t('map.operator.placeholder'),
+          onchange: (e) => { filters.operator = e.target.value.trim(); applyFilters(); } })),
+      operatorStatus),
+    h('details', { class: 'legend' }, h('summary', {}, t('map.legend')),
+      h('ul', {}, kinds.map((k) => h('li', {}, h('span', { class: 'swatch', style: `background:${kindColours[k]}` }), t('kind.' + k))),
+        statuses.map((s) => h('li', {}, h('span', { class: 'swatch ring', style: `border-color:${statusColours[s]}` }), t('status.' + s))))),
+    h('section', { class: 'opendata' }, h('h2', {}, t('map.opendata')),
+      h('a', { class: 'button', href: '/api/v1/export/cameras.geojson', download: 'cameras.geojson' }, t('map.download.geojson')),
+      h('a', { class: 'button', href: '/api/v1/export/cameras.csv', download: 'cameras.csv' }, t('map.download.csv')),
+      h('a', { href: '/api/v1/openapi.json' }, t('map.api'))));
+  main.append(h('div', { class: 'map-page' }, mapEl, panel));
+
+  const map = new maplibregl.Map({
+    container: mapEl, style: mapStyle(), hash: true, attributionControl: { compact: false }, maxZoom: 20,
+  });
+  window.sightlineMap = map;
+  map.addControl(new maplibregl.NavigationControl(), 'top-right');
+
+  map.on('click', 'cameras', (e) => {
+    const id = e.features[0]?.properties?.id;
+    // After this click has reached every layer's handler: navigating removes the map.
+    if (id) setTimeout(() => navigate(`/camera/${id}`));
+  });
+  map.on('click', 'camera-clusters', (e) => map.easeTo({ center: e.lngLat, zoom: map.getZoom() + 2 }));
+  for (const layer of ['cameras', 'camera-clusters']) {
+    map.on('mouseenter', layer, () => { map.getCanvas().style.cursor = 'pointer'; });
+    map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; });
+  }
+
+  let operatorIds = null;
+  function cameraFilter() {
+    const parts = ['all', ['!', ['has', 'cluster']]];
+    if (filters.kind) parts.push(['==', ['get', 'type'], filters.kind]);
+    if (filters.status) parts.push(['==', ['get', 'status'], filters.status]);
+    if (filters.operator && operatorIds) parts.push(['in', ['get', 'id'], ['literal', operatorIds]]);
+    return parts;
+  }
+  // The tiles carry no operator: ask the API for the cameras in view and keep the matching ids.
+  async function refreshOperator() {
+    if (!filters.operator) { operatorIds = null; showMessage(operatorStatus, ''); return; }
+    showMessage(operatorStatus, t('map.operator.loading'));
+    const b = map.getBounds();
+    try {
+      const fc = await api.cameras([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(6)), 10000);
+      const needle = filters.operator.toLowerCase();
+      operatorIds = fc.features.filter((f) => ['operator', 'manufacturer', 'model']
+        .some((k) => (f.properties.tags?.[k] || '').toLowerCase().includes(needle))).map((f) => f.properties.id);
+      showMessage(operatorStatus, '');
+    } catch (err) {
+      operatorIds = [];
+      showMessage(operatorStatus, errorText(err), 'error');
+    }
+  }
+  let removed = false;
+  async function applyFilters() {
+    await refreshOperator();
+    if (removed || !map.getLayer('cameras')) return;
+    map.setFilter('cameras', cameraFilter());
+    updateFov();
+  }
+  function updateFov() {
+    const source = removed ? null : map.getSource('fov');
+    if (!source) return;
+    const features = [];
+    if (map.getZoom() >= 15) {
+      const seen = new Set();
+      for (const f of map.queryRenderedFeatures({ layers: ['cameras'] })) {
+        const p = f.properties;
+        if (seen.has(p.id) || p.directions === undefined) continue;
+        seen.add(p.id);
+        const [lon, lat] = f.geometry.coordinates;
+        features.push({ type: 'Feature', properties: { colour: kindColours[p.type] || kindColours.other },
+          geometry: fovPolygon(lon, lat, Number(p.directions), p.angle) });
+      }
+    }
+    source.setData({ type: 'FeatureCollection', features });
+  }
+  map.on('load', () => { if (filters.kind || filters.status || filters.operator) applyFilters(); });
+  map.on('moveend', () => { if (filters.operator) applyFilters(); });
+  map.on('idle', () => {
+    const key = `${map.getZoom().toFixed(2)}/${map.getCenter().toArray().join()}`;
+    if (key !== map._sightlineFovKey) { map._sightlineFovKey = key; updateFov(); }
+  });
+
+  async function search(text) {
+    const id = text.trim().replace(/^#/, '');
+    if (!/^\d+$/.test(id)) { showMessage(searchStatus, t('map.search.invalid'), 'error'); return; }
+    try {
+      const camera = await api.camera(id);
+      const [lon, lat] = camera.geometry.coordinates;
+      showMessage(searchStatus, '');
+      map.jumpTo({ center: [lon, lat], zoom: 18 });
+      navigate(`/camera/${id}`);
+    } catch (err) {
+      showMessage(searchStatus, err.status === 404 ? t('map.search.notfound', { id }) : errorText(err), 'error');
+    }
+  }
+
+  return () => { removed = true; map.remove(); if (window.sightlineMap === map) window.sightlineMap = null; };
+}

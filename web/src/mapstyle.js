@@ -1,0 +1,84 @@
+// The MapLibre style: Sightline's own vector tiles (/tiles/tilejson.json) for the basemap and
+// the cameras; no glyphs URL, so MapLibre draws labels locally with the DejaVu font the page
+// loads itself (MapLibre >= 5.11). Nothing comes from another host.
+import { t } from './i18n.js';
+
+export const kindColours = {
+  fixed: '#1f77b4', dome: '#9467bd', panning: '#ff7f0e', ALPR: '#d62728', other: '#7f7f7f',
+};
+export const statusColours = {
+  reported: '#f2c744', verified: '#2ca02c', disputed: '#e377c2', removed: '#444444',
+};
+
+export function kindColourExpression() {
+  return ['match', ['get', 'type'],
+    'fixed', kindColours.fixed, 'dome', kindColours.dome, 'panning', kindColours.panning,
+    'ALPR', kindColours.ALPR, kindColours.other];
+}
+
+export function statusColourExpression() {
+  return ['match', ['get', 'status'],
+    'reported', statusColours.reported, 'verified', statusColours.verified,
+    'disputed', statusColours.disputed, 'removed', statusColours.removed, '#ffffff'];
+}
+
+export function mapStyle() {
+  const font = ['DejaVu Sans'];
+  return {
+    version: 8,
+    sources: {
+      sightline: {
+        type: 'vector',
+        url: new URL('/tiles/tilejson.json', location.origin).href,
+        attribution: t('attribution'),
+      },
+      fov: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
+    },
+    layers: [
+      { id: 'background', type: 'background', paint: { 'background-color': '#f4f1ea' } },
+      { id: 'water', type: 'fill', source: 'sightline', 'source-layer': 'water', paint: { 'fill-color': '#aad3df' } },
+      { id: 'parks', type: 'fill', source: 'sightline', 'source-layer': 'parks', paint: { 'fill-color': '#cdebb0' } },
+      { id: 'buildings', type: 'fill', source: 'sightline', 'source-layer': 'buildings',
+        paint: { 'fill-color': '#d9d0c9', 'fill-outline-color': '#c4b6ab' } },
+      { id: 'streets-casing', type: 'line', source: 'sightline', 'source-layer': 'streets',
+        paint: { 'line-color': '#c8c0b5', 'line-width': ['interpolate', ['linear'], ['zoom'], 12, 1.5, 18, 14] } },
+      { id: 'streets', type: 'line', source: 'sightline', 'source-layer': 'streets',
+        paint: { 'line-color': '#ffffff', 'line-width': ['interpolate', ['linear'], ['zoom'], 12, 0.8, 18, 11] } },
+      { id: 'street-names', type: 'symbol', source: 'sightline', 'source-layer': 'streets', minzoom: 15,
+        layout: { 'symbol-placement': 'line', 'text-field': ['get', 'name'], 'text-font': font, 'text-size': 12 },
+        paint: { 'text-color': '#555', 'text-halo-color': '#fff', 'text-halo-width': 1.5 } },
+      { id: 'camera-fov', type: 'fill', source: 'fov',
+        paint: { 'fill-color': ['get', 'colour'], 'fill-opacity': 0.25 } },
+      { id: 'camera-clusters', type: 'circle', source: 'sightline', 'source-layer': 'cameras',
+        filter: ['has', 'cluster'],
+        paint: { 'circle-color': '#3b5b92', 'circle-opacity': 0.85, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2,
+          'circle-radius': ['interpolate', ['linear'], ['get', 'count'], 2, 12, 100, 20, 1000, 28] } },
+      { id: 'camera-cluster-count', type: 'symbol', source: 'sightline', 'source-layer': 'cameras',
+        filter: ['has', 'cluster'],
+        layout: { 'text-field': ['to-string', ['get', 'count']], 'text-font': font, 'text-size': 12, 'text-allow-overlap': true },
+        paint: { 'text-color': '#fff' } },
+      { id: 'cameras', type: 'circle', source: 'sightline', 'source-layer': 'cameras',
+        filter: ['!', ['has', 'cluster']],
+        paint: { 'circle-color': kindColourExpression(), 'circle-radius': ['interpolate', ['linear'], ['zoom'], 12, 4, 18, 8],
+          'circle-stroke-color': statusColourExpression(), 'circle-stroke-width': 2.5 } },
+    ],
+  };
+}
+
+/// A field-of-view cone as a polygon: the tiles give the first direction and camera:angle (the
+/// tilt below the horizon); the horizontal opening is not mapped in OSM, so it is drawn as 60°
+/// and a steeper tilt shortens the cone (a camera about 5 m up sees the ground that far).
+export function fovPolygon(lon, lat, directionDeg, tiltDeg) {
+  const tilt = Math.abs(Number(tiltDeg));
+  const reach = Number.isFinite(tilt) && tilt > 1 ? Math.min(40, Math.max(8, 5 / Math.tan((tilt * Math.PI) / 180))) : 25;
+  const opening = 60;
+  const metresPerDegLat = 111195;
+  const metresPerDegLon = metresPerDegLat * Math.cos((lat * Math.PI) / 180);
+  const ring = [[lon, lat]];
+  for (let a = directionDeg - opening / 2; a <= directionDeg + opening / 2 + 0.01; a += 10) {
+    const r = (a * Math.PI) / 180;
+    ring.push([lon + (Math.sin(r) * reach) / metresPerDegLon, lat + (Math.cos(r) * reach) / metresPerDegLat]);
+  }
+  ring.push([lon, lat]);
+  return { type: 'Polygon', coordinates: [ring] };
+}

@@ -1,0 +1,310 @@
+// Report a camera, phone first: photos -> position and direction suggested from the photo's
+// metadata (POST /api/v1/photos/inspect) -> pin and direction handle on a map -> type, mount,
+// operator presets -> nearby cameras ("is it this one?") -> submit -> the stored photos and the
+// private withdraw link. The form survives a language switch (state lives in this module).
+import maplibregl from 'maplibre-gl';
+import { api } from './api.js';
+import { h, statusLine, showMessage, clear } from './dom.js';
+import { t, tOr, errorText } from './i18n.js';
+import { mapStyle } from './mapstyle.js';
+
+export const presets = [
+  { id: 'huawei-ipc6625-z30', label: 'Huawei IPC6625-Z30',
+    tags: { manufacturer: 'Huawei', model: 'IPC6625-Z30', 'camera:type': 'dome' } },
+  { id: 'huawei-ipc6225-vrz-es', label: 'Huawei IPC6225-VRZ-ES',
+    tags: { manufacturer: 'Huawei', model: 'IPC6225-VRZ-ES', 'camera:type': 'fixed' } },
+];
+const types = ['unknown', 'fixed', 'dome', 'panning', 'ALPR'];
+const mounts = ['unknown', 'wall', 'pole', 'ceiling', 'street_lamp', 'traffic_signals'];
+const operators = ['MUP Srbije', 'Polizei', 'Stadt', 'Deutsche Bahn', 'MVG'];
+
+function freshState() {
+  return { photos: [], lat: null, lon: null, direction: null, accuracy: null, type: 'unknown', mount: 'unknown',
+    operator: '', preset: '', note: '', confirming: null };
+}
+let state = freshState();
+let result = null;  // the 201 answer, shown until "report another"
+
+const metresPerDegLat = 111195;
+function offset(lat, lon, bearingDeg, metres) {
+  const r = (bearingDeg * Math.PI) / 180;
+  return [lon + (Math.sin(r) * metres) / (metresPerDegLat * Math.cos((lat * Math.PI) / 180)),
+    lat + (Math.cos(r) * metres) / metresPerDegLat];
+}
+function bearing(lat1, lon1, lat2, lon2) {
+  const dx = (lon2 - lon1) * Math.cos((lat1 * Math.PI) / 180);
+  const dy = lat2 - lat1;
+  return ((Math.atan2(dx, dy) * 180) / Math.PI + 360) % 360;
+}
+function distanceM(lat1, lon1, lat2, lon2) {
+  const dx = (lon2 - lon1) * metresPerDegLat * Math.cos((lat1 * Math.PI) / 180);
+  return Math.hypot(dx, (lat2 - lat1) * metresPerDegLat);
+}
+
+export function reportTags(s) {
+  const tags = { man_made: 'surveillance', 'surveillance:type': s.type === 'ALPR' ? 'ALPR' : 'camera' };
+  if (s.type !== 'unknown' && s.type !== 'ALPR') tags['camera:type'] = s.type;
+  if (s.mount !== 'unknown') tags['camera:mount'] = s.mount;
+  if (s.operator.trim()) tags.operator = s.operator.trim();
+  const preset = presets.find((p) => p.id === s.preset);
+  if (preset) Object.assign(tags, preset.tags);
+  return tags;
+}
+
+export function render(main) {
+  const withdraw = /^#withdraw=(\d+):([\w-]+)$/.exec(location.hash);
+  if (withdraw) return renderWithdraw(main, withdraw[1], withdraw[2]);
+  if (result) return renderDone(main);
+
+  const photoStatus = statusLine();
+  photoStatus.id = 'photo-status';
+  const submitStatus = statusLine();
+  const dupList = h('div', { class: 'duplicates', id: 'duplicates' });
+  const thumbs = h('ul', { class: 'thumbs' });
+  const latInput = h('input', { id: 'report-lat', type: 'number', step: 'any', min: -90, max: 90, inputmode: 'decimal' });
+  const lonInput = h('input', { id: 'report-lon', type: 'number', step: 'any', min: -180, max: 180, inputmode: 'decimal' });
+  const dirInput = h('input', { id: 'report-direction', type: 'number', step: '1', min: 0, max: 359, inputmode: 'numeric',
+    placeholder: t('report.direction.none') });
+  const mapEl = h('div', { id: 'report-map', class: 'report-map', role: 'application', 'aria-label': t('report.place.help') });
+  const submitButton = h('button', { type: 'submit', class: 'primary', id: 'report-submit' }, t('report.submit'));
+
+  const form = h('form', { class: 'page report', id: 'report-form', novalidate: true, onsubmit: (e) => { e.preventDefault(); submit(); } },
+    h('h1', {}, t('report.title')), h('p', {}, t('report.intro')),
+    h('section', {}, h('h2', {}, t('report.step.photos')),
+      h('label', { class: 'field' }, h('span', {}, t('report.photos')),
+        h('input', { id: 'report-photos', type: 'file', accept: 'image/*', multiple: true, onchange: (e) => addPhotos(e.target) })),
+      thumbs, photoStatus),
+    h('section', {}, h('h2', {}, t('report.step.place')), h('p', {}, t('report.place.help')), mapEl,
+      h('div', { class: 'row' },
+        h('label', { class: 'field' }, h('span', {}, t('report.lat')), latInput),
+        h('label', { class: 'field' }, h('span', {}, t('report.lon')), lonInput),
+        h('label', { class: 'field' }, h('span', {}, t('report.direction')), dirInput)),
+      h('button', { type: 'button', onclick: locate }, t('report.locate'))),
+    h('section', {}, h('h2', {}, t('report.step.details')),
+      h('div', { class: 'row' },
+        h('label', { class: 'field' }, h('span', {}, t('report.type')),
+          h('select', { id: 'report-type', onchange: (e) => { state.type = e.target.value; } },
+            types.map((v) => h('option', { value: v, selected: state.type === v }, v === 'unknown' ? t('type.unknown') : t('kind.' + v))))),
+        h('label', { class: 'field' }, h('span', {}, t('report.mount')),
+          h('select', { id: 'report-mount', onchange: (e) => { state.mount = e.target.value; } },
+            mounts.map((v) => h('option', { value: v, selected: state.mount === v }, t('mount.' + v))))),
+        h('label', { class: 'field' }, h('span', {}, t('report.preset')),
+          h('select', { id: 'report-preset', onchange: (e) => choosePreset(e.target.value) },
+            h('option', { value: '' }, t('report.preset.none')),
+            presets.map((p) => h('option', { value: p.id, selected: state.preset === p.id }, p.label)))),
+        h('label', { class: 'field' }, h('span', {}, t('report.operator')),
+          h('input', { id: 'report-operator', type: 'text', list: 'operator-list', value: state.operator,
+            oninput: (e) => { state.operator = e.target.value; } }),
+          h('datalist', { id: 'operator-list' }, operators.map((o) => h('option', { value: o }))))),
+      h('label', { class: 'field' }, h('span', {}, t('report.note')),
+        h('textarea', { id: 'report-note', maxlength: 2000, rows: 2, placeholder: t('report.note.placeholder'),
+          oninput: (e) => { state.note = e.target.value; } }, state.note))),
+    h('section', {}, h('h2', {}, t('report.step.duplicates')), h('p', {}, t('report.duplicates.help')), dupList),
+    submitButton, submitStatus);
+  main.append(form);
+
+  // The map: a draggable pin on the camera and a handle that sets the direction.
+  const map = new maplibregl.Map({ container: mapEl, style: mapStyle(), center: [11.5755, 48.1374], zoom: 17,
+    attributionControl: { compact: true } });
+  window.sightlineReportMap = map;
+  const pinEl = h('div', { class: 'pin', title: t('report.lat') });
+  const handleEl = h('div', { class: 'direction-handle', title: t('report.direction') });
+  const pin = new maplibregl.Marker({ element: pinEl, draggable: true });
+  const handle = new maplibregl.Marker({ element: handleEl, draggable: true });
+  map.on('load', () => {
+    map.addSource('direction', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+    map.addLayer({ id: 'direction-line', type: 'line', source: 'direction', paint: { 'line-color': '#1f5fbf', 'line-width': 3 } });
+    placeAll(true);
+  });
+  map.on('click', (e) => { if (state.lat === null) setPosition(e.lngLat.lat, e.lngLat.lng); });
+  pin.on('drag', () => { const p = pin.getLngLat(); state.lat = p.lat; state.lon = p.lng; state.confirming = null; placeAll(false, true); });
+  pin.on('dragend', () => findDuplicates());
+  handle.on('drag', () => {
+    const p = handle.getLngLat();
+    state.direction = Math.round(bearing(state.lat, state.lon, p.lat, p.lng)) % 360;
+    placeAll(false, false);
+  });
+  handle.on('dragend', () => placeAll(false, true));
+
+  function handleDistance() {
+    // About 60 px from the pin at any zoom.
+    return (60 * 156543 * Math.cos((state.lat * Math.PI) / 180)) / 2 ** map.getZoom();
+  }
+  function placeAll(center, moveHandle = true) {
+    latInput.value = state.lat ?? '';
+    lonInput.value = state.lon ?? '';
+    dirInput.value = state.direction ?? '';
+    if (state.lat === null) { pin.remove(); handle.remove(); return; }
+    pin.setLngLat([state.lon, state.lat]).addTo(map);
+    const dir = state.direction ?? 0;
+    const tip = offset(state.lat, state.lon, dir, handleDistance());
+    if (moveHandle) handle.setLngLat(tip);
+    handle.addTo(map);
+    handleEl.classList.toggle('unset', state.direction === null);
+    const line = map.getSource('direction');
+    if (line) {
+      line.setData(state.direction === null ? { type: 'FeatureCollection', features: [] }
+        : { type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [[state.lon, state.lat], moveHandle ? tip : handle.getLngLat().toArray()] } });
+    }
+    if (center) map.jumpTo({ center: [state.lon, state.lat] });
+  }
+  function setPosition(lat, lon, center = false) {
+    state.lat = Number(lat); state.lon = Number(lon); state.confirming = null;
+    placeAll(center); findDuplicates();
+  }
+  latInput.addEventListener('change', () => { if (latInput.value && lonInput.value) setPosition(latInput.value, lonInput.value, true); });
+  lonInput.addEventListener('change', () => { if (latInput.value && lonInput.value) setPosition(latInput.value, lonInput.value, true); });
+  dirInput.addEventListener('change', () => {
+    state.direction = dirInput.value === '' ? null : ((Math.round(Number(dirInput.value)) % 360) + 360) % 360;
+    placeAll(false);
+  });
+
+  function locate() {
+    if (!navigator.geolocation) { showMessage(photoStatus, t('report.locate.failed', { message: '-' }), 'error'); return; }
+    navigator.geolocation.getCurrentPosition(
+      (p) => { state.accuracy = p.coords.accuracy; setPosition(p.coords.latitude, p.coords.longitude, true); },
+      (err) => showMessage(photoStatus, t('report.locate.failed', { message: err.message }), 'error'),
+      { enableHighAccuracy: true, timeout: 15000 });
+  }
+
+  function drawThumbs() {
+    clear(thumbs);
+    state.photos.forEach((file, i) => {
+      if (!file._url) file._url = URL.createObjectURL(file);
+      thumbs.append(h('li', {}, h('img', { src: file._url, alt: file.name }),
+        h('button', { type: 'button', onclick: () => { URL.revokeObjectURL(file._url); state.photos.splice(i, 1); drawThumbs(); } },
+          t('report.remove'))));
+    });
+  }
+  async function addPhotos(input) {
+    const files = [...input.files];
+    input.value = '';
+    if (state.photos.length + files.length > 4) showMessage(photoStatus, t('report.photos.toomany'), 'error');
+    const added = files.slice(0, 4 - state.photos.length);
+    state.photos.push(...added);
+    drawThumbs();
+    if (!added.length) return;
+    showMessage(photoStatus, t('report.photos.inspecting'));
+    delete photoStatus.dataset.done;
+    try {
+      const s = await api.inspectPhoto(added[0]);
+      const position = s.camera_position || s.photographer;
+      if (position) {
+        if (s.accuracy_m != null) state.accuracy = s.accuracy_m;
+        if (s.camera_direction_deg != null) state.direction = Math.round(s.camera_direction_deg) % 360;
+        setPosition(position.lat, position.lon, true);
+        showMessage(photoStatus, t('report.photos.prefilled'));
+      } else {
+        showMessage(photoStatus, t('report.photos.nohint'));
+      }
+    } catch (err) {
+      // The photo pipeline may be off: the report can still be placed by hand.
+      showMessage(photoStatus, t('report.photos.unavailable', { message: errorText(err) }), 'error');
+    }
+    photoStatus.dataset.done = '1';
+  }
+  function choosePreset(id) {
+    state.preset = id;
+    const preset = presets.find((p) => p.id === id);
+    if (preset?.tags['camera:type']) {
+      state.type = preset.tags['camera:type'];
+      form.querySelector('#report-type').value = state.type;
+    }
+  }
+
+  let dupTimer = null;
+  function findDuplicates() {
+    clearTimeout(dupTimer);
+    dupTimer = setTimeout(async () => {
+      if (state.lat === null) return;
+      const d = 0.0004;
+      clear(dupList);
+      try {
+        const fc = await api.cameras([state.lon - d / Math.cos((state.lat * Math.PI) / 180), state.lat - d,
+          state.lon + d / Math.cos((state.lat * Math.PI) / 180), state.lat + d].map((v) => v.toFixed(7)), 50);
+        const near = fc.features.map((f) => ({ f, m: distanceM(state.lat, state.lon, f.geometry.coordinates[1], f.geometry.coordinates[0]) }))
+          .filter((x) => x.m <= 30).sort((a, b) => a.m - b.m).slice(0, 5);
+        drawDuplicates(near);
+      } catch (err) {
+        dupList.append(h('p', { class: 'error' }, errorText(err)));
+      }
+    }, 250);
+  }
+  function drawDuplicates(near) {
+    clear(dupList);
+    if (state.confirming) {
+      dupList.append(h('p', { class: 'confirming' }, t('report.duplicates.confirming', { id: state.confirming })),
+        h('button', { type: 'button', onclick: () => { state.confirming = null; findDuplicates(); } }, t('report.duplicates.undo')));
+      return;
+    }
+    if (!near.length) { dupList.append(h('p', {}, t('report.duplicates.none'))); return; }
+    dupList.append(h('ul', {}, near.map(({ f, m }) => h('li', {},
+      h('a', { href: `/camera/${f.properties.id}`, target: '_blank' }, t('camera.title', { id: f.properties.id })),
+      ` — ${tOr('kind.' + f.properties.kind, f.properties.kind)}, ${Math.round(m)} m `,
+      h('button', { type: 'button', class: 'this-one', onclick: () => {
+        // A confirmation: the report moves onto the known camera, so the moderator's likely
+        // duplicate is exactly that camera, and the note says so.
+        state.confirming = f.properties.id;
+        [state.lon, state.lat] = f.geometry.coordinates;
+        placeAll(true); drawDuplicates([]);
+      } }, t('report.duplicates.this'))))));
+  }
+
+  async function submit(withoutPhotos = false) {
+    if (state.lat === null) { showMessage(submitStatus, t('report.needpin'), 'error'); return; }
+    const report = { location: { lat: Number(state.lat.toFixed(7)), lon: Number(state.lon.toFixed(7)) }, tags: reportTags(state) };
+    if (state.accuracy != null) report.accuracy_m = Math.min(10000, Math.round(state.accuracy));
+    if (state.direction !== null) report.directions_deg = [state.direction];
+    const note = [state.confirming ? `Same camera as #${state.confirming}.` : '', state.note.trim()].filter(Boolean).join(' ');
+    if (note) report.note = note.slice(0, 2000);
+    submitButton.disabled = true;
+    showMessage(submitStatus, t('report.sending'));
+    try {
+      result = await api.submitReport(report, withoutPhotos ? [] : state.photos);
+      state.photos.forEach((f) => f._url && URL.revokeObjectURL(f._url));
+      map.remove();
+      clear(main);
+      renderDone(main);
+    } catch (err) {
+      submitButton.disabled = false;
+      showMessage(submitStatus, errorText(err), 'error');
+      if (state.photos.length && !withoutPhotos && (err.status >= 500 || err.status === 415 || err.status === 422 || err.status === 413)) {
+        submitStatus.append(' ', h('button', { type: 'button', id: 'submit-without-photos', onclick: () => submit(true) },
+          t('report.submit') + ' (−' + t('report.step.photos').replace(/^\d\.\s*/, '') + ')'));
+      }
+    }
+  }
+  if (state.lat !== null) findDuplicates();
+  drawThumbs();
+  return () => { try { map.remove(); } catch { /* already removed */ } };
+}
+
+function renderDone(main) {
+  const r = result;
+  const link = `${location.origin}/report#withdraw=${r.id}:${r.withdraw_token}`;
+  main.append(h('article', { class: 'page report-done', id: 'report-done' },
+    h('h1', {}, t('report.done.title')), h('p', {}, t('report.done.text', { id: r.id })),
+    (r.photos || []).length ? [h('p', {}, t('report.done.photos')), h('ul', { class: 'stored-photos' }, r.photos.map((p) =>
+      h('li', {}, h('img', { src: p.url, alt: t('camera.photos'), class: 'stored-photo', dataset: { sha256: p.sha256 } }),
+        h('small', {}, t('report.done.faces', { count: p.faces_blurred ?? 0 }),
+          p.metadata_removed?.length ? ' · ' + t('report.done.metadata', { list: p.metadata_removed.join(', ') }) : ''))))] : null,
+    h('p', {}, t('report.done.withdraw')),
+    h('p', {}, h('a', { href: link, id: 'withdraw-link', class: 'secret' }, link)),
+    h('button', { type: 'button', id: 'report-another', onclick: () => { result = null; state = freshState(); clear(main); render(main); } },
+      t('report.done.another'))));
+}
+
+function renderWithdraw(main, id, token) {
+  const status = statusLine();
+  main.append(h('article', { class: 'page' }, h('h1', {}, t('report.done.withdraw.button')), h('p', {}, `#${id}`),
+    h('button', { type: 'button', id: 'withdraw', onclick: async (e) => {
+      e.target.disabled = true;
+      try {
+        await api.withdraw(id, token);
+        showMessage(status, t('report.done.withdrawn'));
+      } catch (err) {
+        e.target.disabled = false;
+        showMessage(status, errorText(err), 'error');
+      }
+    } }, t('report.done.withdraw.button')), status));
+}
