@@ -45,6 +45,14 @@ struct ReportQuery {
     std::optional<model::ReportId> before;  ///< only ids smaller than this
 };
 
+/// Camera density over the bounds of an imported OpenStreetMap extract (latest import per file).
+struct ImportedArea {
+    std::string name;  ///< the extract's file name
+    geo::BBox bounds;
+    double area_km2 = 0;
+    std::int64_t cameras = 0;  ///< non-removed cameras inside the bounds
+};
+
 struct Stats {
     std::int64_t cameras_total = 0;  ///< excluding removed
     std::vector<std::pair<std::string, std::int64_t>> cameras_by_status;
@@ -54,6 +62,7 @@ struct Stats {
     std::vector<std::pair<std::string, std::int64_t>> reports_by_status;
     /// Reports per day ("YYYY-MM-DD"), last 365 days with reports.
     std::vector<std::pair<std::string, std::int64_t>> reports_by_day;
+    std::vector<ImportedArea> imported_areas;
 };
 
 class Store {

@@ -58,6 +58,21 @@ function timeChart(title, byDay) {
   return section;
 }
 
+/// Camera density over each imported extract's bounds.
+function densityTable(areas) {
+  const section = h('section', { class: 'chart', id: 'stats-density' }, h('h2', {}, t('stats.density')));
+  if (!areas || !areas.length) { section.append(h('p', {}, t('stats.none'))); return section; }
+  const number = (n, digits) => Number(n).toLocaleString(undefined, { maximumFractionDigits: digits });
+  section.append(h('table', {},
+    h('thead', {}, h('tr', {},
+      h('th', { scope: 'col' }, t('stats.area')), h('th', { scope: 'col' }, t('stats.area_km2')),
+      h('th', { scope: 'col' }, t('stats.cameras')), h('th', { scope: 'col' }, t('stats.per_km2')))),
+    h('tbody', {}, areas.map((a) => h('tr', {},
+      h('th', { scope: 'row' }, a.name), h('td', {}, number(a.area_km2, 1)),
+      h('td', {}, String(a.cameras)), h('td', {}, number(a.cameras_per_km2, 2)))))));
+  return section;
+}
+
 export function render(main) {
   const status = statusLine();
   const page = h('div', { class: 'page stats', id: 'stats' }, h('h1', {}, t('stats.title')), status);
@@ -72,6 +87,7 @@ export function render(main) {
         barChart(t('stats.by_operator'), s.cameras_by_operator),
         barChart(t('stats.by_manufacturer'), s.cameras_by_manufacturer),
         barChart(t('stats.reports_by_status'), s.reports_by_status, (k) => tOr('status.' + k, k)),
-        timeChart(t('stats.reports_by_day'), s.reports_by_day)));
+        timeChart(t('stats.reports_by_day'), s.reports_by_day),
+        densityTable(s.imported_areas)));
   }).catch((err) => showMessage(status, errorText(err), 'error'));
 }

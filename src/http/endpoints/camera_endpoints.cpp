@@ -122,6 +122,22 @@ Response stats(const Request&, ApiContext& ctx) {
     write_counts(w, "cameras_by_manufacturer", s.cameras_by_manufacturer);
     write_counts(w, "reports_by_status", s.reports_by_status);
     write_counts(w, "reports_by_day", s.reports_by_day);
+    w.key("imported_areas").begin_array();
+    for (const auto& area : s.imported_areas) {
+        w.begin_object();
+        w.key("name").value(area.name);
+        w.key("bbox").begin_array();
+        for (double v : {area.bounds.west, area.bounds.south, area.bounds.east, area.bounds.north})
+            w.value_fixed(v, 6);
+        w.end_array();
+        w.key("area_km2").value_fixed(area.area_km2, 3);
+        w.key("cameras").value(area.cameras);
+        w.key("cameras_per_km2")
+            .value_fixed(area.area_km2 > 0 ? static_cast<double>(area.cameras) / area.area_km2 : 0,
+                         3);
+        w.end_object();
+    }
+    w.end_array();
     w.end_object();
     return json_response(200, std::move(out));
 }

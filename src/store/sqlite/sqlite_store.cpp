@@ -307,6 +307,27 @@ Stats SqliteStore::stats() {
                               "SELECT strftime('%Y-%m-%d', created_at, 'unixepoch') AS day, "
                               "count(*) FROM reports GROUP BY day ORDER BY day DESC LIMIT 365");
     std::reverse(s.reports_by_day.begin(), s.reports_by_day.end());  // oldest first
+    {
+        auto areas = db->prepare(
+            "SELECT source_name, west, south, east, north FROM import_runs WHERE id IN "
+            "(SELECT max(id) FROM import_runs GROUP BY source_name) ORDER BY id");
+        while (areas.step()) {
+            ImportedArea area;
+            area.name = areas.string(0);
+            area.bounds = {areas.real(1), areas.real(2), areas.real(3), areas.real(4)};
+            area.area_km2 = area.bounds.area_km2();
+            s.imported_areas.push_back(std::move(area));
+        }
+        for (auto& area : s.imported_areas) {
+            auto count = db->prepare(
+                "SELECT count(*) FROM camera_index AS i JOIN cameras AS c ON c.id = i.id "
+                "WHERE i.max_lat >= ?1 AND i.min_lat <= ?2 AND i.max_lon >= ?3 AND "
+                "i.min_lon <= ?4 AND c.status <> 'removed'");
+            count.bind_all(area.bounds.south, area.bounds.north, area.bounds.west,
+                           area.bounds.east);
+            if (count.step()) area.cameras = count.int64(0);
+        }
+    }
     snapshot.commit();
     return s;
 }

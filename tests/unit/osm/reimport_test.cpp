@@ -92,6 +92,19 @@ TEST_F(Reimport, FirstImportCreatesVerifiedCamerasAndTheGround) {
     EXPECT_EQ(street_count({11.0, 48.0, 11.01, 48.01}), 0);
 }
 
+TEST_F(Reimport, StatisticsGiveTheCameraDensityOverEachExtractsBounds) {
+    apply("basic.osm");
+    apply("basic.osm", 1'700'000'100);  // the latest run per file counts once
+    auto areas = m_store->stats().imported_areas;
+    ASSERT_EQ(areas.size(), 1u);
+    EXPECT_EQ(areas[0].name, "basic.osm");
+    EXPECT_DOUBLE_EQ(areas[0].bounds.south, 48.0);
+    EXPECT_DOUBLE_EQ(areas[0].bounds.east, 11.1);
+    // 0.1 x 0.1 degrees at 48 N: about 11.1 km x 7.4 km.
+    EXPECT_NEAR(areas[0].area_km2, 82.6, 0.5);
+    EXPECT_EQ(areas[0].cameras, 2);
+}
+
 TEST_F(Reimport, ImportingTheSameFileTwiceChangesNothing) {
     apply("basic.osm");
     auto s = apply("basic.osm");
