@@ -8,6 +8,7 @@
 
 #include <fmt/core.h>
 
+#include "analysis/camera_capability.hpp"
 #include "cli/command.hpp"
 #include "cli/commands_list.hpp"
 #include "core/log.hpp"
@@ -110,7 +111,21 @@ class ServeCommand final : public Command {
                                  static_cast<double>(n));
             return out;
         });
-        tiles::TileService tile_service(*store, *store);
+        tiles::TileOptions tile_options;
+        // Viewsheds in the tiles come from the same model and cache as coverage; a tile whose
+        // area the analysis refuses simply has no viewshed layer content.
+        tile_options.viewsheds = [&services](const geo::BBox& box) {
+            std::vector<tiles::ViewshedShape> shapes;
+            auto viewsheds = services.analysis.viewsheds(box);
+            if (!viewsheds) return shapes;
+            for (auto& camera : *viewsheds)
+                for (std::size_t level = 0; level < camera.rings.size(); ++level)
+                    shapes.push_back({camera.camera_id, static_cast<int>(level),
+                                      analysis::to_string(static_cast<analysis::DoriLevel>(level)),
+                                      std::move(camera.rings[level])});
+            return shapes;
+        };
+        tiles::TileService tile_service(*store, *store, tile_options);
         http::ApiContext ctx{services, metrics, m_api, &tile_service};
         http::Router router;
         http::register_routes(router, ctx);

@@ -323,6 +323,24 @@ Result<AnalysisService::Scene> AnalysisService::load_scene(const geo::BBox& area
     return scene;
 }
 
+// --- viewsheds for maps --------------------------------------------------------------------------
+
+Result<std::vector<CameraViewshedRings>> AnalysisService::viewsheds(const geo::BBox& area) {
+    if (!(area.west < area.east && area.south < area.north))
+        return fail(Errc::invalid_argument, "the area must have west < east and south < north");
+    if (area.area_km2() > m_options.max_area_km2)
+        return fail(Errc::too_large,
+                    fmt::format("the area is over {} km2", m_options.max_area_km2));
+    auto scene = load_scene(area, 1, {});
+    if (!scene) return std::unexpected(scene.error());
+    std::vector<CameraViewshedRings> out;
+    for (const auto& placed : scene->index->viewsheds()) {
+        auto geo_rings = to_geo(placed.viewshed, scene->frame);
+        out.push_back({placed.camera_id, std::move(geo_rings.rings)});
+    }
+    return out;
+}
+
 // --- coverage -----------------------------------------------------------------------------------
 
 namespace {

@@ -118,6 +118,12 @@ struct RouteExposure {
     std::size_t buildings = 0;
 };
 
+/// A camera's visible ground at each DORI level, in degrees (for map layers).
+struct CameraViewshedRings {
+    std::int64_t camera_id = 0;
+    std::array<std::vector<std::vector<geo::LatLon>>, analysis::dori_level_count> rings;
+};
+
 /// Viewsheds kept between requests, in degrees so any request frame can use them.
 class ViewshedCache;
 
@@ -132,6 +138,9 @@ class AnalysisService {
     Result<CoverageReport> coverage(const CoverageRequest& request);
     /// invalid_argument for an empty route, a line of fewer than 2 points or a bad speed.
     Result<RouteExposure> exposure(const ExposureRequest& request);
+    /// The viewsheds of every camera that can see into `area` (cached as for coverage), one
+    /// thread. too_large over the coverage limits.
+    Result<std::vector<CameraViewshedRings>> viewsheds(const geo::BBox& area);
 
     [[nodiscard]] const AnalysisOptions& options() const noexcept { return m_options; }
 

@@ -61,6 +61,7 @@ std::vector<std::string> TileService::layer_names() const {
         for (auto n :
              {water_layer_name, parks_layer_name, streets_layer_name, buildings_layer_name})
             names.emplace_back(n);
+    if (m_options.viewsheds) names.emplace_back(viewshed_layer_name);
     names.emplace_back(camera_layer_name);
     return names;
 }
@@ -101,9 +102,15 @@ std::shared_ptr<const CameraIndex> TileService::current_index(std::int64_t camer
 std::string TileService::encode(geo::TileId tile, std::int64_t camera_version,
                                 std::int64_t map_version) {
     std::vector<LayerBuilder> layers;
-    layers.reserve(5);
+    layers.reserve(6);
     // Version 0: nothing was ever imported, so the four basemap queries would find nothing.
     if (m_map && map_version > 0) build_basemap_layers(layers, tile, *m_map, m_options.basemap);
+    if (m_options.viewsheds && tile.z >= m_options.viewshed_min_zoom) {
+        auto& viewsheds = layers.emplace_back(std::string(viewshed_layer_name));
+        build_viewshed_layer(viewsheds, tile,
+                             m_options.viewsheds(geo::tile_bounds(tile, m_options.basemap.buffer)),
+                             m_options.basemap.buffer);
+    }
     auto& layer = layers.emplace_back(std::string(camera_layer_name));
     auto index = m_options.camera_index ? current_index(camera_version) : nullptr;
     if (index) {

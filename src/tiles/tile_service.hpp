@@ -18,6 +18,7 @@
 #include "tiles/basemap_layers.hpp"
 #include "tiles/camera_index.hpp"
 #include "tiles/camera_layer.hpp"
+#include "tiles/viewshed_layer.hpp"
 
 namespace sightline::tiles {
 
@@ -34,6 +35,11 @@ struct TileOptions {
     /// querying the store per tile. The snapshot is rebuilt in the background after every camera
     /// change; until it is current, tiles are read from the store, so they are never stale.
     bool camera_index = true;
+    /// Source of the `viewsheds` layer (drawn under the cameras) from `viewshed_min_zoom` on;
+    /// empty: no such layer. Viewsheds depend only on cameras and the map, whose versions are
+    /// in the cache key.
+    ViewshedProvider viewsheds;
+    int viewshed_min_zoom = 15;
 };
 
 /// A rendered tile. Empty `data` is a valid tile without layers (nothing to show there).

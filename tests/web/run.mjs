@@ -200,12 +200,16 @@ try {
       cameras: map.queryRenderedFeatures({ layers: ['cameras'] }).length,
       clusters: map.queryRenderedFeatures({ layers: ['camera-clusters'] }).length,
       basemap: map.queryRenderedFeatures({ layers: ['buildings', 'streets', 'water', 'parks'] }).length,
+      viewsheds: map.queryRenderedFeatures({ layers: ['viewsheds'] }).map((f) => f.properties.level_name),
       hash: location.hash,
     };
   });
-  log(`map at z16: ${JSON.stringify(rendered)}`);
+  log(`map at z16: ${JSON.stringify({ ...rendered, viewsheds: rendered.viewsheds.length })}`);
   assert.ok(rendered.cameras > 0, 'cameras rendered');
   assert.ok(rendered.basemap > 0, 'basemap rendered');
+  // The server's viewsheds (camera model + building occlusion) are drawn, at every level.
+  for (const level of ['detect', 'observe', 'recognise', 'identify'])
+    assert.ok(rendered.viewsheds.includes(level), `viewsheds at ${level} rendered`);
   assert.match(rendered.hash, /^#16(\.\d+)?\/48\.13\d*\/11\.57\d*/);
   await shot(page, 'map');
 

@@ -5,7 +5,7 @@ import maplibregl from 'maplibre-gl';
 import { api } from './api.js';
 import { h, navigate, statusLine, showMessage } from './dom.js';
 import { t, errorText } from './i18n.js';
-import { mapStyle, fovPolygon, kindColours, statusColours } from './mapstyle.js';
+import { mapStyle, fovPolygon, kindColours, statusColours, levelColours } from './mapstyle.js';
 
 const kinds = ['fixed', 'dome', 'panning', 'ALPR'];
 const statuses = ['reported', 'verified', 'disputed', 'removed'];
@@ -43,7 +43,9 @@ export function render(main) {
       operatorStatus),
     h('details', { class: 'legend' }, h('summary', {}, t('map.legend')),
       h('ul', {}, kinds.map((k) => h('li', {}, h('span', { class: 'swatch', style: `background:${kindColours[k]}` }), t('kind.' + k))),
-        statuses.map((s) => h('li', {}, h('span', { class: 'swatch ring', style: `border-color:${statusColours[s]}` }), t('status.' + s))))),
+        statuses.map((s) => h('li', {}, h('span', { class: 'swatch ring', style: `border-color:${statusColours[s]}` }), t('status.' + s))),
+        Object.entries(levelColours).map(([level, colour]) => h('li', {}, h('span', { class: 'swatch', style: `background:${colour}` }), t('level.' + level)))),
+      h('p', {}, t('map.viewsheds'))),
     h('section', { class: 'opendata' }, h('h2', {}, t('map.opendata')),
       h('a', { class: 'button', href: '/api/v1/export/cameras.geojson', download: 'cameras.geojson' }, t('map.download.geojson')),
       h('a', { class: 'button', href: '/api/v1/export/cameras.csv', download: 'cameras.csv' }, t('map.download.csv')),

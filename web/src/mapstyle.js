@@ -10,6 +10,11 @@ export const statusColours = {
   reported: '#f2c744', verified: '#2ca02c', disputed: '#e377c2', removed: '#444444',
 };
 
+/// What each camera can see, by IEC 62676-4 level (server-side viewsheds, buildings occluding).
+export const levelColours = {
+  detect: '#fde68a', observe: '#fdba74', recognise: '#f97316', identify: '#c2410c',
+};
+
 export function kindColourExpression() {
   return ['match', ['get', 'type'],
     'fixed', kindColours.fixed, 'dome', kindColours.dome, 'panning', kindColours.panning,
@@ -47,6 +52,10 @@ export function mapStyle() {
       { id: 'street-names', type: 'symbol', source: 'sightline', 'source-layer': 'streets', minzoom: 15,
         layout: { 'symbol-placement': 'line', 'text-field': ['get', 'name'], 'text-font': font, 'text-size': 12 },
         paint: { 'text-color': '#555', 'text-halo-color': '#fff', 'text-halo-width': 1.5 } },
+      { id: 'viewsheds', type: 'fill', source: 'sightline', 'source-layer': 'viewsheds', minzoom: 15,
+        paint: { 'fill-color': ['match', ['get', 'level_name'], 'detect', levelColours.detect,
+          'observe', levelColours.observe, 'recognise', levelColours.recognise, levelColours.identify],
+        'fill-opacity': 0.35 } },
       { id: 'camera-fov', type: 'fill', source: 'fov',
         paint: { 'fill-color': ['get', 'colour'], 'fill-opacity': 0.25 } },
       { id: 'camera-clusters', type: 'circle', source: 'sightline', 'source-layer': 'cameras',

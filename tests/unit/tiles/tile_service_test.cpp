@@ -57,6 +57,45 @@ TEST_F(TileServiceTest, RendersCamerasWithGzipAndEtag) {
     EXPECT_TRUE(tile->etag.starts_with("W/\""));
 }
 
+TEST_F(TileServiceTest, DrawsViewshedsUnderTheCamerasFromTheMinimumZoomOn) {
+    add_camera(belgrade);
+    TileOptions options;
+    geo::BBox asked{};
+    options.viewsheds = [&asked](const geo::BBox& box) {
+        asked = box;
+        // A 40 m square around the camera at "observe", and one at "detect".
+        const double d = 0.0002;
+        std::vector<geo::LatLon> square{{belgrade.lat - d, belgrade.lon - d},
+                                        {belgrade.lat - d, belgrade.lon + d},
+                                        {belgrade.lat + d, belgrade.lon + d},
+                                        {belgrade.lat + d, belgrade.lon - d}};
+        return std::vector<ViewshedShape>{{7, 1, "observe", {square}}, {7, 0, "detect", {square}}};
+    };
+    options.viewshed_min_zoom = 15;
+    TileService service(*m_store, *m_store, options);
+    EXPECT_EQ(service.layer_names(),
+              (std::vector<std::string>{"water", "parks", "streets", "buildings", "viewsheds",
+                                        "cameras"}));
+    auto tile = service.render(geo::tile_of(belgrade, 16));
+    ASSERT_TRUE(tile.has_value());
+    EXPECT_TRUE(asked.contains(belgrade));
+    auto layers = testing::decode_tile(tile->data);
+    ASSERT_EQ(layers.size(), 2u);
+    EXPECT_EQ(layers[0].name, "viewsheds");
+    EXPECT_EQ(layers[1].name, "cameras");
+    ASSERT_EQ(layers[0].features.size(), 2u);
+    // Coarsest level first, so finer levels are drawn on top.
+    EXPECT_EQ(std::get<std::string>(layers[0].features[0].properties.at("level_name")), "detect");
+    EXPECT_EQ(std::get<std::int64_t>(layers[0].features[1].properties.at("level")), 1);
+    EXPECT_EQ(std::get<std::int64_t>(layers[0].features[1].properties.at("camera_id")), 7);
+    EXPECT_EQ(layers[0].features[0].type, 3u);  // polygon
+
+    auto low = service.render(geo::tile_of(belgrade, 14));
+    ASSERT_TRUE(low.has_value());
+    for (const auto& layer : testing::decode_tile(low->data))
+        EXPECT_NE(layer.name, "viewsheds") << "no viewsheds below the minimum zoom";
+}
+
 TEST_F(TileServiceTest, AnEmptyTileHasNoBytes) {
     TileService service(*m_store, *m_store);
     auto tile = service.render({3, 0, 0});
