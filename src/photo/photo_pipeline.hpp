@@ -20,8 +20,8 @@ std::string_view to_string(ImageFormat format) noexcept;       ///< "jpeg", ...
 std::string_view mime_type(ImageFormat format) noexcept;       ///< "image/jpeg", ...
 std::string_view file_extension(ImageFormat format) noexcept;  ///< "jpg", "png", "webp", "heic"
 
-/// Format from the leading bytes (never from a file name or a declared type). unsupported_media_type
-/// when it is none of the four.
+/// Format from the leading bytes (never from a file name or a declared type).
+/// unsupported_media_type when it is none of the four.
 Result<ImageFormat> sniff_format(std::string_view bytes);
 
 struct PhotoLimits {
@@ -61,7 +61,7 @@ struct ScrubbedPhoto {
     int width = 0;                           ///< after rotation
     int height = 0;
     int faces_blurred = 0;
-    std::uint64_t perceptual_hash = 0;         ///< 64-bit dHash of the scrubbed image
+    std::uint64_t perceptual_hash = 0;          ///< 64-bit dHash of the scrubbed image
     std::vector<std::string> metadata_removed;  ///< kinds found: "EXIF", "GPS", "XMP", "IPTC",
                                                 ///< "ICC", "comment", "thumbnail", ...
     PhotoSuggestion suggestion;                 ///< read before stripping
