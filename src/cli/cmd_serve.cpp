@@ -8,13 +8,13 @@
 
 #include <fmt/core.h>
 
-#include "analysis/camera_capability.hpp"
 #include "cli/command.hpp"
 #include "cli/commands_list.hpp"
 #include "core/log.hpp"
 #include "http/endpoints/endpoints.hpp"
 #include "http/server.hpp"
 #include "services/services.hpp"
+#include "services/viewshed_tiles.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "tiles/tile_service.hpp"
 
@@ -112,19 +112,7 @@ class ServeCommand final : public Command {
             return out;
         });
         tiles::TileOptions tile_options;
-        // Viewsheds in the tiles come from the same model and cache as coverage; a tile whose
-        // area the analysis refuses simply has no viewshed layer content.
-        tile_options.viewsheds = [&services](const geo::BBox& box) {
-            std::vector<tiles::ViewshedShape> shapes;
-            auto viewsheds = services.analysis.viewsheds(box);
-            if (!viewsheds) return shapes;
-            for (auto& camera : *viewsheds)
-                for (std::size_t level = 0; level < camera.rings.size(); ++level)
-                    shapes.push_back({camera.camera_id, static_cast<int>(level),
-                                      analysis::to_string(static_cast<analysis::DoriLevel>(level)),
-                                      std::move(camera.rings[level])});
-            return shapes;
-        };
+        tile_options.viewsheds = services::viewshed_tile_provider(services.analysis);
         tiles::TileService tile_service(*store, *store, tile_options);
         http::ApiContext ctx{services, metrics, m_api, &tile_service};
         http::Router router;
