@@ -47,12 +47,14 @@ struct CacheKeyHash {
 /// A viewshed in degrees: independent of the frame of the request that computed it.
 struct GeoViewshed {
     geo::LatLon origin;
+    std::array<double, dori_level_count> range_m{};  ///< Viewshed::range_m
     std::array<std::vector<std::vector<geo::LatLon>>, dori_level_count> rings;
 };
 
 GeoViewshed to_geo(const analysis::Viewshed& v, const LocalFrame& frame) {
     GeoViewshed out;
     out.origin = frame.to_lat_lon(v.origin);
+    out.range_m = v.range_m;
     for (std::size_t level = 0; level < dori_level_count; ++level)
         for (const auto& ring : v.rings[level]) {
             auto& r = out.rings[level].emplace_back();
@@ -63,9 +65,32 @@ GeoViewshed to_geo(const analysis::Viewshed& v, const LocalFrame& frame) {
     return out;
 }
 
+/// Computes a viewshed in a frame centred on the camera, from the walls of the request's
+/// obstacles near it, so that the result in degrees depends only on the camera and the
+/// buildings, never on the area that was asked for (tiles stay byte-stable whichever request
+/// filled the cache).
+GeoViewshed viewshed_in_own_frame(const analysis::CameraCapability& camera, geo::LatLon location,
+                                  const analysis::ObstacleIndex& obstacles,
+                                  const LocalFrame& frame) {
+    const LocalFrame own(location);
+    std::vector<std::uint32_t> near;
+    obstacles.near(frame.to_local(location), camera.range_m[0] + 1.0, near);
+    std::vector<analysis::Wall> walls;
+    walls.reserve(near.size());
+    for (auto index : near) {
+        analysis::Wall wall = obstacles.wall(index);
+        wall.a = own.to_local(frame.to_lat_lon(wall.a));
+        wall.b = own.to_local(frame.to_lat_lon(wall.b));
+        walls.push_back(wall);
+    }
+    const analysis::ObstacleIndex local(std::move(walls));
+    return to_geo(analysis::compute_viewshed(camera, Vec2{0, 0}, local), own);
+}
+
 analysis::Viewshed to_frame(const GeoViewshed& g, const LocalFrame& frame) {
     analysis::Viewshed v;
     v.origin = frame.to_local(g.origin);
+    v.range_m = g.range_m;
     v.min = v.origin;
     v.max = v.origin;
     for (std::size_t level = 0; level < dori_level_count; ++level)
@@ -253,7 +278,7 @@ Result<AnalysisService::Scene> AnalysisService::load_scene(const geo::BBox& area
     struct Pending {
         CacheKey key;
         analysis::CameraCapability capability;
-        Vec2 origin;
+        geo::LatLon location;
     };
     std::vector<Pending> pending;
     std::vector<analysis::PlacedViewshed> placed;
@@ -274,7 +299,7 @@ Result<AnalysisService::Scene> AnalysisService::load_scene(const geo::BBox& area
             placed.push_back({camera.id.value, to_frame(*hit, scene.frame)});
             ++scene.cached;
         } else {
-            pending.push_back({key, std::move(*capability), origin});
+            pending.push_back({key, std::move(*capability), camera.location});
         }
     }
 
@@ -290,13 +315,13 @@ Result<AnalysisService::Scene> AnalysisService::load_scene(const geo::BBox& area
         const auto obstacles = analysis::ObstacleIndex::from_buildings(buildings);
         buildings.clear();
 
-        std::vector<analysis::Viewshed> computed(pending.size());
+        std::vector<GeoViewshed> computed(pending.size());
         std::atomic<std::size_t> next{0};
         std::atomic<std::size_t> done{0};
         auto work = [&](bool report) {
             for (std::size_t i = next++; i < pending.size(); i = next++) {
-                computed[i] =
-                    analysis::compute_viewshed(pending[i].capability, pending[i].origin, obstacles);
+                computed[i] = viewshed_in_own_frame(pending[i].capability, pending[i].location,
+                                                    obstacles, scene.frame);
                 auto n = ++done;
                 if (report && progress) progress("viewsheds", n, pending.size());
             }
@@ -312,9 +337,9 @@ Result<AnalysisService::Scene> AnalysisService::load_scene(const geo::BBox& area
             work(true);
         }
         for (std::size_t i = 0; i < pending.size(); ++i) {
+            placed.push_back({pending[i].key.camera_id, to_frame(computed[i], scene.frame)});
             m_cache->put(pending[i].key,
-                         std::make_shared<const GeoViewshed>(to_geo(computed[i], scene.frame)));
-            placed.push_back({pending[i].key.camera_id, std::move(computed[i])});
+                         std::make_shared<const GeoViewshed>(std::move(computed[i])));
         }
         scene.computed = pending.size();
     }

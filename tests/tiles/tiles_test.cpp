@@ -234,20 +234,19 @@ TEST_F(Tiles, TheTilesCommandWritesTheTilesItServes) {
         std::ifstream in(path, std::ios::binary);
         return std::string{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     };
-    // Below the viewshed zoom the bytes are the server's exactly.
-    auto z14 = out / "14" / "9123" / "5905.mvt";
-    ASSERT_TRUE(std::filesystem::exists(z14));
-    EXPECT_EQ(read(z14), client().get("/tiles/14/9123/5905.mvt").body);
-    // From z15 both carry the same features; viewshed vertices may differ by a tile unit,
-    // since a cached viewshed keeps the frame of the request that computed it.
-    auto served = work_dir() / "served.mvt";
-    std::ofstream(served, std::ios::binary) << client().get(std::string(belgrade_tile)).body;
+    // Viewsheds are computed in a frame of their own camera, so whichever request filled the
+    // analysis cache, the tiles are the same bytes: here the server renders neighbours first.
+    for (std::string neighbour : {"/tiles/16/36493/23623.mvt", "/tiles/15/18246/11811.mvt"})
+        ASSERT_EQ(client().get(neighbour).status, 200) << neighbour;
+    for (const auto& [path, url] :
+         {std::pair{out / "14" / "9123" / "5905.mvt", std::string("/tiles/14/9123/5905.mvt")},
+          std::pair{file, std::string(belgrade_tile)}}) {
+        ASSERT_TRUE(std::filesystem::exists(path)) << path;
+        EXPECT_EQ(read(path), client().get(url).body) << url;
+    }
     auto info = ogrinfo(file, true);
-    auto served_info = ogrinfo(served, true);
     EXPECT_EQ(info.feature_count("cameras"), 3) << info.text;
     EXPECT_GT(info.feature_count("viewsheds"), 0) << info.text;
-    for (std::string_view layer : {"cameras", "streets", "buildings", "viewsheds"})
-        EXPECT_EQ(info.feature_count(layer), served_info.feature_count(layer)) << layer;
     // Empty tiles are not written; every written one has content.
     int files = 0;
     for (const auto& entry : std::filesystem::recursive_directory_iterator(out))
