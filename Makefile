@@ -56,7 +56,7 @@ fuzz:
 	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_photo_intake fuzz_multipart
 	mkdir -p $(FUZZ_DIR)/corpus/photo $(FUZZ_DIR)/corpus/multipart
 	cp tests/fixtures/api/*.jpg $(FUZZ_DIR)/corpus/photo/
-	LSAN_OPTIONS=suppressions=tests/fuzz/lsan.supp $(FUZZ_DIR)/tests/fuzz/fuzz_photo_intake -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 $(FUZZ_DIR)/corpus/photo
+	LSAN_OPTIONS=suppressions=tests/lsan.supp $(FUZZ_DIR)/tests/fuzz/fuzz_photo_intake -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 $(FUZZ_DIR)/corpus/photo
 	$(FUZZ_DIR)/tests/fuzz/fuzz_multipart -max_total_time=$(FUZZ_SECONDS) $(FUZZ_DIR)/corpus/multipart
 
 format:
