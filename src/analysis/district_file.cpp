@@ -3,29 +3,10 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "core/json_string.hpp"
+
 namespace sightline::analysis {
 namespace {
-
-bool nesting_within(std::string_view text, std::size_t max_depth) {
-    std::size_t depth = 0;
-    bool in_string = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        if (in_string) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '{' || c == '[') {
-            if (++depth > max_depth) return false;
-        } else if (c == '}' || c == ']') {
-            if (depth > 0) --depth;
-        }
-    }
-    return true;
-}
 
 class DistrictReader {
   public:
@@ -130,7 +111,7 @@ Result<std::vector<DistrictArea>> parse_districts_geojson(std::string_view text,
     if (text.size() > limits.max_bytes)
         return fail(Errc::too_large,
                     fmt::format("the districts file is larger than {} bytes", limits.max_bytes));
-    if (!nesting_within(text, limits.max_json_depth))
+    if (!json_nesting_within(text, limits.max_json_depth))
         return fail(Errc::invalid_argument,
                     fmt::format("JSON nested deeper than {} levels", limits.max_json_depth));
     auto root = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);

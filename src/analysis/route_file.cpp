@@ -9,6 +9,8 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "core/json_string.hpp"
+
 namespace sightline::analysis {
 
 std::size_t Route::point_count() const noexcept {
@@ -274,27 +276,6 @@ class GpxReader {
 
 // --- GeoJSON ----------------------------------------------------------------------------------
 
-bool nesting_within(std::string_view text, std::size_t max_depth) {
-    std::size_t depth = 0;
-    bool in_string = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        if (in_string) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '{' || c == '[') {
-            if (++depth > max_depth) return false;
-        } else if (c == '}' || c == ']') {
-            if (depth > 0) --depth;
-        }
-    }
-    return true;
-}
-
 class GeoJsonReader {
   public:
     explicit GeoJsonReader(const RouteLimits& limits) : m_limits(limits) {}
@@ -393,7 +374,7 @@ Result<Route> parse_gpx(std::string_view text, const RouteLimits& limits) {
 
 Result<Route> parse_route_geojson(std::string_view text, const RouteLimits& limits) {
     if (auto ok = check_size(text, limits); !ok) return std::unexpected(ok.error());
-    if (!nesting_within(text, limits.max_json_depth))
+    if (!json_nesting_within(text, limits.max_json_depth))
         return fail(Errc::invalid_argument,
                     fmt::format("JSON nested deeper than {} levels", limits.max_json_depth));
     auto root = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);

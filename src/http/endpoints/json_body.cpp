@@ -5,32 +5,9 @@
 
 #include <fmt/core.h>
 
-namespace sightline::http {
+#include "core/json_string.hpp"
 
-namespace {
-// Counts nesting outside strings before handing the text to the parser, so a body of a million
-// '[' is refused in one linear pass instead of recursing.
-bool nesting_within(std::string_view text, std::size_t max_depth) {
-    std::size_t depth = 0;
-    bool in_string = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        if (in_string) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '{' || c == '[') {
-            if (++depth > max_depth) return false;
-        } else if (c == '}' || c == ']') {
-            if (depth > 0) --depth;
-        }
-    }
-    return true;
-}
-}  // namespace
+namespace sightline::http {
 
 // "application/json" with optional parameters (charset); media type names are
 // case-insensitive (RFC 9110 section 8.3.1). "application/jsonp" and friends are not JSON.
@@ -57,7 +34,7 @@ Result<nlohmann::json> parse_json_object(const Request& request, std::size_t max
 
 Result<nlohmann::json> parse_json_object_text(std::string_view text, std::size_t max_depth) {
     if (text.empty()) return fail(Errc::invalid_argument, "the request body is empty");
-    if (!nesting_within(text, max_depth))
+    if (!json_nesting_within(text, max_depth))
         return fail(Errc::invalid_argument,
                     fmt::format("JSON nested deeper than {} levels", max_depth));
     nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
