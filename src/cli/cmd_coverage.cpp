@@ -4,13 +4,12 @@
 #include <chrono>
 #include <cstdio>
 
-#include <unistd.h>
-
 #include <fmt/core.h>
 
 #include "analysis/district_file.hpp"
 #include "cli/command.hpp"
 #include "cli/commands_list.hpp"
+#include "cli/progress_bar.hpp"
 #include "cli/read_file.hpp"
 #include "services/analysis_json.hpp"
 #include "services/analysis_service.hpp"
@@ -21,35 +20,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr std::size_t max_districts_bytes = 20 * 1024 * 1024;
-
-// One line on stderr, redrawn at most five times a second.
-class ProgressLine {
-  public:
-    void update(std::string_view phase, std::size_t done, std::size_t total) {
-        auto now = Clock::now();
-        if (phase == m_phase && done != total && now - m_last < std::chrono::milliseconds(200))
-            return;
-        m_last = now;
-        m_phase = std::string(phase);
-        constexpr int width = 30;
-        int filled =
-            total > 0
-                ? static_cast<int>(static_cast<double>(done) / static_cast<double>(total) * width)
-                : width;
-        fmt::print(stderr, "\r{:<9} [{:<{}}] {}/{} ", phase,
-                   std::string(static_cast<std::size_t>(filled), '#'), width, done, total);
-        std::fflush(stderr);
-        m_drawn = true;
-    }
-    void finish() {
-        if (m_drawn) fmt::print(stderr, "\n");
-    }
-
-  private:
-    Clock::time_point m_last{};
-    std::string m_phase;
-    bool m_drawn = false;
-};
 
 std::string percent(double part, double whole) {
     return whole > 0 ? fmt::format("{:.1f} %", 100.0 * part / whole) : "-";
@@ -128,10 +98,12 @@ class CoverageCommand final : public Command {
         services::AnalysisOptions options;
         options.max_area_km2 = 2'500;  // local use: the operator's own machine and patience
         services::AnalysisService analysis(*store, *store, options);
-        ProgressLine progress;
-        if (!m_args.has("quiet") && isatty(STDERR_FILENO) == 1)
+        ProgressBar progress;
+        if (show_progress(m_args))
             m_request.progress = [&](std::string_view phase, std::size_t done, std::size_t total) {
-                progress.update(phase, done, total);
+                progress.update(
+                    phase, total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1.0,
+                    fmt::format("{}/{}", done, total), done == total);
             };
         auto started = Clock::now();
         auto report = analysis.coverage(m_request);

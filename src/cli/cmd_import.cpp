@@ -3,13 +3,13 @@
 
 #include <chrono>
 #include <cstdio>
-
-#include <unistd.h>
+#include <optional>
 
 #include <fmt/core.h>
 
 #include "cli/command.hpp"
 #include "cli/commands_list.hpp"
+#include "cli/progress_bar.hpp"
 #include "core/clock.hpp"
 #include "osm/importer.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -19,44 +19,19 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// One line on stderr, redrawn at most five times a second.
-class ProgressBar {
-  public:
-    void update(const osm::ReadProgress& p) {
-        auto now = Clock::now();
-        m_latest = p;
-        if (p.pass == m_pass && now - m_last < std::chrono::milliseconds(200)) return;
-        m_last = now;
-        m_pass = p.pass;
-        draw(p);
-    }
-    /// Draws the final state and ends the line.
-    void finish() {
-        if (m_pass == 0) return;
-        draw(m_latest);
-        fmt::print(stderr, "\n");
-    }
-
-  private:
-    static void draw(const osm::ReadProgress& p) {
-        constexpr int width = 30;
-        // bytes_read is what libosmium's reader thread has read, which runs ahead of decoding.
-        double fraction = p.bytes_total > 0 ? static_cast<double>(p.bytes_read) /
-                                                  static_cast<double>(p.bytes_total)
-                                            : 1.0;
-        int filled = static_cast<int>(fraction * width);
-        double rate = p.elapsed_s > 0 ? static_cast<double>(p.objects) / p.elapsed_s : 0;
-        fmt::print(stderr, "\rpass {}/2 [{:<{}}] {:.1f}/{:.1f} MB  {:.0f}k objects/s ", p.pass,
-                   std::string(static_cast<std::size_t>(filled), '#'), width,
-                   static_cast<double>(p.bytes_read) / 1e6,
-                   static_cast<double>(p.bytes_total) / 1e6, rate / 1000);
-        std::fflush(stderr);
-    }
-
-    Clock::time_point m_last{};
-    int m_pass = 0;
-    osm::ReadProgress m_latest;
-};
+// "pass 1/2 [####......] 12.3/45.6 MB  850k objects/s"; bytes_read is what libosmium's reader
+// thread has read, which runs ahead of decoding.
+void draw_progress(ProgressBar& bar, const osm::ReadProgress& p, bool force = false) {
+    double fraction = p.bytes_total > 0
+                          ? static_cast<double>(p.bytes_read) / static_cast<double>(p.bytes_total)
+                          : 1.0;
+    double rate = p.elapsed_s > 0 ? static_cast<double>(p.objects) / p.elapsed_s : 0;
+    bar.update(
+        fmt::format("pass {}/2", p.pass), fraction,
+        fmt::format("{:.1f}/{:.1f} MB  {:.0f}k objects/s", static_cast<double>(p.bytes_read) / 1e6,
+                    static_cast<double>(p.bytes_total) / 1e6, rate / 1000),
+        force);
+}
 
 class ImportCommand final : public Command {
   public:
@@ -93,14 +68,19 @@ class ImportCommand final : public Command {
         return {};
     }
     int run() override {
-        bool show_progress = !m_args.has("quiet") && isatty(STDERR_FILENO) == 1;
         ProgressBar bar;
+        std::optional<osm::ReadProgress> latest;
         osm::ReadStats stats;
         osm::ImportOptions options;
         options.stats = &stats;
-        if (show_progress) options.on_progress = [&bar](const auto& p) { bar.update(p); };
+        if (show_progress(m_args))
+            options.on_progress = [&](const osm::ReadProgress& p) {
+                latest = p;
+                draw_progress(bar, p);
+            };
         auto start = Clock::now();
         auto extract = osm::read_osm_file(m_file, options);
+        if (latest) draw_progress(bar, *latest, /*force=*/true);
         bar.finish();
         if (!extract) return report_error("import", extract.error());
 

@@ -6,12 +6,11 @@
 #include <fstream>
 #include <limits>
 
-#include <unistd.h>
-
 #include <fmt/core.h>
 
 #include "cli/command.hpp"
 #include "cli/commands_list.hpp"
+#include "cli/progress_bar.hpp"
 #include "services/viewshed_tiles.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "tiles/tile_service.hpp"
@@ -46,27 +45,6 @@ struct TileRange {
 TileRange range_of(const geo::BBox& box, int z) {
     return {z, geo::tile_of({box.north, box.west}, z), geo::tile_of({box.south, box.east}, z)};
 }
-
-// "\r[#########...........]  45%  1234/5000 tiles" on stderr, redrawn at most every 1 %.
-class ProgressBar {
-  public:
-    explicit ProgressBar(std::int64_t total) : m_total(std::max<std::int64_t>(total, 1)) {}
-    void update(std::int64_t done) {
-        int percent = static_cast<int>(done * 100 / m_total);
-        if (percent == m_percent && done != m_total) return;
-        m_percent = percent;
-        constexpr int width = 30;
-        int filled = percent * width / 100;
-        fmt::print(stderr, "\r[{}{}] {:3d}%  {}/{} tiles", std::string(filled, '#'),
-                   std::string(width - filled, '.'), percent, done, m_total);
-        std::fflush(stderr);
-    }
-    void finish() { fmt::print(stderr, "\n"); }
-
-  private:
-    std::int64_t m_total;
-    int m_percent = -1;
-};
 
 class TilesCommand final : public Command {
   public:
@@ -140,8 +118,8 @@ class TilesCommand final : public Command {
         // One pass over the cameras instead of a store query per tile; if cameras change while
         // it reads, the tiles come from the store (always current) instead.
         if (total > 1) service.prepare();
-        const bool show_progress = !m_args.has("quiet") && isatty(STDERR_FILENO) == 1;
-        ProgressBar bar(total);
+        const bool progress = show_progress(m_args);
+        ProgressBar bar;
         std::int64_t done = 0;
         std::int64_t written = 0;
         std::int64_t bytes = 0;
@@ -157,11 +135,14 @@ class TilesCommand final : public Command {
                         ++written;
                         bytes += static_cast<std::int64_t>(tile->size());
                     }
-                    if (show_progress) bar.update(++done);
+                    ++done;
+                    if (progress)
+                        bar.update("", static_cast<double>(done) / static_cast<double>(total),
+                                   fmt::format("{}/{} tiles", done, total), done == total);
                 }
             }
         }
-        if (show_progress) bar.finish();
+        bar.finish();
         std::filesystem::create_directories(m_out);
         tiles::TileJsonParams params;
         params.tile_url = "{z}/{x}/{y}.mvt";
