@@ -53,18 +53,23 @@ void write_ring(JsonWriter& w, const std::vector<geo::LatLon>& ring) {
     w.end_array();
 }
 
+// street_m, by_level (metres) and share (of street_m) for an area, a cell or a district.
+void write_measures(JsonWriter& w, double street_m, const LevelMetres& by_level) {
+    w.key("street_m");
+    write_metres(w, street_m);
+    w.key("by_level");
+    write_levels(w, by_level);
+    w.key("share");
+    write_shares(w, by_level, street_m);
+}
+
 void write_cell_properties(JsonWriter& w, const CoverageCell& cell, bool district) {
     w.begin_object();
     if (district)
         w.key("name").value(cell.name);
     else
         w.key("column").value(cell.column).key("row").value(cell.row);
-    w.key("street_m");
-    write_metres(w, cell.street_m);
-    w.key("by_level");
-    write_levels(w, cell.by_level_m);
-    w.key("share");
-    write_shares(w, cell.by_level_m, cell.street_m);
+    write_measures(w, cell.street_m, cell.by_level_m);
     w.end_object();
 }
 
@@ -82,12 +87,7 @@ std::string coverage_json(const CoverageReport& r) {
         w.null();
     else
         w.value(r.cell_m);
-    w.key("street_m");
-    write_metres(w, r.street_m);
-    w.key("by_level");
-    write_levels(w, r.by_level_m);
-    w.key("share");
-    write_shares(w, r.by_level_m, r.street_m);
+    write_measures(w, r.street_m, r.by_level_m);
     w.key("cameras").value(static_cast<std::int64_t>(r.cameras));
     w.key("cameras_skipped").value(static_cast<std::int64_t>(r.cameras_skipped));
     w.key("buildings").value(static_cast<std::int64_t>(r.buildings));
@@ -102,12 +102,7 @@ std::string coverage_json(const CoverageReport& r) {
             w.key("column").value(cell.column).key("row").value(cell.row);
         w.key("bbox");
         write_bbox(w, cell.bbox);
-        w.key("street_m");
-        write_metres(w, cell.street_m);
-        w.key("by_level");
-        write_levels(w, cell.by_level_m);
-        w.key("share");
-        write_shares(w, cell.by_level_m, cell.street_m);
+        write_measures(w, cell.street_m, cell.by_level_m);
         w.end_object();
     }
     w.end_array();
