@@ -72,6 +72,19 @@ bool walkable(const Get& tag) {
     return true;
 }
 
+/// A node on a way that stops people on foot: a barrier that forbids them (a locked gate), or one
+/// nobody walks through (a wall, a fence) unless it says feet may pass.
+template <typename Get>
+bool barrier_blocks_feet(const Get& tag) {
+    const char* barrier = tag("barrier");
+    if (barrier == nullptr || equals(barrier, "no")) return false;
+    const char* foot = tag("foot");
+    if (one_of(foot, {"yes", "designated", "permissive"})) return false;
+    if (equals(foot, "no")) return true;
+    if (one_of(tag("access"), {"no", "private"})) return true;
+    return one_of(barrier, {"wall", "fence", "hedge", "retaining_wall", "city_wall", "ditch"});
+}
+
 enum class Kind { none, building, water, park };
 
 template <typename Get>
@@ -163,6 +176,10 @@ class ExtractHandler : public osmium::handler::Handler {
         const auto& loc = node.location();
         if (!loc.valid()) return;
         m_box.extend(loc);
+        if (node.tags().empty()) return;
+        if (barrier_blocks_feet(
+                [&node](const char* key) { return node.tags().get_value_by_key(key); }))
+            m_blocking_nodes.insert(node.id());
         if (!equals(node.tags().get_value_by_key("man_made"), "surveillance")) return;
         model::OsmCamera camera;
         camera.osm = {"node", node.id(), static_cast<int>(node.version()),
@@ -188,8 +205,12 @@ class ExtractHandler : public osmium::handler::Handler {
 
         std::vector<geo::LatLon> points;
         points.reserve(way.nodes().size());
-        for (const auto& ref : way.nodes())
-            if (ref.location().valid()) points.push_back(to_lat_lon(ref.location()));
+        std::vector<std::size_t> cuts;  // indexes into points of nodes that stop people on foot
+        for (const auto& ref : way.nodes()) {
+            if (!ref.location().valid()) continue;
+            if (street && m_blocking_nodes.contains(ref.ref())) cuts.push_back(points.size());
+            points.push_back(to_lat_lon(ref.location()));
+        }
         if (camera && !points.empty()) {
             model::OsmCamera c;
             c.osm = {"way", way.id(), static_cast<int>(way.version()),
@@ -207,8 +228,19 @@ class ExtractHandler : public osmium::handler::Handler {
         s.osm_way_id = way.id();
         s.highway = tag("highway");
         if (const char* name = tag("name")) s.name = name;
-        s.points = std::move(points);
-        m_extract.streets.push_back(std::move(s));
+        // A barrier splits the way: the pieces on either side, without the barrier's point, so
+        // routes cannot pass it.
+        cuts.push_back(points.size());
+        std::size_t begin = 0;
+        for (std::size_t cut : cuts) {
+            if (cut >= begin + 2) {
+                model::Street piece = s;
+                piece.points.assign(points.begin() + static_cast<std::ptrdiff_t>(begin),
+                                    points.begin() + static_cast<std::ptrdiff_t>(cut));
+                m_extract.streets.push_back(std::move(piece));
+            }
+            begin = cut + 1;
+        }
     }
 
     void relation(const osmium::Relation&) { ++m_stats.relations; }
@@ -261,6 +293,7 @@ class ExtractHandler : public osmium::handler::Handler {
     model::OsmExtract& m_extract;
     ReadStats& m_stats;
     osmium::Box m_box;
+    std::unordered_set<osmium::object_id_type> m_blocking_nodes;
     std::vector<osmium::object_id_type> m_area_ways;
     std::vector<osmium::object_id_type> m_area_relations;
     std::uint64_t m_area_way_candidates = 0;
@@ -366,6 +399,10 @@ bool is_osm_file_name(std::string_view name) {
 
 bool is_walkable(const TagLookup& tag) {
     return walkable(tag);
+}
+
+bool blocks_feet(const TagLookup& tag) {
+    return barrier_blocks_feet(tag);
 }
 
 double parse_height_m(std::string_view text) {

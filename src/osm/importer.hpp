@@ -62,6 +62,10 @@ using TagLookup = std::function<const char*(const char* key)>;
 /// foot=no / access=no|private (unless foot=yes|designated|permissive), minus area=yes, minus
 /// motorways unless foot=yes.
 bool is_walkable(const TagLookup& tag);
+/// True for a node on a way that people on foot cannot pass: barrier=* with foot=no or
+/// access=no|private (unless foot=yes|designated|permissive), or a wall, fence, hedge or ditch
+/// without such a foot tag. Streets are cut there (the barrier's point left out).
+bool blocks_feet(const TagLookup& tag);
 /// Height in metres from a height=* value: "12", "12 m", "12.5"; nullopt-like 0 when unusable.
 double parse_height_m(std::string_view text);
 

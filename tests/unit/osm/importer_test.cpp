@@ -132,6 +132,37 @@ TEST(Importer, DecidesWhatIsWalkable) {
     EXPECT_FALSE(is_walkable(tags({{"building", "yes"}})));
 }
 
+TEST(Importer, CutsStreetsAtBarriersThatStopPeopleOnFoot) {
+    auto e = read_fixture("barriers.osm");
+    // 500 is cut at its locked gate into 1-2 and 4-5; 501 (open gate) and 502 (private gate,
+    // foot=yes) stay whole; 503 would be a single point once the wall is left out.
+    EXPECT_EQ(street_ids(e), (std::vector<std::int64_t>{500, 500, 501, 502}));
+    std::vector<std::size_t> sizes;
+    for (const auto& s : e.streets)
+        if (s.osm_way_id == 500) sizes.push_back(s.points.size());
+    EXPECT_EQ(sizes, (std::vector<std::size_t>{2, 2}));
+    for (const auto& s : e.streets)
+        for (auto p : s.points)
+            EXPECT_FALSE(p.lat == 48.05 && p.lon == 11.0502) << "the locked gate is on a street";
+}
+
+TEST(Importer, DecidesWhichBarriersStopPeopleOnFoot) {
+    auto tags = [](std::map<std::string, std::string> t) {
+        return [t = std::move(t)](const char* key) -> const char* {
+            auto it = t.find(key);
+            return it == t.end() ? nullptr : it->second.c_str();
+        };
+    };
+    EXPECT_FALSE(blocks_feet(tags({{"barrier", "gate"}})));
+    EXPECT_FALSE(blocks_feet(tags({{"barrier", "bollard"}})));
+    EXPECT_TRUE(blocks_feet(tags({{"barrier", "gate"}, {"access", "private"}})));
+    EXPECT_TRUE(blocks_feet(tags({{"barrier", "gate"}, {"foot", "no"}})));
+    EXPECT_FALSE(blocks_feet(tags({{"barrier", "gate"}, {"access", "no"}, {"foot", "yes"}})));
+    EXPECT_TRUE(blocks_feet(tags({{"barrier", "fence"}})));
+    EXPECT_FALSE(blocks_feet(tags({{"barrier", "fence"}, {"foot", "permissive"}})));
+    EXPECT_FALSE(blocks_feet(tags({{"access", "no"}})));  // not a barrier
+}
+
 TEST(Importer, FailsOnAMissingFile) {
     auto e = read_osm_file(fixture("no_such_file.osm.pbf"));
     ASSERT_FALSE(e);
