@@ -1,0 +1,273 @@
+#include "routing/path_search.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <queue>
+
+namespace sightline::routing {
+namespace {
+
+struct QueueItem {
+    double key = 0;  ///< cost so far, plus the potential in A*
+    NodeId node = 0;
+    double cost = 0;  ///< cost so far when queued (A*: to skip stale items)
+    friend bool operator>(const QueueItem& a, const QueueItem& b) noexcept { return a.key > b.key; }
+};
+using MinQueue = std::priority_queue<QueueItem, std::vector<QueueItem>, std::greater<>>;
+
+constexpr EdgeId no_edge = std::numeric_limits<EdgeId>::max();
+
+/// Costs from one node to all, for a weight per edge.
+template <typename Weight>
+std::vector<double> costs_from(const WalkGraph& graph, NodeId source, const Weight& weight) {
+    std::vector<double> cost(graph.node_count(), unreachable);
+    MinQueue queue;
+    cost[source] = 0;
+    queue.push({0, source, 0});
+    while (!queue.empty()) {
+        const double d = queue.top().key;
+        const NodeId n = queue.top().node;
+        queue.pop();
+        if (d > cost[n]) continue;
+        for (const auto& arc : graph.arcs(n)) {
+            const double next = d + weight(graph.edge(arc.edge));
+            if (next < cost[arc.head]) {
+                cost[arc.head] = next;
+                queue.push({next, arc.head, next});
+            }
+        }
+    }
+    return cost;
+}
+
+/// Walks the `via` edges back from `node` to a source.
+void trace_back(const WalkGraph& graph, const std::vector<EdgeId>& via, NodeId node,
+                PathResult& result) {
+    result.nodes.push_back(node);
+    while (via[node] != no_edge) {
+        const Edge& e = graph.edge(via[node]);
+        result.edges.push_back(via[node]);
+        node = e.from == node ? e.to : e.from;
+        result.nodes.push_back(node);
+    }
+    std::reverse(result.edges.begin(), result.edges.end());
+    std::reverse(result.nodes.begin(), result.nodes.end());
+}
+
+}  // namespace
+
+PathResult dijkstra(const WalkGraph& graph, const Metric& metric, std::span<const Seed> sources,
+                    std::span<const Seed> targets) {
+    PathResult result;
+    const std::size_t n = graph.node_count();
+    std::vector<double> cost(n, unreachable);
+    std::vector<EdgeId> via(n, no_edge);
+    std::vector<std::uint32_t> from_seed(n, 0);
+    std::vector<double> target_cost(n, unreachable);
+    std::vector<std::uint32_t> target_seed(n, 0);
+    for (std::uint32_t i = 0; i < targets.size(); ++i)
+        if (targets[i].cost < target_cost[targets[i].node]) {
+            target_cost[targets[i].node] = targets[i].cost;
+            target_seed[targets[i].node] = i;
+        }
+    MinQueue queue;
+    for (std::uint32_t i = 0; i < sources.size(); ++i)
+        if (sources[i].cost < cost[sources[i].node]) {
+            cost[sources[i].node] = sources[i].cost;
+            from_seed[sources[i].node] = i;
+            queue.push({sources[i].cost, sources[i].node, sources[i].cost});
+        }
+    NodeId best_node = 0;
+    while (!queue.empty()) {
+        const double d = queue.top().key;
+        const NodeId node = queue.top().node;
+        queue.pop();
+        if (d > cost[node]) continue;
+        if (d >= result.cost) break;
+        ++result.settled;
+        if (target_cost[node] < unreachable && d + target_cost[node] < result.cost) {
+            result.cost = d + target_cost[node];
+            best_node = node;
+        }
+        for (const auto& arc : graph.arcs(node)) {
+            const double next = d + metric.weight(graph.edge(arc.edge));
+            if (next < cost[arc.head]) {
+                cost[arc.head] = next;
+                via[arc.head] = arc.edge;
+                from_seed[arc.head] = from_seed[node];
+                queue.push({next, arc.head, next});
+            }
+        }
+    }
+    if (result.found()) {
+        trace_back(graph, via, best_node, result);
+        result.source_seed = from_seed[best_node];
+        result.target_seed = target_seed[best_node];
+    }
+    return result;
+}
+
+// --- landmarks -----------------------------------------------------------------------------------
+
+Landmarks Landmarks::build(const WalkGraph& graph, std::size_t count) {
+    Landmarks lm;
+    lm.m_node_count = graph.node_count();
+    if (graph.node_count() == 0 || count == 0) return lm;
+    auto by_length = [](const Edge& e) { return e.length_m; };
+    // Farthest-point selection in the main component (0): each new landmark is the node farthest
+    // from those chosen so far. Other components get no bounds (0), which is still correct.
+    NodeId start = 0;
+    while (start < graph.node_count() && graph.component(start) != 0)
+        ++start;
+    auto first = costs_from(graph, start, by_length);
+    std::vector<double> nearest(graph.node_count(), unreachable);
+    NodeId next = start;
+    double far = -1;
+    for (NodeId v = 0; v < graph.node_count(); ++v)
+        if (first[v] < unreachable && first[v] > far) {
+            far = first[v];
+            next = v;
+        }
+    for (std::size_t i = 0; i < count; ++i) {
+        lm.m_landmarks.push_back(next);
+        auto d = costs_from(graph, next, by_length);
+        lm.m_length.insert(lm.m_length.end(), d.begin(), d.end());
+        far = -1;
+        for (NodeId v = 0; v < graph.node_count(); ++v) {
+            if (d[v] >= unreachable) continue;
+            nearest[v] = std::min(nearest[v], d[v]);
+            if (nearest[v] > far) {
+                far = nearest[v];
+                next = v;
+            }
+        }
+        if (far <= 0) break;  // every node of the component is a landmark already
+    }
+    lm.refresh_seen(graph);
+    return lm;
+}
+
+void Landmarks::refresh_seen(const WalkGraph& graph) {
+    for (std::size_t level = 0; level < m_seen.size(); ++level) {
+        auto& table = m_seen[level];
+        table.clear();
+        table.reserve(m_landmarks.size() * m_node_count);
+        for (NodeId landmark : m_landmarks) {
+            auto d =
+                costs_from(graph, landmark, [level](const Edge& e) { return e.seen_m[level]; });
+            table.insert(table.end(), d.begin(), d.end());
+        }
+    }
+}
+
+namespace {
+
+/// max over landmarks of |d(L,t) - d(L,v)|; unreachable when exactly one of them is reachable
+/// from a landmark (v and t lie in different components).
+double bound(const std::vector<double>& table, std::size_t landmarks, std::size_t nodes,
+             NodeId node, NodeId target) {
+    double best = 0;
+    for (std::size_t i = 0; i < landmarks; ++i) {
+        const double a = table[i * nodes + node];
+        const double b = table[i * nodes + target];
+        if (a >= unreachable || b >= unreachable) {
+            if (a < unreachable || b < unreachable) return unreachable;
+            continue;
+        }
+        best = std::max(best, std::abs(a - b));
+    }
+    return best;
+}
+
+}  // namespace
+
+double Landmarks::lower_bound(const Metric& metric, NodeId node, NodeId target) const {
+    if (m_landmarks.empty()) return 0;
+    const double length = bound(m_length, m_landmarks.size(), m_node_count, node, target);
+    if (length >= unreachable || metric.lambda <= 0) return length;
+    const auto level = static_cast<std::size_t>(metric.level);
+    return length +
+           metric.lambda * bound(m_seen[level], m_landmarks.size(), m_node_count, node, target);
+}
+
+// --- A* with landmarks ---------------------------------------------------------------------------
+
+AltSearch::AltSearch(const WalkGraph& graph, const Landmarks& landmarks)
+    : m_graph(graph),
+      m_landmarks(landmarks),
+      m_cost(graph.node_count(), unreachable),
+      m_via(graph.node_count(), no_edge),
+      m_seen_in(graph.node_count(), 0),
+      m_from_seed(graph.node_count(), 0) {}
+
+PathResult AltSearch::find(const Metric& metric, std::span<const Seed> sources,
+                           std::span<const Seed> targets) {
+    PathResult result;
+    if (++m_query == 0) {  // wrapped: forget every mark
+        std::fill(m_seen_in.begin(), m_seen_in.end(), 0);
+        m_query = 1;
+    }
+    auto touch = [&](NodeId n) {
+        if (m_seen_in[n] != m_query) {
+            m_seen_in[n] = m_query;
+            m_cost[n] = unreachable;
+            m_via[n] = no_edge;
+        }
+    };
+    // The potential: the cheapest way on to any target, by the landmark bounds. The bounds are
+    // rounding-exact only up to a few ulps, so a node may be reopened; the result stays optimal.
+    auto potential = [&](NodeId n) {
+        double h = unreachable;
+        for (const auto& t : targets)
+            h = std::min(h, m_landmarks.lower_bound(metric, n, t.node) + t.cost);
+        return h;
+    };
+    MinQueue queue;
+    for (std::uint32_t i = 0; i < sources.size(); ++i) {
+        const Seed& s = sources[i];
+        touch(s.node);
+        if (s.cost < m_cost[s.node]) {
+            m_cost[s.node] = s.cost;
+            m_from_seed[s.node] = i;
+            const double h = potential(s.node);
+            if (h < unreachable) queue.push({s.cost + h, s.node, s.cost});
+        }
+    }
+    NodeId best_node = 0;
+    std::uint32_t best_target = 0;
+    while (!queue.empty()) {
+        const auto [key, node, queued_cost] = queue.top();
+        queue.pop();
+        if (key >= result.cost) break;
+        const double d = m_cost[node];
+        if (queued_cost > d) continue;  // a cheaper way here was queued later
+        ++result.settled;
+        for (std::uint32_t i = 0; i < targets.size(); ++i)
+            if (targets[i].node == node && d + targets[i].cost < result.cost) {
+                result.cost = d + targets[i].cost;
+                best_node = node;
+                best_target = i;
+            }
+        for (const auto& arc : m_graph.arcs(node)) {
+            const double next = d + metric.weight(m_graph.edge(arc.edge));
+            touch(arc.head);
+            if (next < m_cost[arc.head]) {
+                const double h = potential(arc.head);
+                if (h >= unreachable) continue;
+                m_cost[arc.head] = next;
+                m_via[arc.head] = arc.edge;
+                m_from_seed[arc.head] = m_from_seed[node];
+                queue.push({next + h, arc.head, next});
+            }
+        }
+    }
+    if (result.found()) {
+        trace_back(m_graph, m_via, best_node, result);
+        result.source_seed = m_from_seed[best_node];
+        result.target_seed = best_target;
+    }
+    return result;
+}
+
+}  // namespace sightline::routing

@@ -1,0 +1,95 @@
+#pragma once
+// Least-cost paths on the walking graph under a per-query weight: length + lambda x metres seen at
+// one DORI level. A plain Dijkstra (the reference, and the landmark builder) and A* with
+// landmarks (ALT), whose lower bounds stay valid for every lambda >= 0; see
+// docs/adr/005-routing-alt.md.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <vector>
+
+#include "routing/walk_graph.hpp"
+
+namespace sightline::routing {
+
+/// Edge weight of one query: length_m + lambda * seen_m[level].
+struct Metric {
+    double lambda = 0;  ///< >= 0: metres of walking one metre on camera is worth
+    analysis::DoriLevel level = analysis::DoriLevel::observe;
+    [[nodiscard]] double weight(const EdgePart& part) const noexcept {
+        return part.length_m + lambda * part.seen_m[static_cast<std::size_t>(level)];
+    }
+    [[nodiscard]] double weight(const Edge& edge) const noexcept {
+        return edge.length_m + lambda * edge.seen_m[static_cast<std::size_t>(level)];
+    }
+};
+
+/// Where a search may start or end: a node and the cost between it and the true end point.
+struct Seed {
+    NodeId node = 0;
+    double cost = 0;
+};
+
+inline constexpr double unreachable = std::numeric_limits<double>::infinity();
+
+struct PathResult {
+    double cost = unreachable;    ///< unreachable when no path exists
+    std::size_t source_seed = 0;  ///< which source seed the path starts from
+    std::size_t target_seed = 0;  ///< which target seed it ends at
+    std::vector<EdgeId> edges;    ///< in walking order
+    std::vector<NodeId> nodes;    ///< edges.size() + 1 nodes
+    std::size_t settled = 0;      ///< nodes taken from the queue (work done)
+    [[nodiscard]] bool found() const noexcept { return cost < unreachable; }
+};
+
+/// Plain Dijkstra between seeds: the reference the faster search is tested against.
+PathResult dijkstra(const WalkGraph& graph, const Metric& metric, std::span<const Seed> sources,
+                    std::span<const Seed> targets);
+
+/// Distances from a few well-spread nodes ("landmarks") to all nodes, for the length metric and
+/// for the seen metres of each level. By the triangle inequality |d(L,t) - d(L,v)| bounds d(v,t)
+/// from below for each metric, and length + lambda x seen bounds the combined weight for any
+/// lambda >= 0. Seen distances change when cameras do: rebuild() them then.
+class Landmarks {
+  public:
+    Landmarks() = default;
+    /// Chooses `count` landmarks by farthest-point selection on length, per component.
+    static Landmarks build(const WalkGraph& graph, std::size_t count);
+    /// Recomputes the seen-metre distances (the landmarks and length distances stay).
+    void refresh_seen(const WalkGraph& graph);
+
+    [[nodiscard]] std::size_t count() const noexcept { return m_landmarks.size(); }
+    [[nodiscard]] const std::vector<NodeId>& nodes() const noexcept { return m_landmarks; }
+    /// Lower bound of the metric's cost from `node` to `target`.
+    [[nodiscard]] double lower_bound(const Metric& metric, NodeId node, NodeId target) const;
+
+  private:
+    std::size_t m_node_count = 0;
+    std::vector<NodeId> m_landmarks;
+    // [landmark][node]: one table for length, one per level. Doubles: float rounding would make
+    // the bounds overshoot by millimetres on long paths.
+    std::vector<double> m_length;
+    std::array<std::vector<double>, analysis::dori_level_count> m_seen;
+};
+
+/// A* with landmark lower bounds. Keeps scratch arrays between queries: one object per thread.
+class AltSearch {
+  public:
+    AltSearch(const WalkGraph& graph, const Landmarks& landmarks);
+    PathResult find(const Metric& metric, std::span<const Seed> sources,
+                    std::span<const Seed> targets);
+
+  private:
+    const WalkGraph& m_graph;
+    const Landmarks& m_landmarks;
+    std::vector<double> m_cost;
+    std::vector<EdgeId> m_via;             ///< edge the best path arrived by
+    std::vector<std::uint32_t> m_seen_in;  ///< query number that last touched the node
+    std::vector<std::uint32_t> m_from_seed;
+    std::uint32_t m_query = 0;
+};
+
+}  // namespace sightline::routing

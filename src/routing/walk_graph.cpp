@@ -1,0 +1,336 @@
+#include "routing/walk_graph.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+#include <queue>
+#include <unordered_map>
+
+#include "geo/distance.hpp"
+
+namespace sightline::routing {
+namespace {
+
+/// OSM stores coordinates to 1e-7 degrees; two streets meet where they share a node, and so
+/// share these exact coordinates.
+std::uint64_t coordinate_key(geo::LatLon p) noexcept {
+    auto lat = static_cast<std::uint32_t>(static_cast<std::int32_t>(std::llround(p.lat * 1e7)));
+    auto lon = static_cast<std::uint32_t>(static_cast<std::int32_t>(std::llround(p.lon * 1e7)));
+    return (static_cast<std::uint64_t>(lat) << 32) | lon;
+}
+
+std::uint64_t cell_key(std::int64_t row, std::int64_t column) noexcept {
+    return (static_cast<std::uint64_t>(row + (1 << 30)) << 32) |
+           static_cast<std::uint32_t>(column + (1 << 30));
+}
+
+/// Metres per degree at a latitude, for a flat frame around a query point.
+struct Flat {
+    double per_lat = 111'320.0;
+    double per_lon = 111'320.0;
+    explicit Flat(double lat) noexcept
+        : per_lon(111'320.0 * std::cos(lat * std::numbers::pi / 180.0)) {}
+};
+
+geo::LatLon lerp(geo::LatLon a, geo::LatLon b, double t) noexcept {
+    return {a.lat + (b.lat - a.lat) * t, a.lon + (b.lon - a.lon) * t};
+}
+
+}  // namespace
+
+WalkGraph WalkGraph::build(std::vector<StreetInput> streets) {
+    WalkGraph g;
+    std::erase_if(streets, [](const StreetInput& s) { return s.points.size() < 2; });
+    for (auto& s : streets) {
+        const std::size_t segments = s.points.size() - 1;
+        if (s.seen_m.size() != segments) s.seen_m.assign(segments, LevelMetres{});
+    }
+    g.m_streets = std::move(streets);
+
+    std::unordered_map<std::uint64_t, std::uint32_t> uses;
+    for (const auto& s : g.m_streets)
+        for (auto p : s.points)
+            ++uses[coordinate_key(p)];
+
+    std::unordered_map<std::uint64_t, NodeId> node_of;
+    auto node_at = [&](geo::LatLon p) {
+        auto [it, added] =
+            node_of.try_emplace(coordinate_key(p), static_cast<NodeId>(g.m_nodes.size()));
+        if (added) g.m_nodes.push_back(p);
+        return it->second;
+    };
+
+    g.m_street_first_point.reserve(g.m_streets.size() + 1);
+    g.m_street_first_edge.reserve(g.m_streets.size() + 1);
+    for (std::uint32_t si = 0; si < g.m_streets.size(); ++si) {
+        auto& s = g.m_streets[si];
+        g.m_street_first_point.push_back(static_cast<std::uint32_t>(g.m_point_offset_m.size()));
+        g.m_street_first_edge.push_back(static_cast<std::uint32_t>(g.m_edges.size()));
+        double offset = 0;
+        g.m_point_offset_m.push_back(0);
+        for (std::size_t i = 1; i < s.points.size(); ++i) {
+            const double segment = geo::distance_m(s.points[i - 1], s.points[i]);
+            // The camera model measures in a flat frame; never count more seen than there is.
+            for (auto& m : s.seen_m[i - 1])
+                m = std::clamp(m, 0.0, segment);
+            offset += segment;
+            g.m_point_offset_m.push_back(offset);
+        }
+        const std::uint32_t last = static_cast<std::uint32_t>(s.points.size() - 1);
+        std::uint32_t start = 0;
+        NodeId start_node = node_at(s.points[0]);
+        for (std::uint32_t i = 1; i <= last; ++i) {
+            if (i != last && uses[coordinate_key(s.points[i])] < 2) continue;
+            Edge e;
+            e.from = start_node;
+            e.to = node_at(s.points[i]);
+            e.street = si;
+            e.first_point = start;
+            e.last_point = i;
+            const std::uint32_t base = g.m_street_first_point.back();
+            e.length_m = g.m_point_offset_m[base + i] - g.m_point_offset_m[base + start];
+            for (std::uint32_t k = start; k < i; ++k)
+                for (std::size_t l = 0; l < e.seen_m.size(); ++l)
+                    e.seen_m[l] += s.seen_m[k][l];
+            g.m_edges.push_back(e);
+            start = i;
+            start_node = e.to;
+        }
+    }
+    g.m_street_first_point.push_back(static_cast<std::uint32_t>(g.m_point_offset_m.size()));
+    g.m_street_first_edge.push_back(static_cast<std::uint32_t>(g.m_edges.size()));
+
+    g.m_arc_start.assign(g.m_nodes.size() + 1, 0);
+    for (const auto& e : g.m_edges) {
+        ++g.m_arc_start[e.from + 1];
+        ++g.m_arc_start[e.to + 1];
+    }
+    for (std::size_t n = 0; n < g.m_nodes.size(); ++n)
+        g.m_arc_start[n + 1] += g.m_arc_start[n];
+    g.m_arcs.resize(g.m_arc_start.back());
+    std::vector<std::uint32_t> fill(g.m_arc_start.begin(), g.m_arc_start.end() - 1);
+    for (EdgeId id = 0; id < g.m_edges.size(); ++id) {
+        const auto& e = g.m_edges[id];
+        g.m_arcs[fill[e.from]++] = {e.to, id};
+        g.m_arcs[fill[e.to]++] = {e.from, id};
+    }
+    g.find_components();
+    g.index_segments();
+    return g;
+}
+
+void WalkGraph::find_components() {
+    constexpr auto none = std::numeric_limits<std::uint32_t>::max();
+    std::vector<std::uint32_t> raw(m_nodes.size(), none);
+    std::vector<std::size_t> sizes;
+    std::vector<NodeId> stack;
+    for (NodeId start = 0; start < m_nodes.size(); ++start) {
+        if (raw[start] != none) continue;
+        const auto id = static_cast<std::uint32_t>(sizes.size());
+        sizes.push_back(0);
+        raw[start] = id;
+        stack.push_back(start);
+        while (!stack.empty()) {
+            NodeId n = stack.back();
+            stack.pop_back();
+            ++sizes[id];
+            for (const auto& arc : arcs(n))
+                if (raw[arc.head] == none) {
+                    raw[arc.head] = id;
+                    stack.push_back(arc.head);
+                }
+        }
+    }
+    // Renumber by size, largest first (ties by first node), so 0 is the main network.
+    std::vector<std::uint32_t> order(sizes.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::uint32_t a, std::uint32_t b) { return sizes[a] > sizes[b]; });
+    std::vector<std::uint32_t> rank(order.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i)
+        rank[order[i]] = i;
+    m_component.resize(m_nodes.size());
+    for (NodeId n = 0; n < m_nodes.size(); ++n)
+        m_component[n] = rank[raw[n]];
+}
+
+void WalkGraph::index_segments() {
+    m_grid.clear();
+    for (std::uint32_t si = 0; si < m_streets.size(); ++si) {
+        const auto& pts = m_streets[si].points;
+        for (std::uint32_t i = 0; i + 1 < pts.size(); ++i) {
+            const auto r0 = static_cast<std::int64_t>(
+                std::floor(std::min(pts[i].lat, pts[i + 1].lat) / m_cell_deg));
+            const auto r1 = static_cast<std::int64_t>(
+                std::floor(std::max(pts[i].lat, pts[i + 1].lat) / m_cell_deg));
+            const auto c0 = static_cast<std::int64_t>(
+                std::floor(std::min(pts[i].lon, pts[i + 1].lon) / m_cell_deg));
+            const auto c1 = static_cast<std::int64_t>(
+                std::floor(std::max(pts[i].lon, pts[i + 1].lon) / m_cell_deg));
+            for (auto r = r0; r <= r1; ++r)
+                for (auto c = c0; c <= c1; ++c)
+                    m_grid.push_back({cell_key(r, c), {si, i}});
+        }
+    }
+    std::sort(m_grid.begin(), m_grid.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first                   ? a.first < b.first
+               : a.second.street != b.second.street ? a.second.street < b.second.street
+                                                    : a.second.segment < b.second.segment;
+    });
+}
+
+EdgeId WalkGraph::edge_of_segment(std::uint32_t street, std::uint32_t segment) const {
+    const auto first = m_edges.begin() + m_street_first_edge[street];
+    const auto last = m_edges.begin() + m_street_first_edge[street + 1];
+    auto it = std::upper_bound(first, last, segment,
+                               [](std::uint32_t seg, const Edge& e) { return seg < e.last_point; });
+    return static_cast<EdgeId>(it - m_edges.begin());
+}
+
+std::optional<Snap> WalkGraph::snap(geo::LatLon position, double max_distance_m,
+                                    std::optional<std::uint32_t> component) const {
+    if (!position.is_valid() || m_edges.empty() || !(max_distance_m >= 0)) return std::nullopt;
+    const Flat flat(position.lat);
+    struct Best {
+        double distance = std::numeric_limits<double>::infinity();
+        std::uint32_t street = 0;
+        std::uint32_t segment = 0;
+        double t = 0;
+    } best;
+    auto consider = [&](SegmentRef ref) {
+        const auto& pts = m_streets[ref.street].points;
+        const geo::LatLon a = pts[ref.segment];
+        const geo::LatLon b = pts[ref.segment + 1];
+        const double ax = (a.lon - position.lon) * flat.per_lon;
+        const double ay = (a.lat - position.lat) * flat.per_lat;
+        const double dx = (b.lon - a.lon) * flat.per_lon;
+        const double dy = (b.lat - a.lat) * flat.per_lat;
+        const double len2 = dx * dx + dy * dy;
+        const double t = len2 > 0 ? std::clamp(-(ax * dx + ay * dy) / len2, 0.0, 1.0) : 0.0;
+        const double d = std::hypot(ax + dx * t, ay + dy * t);
+        if (d < best.distance) {
+            if (component &&
+                m_component[m_edges[edge_of_segment(ref.street, ref.segment)].from] != *component)
+                return;
+            best = {d, ref.street, ref.segment, t};
+        }
+    };
+    // Grow the searched square until the nearest segment found lies within it.
+    for (double radius = 100;; radius *= 4) {
+        const double r = std::min(radius, max_distance_m);
+        const double dlat = r / flat.per_lat;
+        const double dlon = r / std::max(flat.per_lon, 1.0);
+        const auto r0 = static_cast<std::int64_t>(std::floor((position.lat - dlat) / m_cell_deg));
+        const auto r1 = static_cast<std::int64_t>(std::floor((position.lat + dlat) / m_cell_deg));
+        const auto c0 = static_cast<std::int64_t>(std::floor((position.lon - dlon) / m_cell_deg));
+        const auto c1 = static_cast<std::int64_t>(std::floor((position.lon + dlon) / m_cell_deg));
+        if ((r1 - r0 + 1) * (c1 - c0 + 1) > 4'000'000) break;  // beyond any sane max distance
+        for (auto row = r0; row <= r1; ++row)
+            for (auto col = c0; col <= c1; ++col) {
+                const auto key = cell_key(row, col);
+                auto it = std::lower_bound(
+                    m_grid.begin(), m_grid.end(), key,
+                    [](const auto& item, std::uint64_t k) { return item.first < k; });
+                for (; it != m_grid.end() && it->first == key; ++it)
+                    consider(it->second);
+            }
+        if (best.distance <= r || r >= max_distance_m) break;
+    }
+    if (best.distance > max_distance_m) return std::nullopt;
+
+    const EdgeId id = edge_of_segment(best.street, best.segment);
+    const Edge& e = m_edges[id];
+    const std::uint32_t base = m_street_first_point[best.street];
+    const double seg_from = m_point_offset_m[base + best.segment];
+    const double seg_to = m_point_offset_m[base + best.segment + 1];
+    Snap s;
+    s.edge = id;
+    s.offset_m = seg_from + (seg_to - seg_from) * best.t - m_point_offset_m[base + e.first_point];
+    s.offset_m = std::clamp(s.offset_m, 0.0, e.length_m);
+    s.distance_m = best.distance;
+    const auto& pts = m_streets[best.street].points;
+    s.point = lerp(pts[best.segment], pts[best.segment + 1], best.t);
+    return s;
+}
+
+EdgePart WalkGraph::part(EdgeId id, double from_offset_m, double to_offset_m) const {
+    const Edge& e = m_edges[id];
+    double lo = std::clamp(std::min(from_offset_m, to_offset_m), 0.0, e.length_m);
+    double hi = std::clamp(std::max(from_offset_m, to_offset_m), 0.0, e.length_m);
+    EdgePart part;
+    if (lo <= 0 && hi >= e.length_m) {
+        part.length_m = e.length_m;
+        part.seen_m = e.seen_m;
+        return part;
+    }
+    part.length_m = hi - lo;
+    const std::uint32_t base = m_street_first_point[e.street];
+    const double start = m_point_offset_m[base + e.first_point];
+    const auto& seen = m_streets[e.street].seen_m;
+    for (std::uint32_t k = e.first_point; k < e.last_point; ++k) {
+        const double a = m_point_offset_m[base + k] - start;
+        const double b = m_point_offset_m[base + k + 1] - start;
+        const double overlap = std::min(b, hi) - std::max(a, lo);
+        if (overlap <= 0 || b <= a) continue;
+        const double share = overlap / (b - a);
+        for (std::size_t l = 0; l < part.seen_m.size(); ++l)
+            part.seen_m[l] += seen[k][l] * share;
+    }
+    return part;
+}
+
+std::vector<geo::LatLon> WalkGraph::geometry(EdgeId id, double from_offset_m,
+                                             double to_offset_m) const {
+    const Edge& e = m_edges[id];
+    const bool reversed = from_offset_m > to_offset_m;
+    const double lo = std::clamp(std::min(from_offset_m, to_offset_m), 0.0, e.length_m);
+    const double hi = std::clamp(std::max(from_offset_m, to_offset_m), 0.0, e.length_m);
+    const std::uint32_t base = m_street_first_point[e.street];
+    const double start = m_point_offset_m[base + e.first_point];
+    const auto& pts = m_streets[e.street].points;
+    auto at = [&](double offset) {
+        for (std::uint32_t k = e.first_point; k < e.last_point; ++k) {
+            const double a = m_point_offset_m[base + k] - start;
+            const double b = m_point_offset_m[base + k + 1] - start;
+            if (offset <= b || k + 1 == e.last_point)
+                return b > a
+                           ? lerp(pts[k], pts[k + 1], std::clamp((offset - a) / (b - a), 0.0, 1.0))
+                           : pts[k];
+        }
+        return pts[e.first_point];
+    };
+    std::vector<geo::LatLon> out;
+    out.push_back(at(lo));
+    for (std::uint32_t k = e.first_point + 1; k < e.last_point; ++k) {
+        const double o = m_point_offset_m[base + k] - start;
+        if (o > lo && o < hi) out.push_back(pts[k]);
+    }
+    const geo::LatLon end = at(hi);
+    if (!(end == out.back()) || out.size() == 1) out.push_back(end);
+    if (reversed) std::reverse(out.begin(), out.end());
+    return out;
+}
+
+void WalkGraph::set_street_seen(std::uint32_t street, std::vector<LevelMetres> seen_m) {
+    auto& s = m_streets[street];
+    const std::size_t segments = s.points.size() - 1;
+    if (seen_m.size() != segments) seen_m.assign(segments, LevelMetres{});
+    const std::uint32_t base = m_street_first_point[street];
+    for (std::size_t k = 0; k < segments; ++k) {
+        const double segment = m_point_offset_m[base + k + 1] - m_point_offset_m[base + k];
+        for (auto& m : seen_m[k])
+            m = std::clamp(m, 0.0, segment);
+    }
+    s.seen_m = std::move(seen_m);
+    for (auto id = m_street_first_edge[street]; id < m_street_first_edge[street + 1]; ++id) {
+        Edge& e = m_edges[id];
+        e.seen_m = {};
+        for (std::uint32_t k = e.first_point; k < e.last_point; ++k)
+            for (std::size_t l = 0; l < e.seen_m.size(); ++l)
+                e.seen_m[l] += s.seen_m[k][l];
+    }
+}
+
+}  // namespace sightline::routing
