@@ -711,3 +711,32 @@ Result<RouteExposure> AnalysisService::exposure(const ExposureRequest& request) 
 }
 
 }  // namespace sightline::services
+
+namespace sightline::services {
+
+Result<std::vector<StreetSeen>> AnalysisService::street_exposure(const geo::BBox& area,
+                                                                 unsigned threads,
+                                                                 const AnalysisProgress& progress) {
+    if (!(area.west <= area.east && area.south <= area.north) ||
+        !geo::LatLon{area.south, area.west}.is_valid() ||
+        !geo::LatLon{area.north, area.east}.is_valid())
+        return fail(Errc::invalid_argument, "the area is not a valid bbox");
+    auto scene = load_scene(area, threads, progress);
+    if (!scene) return std::unexpected(scene.error());
+    std::vector<StreetSeen> out;
+    m_map.for_each_street(area, [&](const model::Street& street) { out.push_back({street, {}}); });
+    std::vector<Vec2> points;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        auto& s = out[i];
+        points.clear();
+        for (auto p : s.street.points)
+            points.push_back(scene->frame.to_local(p));
+        auto exposure = analysis::line_exposure(points, *scene->index);
+        s.segments = std::move(exposure.segments);
+        if (progress && (i % 1024 == 0 || i + 1 == out.size()))
+            progress("streets", i + 1, out.size());
+    }
+    return out;
+}
+
+}  // namespace sightline::services

@@ -124,6 +124,12 @@ struct CameraViewshedRings {
     std::array<std::vector<std::vector<geo::LatLon>>, analysis::dori_level_count> rings;
 };
 
+/// A street with the metres of each of its segments seen at each level.
+struct StreetSeen {
+    model::Street street;
+    std::vector<LevelMetres> segments;  ///< per segment points[i]..points[i+1]
+};
+
 /// Viewsheds kept between requests, in degrees so any request frame can use them.
 class ViewshedCache;
 
@@ -141,6 +147,12 @@ class AnalysisService {
     /// The viewsheds of every camera that can see into `area` (cached as for coverage), one
     /// thread. too_large over the coverage limits.
     Result<std::vector<CameraViewshedRings>> viewsheds(const geo::BBox& area);
+
+    /// Every street whose bounding box meets `area`, with what the cameras see of each segment
+    /// (cached viewsheds as for coverage). No area limit: for the routing graph, whose caller
+    /// bounds it. Progress phases "viewsheds", then "streets".
+    Result<std::vector<StreetSeen>> street_exposure(const geo::BBox& area, unsigned threads = 0,
+                                                    const AnalysisProgress& progress = {});
 
     [[nodiscard]] const AnalysisOptions& options() const noexcept { return m_options; }
 

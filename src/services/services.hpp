@@ -6,6 +6,7 @@
 #include "services/moderation_service.hpp"
 #include "services/photo_service.hpp"
 #include "services/report_service.hpp"
+#include "services/routing_service.hpp"
 #include "store/map_store.hpp"
 #include "store/store.hpp"
 
@@ -18,6 +19,7 @@ struct ServiceOptions {
     /// Where photo files live (DATA/photos); empty: photos are refused (unavailable).
     std::filesystem::path photo_dir;
     AnalysisOptions analysis;
+    RoutingOptions routing;
 };
 
 struct Services {
@@ -28,7 +30,8 @@ struct Services {
           photos(s, options.photo_dir, options.photos),
           reports(s, photos, options.reports),
           moderation(s),
-          analysis(s, m, options.analysis) {}
+          analysis(s, m, options.analysis),
+          routing(s, m, analysis, options.routing) {}
 
     store::Store& store;
     store::MapStore& map;  ///< OSM imports: streets, areas, cameras changed since the import
@@ -37,6 +40,7 @@ struct Services {
     ReportService reports;
     ModerationService moderation;
     AnalysisService analysis;  ///< coverage and exposure (viewshed cache)
+    RoutingService routing;    ///< walking routes (after analysis, which it uses)
 };
 
 }  // namespace sightline::services
