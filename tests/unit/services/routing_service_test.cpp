@@ -1,0 +1,179 @@
+// RoutingService over a real SQLite store: a ladder of two parallel streets, one watched by a
+// camera; the alternatives, the detour limit, and the graph following camera changes.
+
+#include <cmath>
+#include <filesystem>
+#include <numbers>
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "services/analysis_service.hpp"
+#include "services/routing_service.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace sightline::services {
+namespace {
+
+constexpr double south_lat = 48.0;
+const double north_lat = 48.0 + 60.0 / 111'320.0;  // 60 m north
+
+double lon_at(double x_m) {
+    return 11.0 + x_m / (111'320.0 * std::cos(48.0 * std::numbers::pi / 180.0));
+}
+
+model::NewCamera camera_at(geo::LatLon where) {
+    model::NewCamera camera;
+    camera.location = where;
+    camera.status = model::CameraStatus::verified;
+    camera.tags = {{"man_made", "surveillance"},
+                   {"camera:type", "dome"},
+                   {"sightline:range_m", "10"},
+                   {"sightline:hfov_deg", "360"}};
+    return camera;
+}
+
+/// South street 400 m long (x -200..200), north street 60 m north of it, joined at both ends:
+/// going round by the north is 520 m, 1.3 times the direct 400 m.
+class RoutingServiceTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        std::random_device rd;
+        m_dir =
+            std::filesystem::temp_directory_path() / ("sightline-routing-" + std::to_string(rd()));
+        m_store = store::open_sqlite_store(m_dir);
+    }
+    void TearDown() override {
+        m_store.reset();
+        std::filesystem::remove_all(m_dir);
+    }
+    void import_ladder() {
+        const geo::LatLon sw{south_lat, lon_at(-200)}, se{south_lat, lon_at(200)};
+        const geo::LatLon nw{north_lat, lon_at(-200)}, ne{north_lat, lon_at(200)};
+        const geo::LatLon s_mid{south_lat, lon_at(0)}, n_mid{north_lat, lon_at(0)};
+        model::OsmExtract extract;
+        extract.source_name = "ladder";
+        extract.bounds = geo::BBox{lon_at(-400), 47.99, lon_at(400), 48.01};
+        extract.streets = {{1, "residential", "South", {sw, s_mid, se}},
+                           {2, "residential", "North", {nw, n_mid, ne}},
+                           {3, "footway", "", {sw, nw}},
+                           {4, "footway", "", {se, ne}}};
+        ASSERT_TRUE(m_store->apply_osm_import(extract, {"import", "", 1}));
+    }
+    static RouteRequest across(double max_detour = 1.5) {
+        RouteRequest r;
+        r.from = {south_lat - 0.00002, lon_at(-200)};  // ~2 m south of the south-west corner
+        r.to = {south_lat, lon_at(200)};
+        r.max_detour = max_detour;
+        return r;
+    }
+    model::CameraId add_camera(geo::LatLon where) {
+        auto ids = m_store->insert_cameras({camera_at(where)}, {"test", "", 2});
+        EXPECT_TRUE(ids) << ids.error().message;
+        return ids->front();
+    }
+
+    std::filesystem::path m_dir;
+    std::unique_ptr<store::SqliteStore> m_store;
+};
+
+TEST_F(RoutingServiceTest, OffersTheUnwatchedStreetWithinTheDetourLimit) {
+    import_ladder();
+    add_camera({south_lat, lon_at(0)});
+    AnalysisService analysis(*m_store, *m_store);
+    RoutingService routing(*m_store, *m_store, analysis);
+    auto report = routing.route(across());
+    ASSERT_TRUE(report) << report.error().message;
+    ASSERT_EQ(report->routes.size(), 2u);
+    EXPECT_EQ(report->routes[0].kind, routing::RouteKind::shortest);
+    EXPECT_EQ(report->routes[1].kind, routing::RouteKind::least_exposed);
+    EXPECT_NEAR(report->routes[0].exposure.length_m, 400, 1);
+    EXPECT_NEAR(report->routes[0].exposure.seen_m, 20, 0.5);  // the camera's 10 m circle
+    ASSERT_EQ(report->routes[0].exposure.cameras.size(), 1u);
+    EXPECT_NEAR(report->routes[1].exposure.length_m, 520, 1);
+    EXPECT_EQ(report->routes[1].exposure.seen_m, 0);
+    EXPECT_TRUE(report->avoids_cameras);
+    EXPECT_TRUE(report->message.empty());
+    EXPECT_NEAR(report->from_snap_m, 2.2, 0.3);
+    EXPECT_NEAR(report->from_snapped.lat, south_lat, 1e-7);
+}
+
+TEST_F(RoutingServiceTest, SaysSoWhenNoRouteWithinTheLimitAvoidsTheCameras) {
+    import_ladder();
+    add_camera({south_lat, lon_at(0)});
+    AnalysisService analysis(*m_store, *m_store);
+    RoutingService routing(*m_store, *m_store, analysis);
+    auto report = routing.route(across(1.2));  // the north detour is 1.3x
+    ASSERT_TRUE(report) << report.error().message;
+    ASSERT_EQ(report->routes.size(), 1u);
+    EXPECT_EQ(report->routes[0].kind, routing::RouteKind::shortest);
+    EXPECT_FALSE(report->avoids_cameras);
+    EXPECT_NE(report->message.find("1.2x"), std::string::npos) << report->message;
+}
+
+TEST_F(RoutingServiceTest, FollowsCameraChangesStreetByStreet) {
+    import_ladder();
+    AnalysisService analysis(*m_store, *m_store);
+    RoutingService routing(*m_store, *m_store, analysis);
+    auto before = routing.route(across());
+    ASSERT_TRUE(before) << before.error().message;
+    EXPECT_EQ(before->routes.size(), 1u);  // nothing watched: the shortest is private
+    EXPECT_TRUE(before->avoids_cameras);
+
+    const auto camera = add_camera({south_lat, lon_at(0)});
+    auto after = routing.route(across());
+    ASSERT_TRUE(after) << after.error().message;
+    ASSERT_EQ(after->routes.size(), 2u);
+    EXPECT_GT(routing.stats().streets_updated, 0u);  // an update, not a rebuild
+    EXPECT_GT(routing.stats().update_s, 0);
+
+    // The updated graph equals one built from scratch (to the 1e-5 the different local frames of
+    // the two measurements allow).
+    RoutingService fresh(*m_store, *m_store, analysis);
+    ASSERT_TRUE(fresh.prepare());
+    const auto& updated = routing.graph()->walk;
+    const auto& built = fresh.graph()->walk;
+    ASSERT_EQ(updated.edge_count(), built.edge_count());
+    double seen = 0;
+    for (routing::EdgeId e = 0; e < built.edge_count(); ++e)
+        for (std::size_t l = 0; l < 4; ++l) {
+            EXPECT_NEAR(updated.edge(e).seen_m[l], built.edge(e).seen_m[l],
+                        1e-6 + 1e-5 * built.edge(e).seen_m[l]);
+            seen += built.edge(e).seen_m[l];
+        }
+    EXPECT_GT(seen, 0);
+
+    ASSERT_TRUE(m_store->remove_camera(camera, {"mod", "gone", 3}));
+    auto removed = routing.route(across());
+    ASSERT_TRUE(removed) << removed.error().message;
+    EXPECT_EQ(removed->routes.size(), 1u);
+    EXPECT_EQ(removed->routes[0].exposure.seen_m, 0);
+}
+
+TEST_F(RoutingServiceTest, RefusesBadRequestsClearly) {
+    AnalysisService analysis(*m_store, *m_store);
+    RoutingService routing(*m_store, *m_store, analysis);
+    auto empty = routing.route(across());
+    ASSERT_FALSE(empty);
+    EXPECT_EQ(empty.error().code, Errc::unavailable);
+
+    import_ladder();
+    auto far = across();
+    far.to = {48.1, 11.2};  // kilometres from any street
+    auto off = routing.route(far);
+    ASSERT_FALSE(off);
+    EXPECT_EQ(off.error().code, Errc::unprocessable);
+    EXPECT_NE(off.error().message.find("end"), std::string::npos) << off.error().message;
+
+    for (double detour : {0.5, 6.0, std::nan("")}) {
+        auto bad = routing.route(across(detour));
+        ASSERT_FALSE(bad);
+        EXPECT_EQ(bad.error().code, Errc::invalid_argument);
+    }
+    auto invalid = across();
+    invalid.from = {91, 0};
+    EXPECT_EQ(routing.route(invalid).error().code, Errc::invalid_argument);
+}
+
+}  // namespace
+}  // namespace sightline::services
