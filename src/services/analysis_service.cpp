@@ -721,10 +721,16 @@ Result<std::vector<StreetSeen>> AnalysisService::street_exposure(const geo::BBox
         !geo::LatLon{area.south, area.west}.is_valid() ||
         !geo::LatLon{area.north, area.east}.is_valid())
         return fail(Errc::invalid_argument, "the area is not a valid bbox");
-    auto scene = load_scene(area, threads, progress);
-    if (!scene) return std::unexpected(scene.error());
     std::vector<StreetSeen> out;
-    m_map.for_each_street(area, [&](const model::Street& street) { out.push_back({street, {}}); });
+    geo::BBox reach = area;  // every street whole, so every camera that sees any part of one
+    m_map.for_each_street(area, [&](const model::Street& street) {
+        for (auto p : street.points)
+            reach = {std::min(reach.west, p.lon), std::min(reach.south, p.lat),
+                     std::max(reach.east, p.lon), std::max(reach.north, p.lat)};
+        out.push_back({street, {}});
+    });
+    auto scene = load_scene(reach, threads, progress);
+    if (!scene) return std::unexpected(scene.error());
     std::vector<Vec2> points;
     for (std::size_t i = 0; i < out.size(); ++i) {
         auto& s = out[i];
