@@ -85,6 +85,9 @@ class Planner {
         }
         const bool end_at_from = path.target_seed == 0;
         add(m_to.edge, end_at_from ? 0.0 : b.length_m, m_to.offset_m);
+        // An end snapped onto a node leaves a zero-length piece: one point, not two equal ones.
+        r.points.erase(std::unique(r.points.begin(), r.points.end()), r.points.end());
+        if (r.points.size() == 1) r.points.push_back(r.points.front());
         return r;
     }
 

@@ -238,7 +238,7 @@ std::optional<Snap> WalkGraph::snap(geo::LatLon position, double max_distance_m,
             }
         if (best.distance <= r || r >= max_distance_m) break;
     }
-    if (best.distance > max_distance_m) return std::nullopt;
+    if (!(best.distance <= max_distance_m)) return std::nullopt;
 
     const EdgeId id = edge_of_segment(best.street, best.segment);
     const Edge& e = m_edges[id];
@@ -249,9 +249,9 @@ std::optional<Snap> WalkGraph::snap(geo::LatLon position, double max_distance_m,
     s.edge = id;
     s.offset_m = seg_from + (seg_to - seg_from) * best.t - m_point_offset_m[base + e.first_point];
     s.offset_m = std::clamp(s.offset_m, 0.0, e.length_m);
-    s.distance_m = best.distance;
     const auto& pts = m_streets[best.street].points;
     s.point = lerp(pts[best.segment], pts[best.segment + 1], best.t);
+    s.distance_m = geo::distance_m(position, s.point);  // the flat frame only ranks candidates
     return s;
 }
 
