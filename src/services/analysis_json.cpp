@@ -11,6 +11,8 @@ using analysis::DoriLevel;
 constexpr std::array<DoriLevel, dori_level_count> levels{DoriLevel::detect, DoriLevel::observe,
                                                          DoriLevel::recognise, DoriLevel::identify};
 
+}  // namespace
+
 void write_metres(JsonWriter& w, double metres) {
     w.value_fixed(metres, 2);
 }
@@ -23,6 +25,36 @@ void write_levels(JsonWriter& w, const LevelMetres& metres) {
     }
     w.end_object();
 }
+
+void write_position(JsonWriter& w, geo::LatLon p) {
+    w.begin_array().value_fixed(p.lon, 7).value_fixed(p.lat, 7).end_array();
+}
+
+void write_line_string(JsonWriter& w, const std::vector<geo::LatLon>& points) {
+    w.begin_object().key("type").value("LineString").key("coordinates");
+    w.begin_array();
+    for (auto p : points)
+        write_position(w, p);
+    w.end_array().end_object();
+}
+
+void write_cameras_seen(JsonWriter& w, const std::vector<CameraSeen>& cameras) {
+    w.begin_array();
+    for (const auto& c : cameras) {
+        w.begin_object();
+        w.key("id").value(c.camera_id);
+        w.key("lat").value_fixed(c.location.lat, 7);
+        w.key("lon").value_fixed(c.location.lon, 7);
+        w.key("seen_m");
+        write_metres(w, c.seen_m);
+        w.key("by_level");
+        write_levels(w, c.by_level_m);
+        w.end_object();
+    }
+    w.end_array();
+}
+
+namespace {
 
 void write_shares(JsonWriter& w, const LevelMetres& metres, double total) {
     w.begin_object();
@@ -39,10 +71,6 @@ void write_bbox(JsonWriter& w, const geo::BBox& b) {
         .value_fixed(b.east, 7)
         .value_fixed(b.north, 7)
         .end_array();
-}
-
-void write_position(JsonWriter& w, geo::LatLon p) {
-    w.begin_array().value_fixed(p.lon, 7).value_fixed(p.lat, 7).end_array();
 }
 
 void write_ring(JsonWriter& w, const std::vector<geo::LatLon>& ring) {
@@ -150,11 +178,8 @@ std::string exposure_geojson(const RouteExposure& e) {
     w.begin_object().key("type").value("FeatureCollection").key("features").begin_array();
     for (const auto& s : e.stretches) {
         w.begin_object().key("type").value("Feature");
-        w.key("geometry").begin_object().key("type").value("LineString").key("coordinates");
-        w.begin_array();
-        for (auto p : s.points)
-            write_position(w, p);
-        w.end_array().end_object();
+        w.key("geometry");
+        write_line_string(w, s.points);
         w.key("properties").begin_object();
         w.key("level").value(analysis::to_string(s.level));
         w.key("seen").value(s.level >= DoriLevel::observe);
@@ -181,19 +206,8 @@ std::string exposure_json(const RouteExposure& e, bool with_geojson) {
     w.key("seen_s").value_fixed(e.seen_s, 1);
     w.key("by_level");
     write_levels(w, e.by_level_m);
-    w.key("cameras").begin_array();
-    for (const auto& c : e.cameras) {
-        w.begin_object();
-        w.key("id").value(c.camera_id);
-        w.key("lat").value_fixed(c.location.lat, 7);
-        w.key("lon").value_fixed(c.location.lon, 7);
-        w.key("seen_m");
-        write_metres(w, c.seen_m);
-        w.key("by_level");
-        write_levels(w, c.by_level_m);
-        w.end_object();
-    }
-    w.end_array();
+    w.key("cameras");
+    write_cameras_seen(w, e.cameras);
     w.key("segments").begin_array();
     for (const auto& s : e.segments) {
         w.begin_object();

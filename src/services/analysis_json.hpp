@@ -23,4 +23,17 @@ std::string exposure_json(const RouteExposure& exposure, bool with_geojson);
 /// any camera sees the stretch at) and "length_m".
 std::string exposure_geojson(const RouteExposure& exposure);
 
+// The pieces the writers above share with other writers of the same values (routing_json).
+class JsonWriter;
+/// Metres with 2 decimals (1 cm).
+void write_metres(JsonWriter& w, double metres);
+/// {"detect": m, "observe": m, "recognise": m, "identify": m}.
+void write_levels(JsonWriter& w, const LevelMetres& metres);
+/// [lon, lat] with 7 decimals (GeoJSON order; ~1 cm, OSM's precision).
+void write_position(JsonWriter& w, geo::LatLon position);
+/// A GeoJSON LineString geometry.
+void write_line_string(JsonWriter& w, const std::vector<geo::LatLon>& points);
+/// [{"id", "lat", "lon", "seen_m", "by_level"}] in the given order.
+void write_cameras_seen(JsonWriter& w, const std::vector<CameraSeen>& cameras);
+
 }  // namespace sightline::services
