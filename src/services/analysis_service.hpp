@@ -149,8 +149,8 @@ class AnalysisService {
     Result<std::vector<CameraViewshedRings>> viewsheds(const geo::BBox& area);
 
     /// Every street whose bounding box meets `area`, with what the cameras see of each segment,
-    /// each street measured whole (cached viewsheds as for coverage). No area limit: for the routing graph, whose caller
-    /// bounds it. Progress phases "viewsheds", then "streets".
+    /// each street measured whole (cached viewsheds as for coverage). No area limit: for the
+    /// routing graph, whose caller bounds it. Progress phases "viewsheds", then "streets".
     Result<std::vector<StreetSeen>> street_exposure(const geo::BBox& area, unsigned threads = 0,
                                                     const AnalysisProgress& progress = {});
 
