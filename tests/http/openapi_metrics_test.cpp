@@ -42,6 +42,7 @@ const std::set<Route>& server_routes() {
         {"get", "/photos/{hash}/thumbnail"},
         {"get", "/api/v1/coverage"},
         {"post", "/api/v1/exposure"},
+        {"get", "/api/v1/route"},
         {"get", "/api/v1/stats"},
         {"get", "/api/v1/audit"},
         {"get", "/api/v1/openapi.json"},

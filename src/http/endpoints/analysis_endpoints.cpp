@@ -2,13 +2,10 @@
 // of an area, and of a route someone walks.
 
 #include <cctype>
-#include <charconv>
-#include <cmath>
-
-#include <fmt/core.h>
 
 #include "analysis/route_file.hpp"
 #include "http/endpoints/endpoints.hpp"
+#include "http/endpoints/json_body.hpp"
 #include "http/response.hpp"
 #include "services/analysis_json.hpp"
 
@@ -16,18 +13,6 @@ namespace sightline::http {
 namespace {
 
 constexpr std::size_t max_route_body_bytes = 5 * 1024 * 1024;
-
-Result<double> parse_number_param(std::optional<std::string_view> text, std::string_view what,
-                                  double min, double max, double fallback) {
-    if (!text) return fallback;
-    double value = 0;
-    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-    if (text->empty() || ec != std::errc{} || end != text->data() + text->size() ||
-        !std::isfinite(value) || value < min || value > max)
-        return fail(Errc::invalid_argument,
-                    fmt::format("{} must be a number from {:g} to {:g}", what, min, max));
-    return value;
-}
 
 std::string media_type(std::optional<std::string_view> header) {
     std::string type(header.value_or("").substr(0, header.value_or("").find(';')));

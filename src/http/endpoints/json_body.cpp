@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <cmath>
 
 #include <fmt/core.h>
 
@@ -103,6 +104,18 @@ Result<int> parse_int_param(std::optional<std::string_view> text, std::string_vi
         return fail(Errc::invalid_argument,
                     fmt::format("{} must be an integer from {} to {}", what, min, max));
     return v;
+}
+
+Result<double> parse_number_param(std::optional<std::string_view> text, std::string_view what,
+                                  double min, double max, double fallback) {
+    if (!text) return fallback;
+    double value = 0;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+    if (text->empty() || ec != std::errc{} || end != text->data() + text->size() ||
+        !std::isfinite(value) || value < min || value > max)
+        return fail(Errc::invalid_argument,
+                    fmt::format("{} must be a number from {:g} to {:g}", what, min, max));
+    return value;
 }
 
 }  // namespace sightline::http

@@ -38,5 +38,8 @@ Result<std::int64_t> parse_id(std::optional<std::string_view> text, std::string_
 /// Parses an integer query parameter in [min, max]; `fallback` when absent.
 Result<int> parse_int_param(std::optional<std::string_view> text, std::string_view what, int min,
                             int max, int fallback);
+/// Parses a finite number query parameter in [min, max]; `fallback` when absent.
+Result<double> parse_number_param(std::optional<std::string_view> text, std::string_view what,
+                                  double min, double max, double fallback);
 
 }  // namespace sightline::http
