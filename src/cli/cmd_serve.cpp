@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 #include <fmt/core.h>
 
@@ -126,6 +127,17 @@ class ServeCommand final : public Command {
         std::fflush(stdout);
         log::info(fmt::format("serving data={} schema={}",
                               std::filesystem::absolute(m_data).string(), store->schema_version()));
+        // Build the walking graph now, not on the first route request (joined before services
+        // go away; a route request meanwhile waits for it).
+        std::jthread routing_graph([&services] {
+            if (auto ready = services.routing.prepare(); !ready) {
+                log::warn(fmt::format("routing graph: {}", ready.error().message));
+                return;
+            }
+            auto stats = services.routing.stats();
+            log::info(fmt::format("routing graph: {} nodes, {} edges in {:.2f} s", stats.nodes,
+                                  stats.edges, stats.build_s));
+        });
         server.run();
         log::info("stopped");
         return 0;
