@@ -258,6 +258,87 @@ try {
   await page.press('#search', 'Enter');
   await page.waitForURL(`${base}/camera/${target.id}`);
 
+  // --- route panel: click start and end, alternatives coloured by exposure -------------------
+  const routeFrom = { lat: 48.1374, lon: 11.5755 };
+  const routeTo = { lat: 48.1405, lon: 11.5690 };
+  await page.goto(`${base}/#16/48.13895/11.57225`);
+  await waitForMap(page);
+  await page.click('#route-toggle');
+  await page.waitForSelector('#route-panel:not([hidden])');
+  const routeMapBox = await page.locator('#map').boundingBox();
+  for (const point of [routeFrom, routeTo]) {
+    const p = await page.evaluate(({ lat, lon }) => window.sightlineMap.project([lon, lat]), point);
+    await page.mouse.click(routeMapBox.x + p.x, routeMapBox.y + p.y);
+  }
+  // The first query builds the walking graph: allow for it.
+  await page.waitForSelector('#route-list .route-alt', { timeout: 300000 });
+  assert.equal(new URL(page.url()).pathname, '/', 'a click in route mode never opens a camera');
+  const alternatives = await page.$$eval('#route-list .route-alt', (els) => els.map((e) => ({
+    kind: e.querySelector('.route-kind').textContent, pressed: e.getAttribute('aria-pressed'), text: e.textContent })));
+  log(`route alternatives: ${JSON.stringify(alternatives)}`);
+  assert.ok(alternatives.some((a) => a.kind === 'Shortest'), 'a "Shortest" alternative is listed');
+  assert.equal(alternatives.filter((a) => a.pressed === 'true').length, 1, 'one alternative is selected');
+  const routeSource = () => page.evaluate(async () => {
+    const map = window.sightlineMap;
+    const data = await map.getSource('route').getData();
+    const cameras = await map.getSource('route-cameras').getData();
+    return {
+      lines: data.features.filter((f) => f.properties.part === 'line').map((f) => ({ kind: f.properties.kind, selected: f.properties.selected, points: f.geometry.coordinates.length })),
+      stretches: data.features.filter((f) => f.properties.part === 'stretch').length,
+      cameras: cameras.features.length,
+    };
+  });
+  const drawn = await routeSource();
+  log(`route source: ${JSON.stringify(drawn)}`);
+  assert.equal(drawn.lines.length, alternatives.length, 'one line per alternative on the map');
+  assert.ok(drawn.lines.every((l) => l.points >= 2), 'every route line has a geometry');
+  assert.equal(drawn.lines.filter((l) => l.selected).length, 1);
+  await waitForMap(page);
+  assert.ok(await page.evaluate(() => window.sightlineMap.queryRenderedFeatures({ layers: ['route-selected'] }).length) > 0,
+    'the selected route is rendered');
+  // The markers sit where the clicks were (the text fields hold the clicked positions).
+  const [fromText, toText] = [await page.inputValue('#route-from'), await page.inputValue('#route-to')];
+  assert.ok(Math.abs(Number(fromText.split(',')[0]) - routeFrom.lat) < 0.0002, `start ${fromText}`);
+  assert.ok(Math.abs(Number(toText.split(',')[1]) - routeTo.lon) < 0.0002, `end ${toText}`);
+  assert.equal(await page.locator('.route-marker').count(), 2);
+  // GPX of the same query.
+  const gpxHref = await page.getAttribute('#route-gpx', 'href');
+  assert.match(gpxHref, /[?&]format=gpx(&|$)/);
+  const routeApi = await getJson(base, gpxHref.replace(/&format=gpx/, ''));
+  assert.equal(routeApi.routes.length, alternatives.length, 'the list shows every route the API returns');
+  const gpxFile = await rawGet(base, gpxHref);
+  assert.equal(gpxFile.status, 200);
+  assert.match(gpxFile.headers['content-type'], /gpx/);
+  assert.match(gpxFile.body.toString(), /<trk>/);
+  // The message, when the server has one, is shown.
+  if (routeApi.message) assert.equal(await page.textContent('#route-message'), routeApi.message);
+  await shot(page, 'route');
+  // Selecting another alternative moves the highlight and its cameras.
+  const last = alternatives.length - 1;
+  if (last > 0) {
+    const pick = alternatives.findIndex((a) => a.pressed !== 'true');
+    await page.click(`#route-alt-${pick}`);
+    assert.equal(await page.getAttribute(`#route-alt-${pick}`, 'aria-pressed'), 'true');
+    const after = await routeSource();
+    assert.equal(after.lines.findIndex((l) => l.selected), pick);
+    assert.equal(after.cameras, routeApi.routes[pick].cameras.length, 'the selected route\'s cameras are ringed');
+  }
+  // Keyboard path: typed positions; an invalid one shows the API's own error text.
+  await page.click('#route-clear');
+  assert.equal(await page.locator('#route-list .route-alt').count(), 0, 'Clear empties the list');
+  assert.equal((await routeSource()).lines.length, 0, 'Clear removes the lines');
+  const badFrom = '95.5,11.5755';
+  await page.fill('#route-from', badFrom);
+  await page.fill('#route-to', `${routeTo.lat},${routeTo.lon}`);
+  await page.click('#route-find');
+  const apiError = (await getJson(base, `/api/v1/route?from=${badFrom}&to=${routeTo.lat},${routeTo.lon}&max_detour=1.5&level=observe`)).error;
+  assert.ok(apiError && apiError.message, 'the API rejects a latitude of 95.5');
+  await page.waitForFunction(() => document.querySelector('#route-status').dataset.kind === 'error');
+  const shownError = await page.textContent('#route-status');
+  assert.ok(shownError.includes(apiError.message), `error shown: ${shownError}`);
+  await page.click('#route-clear');
+  await page.click('#route-toggle');
+
   // --- report flow with a photo ---------------------------------------------------------------
   const face = facePhoto();
   const photo = face ? face.file : path.join(repo, 'tests/fixtures/api/street.jpg');

@@ -40,6 +40,7 @@ export const api = {
   cameras: (bbox, limit = 1000) => request('GET', `/api/v1/cameras?bbox=${bbox.join(',')}&limit=${limit}`),
   camera: (id) => request('GET', `/api/v1/cameras/${encodeURIComponent(id)}`),
   stats: () => request('GET', '/api/v1/stats'),
+  route: (query) => request('GET', `/api/v1/route?${query}`),
   inspectPhoto: (file) => request('POST', '/api/v1/photos/inspect', {
     body: file, headers: { 'Content-Type': file.type && file.type.startsWith('image/') ? file.type : 'image/jpeg' },
   }),

@@ -6,6 +6,7 @@ import { api } from './api.js';
 import { h, navigate, statusLine, showMessage } from './dom.js';
 import { t, errorText } from './i18n.js';
 import { mapStyle, fovPolygon, kindColours, statusColours, levelColours } from './mapstyle.js';
+import { mountRoutePanel } from './route_panel.js';
 
 const kinds = ['fixed', 'dome', 'panning', 'ALPR'];
 const statuses = ['reported', 'verified', 'disputed', 'removed'];
@@ -57,16 +58,19 @@ export function render(main) {
   });
   window.sightlineMap = map;
   map.addControl(new maplibregl.NavigationControl(), 'top-right');
+  // In route mode a click on the map is a start or an end, never a camera or a cluster.
+  const route = mountRoutePanel(panel, map);
 
   map.on('click', 'cameras', (e) => {
     const id = e.features[0]?.properties?.id;
+    if (route.active()) return;
     // After this click has reached every layer's handler: navigating removes the map.
     if (id) setTimeout(() => navigate(`/camera/${id}`));
   });
-  map.on('click', 'camera-clusters', (e) => map.easeTo({ center: e.lngLat, zoom: map.getZoom() + 2 }));
+  map.on('click', 'camera-clusters', (e) => !route.active() && map.easeTo({ center: e.lngLat, zoom: map.getZoom() + 2 }));
   for (const layer of ['cameras', 'camera-clusters']) {
     map.on('mouseenter', layer, () => { map.getCanvas().style.cursor = 'pointer'; });
-    map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; });
+    map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = route.active() ? 'crosshair' : ''; });
   }
 
   let operatorIds = null;
@@ -138,5 +142,5 @@ export function render(main) {
     }
   }
 
-  return () => { removed = true; map.remove(); if (window.sightlineMap === map) window.sightlineMap = null; };
+  return () => { removed = true; route.destroy(); map.remove(); if (window.sightlineMap === map) window.sightlineMap = null; };
 }
