@@ -4,6 +4,7 @@
 #include <cmath>
 #include <functional>
 #include <queue>
+#include <thread>
 
 namespace sightline::routing {
 namespace {
@@ -129,10 +130,10 @@ Landmarks Landmarks::build(const WalkGraph& graph, std::size_t count) {
             far = first[v];
             next = v;
         }
+    std::vector<std::vector<double>> columns;
     for (std::size_t i = 0; i < count; ++i) {
         lm.m_landmarks.push_back(next);
-        auto d = costs_from(graph, next, by_length);
-        lm.m_length.insert(lm.m_length.end(), d.begin(), d.end());
+        auto& d = columns.emplace_back(costs_from(graph, next, by_length));
         far = -1;
         for (NodeId v = 0; v < graph.node_count(); ++v) {
             if (d[v] >= unreachable) continue;
@@ -144,51 +145,83 @@ Landmarks Landmarks::build(const WalkGraph& graph, std::size_t count) {
         }
         if (far <= 0) break;  // every node of the component is a landmark already
     }
+    lm.m_length = lm.node_major(columns);
     lm.refresh_seen(graph);
     return lm;
 }
 
+std::vector<double> Landmarks::node_major(const std::vector<std::vector<double>>& columns) const {
+    const std::size_t count = m_landmarks.size();
+    std::vector<double> table(count * m_node_count);
+    for (std::size_t i = 0; i < count; ++i)
+        for (std::size_t n = 0; n < m_node_count; ++n)
+            table[n * count + i] = columns[i][n];
+    return table;
+}
+
 void Landmarks::refresh_seen(const WalkGraph& graph) {
-    for (std::size_t level = 0; level < m_seen.size(); ++level) {
-        auto& table = m_seen[level];
-        table.clear();
-        table.reserve(m_landmarks.size() * m_node_count);
-        for (NodeId landmark : m_landmarks) {
-            auto d =
-                costs_from(graph, landmark, [level](const Edge& e) { return e.seen_m[level]; });
-            table.insert(table.end(), d.begin(), d.end());
-        }
+    // The levels' tables are independent: one thread each (cameras changed, a query waits).
+    std::vector<std::jthread> workers;
+    for (std::size_t level = 0; level < m_seen.size(); ++level)
+        workers.emplace_back([this, &graph, level] { refresh_level(graph, level); });
+}
+
+void Landmarks::refresh_level(const WalkGraph& graph, std::size_t level) {
+    std::vector<std::vector<double>> columns;
+    for (NodeId landmark : m_landmarks)
+        columns.push_back(
+            costs_from(graph, landmark, [level](const Edge& e) { return e.seen_m[level]; }));
+    m_seen[level] = node_major(columns);
+    for (std::size_t k = 0; k < lambda_grid.size(); ++k) {
+        const double lambda = lambda_grid[k];
+        columns.clear();
+        for (NodeId landmark : m_landmarks)
+            columns.push_back(costs_from(graph, landmark, [level, lambda](const Edge& e) {
+                return e.length_m + lambda * e.seen_m[level];
+            }));
+        m_combined[level][k] = node_major(columns);
     }
 }
 
 namespace {
 
-/// max over landmarks of |d(L,t) - d(L,v)|; unreachable when exactly one of them is reachable
-/// from a landmark (v and t lie in different components).
-double bound(const std::vector<double>& table, std::size_t landmarks, std::size_t nodes,
-             NodeId node, NodeId target) {
+/// max over landmarks of |d(L,t) - d(L,v)|, from the two nodes' rows.
+double bound(const double* node, const double* target, std::size_t landmarks) noexcept {
     double best = 0;
-    for (std::size_t i = 0; i < landmarks; ++i) {
-        const double a = table[i * nodes + node];
-        const double b = table[i * nodes + target];
-        if (a >= unreachable || b >= unreachable) {
-            if (a < unreachable || b < unreachable) return unreachable;
-            continue;
-        }
-        best = std::max(best, std::abs(a - b));
-    }
+    for (std::size_t i = 0; i < landmarks; ++i)
+        best = std::max(best, std::abs(target[i] - node[i]));
     return best;
 }
 
 }  // namespace
 
 double Landmarks::lower_bound(const Metric& metric, NodeId node, NodeId target) const {
-    if (m_landmarks.empty()) return 0;
-    const double length = bound(m_length, m_landmarks.size(), m_node_count, node, target);
-    if (length >= unreachable || metric.lambda <= 0) return length;
+    const std::size_t count = m_landmarks.size();
+    if (count == 0) return 0;
+    const double* a = m_length.data() + node * count;
+    const double* b = m_length.data() + target * count;
+    // Landmarks lie in the main component: a node outside it has no bounds, and one of the two
+    // outside means no path.
+    const bool a_main = a[0] < unreachable;
+    const bool b_main = b[0] < unreachable;
+    if (!a_main || !b_main) return a_main == b_main ? 0 : unreachable;
+    const double length = bound(a, b, count);
+    if (metric.lambda <= 0) return length;
     const auto level = static_cast<std::size_t>(metric.level);
-    return length +
-           metric.lambda * bound(m_seen[level], m_landmarks.size(), m_node_count, node, target);
+    const auto& seen_table = m_seen[level];
+    const double seen =
+        bound(seen_table.data() + node * count, seen_table.data() + target * count, count);
+    double best = length + metric.lambda * seen;
+    // With a grid weight lambda_k <= lambda: d_lambda >= d_lambda_k + (lambda - lambda_k) d_seen.
+    for (std::size_t k = lambda_grid.size(); k-- > 0;) {
+        if (lambda_grid[k] > metric.lambda) continue;
+        const auto& combined = m_combined[level][k];
+        best = std::max(
+            best, bound(combined.data() + node * count, combined.data() + target * count, count) +
+                      (metric.lambda - lambda_grid[k]) * seen);
+        break;
+    }
+    return best;
 }
 
 // --- A* with landmarks ---------------------------------------------------------------------------
@@ -199,6 +232,7 @@ AltSearch::AltSearch(const WalkGraph& graph, const Landmarks& landmarks)
       m_cost(graph.node_count(), unreachable),
       m_via(graph.node_count(), no_edge),
       m_seen_in(graph.node_count(), 0),
+      m_potential(graph.node_count(), 0),
       m_from_seed(graph.node_count(), 0) {}
 
 PathResult AltSearch::find(const Metric& metric, std::span<const Seed> sources,
@@ -208,21 +242,21 @@ PathResult AltSearch::find(const Metric& metric, std::span<const Seed> sources,
         std::fill(m_seen_in.begin(), m_seen_in.end(), 0);
         m_query = 1;
     }
+    // The potential: the cheapest way on to any target, by the landmark bounds, computed once
+    // per node and query. The bounds are exact only up to a few ulps, so a node may be reopened;
+    // the result stays optimal.
     auto touch = [&](NodeId n) {
         if (m_seen_in[n] != m_query) {
             m_seen_in[n] = m_query;
             m_cost[n] = unreachable;
             m_via[n] = no_edge;
+            double h = unreachable;
+            for (const auto& t : targets)
+                h = std::min(h, m_landmarks.lower_bound(metric, n, t.node) + t.cost);
+            m_potential[n] = h;
         }
     };
-    // The potential: the cheapest way on to any target, by the landmark bounds. The bounds are
-    // rounding-exact only up to a few ulps, so a node may be reopened; the result stays optimal.
-    auto potential = [&](NodeId n) {
-        double h = unreachable;
-        for (const auto& t : targets)
-            h = std::min(h, m_landmarks.lower_bound(metric, n, t.node) + t.cost);
-        return h;
-    };
+    auto potential = [&](NodeId n) { return m_potential[n]; };
     MinQueue queue;
     for (std::uint32_t i = 0; i < sources.size(); ++i) {
         const Seed& s = sources[i];

@@ -52,7 +52,8 @@ PathResult dijkstra(const WalkGraph& graph, const Metric& metric, std::span<cons
 /// Distances from a few well-spread nodes ("landmarks") to all nodes, for the length metric and
 /// for the seen metres of each level. By the triangle inequality |d(L,t) - d(L,v)| bounds d(v,t)
 /// from below for each metric, and length + lambda x seen bounds the combined weight for any
-/// lambda >= 0. Seen distances change when cameras do: rebuild() them then.
+/// lambda >= 0; tables for a few fixed lambdas tighten it for large ones. Seen distances change
+/// when cameras do: refresh_seen() them then.
 class Landmarks {
   public:
     Landmarks() = default;
@@ -67,12 +68,22 @@ class Landmarks {
     [[nodiscard]] double lower_bound(const Metric& metric, NodeId node, NodeId target) const;
 
   private:
+    /// One distance vector per landmark -> [node][landmark], so a node's bounds share a cache line.
+    void refresh_level(const WalkGraph& graph, std::size_t level);
+    [[nodiscard]] std::vector<double> node_major(
+        const std::vector<std::vector<double>>& columns) const;
+
     std::size_t m_node_count = 0;
     std::vector<NodeId> m_landmarks;
-    // [landmark][node]: one table for length, one per level. Doubles: float rounding would make
+    // [node][landmark]: one table for length, one per level. Doubles: float rounding would make
     // the bounds overshoot by millimetres on long paths.
     std::vector<double> m_length;
     std::array<std::vector<double>, analysis::dori_level_count> m_seen;
+    /// Distances under length + lambda_k x seen, per level and grid lambda: near-exact bounds
+    /// for a query lambda at or above a grid value.
+    static constexpr std::array<double, 3> lambda_grid{4.0, 64.0, 1024.0};
+    std::array<std::array<std::vector<double>, lambda_grid.size()>, analysis::dori_level_count>
+        m_combined;
 };
 
 /// A* with landmark lower bounds. Keeps scratch arrays between queries: one object per thread.
@@ -88,6 +99,7 @@ class AltSearch {
     std::vector<double> m_cost;
     std::vector<EdgeId> m_via;             ///< edge the best path arrived by
     std::vector<std::uint32_t> m_seen_in;  ///< query number that last touched the node
+    std::vector<double> m_potential;       ///< lower bound to the targets, once per query
     std::vector<std::uint32_t> m_from_seed;
     std::uint32_t m_query = 0;
 };
