@@ -60,8 +60,6 @@ std::vector<Seed> random_end(std::mt19937_64& rng, const routing::WalkGraph& gra
     return {{e.from, share * w}, {e.to, (1 - share) * w}};
 }
 
-class RoutingRealData : public ::testing::TestWithParam<std::string> {};
-
 /// Imports the extract into `data` with the real CLI. Skips the test (fails it on CI) when the
 /// extract is missing; callers return when IsSkipped() or HasFatalFailure().
 void import_extract(const std::string& name, const fs::path& data) {
@@ -74,18 +72,29 @@ void import_extract(const std::string& name, const fs::path& data) {
     ASSERT_EQ(imported.exit_code, 0) << imported.out << imported.err;
 }
 
-TEST_P(RoutingRealData, AltCostsEqualDijkstraOnAThousandRandomPairs) {
-    testing::TempDir tmp("sightline-routing");
-    const fs::path data = tmp.path() / "data";
-    import_extract(GetParam(), data);
-    if (IsSkipped() || HasFatalFailure()) return;
+/// Each test: the extract imported into a scratch data folder, its store, and the routing graph
+/// built through the service (so weights carry the extract's own cameras).
+class RoutingRealData : public ::testing::TestWithParam<std::string> {
+  protected:
+    void SetUp() override {
+        import_extract(GetParam(), data);
+        if (IsSkipped() || HasFatalFailure()) return;
+        store = store::open_sqlite_store(data);
+        analysis = std::make_unique<services::AnalysisService>(*store, *store);
+        routing_service = std::make_unique<services::RoutingService>(*store, *store, *analysis);
+        auto prepared = routing_service->prepare();
+        ASSERT_TRUE(prepared.has_value()) << prepared.error().message;
+    }
 
-    auto store = store::open_sqlite_store(data);
-    services::AnalysisService analysis(*store, *store);
-    services::RoutingService routing_service(*store, *store, analysis);
-    auto prepared = routing_service.prepare();
-    ASSERT_TRUE(prepared.has_value()) << prepared.error().message;
-    auto graph = routing_service.graph();
+    testing::TempDir tmp{"sightline-routing"};
+    const fs::path data = tmp.path() / "data";
+    std::unique_ptr<store::SqliteStore> store;
+    std::unique_ptr<services::AnalysisService> analysis;
+    std::unique_ptr<services::RoutingService> routing_service;
+};
+
+TEST_P(RoutingRealData, AltCostsEqualDijkstraOnAThousandRandomPairs) {
+    auto graph = routing_service->graph();
     ASSERT_NE(graph, nullptr);
     const auto& walk = graph->walk;
     ASSERT_GT(walk.node_count(), 1000u);
@@ -164,16 +173,7 @@ TEST_P(RoutingRealData, AltCostsEqualDijkstraOnAThousandRandomPairs) {
 // the result must equal a graph built from scratch, and ALT must stay exact on it (landmarks'
 // seen distances refreshed).
 TEST_P(RoutingRealData, CameraChangesUpdateTheGraphAsAFullRebuildWould) {
-    testing::TempDir tmp("sightline-routing");
-    const fs::path data = tmp.path() / "data";
-    import_extract(GetParam(), data);
-    if (IsSkipped() || HasFatalFailure()) return;
-
-    auto store = store::open_sqlite_store(data);
-    services::AnalysisService analysis(*store, *store);
-    services::RoutingService routing_service(*store, *store, analysis);
-    ASSERT_TRUE(routing_service.prepare().has_value());
-    const auto before = routing_service.graph();
+    const auto before = routing_service->graph();
     ASSERT_NE(before, nullptr);
     ASSERT_GT(before->walk.node_count(), 1000u);
 
@@ -201,10 +201,10 @@ TEST_P(RoutingRealData, CameraChangesUpdateTheGraphAsAFullRebuildWould) {
     }
     ASSERT_TRUE(store->insert_cameras(added, {"test", "", 101}).has_value());
 
-    ASSERT_TRUE(routing_service.prepare().has_value());
-    const auto updated = routing_service.graph();
+    ASSERT_TRUE(routing_service->prepare().has_value());
+    const auto updated = routing_service->graph();
     ASSERT_NE(updated, before);
-    EXPECT_GT(routing_service.stats().streets_updated, 0u) << "an update, not a rebuild";
+    EXPECT_GT(routing_service->stats().streets_updated, 0u) << "an update, not a rebuild";
 
     services::AnalysisService fresh_analysis(*store, *store);
     services::RoutingService fresh(*store, *store, fresh_analysis);
@@ -261,16 +261,7 @@ TEST_P(RoutingRealData, CameraChangesUpdateTheGraphAsAFullRebuildWould) {
 // detour limit, each is longer and less seen than the one before, and avoids_cameras says
 // whether the last one is seen at all.
 TEST_P(RoutingRealData, PlansKeepTheirPromisesOnRandomPoints) {
-    testing::TempDir tmp("sightline-routing");
-    const fs::path data = tmp.path() / "data";
-    import_extract(GetParam(), data);
-    if (IsSkipped() || HasFatalFailure()) return;
-
-    auto store = store::open_sqlite_store(data);
-    services::AnalysisService analysis(*store, *store);
-    services::RoutingService routing_service(*store, *store, analysis);
-    ASSERT_TRUE(routing_service.prepare().has_value());
-    const auto graph = routing_service.graph();
+    const auto graph = routing_service->graph();
     const auto& walk = graph->walk;
     routing::AltSearch alt(walk, graph->landmarks);
     std::mt19937_64 rng(11);
