@@ -647,37 +647,59 @@ void seen_stretches(Vec2 a, Vec2 b, const analysis::ViewshedIndex& index,
 }  // namespace
 
 Result<RouteExposure> AnalysisService::exposure(const ExposureRequest& request) {
-    if (request.polylines.empty()) return fail(Errc::invalid_argument, "the route has no line");
-    if (!std::isfinite(request.speed_m_s) || request.speed_m_s <= 0 || request.speed_m_s > 100)
+    auto each =
+        exposures({request.polylines}, request.speed_m_s, request.threads, request.progress);
+    if (!each) return std::unexpected(each.error());
+    return std::move(each->front());
+}
+
+Result<std::vector<RouteExposure>> AnalysisService::exposures(
+    const std::vector<std::vector<std::vector<geo::LatLon>>>& routes, double speed_m_s,
+    unsigned threads, const AnalysisProgress& progress) {
+    if (!std::isfinite(speed_m_s) || speed_m_s <= 0 || speed_m_s > 100)
         return fail(Errc::invalid_argument, "speed must be a number of m/s in (0, 100]");
     geo::BBox area{180, 90, -180, -90};
-    for (const auto& line : request.polylines) {
-        if (line.size() < 2)
-            return fail(Errc::invalid_argument, "every line of the route needs 2 or more points");
-        for (auto p : line) {
-            if (!p.is_valid()) return fail(Errc::invalid_argument, "a route point is out of range");
-            area = {std::min(area.west, p.lon), std::min(area.south, p.lat),
-                    std::max(area.east, p.lon), std::max(area.north, p.lat)};
+    for (const auto& polylines : routes) {
+        if (polylines.empty()) return fail(Errc::invalid_argument, "the route has no line");
+        for (const auto& line : polylines) {
+            if (line.size() < 2)
+                return fail(Errc::invalid_argument,
+                            "every line of the route needs 2 or more points");
+            for (auto p : line) {
+                if (!p.is_valid())
+                    return fail(Errc::invalid_argument, "a route point is out of range");
+                area = {std::min(area.west, p.lon), std::min(area.south, p.lat),
+                        std::max(area.east, p.lon), std::max(area.north, p.lat)};
+            }
         }
     }
+    if (routes.empty()) return fail(Errc::invalid_argument, "the route has no line");
     if (area.area_km2() > m_options.max_route_area_km2)
         return fail(Errc::too_large,
                     fmt::format("the route spans {:.0f} km²; the limit is {:.0f} km² (split it)",
                                 area.area_km2(), m_options.max_route_area_km2));
 
-    auto scene = load_scene(area, request.threads, request.progress);
+    auto scene = load_scene(area, threads, progress);
     if (!scene) return std::unexpected(scene.error());
-    const LocalFrame& frame = scene->frame;
-    const auto& index = *scene->index;
+    std::vector<RouteExposure> out;
+    for (const auto& polylines : routes)
+        out.push_back(measure_route(*scene, polylines, speed_m_s));
+    return out;
+}
 
+RouteExposure AnalysisService::measure_route(Scene& scene,
+                                             const std::vector<std::vector<geo::LatLon>>& polylines,
+                                             double speed_m_s) {
+    const LocalFrame& frame = scene.frame;
+    const auto& index = *scene.index;
     RouteExposure result;
-    result.speed_m_s = request.speed_m_s;
-    result.cameras_skipped = scene->cameras_skipped;
-    result.buildings = scene->buildings;
+    result.speed_m_s = speed_m_s;
+    result.cameras_skipped = scene.cameras_skipped;
+    result.buildings = scene.buildings;
     std::map<std::int64_t, CameraSeen> per_camera;
     StretchBuilder builder(frame, result.stretches);
     std::vector<std::uint32_t> candidates;
-    for (const auto& line : request.polylines) {
+    for (const auto& line : polylines) {
         std::vector<Vec2> points;
         points.reserve(line.size());
         for (auto p : line)
@@ -689,7 +711,7 @@ Result<RouteExposure> AnalysisService::exposure(const ExposureRequest& request) 
         for (const auto& c : exposure.cameras) {
             auto& seen = per_camera[c.camera_id];
             seen.camera_id = c.camera_id;
-            seen.location = scene->camera_locations[c.camera_id];
+            seen.location = scene.camera_locations[c.camera_id];
             seen.seen_m += c.seen_m;
             add(seen.by_level_m, c.by_level_m);
         }
@@ -698,8 +720,8 @@ Result<RouteExposure> AnalysisService::exposure(const ExposureRequest& request) 
         builder.end_line();
     }
     result.seen_m = result.by_level_m[static_cast<std::size_t>(DoriLevel::observe)];
-    result.duration_s = result.length_m / request.speed_m_s;
-    result.seen_s = result.seen_m / request.speed_m_s;
+    result.duration_s = result.length_m / speed_m_s;
+    result.seen_s = result.seen_m / speed_m_s;
     for (auto& [id, seen] : per_camera)
         result.cameras.push_back(seen);
     std::stable_sort(result.cameras.begin(), result.cameras.end(),

@@ -144,6 +144,11 @@ class AnalysisService {
     Result<CoverageReport> coverage(const CoverageRequest& request);
     /// invalid_argument for an empty route, a line of fewer than 2 points or a bad speed.
     Result<RouteExposure> exposure(const ExposureRequest& request);
+    /// Several routes measured against one scene (their common area): as exposure() for each,
+    /// loading cameras and viewsheds once. invalid_argument / too_large as exposure().
+    Result<std::vector<RouteExposure>> exposures(
+        const std::vector<std::vector<std::vector<geo::LatLon>>>& routes, double speed_m_s,
+        unsigned threads = 0, const AnalysisProgress& progress = {});
     /// The viewsheds of every camera that can see into `area` (cached as for coverage), one
     /// thread. too_large over the coverage limits.
     Result<std::vector<CameraViewshedRings>> viewsheds(const geo::BBox& area);
@@ -160,6 +165,9 @@ class AnalysisService {
     struct Scene;
     Result<Scene> load_scene(const geo::BBox& area, unsigned threads,
                              const AnalysisProgress& progress);
+    static RouteExposure measure_route(Scene& scene,
+                                       const std::vector<std::vector<geo::LatLon>>& polylines,
+                                       double speed_m_s);
 
     store::Store& m_store;
     store::MapStore& m_map;

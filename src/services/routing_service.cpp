@@ -236,19 +236,20 @@ Result<RouteReport> RoutingService::route(const RouteRequest& request) {
             "No route within {:g}x the shortest length avoids every camera at the {} level; the "
             "least exposed one is shown.",
             request.max_detour, analysis::to_string(request.level));
-    for (auto& planned : plan->routes) {
+    // Every alternative measured as `exposure` measures a route, against one scene.
+    std::vector<std::vector<std::vector<geo::LatLon>>> lines;
+    for (const auto& planned : plan->routes)
+        lines.push_back({planned.points});
+    auto measured = m_analysis.exposures(lines, m_options.speed_m_s, 1);
+    for (std::size_t i = 0; i < plan->routes.size(); ++i) {
+        auto& planned = plan->routes[i];
         RouteAlternative alt;
         alt.kind = planned.kind;
         alt.lambda = planned.lambda;
-        ExposureRequest measure;
-        measure.polylines = {planned.points};
-        measure.speed_m_s = m_options.speed_m_s;
-        measure.threads = 1;
-        if (planned.points.size() >= 2) {
-            if (auto exposure = m_analysis.exposure(measure)) alt.exposure = std::move(*exposure);
-        }
-        if (alt.exposure.length_m <= 0) {
-            // Too long to measure in one piece (or a zero-length route): the graph's figures.
+        if (measured) {
+            alt.exposure = std::move((*measured)[i]);
+        } else {
+            // Too long to measure in one piece: the graph's figures, without cameras.
             alt.exposure.length_m = planned.length_m;
             alt.exposure.by_level_m = planned.seen_m;
             alt.exposure.seen_m =
