@@ -7,7 +7,7 @@
 import maplibregl from 'maplibre-gl';
 import { api } from './api.js';
 import { h, clear, statusLine, showMessage } from './dom.js';
-import { t, language, errorText } from './i18n.js';
+import { t, tOr, language, errorText } from './i18n.js';
 import { levelColours } from './mapstyle.js';
 
 const detours = ['1.2', '1.5', '2', '3'];
@@ -36,6 +36,17 @@ function parsePoint(text) {
 const pointText = (lngLat) => `${lngLat.lat.toFixed(6)},${lngLat.lng.toFixed(6)}`;
 // Commas stay readable in the URL; everything else the user typed is escaped.
 const encode = (text) => encodeURIComponent(text.replace(/\s+/g, '')).replace(/%2C/gi, ',');
+
+/// Whether the least exposed route escapes the cameras, in the user's language.
+function outcomeText(result) {
+  const level = tOr(`route.level.${result.level}`, result.level);
+  return result.avoids_cameras
+    ? t('route.private', { level })
+    : t('route.no_private', {
+      factor: new Intl.NumberFormat(language(), { maximumFractionDigits: 2 }).format(result.max_detour),
+      level,
+    });
+}
 
 export function routeQuery({ fromText, toText, maxDetour, level }) {
   return `from=${encode(fromText)}&to=${encode(toText)}&max_detour=${encode(maxDetour)}&level=${encode(level)}`;
@@ -183,8 +194,9 @@ export function mountRoutePanel(panel, map) {
   function renderResult() {
     clear(list);
     const result = state.result;
-    message.hidden = !result?.message;
-    message.textContent = result?.message || '';
+    // The server's message is English; say the same in the user's language.
+    message.hidden = !result;
+    message.textContent = result ? outcomeText(result) : '';
     gpx.hidden = !result;
     if (result) gpx.href = `/api/v1/route?${state.query}&format=gpx`;
     else gpx.removeAttribute('href');
