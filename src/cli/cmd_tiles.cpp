@@ -167,20 +167,11 @@ class TilesCommand final : public Command {
     }
 
     static std::optional<geo::BBox> camera_bounds(store::Store& store) {
-        std::optional<geo::BBox> box;
+        auto box = geo::BBox::empty_box();
         store.for_each_camera([&box](const model::Camera& c) {
-            if (c.status == model::CameraStatus::removed) return;
-            const auto p = c.location;
-            if (!box) {
-                box = geo::BBox{p.lon, p.lat, p.lon, p.lat};
-                return;
-            }
-            box->west = std::min(box->west, p.lon);
-            box->east = std::max(box->east, p.lon);
-            box->south = std::min(box->south, p.lat);
-            box->north = std::max(box->north, p.lat);
+            if (c.status != model::CameraStatus::removed) box.extend(c.location);
         });
-        return box;
+        return box.is_empty() ? std::nullopt : std::optional<geo::BBox>(box);
     }
 
     bool write_file(const std::filesystem::path& path, std::string_view bytes) {

@@ -22,6 +22,16 @@ struct BBox {
     [[nodiscard]] double area_km2() const noexcept;
     /// A box of `radius_m` around a point (for "near" queries), clamped to valid coordinates.
     [[nodiscard]] static BBox around(LatLon centre, double radius_m) noexcept;
+    /// The box of no points yet: extend() it with some. is_empty() until then.
+    [[nodiscard]] static constexpr BBox empty_box() noexcept { return {180, 90, -180, -90}; }
+    [[nodiscard]] constexpr bool is_empty() const noexcept { return west > east || south > north; }
+    /// Grows the box to hold `p`.
+    constexpr void extend(LatLon p) noexcept {
+        west = p.lon < west ? p.lon : west;
+        east = p.lon > east ? p.lon : east;
+        south = p.lat < south ? p.lat : south;
+        north = p.lat > north ? p.lat : north;
+    }
     friend constexpr bool operator==(const BBox&, const BBox&) = default;
 };
 

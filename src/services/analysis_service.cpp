@@ -376,13 +376,12 @@ LevelMetres measure_piece(Vec2 a, Vec2 b, const analysis::ViewshedIndex& index) 
 }
 
 geo::BBox bbox_of(const std::vector<analysis::DistrictArea>& districts) {
-    geo::BBox box{180, 90, -180, -90};
+    auto box = geo::BBox::empty_box();
     for (const auto& d : districts)
         for (const auto& polygon : d.polygons)
             for (const auto& ring : polygon)
                 for (auto p : ring)
-                    box = {std::min(box.west, p.lon), std::min(box.south, p.lat),
-                           std::max(box.east, p.lon), std::max(box.north, p.lat)};
+                    box.extend(p);
     return box;
 }
 
@@ -658,7 +657,7 @@ Result<std::vector<RouteExposure>> AnalysisService::exposures(
     unsigned threads, const AnalysisProgress& progress) {
     if (!std::isfinite(speed_m_s) || speed_m_s <= 0 || speed_m_s > 100)
         return fail(Errc::invalid_argument, "speed must be a number of m/s in (0, 100]");
-    geo::BBox area{180, 90, -180, -90};
+    auto area = geo::BBox::empty_box();
     for (const auto& polylines : routes) {
         if (polylines.empty()) return fail(Errc::invalid_argument, "the route has no line");
         for (const auto& line : polylines) {
@@ -668,8 +667,7 @@ Result<std::vector<RouteExposure>> AnalysisService::exposures(
             for (auto p : line) {
                 if (!p.is_valid())
                     return fail(Errc::invalid_argument, "a route point is out of range");
-                area = {std::min(area.west, p.lon), std::min(area.south, p.lat),
-                        std::max(area.east, p.lon), std::max(area.north, p.lat)};
+                area.extend(p);
             }
         }
     }
@@ -747,8 +745,7 @@ Result<std::vector<StreetSeen>> AnalysisService::street_exposure(const geo::BBox
     geo::BBox reach = area;  // every street whole, so every camera that sees any part of one
     m_map.for_each_street(area, [&](const model::Street& street) {
         for (auto p : street.points)
-            reach = {std::min(reach.west, p.lon), std::min(reach.south, p.lat),
-                     std::max(reach.east, p.lon), std::max(reach.north, p.lat)};
+            reach.extend(p);
         out.push_back({street, {}});
     });
     auto scene = load_scene(reach, threads, progress);

@@ -91,13 +91,9 @@ std::vector<std::vector<geo::LatLon>> read_rings(std::string_view bytes) {
 }
 
 geo::BBox box_of(const std::vector<geo::LatLon>& points) {
-    geo::BBox b{180, 90, -180, -90};
-    for (auto p : points) {
-        b.west = std::min(b.west, p.lon);
-        b.east = std::max(b.east, p.lon);
-        b.south = std::min(b.south, p.lat);
-        b.north = std::max(b.north, p.lat);
-    }
+    auto b = geo::BBox::empty_box();
+    for (auto p : points)
+        b.extend(p);
     return b;
 }
 
@@ -449,6 +445,14 @@ void SqliteStore::for_each_area(const geo::BBox& bbox, model::AreaKind kind,
     }
     for (const auto& a : areas)
         visit(a);
+}
+
+std::optional<geo::BBox> SqliteStore::street_bounds() {
+    auto db = m_readers->acquire();
+    auto stmt = db->prepare(
+        "SELECT min(min_lon), min(min_lat), max(max_lon), max(max_lat) FROM street_index");
+    if (!stmt.step() || stmt.is_null(0)) return std::nullopt;
+    return geo::BBox{stmt.real(0), stmt.real(1), stmt.real(2), stmt.real(3)};
 }
 
 std::int64_t SqliteStore::map_version() {

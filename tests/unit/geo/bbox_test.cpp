@@ -28,6 +28,17 @@ TEST(BBox, TreatsEdgesAsInside) {
     EXPECT_FALSE(box.contains({1.0000001, 0.5}));
 }
 
+TEST(BBox, GrowsFromEmptyToHoldEveryPoint) {
+    auto box = BBox::empty_box();
+    EXPECT_TRUE(box.is_empty());
+    box.extend({48.1, 11.5});
+    EXPECT_FALSE(box.is_empty());
+    EXPECT_EQ(box, (BBox{11.5, 48.1, 11.5, 48.1}));
+    box.extend({47.9, 11.7});
+    box.extend({48.0, -0.5});
+    EXPECT_EQ(box, (BBox{-0.5, 47.9, 11.7, 48.1}));
+}
+
 TEST(BBox, ComputesAreaOfOneDegreeAtTheEquator) {
     // 1 degree x 1 degree at the equator is about 111.2 km x 110.6 km.
     EXPECT_NEAR((BBox{0, 0, 1, 1}).area_km2(), 12363.0, 20.0);
