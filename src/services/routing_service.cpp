@@ -21,14 +21,6 @@ double seconds_since(Clock::time_point start) {
 /// More changed cameras than this and a full rebuild is cheaper than street-by-street updates.
 constexpr std::size_t max_incremental_cameras = 200;
 
-geo::BBox around(geo::LatLon p, double metres) {
-    const double dlat = metres / 111'320.0;
-    const double dlon =
-        metres / std::max(1.0, 111'320.0 * std::cos(p.lat * 3.14159265358979 / 180));
-    return {std::max(-180.0, p.lon - dlon), std::max(-90.0, p.lat - dlat),
-            std::min(180.0, p.lon + dlon), std::min(90.0, p.lat + dlat)};
-}
-
 std::unordered_map<std::int64_t, RoutingGraph::CameraMark> camera_marks(store::Store& store) {
     std::unordered_map<std::int64_t, RoutingGraph::CameraMark> marks;
     store.for_each_camera([&](const model::Camera& c) {
@@ -135,7 +127,7 @@ Result<std::shared_ptr<const RoutingGraph>> RoutingService::current(
             std::size_t updated = 0;
             const double reach = m_analysis.options().max_range_m;
             for (auto p : moved) {
-                auto seen = m_analysis.street_exposure(around(p, reach), 1);
+                auto seen = m_analysis.street_exposure(geo::BBox::around(p, reach), 1);
                 if (!seen) return std::unexpected(seen.error());
                 for (auto& s : *seen) {
                     auto it = index.find(key_of(s.street.osm_way_id, s.street.points));
@@ -159,21 +151,13 @@ Result<std::shared_ptr<const RoutingGraph>> RoutingService::current(
     }
 
     // Full build: every imported street, with what the cameras see of it.
-    geo::BBox bounds{180, 90, -180, -90};
-    bool any = false;
-    m_map.for_each_street({-180, -90, 180, 90}, [&](const model::Street& s) {
-        for (auto p : s.points) {
-            bounds = {std::min(bounds.west, p.lon), std::min(bounds.south, p.lat),
-                      std::max(bounds.east, p.lon), std::max(bounds.north, p.lat)};
-            any = true;
-        }
-    });
+    const auto bounds = m_map.street_bounds();
     auto next = std::make_shared<RoutingGraph>();
     next->map_version = map_version;
     next->camera_version = camera_version;
     next->cameras = std::move(marks);
-    if (any) {
-        auto seen = m_analysis.street_exposure(bounds, 0, progress);
+    if (bounds) {
+        auto seen = m_analysis.street_exposure(*bounds, 0, progress);
         if (!seen) return std::unexpected(seen.error());
         std::vector<routing::StreetInput> input;
         input.reserve(seen->size());

@@ -51,6 +51,9 @@ class MapStore {
     /// Streets whose bounding box intersects `bbox` (R*Tree), in no particular order.
     virtual void for_each_street(const geo::BBox& bbox,
                                  const std::function<void(const model::Street&)>& visit) = 0;
+    /// The box around every imported street (from the R*Tree, so slightly generous); nullopt
+    /// when there is none.
+    virtual std::optional<geo::BBox> street_bounds() = 0;
     /// Areas of one kind whose bounding box intersects `bbox`.
     virtual void for_each_area(const geo::BBox& bbox, model::AreaKind kind,
                                const std::function<void(const model::Area&)>& visit) = 0;

@@ -93,6 +93,7 @@ class SqliteStore final : public Store, public MapStore {
                                               const Decision& decision) override;
     void for_each_street(const geo::BBox& bbox,
                          const std::function<void(const model::Street&)>& visit) override;
+    std::optional<geo::BBox> street_bounds() override;
     void for_each_area(const geo::BBox& bbox, model::AreaKind kind,
                        const std::function<void(const model::Area&)>& visit) override;
     std::int64_t map_version() override;

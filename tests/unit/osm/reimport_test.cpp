@@ -55,6 +55,7 @@ class Reimport : public ::testing::Test {
 const geo::BBox world{-180, -90, 180, 90};
 
 TEST_F(Reimport, FirstImportCreatesVerifiedCamerasAndTheGround) {
+    EXPECT_FALSE(m_store->street_bounds()) << "no streets before the first import";
     auto s = apply("basic.osm");
     EXPECT_EQ(s.cameras_new, 2);
     EXPECT_EQ(s.streets, 3);
@@ -90,6 +91,14 @@ TEST_F(Reimport, FirstImportCreatesVerifiedCamerasAndTheGround) {
                            });
     EXPECT_EQ(parks, 1);
     EXPECT_EQ(street_count({11.0, 48.0, 11.01, 48.01}), 0);
+    // Streets 401, 402, 406 span nodes 50-53 (48.070-48.072 N, 11.070-11.071 E); the R*Tree keeps
+    // floats, rounded outwards.
+    auto bounds = m_store->street_bounds();
+    ASSERT_TRUE(bounds);
+    EXPECT_NEAR(bounds->west, 11.070, 1e-5);
+    EXPECT_NEAR(bounds->east, 11.071, 1e-5);
+    EXPECT_NEAR(bounds->south, 48.070, 1e-5);
+    EXPECT_NEAR(bounds->north, 48.072, 1e-5);
 }
 
 TEST_F(Reimport, StatisticsGiveTheCameraDensityOverEachExtractsBounds) {
