@@ -11,6 +11,7 @@
 #include "cli/commands_list.hpp"
 #include "cli/progress_bar.hpp"
 #include "cli/read_file.hpp"
+#include "cli/table_text.hpp"
 #include "services/analysis_json.hpp"
 #include "services/analysis_service.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -20,10 +21,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr std::size_t max_districts_bytes = 20 * 1024 * 1024;
-
-std::string percent(double part, double whole) {
-    return whole > 0 ? fmt::format("{:.1f} %", 100.0 * part / whole) : "-";
-}
 
 void print_levels(const services::LevelMetres& m, double total) {
     fmt::print("  {:<10} {:>12} {:>8}\n", "level", "metres", "share");
@@ -101,9 +98,7 @@ class CoverageCommand final : public Command {
         ProgressBar progress;
         if (show_progress(m_args))
             m_request.progress = [&](std::string_view phase, std::size_t done, std::size_t total) {
-                progress.update(
-                    phase, total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1.0,
-                    fmt::format("{}/{}", done, total), done == total);
+                progress.count(phase, done, total);
             };
         auto started = Clock::now();
         auto report = analysis.coverage(m_request);

@@ -9,6 +9,7 @@
 #include "cli/command.hpp"
 #include "cli/commands_list.hpp"
 #include "cli/read_file.hpp"
+#include "cli/table_text.hpp"
 #include "services/analysis_json.hpp"
 #include "services/analysis_service.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -21,10 +22,6 @@ std::string minutes(double seconds) {
     if (total >= 3600)
         return fmt::format("{} h {:02} min {:02} s", total / 3600, total / 60 % 60, total % 60);
     return fmt::format("{} min {:02} s", total / 60, total % 60);
-}
-
-std::string percent(double part, double whole) {
-    return whole > 0 ? fmt::format("{:.1f} %", 100.0 * part / whole) : "-";
 }
 
 class ExposureCommand final : public Command {

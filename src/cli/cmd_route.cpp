@@ -10,6 +10,7 @@
 #include "cli/command.hpp"
 #include "cli/commands_list.hpp"
 #include "cli/progress_bar.hpp"
+#include "cli/table_text.hpp"
 #include "geo/lat_lon_text.hpp"
 #include "services/analysis_service.hpp"
 #include "services/routing_json.hpp"
@@ -18,10 +19,6 @@
 
 namespace sightline::cli {
 namespace {
-
-std::string percent(double part, double whole) {
-    return whole > 0 ? fmt::format("{:.1f} %", 100.0 * part / whole) : "-";
-}
 
 std::size_t cameras_seeing(const services::RouteExposure& e, analysis::DoriLevel level) {
     std::size_t count = 0;
@@ -114,10 +111,7 @@ class RouteCommand final : public Command {
         services::AnalysisProgress report_progress;
         if (show_progress(m_args))
             report_progress = [&](std::string_view phase, std::size_t done, std::size_t total) {
-                double fraction =
-                    total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
-                progress.update(fmt::format("walking graph: {}", phase), fraction,
-                                fmt::format("{}/{}", done, total), done == total);
+                progress.count(fmt::format("walking graph: {}", phase), done, total);
             };
         auto prepared = routing.prepare(report_progress);
         progress.finish();

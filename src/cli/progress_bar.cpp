@@ -34,6 +34,11 @@ void ProgressBar::update(std::string_view label, double fraction, std::string_vi
     m_drawn = true;
 }
 
+void ProgressBar::count(std::string_view label, std::size_t done, std::size_t total) {
+    update(label, total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1.0,
+           fmt::format("{}/{}", done, total), done == total);
+}
+
 void ProgressBar::finish() {
     if (m_drawn) fmt::print(stderr, "\n");
     m_drawn = false;

@@ -20,6 +20,9 @@ class ProgressBar {
     /// Redraws if 200 ms have passed, the label changed, or `force` (the last step).
     void update(std::string_view label, double fraction, std::string_view detail,
                 bool force = false);
+    /// A count of `total`: detail "done/total", drawn at once when done == total (for the
+    /// progress callbacks of long services).
+    void count(std::string_view label, std::size_t done, std::size_t total);
     /// Ends the line if anything was drawn.
     void finish();
 
