@@ -29,6 +29,29 @@ std::unordered_map<std::int64_t, RoutingGraph::CameraMark> camera_marks(store::S
     return marks;
 }
 
+/// The areas to measure again around changed cameras: each camera's reach, with boxes merged
+/// where their union is no larger than the two apart, so that a camera that only changed status
+/// (same place twice) or a cluster of new ones is measured once.
+std::vector<geo::BBox> reach_areas(const std::vector<geo::LatLon>& points, double reach_m) {
+    std::vector<geo::BBox> areas;
+    for (auto p : points) {
+        const auto box = geo::BBox::around(p, reach_m);
+        bool merged = false;
+        for (auto& area : areas) {
+            auto both = area;
+            both.extend({box.south, box.west});
+            both.extend({box.north, box.east});
+            if (both.area_km2() <= area.area_km2() + box.area_km2()) {
+                area = both;
+                merged = true;
+                break;
+            }
+        }
+        if (!merged) areas.push_back(box);
+    }
+    return areas;
+}
+
 /// A street's identity across reads: its way and where it starts (a way cut at a barrier gives
 /// several streets).
 struct StreetKey {
@@ -125,9 +148,8 @@ Result<std::shared_ptr<const RoutingGraph>> RoutingService::current(
             for (std::uint32_t i = 0; i < streets.size(); ++i)
                 index.emplace(key_of(streets[i].osm_way_id, streets[i].points), i);
             std::size_t updated = 0;
-            const double reach = m_analysis.options().max_range_m;
-            for (auto p : moved) {
-                auto seen = m_analysis.street_exposure(geo::BBox::around(p, reach), 1);
+            for (const auto& area : reach_areas(moved, m_analysis.options().max_range_m)) {
+                auto seen = m_analysis.street_exposure(area, 1);
                 if (!seen) return std::unexpected(seen.error());
                 for (auto& s : *seen) {
                     auto it = index.find(key_of(s.street.osm_way_id, s.street.points));
