@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "analysis/cell_buckets.hpp"
+
 namespace sightline::analysis {
 namespace {
 
@@ -137,33 +139,16 @@ ViewshedIndex::ViewshedIndex(std::vector<PlacedViewshed> viewsheds, double cell_
     min_ = lo;
     columns_ = static_cast<int>(width / cell_size_m_) + 1;
     rows_ = static_cast<int>(height / cell_size_m_) + 1;
-    auto cells = [&](const Viewshed& v, int& c0, int& c1, int& r0, int& r1) {
+    auto cells = [&](std::uint32_t i, int& c0, int& c1, int& r0, int& r1) {
+        const Viewshed& v = viewsheds_[i].viewshed;
+        if (!indexable(v)) return false;
         c0 = static_cast<int>((v.min.x - min_.x) / cell_size_m_);
         c1 = static_cast<int>((v.max.x - min_.x) / cell_size_m_);
         r0 = static_cast<int>((v.min.y - min_.y) / cell_size_m_);
         r1 = static_cast<int>((v.max.y - min_.y) / cell_size_m_);
+        return true;
     };
-    cell_start_.assign(static_cast<std::size_t>(columns_) * rows_ + 1, 0);
-    for (const auto& p : viewsheds_) {
-        if (!indexable(p.viewshed)) continue;
-        int c0, c1, r0, r1;
-        cells(p.viewshed, c0, c1, r0, r1);
-        for (int r = r0; r <= r1; ++r)
-            for (int c = c0; c <= c1; ++c)
-                ++cell_start_[static_cast<std::size_t>(r) * columns_ + c + 1];
-    }
-    for (std::size_t i = 1; i < cell_start_.size(); ++i)
-        cell_start_[i] += cell_start_[i - 1];
-    cell_items_.resize(cell_start_.back());
-    std::vector<std::uint32_t> fill(cell_start_.begin(), cell_start_.end() - 1);
-    for (std::uint32_t i = 0; i < viewsheds_.size(); ++i) {
-        if (!indexable(viewsheds_[i].viewshed)) continue;
-        int c0, c1, r0, r1;
-        cells(viewsheds_[i].viewshed, c0, c1, r0, r1);
-        for (int r = r0; r <= r1; ++r)
-            for (int c = c0; c <= c1; ++c)
-                cell_items_[fill[static_cast<std::size_t>(r) * columns_ + c]++] = i;
-    }
+    bucket_by_cells(viewsheds_.size(), columns_, rows_, cells, cell_start_, cell_items_);
 }
 
 const std::vector<PlacedViewshed>& ViewshedIndex::viewsheds() const noexcept {

@@ -5,6 +5,8 @@
 #include <limits>
 #include <numbers>
 
+#include "analysis/cell_buckets.hpp"
+
 namespace sightline::analysis {
 namespace {
 
@@ -305,31 +307,15 @@ ObstacleIndex::ObstacleIndex(std::vector<Wall> walls, double cell_size_m)
     min_ = lo;
     columns_ = static_cast<int>(width / cell_size_m_) + 1;
     rows_ = static_cast<int>(height / cell_size_m_) + 1;
-    auto cell_range = [&](const Wall& w, int& c0, int& c1, int& r0, int& r1) {
+    auto cells = [&](std::uint32_t i, int& c0, int& c1, int& r0, int& r1) {
+        const Wall& w = walls_[i];
         c0 = static_cast<int>((std::min(w.a.x, w.b.x) - min_.x) / cell_size_m_);
         c1 = static_cast<int>((std::max(w.a.x, w.b.x) - min_.x) / cell_size_m_);
         r0 = static_cast<int>((std::min(w.a.y, w.b.y) - min_.y) / cell_size_m_);
         r1 = static_cast<int>((std::max(w.a.y, w.b.y) - min_.y) / cell_size_m_);
+        return true;
     };
-    cell_start_.assign(static_cast<std::size_t>(columns_) * rows_ + 1, 0);
-    for (const auto& w : walls_) {
-        int c0, c1, r0, r1;
-        cell_range(w, c0, c1, r0, r1);
-        for (int r = r0; r <= r1; ++r)
-            for (int c = c0; c <= c1; ++c)
-                ++cell_start_[static_cast<std::size_t>(r) * columns_ + c + 1];
-    }
-    for (std::size_t i = 1; i < cell_start_.size(); ++i)
-        cell_start_[i] += cell_start_[i - 1];
-    cell_walls_.resize(cell_start_.back());
-    std::vector<std::uint32_t> fill(cell_start_.begin(), cell_start_.end() - 1);
-    for (std::uint32_t i = 0; i < walls_.size(); ++i) {
-        int c0, c1, r0, r1;
-        cell_range(walls_[i], c0, c1, r0, r1);
-        for (int r = r0; r <= r1; ++r)
-            for (int c = c0; c <= c1; ++c)
-                cell_walls_[fill[static_cast<std::size_t>(r) * columns_ + c]++] = i;
-    }
+    bucket_by_cells(walls_.size(), columns_, rows_, cells, cell_start_, cell_walls_);
 }
 
 ObstacleIndex ObstacleIndex::from_buildings(
