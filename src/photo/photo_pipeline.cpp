@@ -14,6 +14,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "faces/face_blur.hpp"
 #include "photo/photo_metadata.hpp"
 
 namespace sightline::photo {
@@ -258,19 +259,16 @@ cv::Mat as_mat(const Pixels& pixels) {
     return cv::Mat(pixels.height, pixels.width, CV_8UC(pixels.bands), pixels.data.get());
 }
 
-int blur_detected_faces(Pixels& pixels, const FaceDetector& faces) {
-    cv::Mat rgb = as_mat(pixels);
-    cv::Mat bgr;
-    cv::cvtColor(rgb, bgr, pixels.bands == 4 ? cv::COLOR_RGBA2BGR : cv::COLOR_RGB2BGR);
-    auto boxes = faces.detect(bgr);
-    if (boxes.empty()) return 0;
-    blur_faces(bgr, boxes);
-    if (pixels.bands == 3) {
-        cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);  // rgb wraps the buffer: written in place
-    } else {
-        const int from_to[] = {0, 2, 1, 1, 2, 0};  // the alpha band is left as it was
-        cv::mixChannels(&bgr, 1, &rgb, 1, from_to, 3);
-    }
+// In place on the decoded buffer (RGB or RGBA; an alpha band is blurred with the colours).
+int blur_detected_faces(Pixels& pixels, const faces::FaceDetector& detector) {
+    const faces::ImageView view{static_cast<std::uint8_t*>(pixels.data.get()),
+                                pixels.width,
+                                pixels.height,
+                                static_cast<std::ptrdiff_t>(pixels.width) * pixels.bands,
+                                pixels.bands,
+                                faces::ChannelOrder::rgb};
+    const auto boxes = detector.detect(view);
+    faces::blur_faces(view, boxes);
     return static_cast<int>(boxes.size());
 }
 
@@ -372,7 +370,7 @@ Result<PhotoSuggestion> inspect_photo(std::string_view bytes, const PhotoLimits&
     return read_metadata(bytes, camera_distance_m, exif_blob(image->get())).suggestion;
 }
 
-Result<ScrubbedPhoto> scrub_photo(std::string_view bytes, const FaceDetector& faces,
+Result<ScrubbedPhoto> scrub_photo(std::string_view bytes, const faces::FaceDetector& faces,
                                   const ScrubOptions& options) {
     auto format = check_input(bytes, options.limits);
     if (!format) return std::unexpected(format.error());
@@ -392,7 +390,7 @@ Result<ScrubbedPhoto> scrub_photo(std::string_view bytes, const FaceDetector& fa
     scrubbed.height = pixels->height;
     try {
         scrubbed.faces_blurred = blur_detected_faces(*pixels, faces);
-    } catch (const cv::Exception&) {
+    } catch (const Exception&) {
         // Never store a photo whose faces could not be looked for.
         return fail(Errc::unprocessable, "faces could not be checked in this image");
     }

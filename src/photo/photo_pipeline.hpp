@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "faces/face_detector.hpp"
 #include "geo/lat_lon.hpp"
-#include "photo/face_detector.hpp"
 
 namespace sightline::photo {
 
@@ -70,7 +70,7 @@ struct ScrubbedPhoto {
 /// The whole intake for one photo. Errors: unsupported_media_type (not an image of the four
 /// formats), too_large (bytes or pixels over the limits), unprocessable (truncated, corrupt,
 /// no image in a HEIF container).
-Result<ScrubbedPhoto> scrub_photo(std::string_view bytes, const FaceDetector& faces,
+Result<ScrubbedPhoto> scrub_photo(std::string_view bytes, const faces::FaceDetector& faces,
                                   const ScrubOptions& options = {});
 
 /// Hamming distance of two perceptual hashes; <= 10 means "probably the same picture".

@@ -46,9 +46,9 @@ PhotoService::PhotoService(store::Store& store, std::filesystem::path photo_dir,
 
 PhotoService::~PhotoService() = default;
 
-const photo::FaceDetector& PhotoService::detector() {
+const faces::FaceDetector& PhotoService::detector() {
     std::call_once(m_detector_once,
-                   [this] { m_detector = std::make_unique<photo::FaceDetector>(m_options.faces); });
+                   [this] { m_detector = std::make_unique<faces::FaceDetector>(m_options.faces); });
     return *m_detector;
 }
 

@@ -23,7 +23,7 @@ namespace sightline::services {
 
 struct PhotoOptions {
     photo::ScrubOptions scrub;
-    photo::FaceDetectorOptions faces;
+    faces::FaceDetectorOptions faces;
     /// Scrubs running at once; each may hold up to ~4 bytes per pixel of a 50 MP image.
     int max_concurrent_scrubs = 2;
 };
@@ -58,13 +58,13 @@ class PhotoService {
     void discard_unreferenced();
 
   private:
-    const photo::FaceDetector& detector();
+    const faces::FaceDetector& detector();
 
     store::Store& m_store;
     store::PhotoFiles m_files;
     PhotoOptions m_options;
     std::once_flag m_detector_once;
-    std::unique_ptr<photo::FaceDetector>
+    std::unique_ptr<faces::FaceDetector>
         m_detector;  // loaded on first use: the CLI rarely needs it
     std::counting_semaphore<64> m_scrub_slots;
 };

@@ -8,7 +8,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace sightline::photo;
-    static const FaceDetector faces(FaceDetectorOptions{.min_score = 0.5f, .use_dlib_hog = false});
+    static const sightline::faces::FaceDetector faces;
     std::string_view bytes(reinterpret_cast<const char*>(data), size);
     ScrubOptions options;
     options.limits.max_pixels = 4'000'000;  // keeps each run short; the limit itself is fuzzed too

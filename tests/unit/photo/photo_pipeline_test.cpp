@@ -38,8 +38,8 @@ std::string fixture(std::string_view name) {
     return bytes;
 }
 
-const FaceDetector& detector() {
-    static const FaceDetector instance;
+const faces::FaceDetector& detector() {
+    static const faces::FaceDetector instance;
     return instance;
 }
 

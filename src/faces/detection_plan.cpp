@@ -1,0 +1,40 @@
+#include "faces/detection_plan.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace sightline::faces {
+namespace {
+
+constexpr int coarse_side = 640;
+constexpr int coarse_every = 2;
+constexpr int fine_min_side = 1280;
+constexpr int fine_max_side = 1920;
+constexpr int fine_every = 8;
+constexpr double max_upscale = 2.0;
+
+// The frame scaled so that its longest side is `side` (never more than max_upscale), rounded to
+// even sizes (what swscale's YUV 4:2:0 input handles best).
+DetectionPass pass_at(int width, int height, int side, int every) {
+    const int longest = std::max(width, height);
+    const double scale = std::min(max_upscale, static_cast<double>(side) / longest);
+    const auto even = [](double v) {
+        return std::max(2, static_cast<int>(std::lround(v / 2)) * 2);
+    };
+    return {even(width * scale), even(height * scale), every};
+}
+
+}  // namespace
+
+DetectionPlan plan_detection(int width, int height) {
+    DetectionPlan plan;
+    if (width <= 0 || height <= 0) return plan;
+    const int longest = std::max(width, height);
+    plan.passes.push_back(pass_at(width, height, coarse_side, coarse_every));
+    const int fine_side = std::clamp(longest / 2, fine_min_side, fine_max_side);
+    plan.passes.push_back(pass_at(width, height, fine_side, fine_every));
+    plan.longest_interval = fine_every;
+    return plan;
+}
+
+}  // namespace sightline::faces

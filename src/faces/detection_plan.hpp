@@ -1,0 +1,32 @@
+#pragma once
+// Which detection passes a video frame gets. Detection at full resolution on every frame would
+// cost ~230 ms of one core per 1080p frame, so near faces (big, fast) are looked for often at low
+// resolution and far faces (small, slow) less often at higher resolution; FaceTracker covers the
+// frames in between. See docs/adr/006-media-scrubbing.md.
+
+#include <cstdint>
+#include <vector>
+
+namespace sightline::faces {
+
+struct DetectionPass {
+    int width = 0;  ///< the frame is converted to this size for the pass (multiple of 2)
+    int height = 0;
+    int every_frames = 1;  ///< runs on frames whose index is a multiple of this
+
+    [[nodiscard]] bool runs_on(std::int64_t frame) const noexcept {
+        return frame % every_frames == 0;
+    }
+};
+
+struct DetectionPlan {
+    std::vector<DetectionPass> passes;  ///< coarse first
+    int longest_interval = 1;           ///< the largest every_frames of the passes
+};
+
+/// The passes for upright frames of width x height: a coarse pass with the longest side at 640
+/// px every 2nd frame, and a fine pass with the longest side at half the frame's (1280 to 1920
+/// px, at most 2x up) every 8th frame. Both keep the aspect ratio. Frame 0 gets every pass.
+DetectionPlan plan_detection(int width, int height);
+
+}  // namespace sightline::faces

@@ -1,0 +1,210 @@
+// FaceTracker on made-up detections: what the video pipeline relies on (every frame between and
+// around detections covered, frames settled only when nothing later can change them).
+
+#include "faces/face_tracker.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "faces/detection_plan.hpp"
+
+namespace sightline::faces {
+namespace {
+
+bool covers(const FaceBox& box, double x, double y) {
+    return x >= box.x && x <= box.x + box.width && y >= box.y && y <= box.y + box.height;
+}
+
+bool any_covers(const std::vector<FaceBox>& boxes, double x, double y) {
+    for (const auto& b : boxes)
+        if (covers(b, x, y)) return true;
+    return false;
+}
+
+// Feeds frames 0..last, with `detect(frame)` giving the detections of the frames searched.
+template <typename Detect>
+void run(FaceTracker& tracker, std::int64_t last, int every, Detect detect) {
+    for (std::int64_t frame = 0; frame <= last; ++frame) {
+        if (frame % every == 0) tracker.add_detections(frame, detect(frame));
+        tracker.advance_to(frame);
+    }
+}
+
+TEST(FaceTracker, CoversAStillFaceInTheFramesBetweenDetections) {
+    FaceTracker tracker;
+    run(tracker, 40, 4, [](std::int64_t) {
+        return std::vector<FaceBox>{{100, 100, 40, 40, 0.9f}};
+    });
+    tracker.finish();
+    for (std::int64_t frame = 0; frame <= 40; ++frame) {
+        const auto boxes = tracker.boxes_for(frame);
+        ASSERT_EQ(boxes.size(), 1u) << "frame " << frame;
+        EXPECT_TRUE(covers(boxes[0], 120, 120)) << "frame " << frame;
+    }
+    EXPECT_EQ(tracker.tracks_started(), 1);
+}
+
+// A face crossing the frame at 12 px a frame, detected every 8th frame: the frames between get
+// boxes on the line between the detections (the face's centre and corners inside).
+TEST(FaceTracker, InterpolatesAMovingFaceBetweenDetections) {
+    FaceTracker tracker;
+    const auto at = [](std::int64_t frame) {
+        return FaceBox{static_cast<int>(20 + 12 * frame), 200, 50, 50, 0.9f};
+    };
+    run(tracker, 64, 8, [&](std::int64_t frame) { return std::vector<FaceBox>{at(frame)}; });
+    tracker.finish();
+    for (std::int64_t frame = 0; frame <= 64; ++frame) {
+        const auto boxes = tracker.boxes_for(frame);
+        ASSERT_EQ(boxes.size(), 1u) << "frame " << frame;
+        const FaceBox truth = at(frame);
+        EXPECT_TRUE(covers(boxes[0], truth.x + 1, truth.y + 1)) << "frame " << frame;
+        EXPECT_TRUE(covers(boxes[0], truth.x + truth.width - 1, truth.y + truth.height - 1))
+            << "frame " << frame;
+    }
+}
+
+TEST(FaceTracker, CoversFramesBeforeTheFirstAndAfterTheLastDetection) {
+    FaceTrackerOptions options;
+    options.pre_roll_frames = 10;
+    options.post_roll_frames = 6;
+    FaceTracker tracker(options);
+    run(tracker, 100, 2, [](std::int64_t frame) {
+        return frame >= 40 && frame <= 60 ? std::vector<FaceBox>{{300, 300, 30, 30, 0.8f}}
+                                          : std::vector<FaceBox>{};
+    });
+    tracker.finish();
+    EXPECT_TRUE(tracker.boxes_for(29).empty());
+    EXPECT_TRUE(any_covers(tracker.boxes_for(30), 315, 315));
+    EXPECT_TRUE(any_covers(tracker.boxes_for(66), 315, 315));
+    EXPECT_TRUE(tracker.boxes_for(67).empty());
+}
+
+// Extrapolated boxes follow the velocity and grow with the distance from the observation.
+TEST(FaceTracker, ExtrapolatesAlongTheMotionAndGrows) {
+    FaceTracker tracker;
+    tracker.add_detections(0, std::vector<FaceBox>{{100, 100, 40, 40, 1}});
+    tracker.add_detections(2, std::vector<FaceBox>{{110, 100, 40, 40, 1}});
+    tracker.advance_to(2);
+    tracker.finish();
+    const auto boxes = tracker.boxes_for(6);
+    ASSERT_EQ(boxes.size(), 1u);
+    EXPECT_TRUE(covers(boxes[0], 130 + 20, 120));  // 5 px a frame: the face's centre at 150
+    EXPECT_GT(boxes[0].width, 40);
+}
+
+TEST(FaceTracker, BridgesShortGapsButNotLongOnes) {
+    FaceTrackerOptions options;
+    options.pre_roll_frames = 4;
+    options.post_roll_frames = 4;
+    options.max_gap_frames = 16;
+    FaceTracker tracker(options);
+    const std::vector<FaceBox> face{{50, 50, 30, 30, 1}};
+    for (const std::int64_t frame : {0, 14, 60})
+        tracker.add_detections(frame, face);
+    tracker.advance_to(60);
+    tracker.finish();
+    for (std::int64_t frame = 0; frame <= 14; ++frame)
+        EXPECT_TRUE(any_covers(tracker.boxes_for(frame), 65, 65)) << "frame " << frame;
+    EXPECT_TRUE(any_covers(tracker.boxes_for(18), 65, 65));  // post-roll
+    EXPECT_TRUE(tracker.boxes_for(19).empty());              // the 46-frame gap is not bridged
+    EXPECT_TRUE(tracker.boxes_for(55).empty());
+    EXPECT_TRUE(any_covers(tracker.boxes_for(56), 65, 65));  // pre-roll of the next sighting
+    EXPECT_EQ(tracker.tracks_started(), 2);
+}
+
+TEST(FaceTracker, KeepsTwoFacesApartAndMergesOneFaceSeenByTwoPasses) {
+    FaceTracker tracker;
+    for (std::int64_t frame = 0; frame <= 20; frame += 2) {
+        const int shift = static_cast<int>(frame);
+        tracker.add_detections(frame, std::vector<FaceBox>{
+                                          {100 + shift, 100, 40, 40, 0.9f},
+                                          {98 + shift, 97, 46, 46, 0.7f},  // same face, fine pass
+                                          {400 - shift, 100, 40, 40, 0.9f},
+                                      });
+        tracker.advance_to(frame);
+    }
+    tracker.finish();
+    EXPECT_EQ(tracker.tracks_started(), 2);
+    const auto boxes = tracker.boxes_for(11);
+    ASSERT_EQ(boxes.size(), 2u);
+    EXPECT_TRUE(any_covers(boxes, 131, 120));
+    EXPECT_TRUE(any_covers(boxes, 409, 120));
+}
+
+TEST(FaceTracker, SettlesFramesOnlyWhenNothingLaterCanChangeThem) {
+    FaceTrackerOptions options;
+    options.pre_roll_frames = 10;
+    options.max_gap_frames = 16;
+    FaceTracker tracker(options);
+    EXPECT_EQ(tracker.look_ahead(), 16);
+    tracker.advance_to(30);
+    EXPECT_EQ(tracker.settled_until(), 15);  // frames 0..14
+    // A face first seen at frame 24 reaches back to frame 14, which was not settled yet.
+    tracker.add_detections(31, std::vector<FaceBox>{{10, 10, 20, 20, 1}});
+    tracker.advance_to(31);
+    EXPECT_FALSE(tracker.boxes_for(21).empty());
+    EXPECT_TRUE(tracker.boxes_for(20).empty());
+    tracker.finish();
+    EXPECT_EQ(tracker.settled_until(), std::numeric_limits<std::int64_t>::max());
+}
+
+// The video pipeline emits each frame once it is settled and then forgets it: what it emits
+// must be what a tracker that forgets nothing would say.
+TEST(FaceTracker, ForgettingEmittedFramesDoesNotChangeLaterOnes) {
+    const auto feed = [](FaceTracker& tracker, bool forget) {
+        std::vector<std::vector<FaceBox>> emitted;
+        std::int64_t next = 0;
+        const auto emit_until = [&](std::int64_t end) {
+            for (; next < end && next <= 80; ++next) {
+                emitted.push_back(tracker.boxes_for(next));
+                if (forget) tracker.forget_before(next + 1);
+            }
+        };
+        for (std::int64_t frame = 0; frame <= 80; ++frame) {
+            if (frame % 2 == 0 && frame < 50)
+                tracker.add_detections(
+                    frame, std::vector<FaceBox>{{static_cast<int>(3 * frame), 10, 30, 30, 1}});
+            tracker.advance_to(frame);
+            emit_until(tracker.settled_until());
+        }
+        tracker.finish();
+        emit_until(tracker.settled_until());
+        return emitted;
+    };
+    FaceTracker keeping;
+    FaceTracker forgetting;
+    const auto expected = feed(keeping, false);
+    EXPECT_EQ(expected.size(), 81u);
+    EXPECT_EQ(feed(forgetting, true), expected);
+}
+
+TEST(DetectionPlan, LooksOftenAtLowResolutionAndRarelyAtHigh) {
+    const DetectionPlan hd = plan_detection(1920, 1080);
+    ASSERT_EQ(hd.passes.size(), 2u);
+    EXPECT_EQ(hd.passes[0].width, 640);
+    EXPECT_EQ(hd.passes[0].height, 360);
+    EXPECT_EQ(hd.passes[0].every_frames, 2);
+    EXPECT_EQ(hd.passes[1].width, 1280);
+    EXPECT_EQ(hd.passes[1].height, 720);
+    EXPECT_EQ(hd.longest_interval, 8);
+
+    const DetectionPlan portrait = plan_detection(1080, 1920);
+    EXPECT_EQ(portrait.passes[0].width, 360);
+    EXPECT_EQ(portrait.passes[0].height, 640);
+
+    const DetectionPlan uhd = plan_detection(3840, 2160);
+    EXPECT_EQ(uhd.passes[1].width, 1920);
+
+    const DetectionPlan small = plan_detection(320, 240);  // at most 2x up
+    EXPECT_EQ(small.passes[0].width, 640);
+    EXPECT_EQ(small.passes[1].width, 640);
+    EXPECT_TRUE(plan_detection(0, 100).passes.empty());
+    for (const auto& pass : hd.passes)
+        EXPECT_TRUE(pass.runs_on(0));
+}
+
+}  // namespace
+}  // namespace sightline::faces
