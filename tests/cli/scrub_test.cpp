@@ -1,5 +1,6 @@
-// sightline scrub: photos come out under the same names with no metadata and the faces blurred;
-// a bad photo fails with a message and a non-zero exit code while the others are still written.
+// sightline scrub: photos come out under the same names with no metadata and the faces blurred,
+// videos as NAME.mp4 with no metadata; a bad file fails with a message and a non-zero exit code
+// while the others are still written. (Faces in videos: tests/video.)
 
 #include <fstream>
 #include <sstream>
@@ -59,7 +60,7 @@ TEST_F(Scrub, WritesEveryPhotoUnderItsNameWithNoMetadata) {
               std::string::npos)
         << describe(result);
     EXPECT_NE(result.err.find("[5/5] rotated.jpg"), std::string::npos) << describe(result);
-    EXPECT_NE(result.out.find("scrubbed 5 of 5 photos"), std::string::npos) << describe(result);
+    EXPECT_NE(result.out.find("scrubbed 5 of 5 files"), std::string::npos) << describe(result);
     for (auto name : {"gps.jpg", "gps.png", "gps.webp", "gps.heic", "rotated.jpg"}) {
         auto written = out() / name;
         ASSERT_TRUE(std::filesystem::exists(written)) << name;
@@ -89,10 +90,10 @@ TEST_F(Scrub, ABadPhotoFailsByNameButTheOthersAreStillWritten) {
     auto cut_line = result.err.substr(cut_at);
     EXPECT_NE(cut_line.substr(0, cut_line.find('\n')).find("corrupt"), std::string::npos)
         << describe(result);
-    EXPECT_NE(result.err.find("notes.jpg: not a JPEG, PNG, WebP or HEIC image"), std::string::npos)
+    EXPECT_NE(result.err.find("notes.jpg: the file is not a photo or video"), std::string::npos)
         << describe(result);
     EXPECT_NE(result.err.find("2 failed"), std::string::npos) << describe(result);
-    EXPECT_NE(result.out.find("scrubbed 1 of 3 photos"), std::string::npos) << describe(result);
+    EXPECT_NE(result.out.find("scrubbed 1 of 3 files"), std::string::npos) << describe(result);
     EXPECT_TRUE(std::filesystem::exists(out() / "gps.jpg"));
     EXPECT_FALSE(std::filesystem::exists(out() / "cut.jpg"));
     EXPECT_FALSE(std::filesystem::exists(out() / "notes.jpg"));
@@ -148,8 +149,105 @@ TEST_F(Scrub, RefusesBadArguments) {
 TEST_F(Scrub, HelpDescribesTheOptions) {
     auto result = scrub({"--help"});
     EXPECT_EQ(result.exit_code, 0) << describe(result);
-    for (auto option : {"--out DIR", "--jpeg-quality N", "--no-dlib", "--thumbnail N"})
+    for (auto option : {"--out DIR", "--jpeg-quality N", "--thumbnail N", "--audio keep|drop"})
         EXPECT_NE(result.out.find(option), std::string::npos) << option << "\n" << result.out;
+}
+
+// A short clip with sound and the tags a phone writes, made by ffmpeg.
+std::filesystem::path make_clip(const std::filesystem::path& path) {
+    std::filesystem::create_directories(path.parent_path());
+    auto made = run_program("/usr/bin/ffmpeg", {"-hide_banner",
+                                                "-loglevel",
+                                                "error",
+                                                "-nostdin",
+                                                "-y",
+                                                "-f",
+                                                "lavfi",
+                                                "-i",
+                                                "testsrc2=size=320x240:rate=25:duration=1",
+                                                "-f",
+                                                "lavfi",
+                                                "-i",
+                                                "sine=frequency=440:duration=1",
+                                                "-c:v",
+                                                "libx264",
+                                                "-pix_fmt",
+                                                "yuv420p",
+                                                "-c:a",
+                                                "aac",
+                                                "-metadata",
+                                                "creation_time=2025-03-15T18:30:00Z",
+                                                "-metadata",
+                                                "location=+44.8125+020.4612/",
+                                                "-metadata",
+                                                "make=Huawei",
+                                                "-metadata",
+                                                "model=P30",
+                                                path.string()});
+    EXPECT_EQ(made.exit_code, 0) << describe(made);
+    return path;
+}
+
+nlohmann::json probe(const std::filesystem::path& file) {
+    auto run = run_program("/usr/bin/ffprobe", {"-v", "error", "-show_format", "-show_streams",
+                                                "-show_chapters", "-of", "json", file.string()});
+    EXPECT_EQ(run.exit_code, 0) << describe(run);
+    return nlohmann::json::parse(run.out, nullptr, false);
+}
+
+TEST_F(Scrub, AVideoBecomesAnMp4WithNoMetadata) {
+    auto clip = make_clip(work() / "in" / "protest.mov");
+    auto result = scrub({clip.string(), photo("gps.jpg").string(), "--out", out().string()});
+    ASSERT_EQ(result.exit_code, 0) << describe(result);
+    EXPECT_NE(result.err.find("[1/2] protest.mov: written as protest.mp4"), std::string::npos)
+        << describe(result);
+    EXPECT_NE(result.err.find("location"), std::string::npos) << describe(result);
+    EXPECT_EQ(result.err.find("44.81"), std::string::npos) << "never a value\n" << describe(result);
+    EXPECT_NE(result.out.find("scrubbed 2 of 2 files"), std::string::npos) << describe(result);
+    auto info = probe(out() / "protest.mp4");
+    ASSERT_TRUE(info.is_object());
+    // Every tag left, of the file and of each stream (chroma_location etc. are not tags).
+    std::string tags = info["format"].value("tags", nlohmann::json::object()).dump();
+    for (const auto& stream : info["streams"])
+        tags += stream.value("tags", nlohmann::json::object()).dump();
+    for (auto leak : {"creation_time", "location", "Huawei", "P30", "2025-03-15", "encoder"})
+        EXPECT_EQ(tags.find(leak), std::string::npos) << leak << " in " << tags;
+    std::vector<std::string> kinds;
+    for (const auto& stream : info["streams"])
+        kinds.push_back(stream["codec_type"]);
+    EXPECT_EQ(kinds, (std::vector<std::string>{"video", "audio"}));
+    EXPECT_EQ(info["streams"][0]["codec_name"], "h264");
+    EXPECT_TRUE(std::filesystem::exists(out() / "gps.jpg"));
+}
+
+TEST_F(Scrub, AudioDropRemovesTheSound) {
+    auto clip = make_clip(work() / "in" / "clip.mp4");
+    auto result = scrub({clip.string(), "--out", out().string(), "--audio", "drop", "--quiet"});
+    ASSERT_EQ(result.exit_code, 0) << describe(result);
+    auto info = probe(out() / "clip.mp4");
+    ASSERT_EQ(info["streams"].size(), 1u) << info.dump();
+    EXPECT_EQ(info["streams"][0]["codec_type"], "video");
+    auto bad = scrub({clip.string(), "--out", out().string(), "--audio", "mute"});
+    EXPECT_EQ(bad.exit_code, 2) << describe(bad);
+    EXPECT_NE(bad.err.find("--audio is keep or drop"), std::string::npos) << describe(bad);
+}
+
+TEST_F(Scrub, ABadVideoFailsWithExitCode2AndLeavesNothing) {
+    auto clip = make_clip(work() / "in" / "whole.mp4");
+    auto bytes = slurp(clip);
+    auto truncated = work() / "in" / "cut.mp4";
+    std::ofstream(truncated, std::ios::binary) << bytes.substr(0, bytes.size() / 3);
+    auto empty = work() / "in" / "empty.mp4";
+    std::ofstream(empty, std::ios::binary) << "";
+    auto photo_as_video = work() / "in" / "holiday.mp4";
+    std::filesystem::copy_file(fixture("photos/gps.jpg"), photo_as_video);
+    for (const auto& input : {truncated, empty, photo_as_video}) {
+        auto result = scrub({input.string(), "--out", out().string()});
+        EXPECT_EQ(result.exit_code, 2) << describe(result);
+        EXPECT_NE(result.err.find(input.filename().string() + ": "), std::string::npos)
+            << describe(result);
+        EXPECT_TRUE(std::filesystem::is_empty(out())) << input << " left a file behind";
+    }
 }
 
 }  // namespace

@@ -1,0 +1,56 @@
+#include "video/face_search.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.hpp"
+
+namespace sightline::video {
+
+FaceSearch::FaceSearch(const faces::FaceDetector& detector, int width, int height)
+    : m_detector(detector),
+      m_width(width),
+      m_height(height),
+      m_plan(faces::plan_detection(width, height)) {
+    for (const faces::DetectionPass& pass : m_plan.passes) {
+        // Bilinear: downscaling by up to 3x to the coarse pass; swscale's bilinear widens its
+        // filter with the ratio, so small faces are averaged, not aliased away.
+        SwsHandle convert(sws_getContext(width, height, AV_PIX_FMT_YUV420P, pass.width, pass.height,
+                                         AV_PIX_FMT_BGR24, SWS_BILINEAR, nullptr, nullptr,
+                                         nullptr));
+        if (!convert) throw Exception("cannot create the frame converter for face detection");
+        // swscale's SIMD converters write whole blocks of 16 pixels, past the end of a row
+        // whose width is not a multiple of 16 (and past the end of the picture on the last
+        // row): rows get that slack, and the picture a spare row.
+        const int stride = (((pass.width + 15) / 16 * 16) * 3 + 63) / 64 * 64;
+        m_passes.push_back(
+            {pass, std::move(convert), stride,
+             std::vector<std::uint8_t>(static_cast<std::size_t>(stride) * (pass.height + 1))});
+    }
+}
+
+std::optional<std::vector<faces::FaceBox>> FaceSearch::search(const AVFrame& frame,
+                                                              std::int64_t index) {
+    std::optional<std::vector<faces::FaceBox>> found;
+    for (Pass& p : m_passes) {
+        if (!p.pass.runs_on(index)) continue;
+        if (!found) found.emplace();
+        std::uint8_t* planes[4] = {p.bgr.data(), nullptr, nullptr, nullptr};
+        int strides[4] = {p.stride, 0, 0, 0};
+        sws_scale(p.convert.get(), frame.data, frame.linesize, 0, m_height, planes, strides);
+        const faces::ImageView view{p.bgr.data(), p.pass.width, p.pass.height, p.stride, 3};
+        const double sx = static_cast<double>(m_width) / p.pass.width;
+        const double sy = static_cast<double>(m_height) / p.pass.height;
+        for (const faces::FaceBox& box : m_detector.detect_once(view)) {
+            // Outward rounding: a box back in frame pixels covers at least what was found.
+            const int x0 = static_cast<int>(std::floor(box.x * sx));
+            const int y0 = static_cast<int>(std::floor(box.y * sy));
+            const int x1 = static_cast<int>(std::ceil((box.x + box.width) * sx));
+            const int y1 = static_cast<int>(std::ceil((box.y + box.height) * sy));
+            found->push_back({x0, y0, std::max(1, x1 - x0), std::max(1, y1 - y0), box.score});
+        }
+    }
+    return found;
+}
+
+}  // namespace sightline::video
