@@ -65,6 +65,10 @@ Dispatched dispatch(const Router& router, Request& request) {
         return result;
     }
     result.route = match.route;
+    if (!match.route->handler) {  // a streamed route reached without its body sink: a bug
+        result.response = error_response(500, "internal", "internal error");
+        return result;
+    }
     try {
         result.response = match.route->handler(request);
     } catch (const std::exception& e) {
@@ -77,6 +81,22 @@ Dispatched dispatch(const Router& router, Request& request) {
         result.response = error_response(500, "internal", "internal error");
     }
     return result;
+}
+
+BodySinkOrResponse open_body_sink(const Router& router, Request& request) {
+    Router::Match match = router.match(request);
+    if (!match.route || !match.route->streamed)
+        return std::unexpected(error_response(500, "internal", "internal error"));
+    try {
+        return match.route->streamed(request);
+    } catch (const std::exception& e) {
+        log::error(fmt::format("handler failed id={} route={} error=\"{}\"", request.request_id,
+                               match.route->pattern, e.what()));
+    } catch (...) {
+        log::error(fmt::format("handler failed id={} route={} error=unknown", request.request_id,
+                               match.route->pattern));
+    }
+    return std::unexpected(error_response(500, "internal", "internal error"));
 }
 
 std::string make_request_id() {

@@ -27,6 +27,11 @@ struct Dispatched {
 /// throws a 500 `internal` error plus an error log line with the request id.
 Dispatched dispatch(const Router& router, Request& request);
 
+/// For a streamed route (Route::streamed) that serves `request`: fills path_params and asks the
+/// route for its body sink. Never throws: an exception becomes a 500 `internal` response plus an
+/// error log line with the request id.
+BodySinkOrResponse open_body_sink(const Router& router, Request& request);
+
 /// 16 random hex characters.
 std::string make_request_id();
 

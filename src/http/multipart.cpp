@@ -67,6 +67,35 @@ Result<std::optional<std::string>> multipart_boundary(std::string_view content_t
     return boundary;
 }
 
+Status parse_part_headers(std::string_view headers, MultipartPart& part) {
+    bool has_disposition = false;
+    while (!headers.empty()) {
+        auto eol = headers.find("\r\n");
+        auto line = headers.substr(0, eol);
+        headers.remove_prefix(eol == std::string_view::npos ? headers.size() : eol + 2);
+        auto colon = line.find(':');
+        if (colon == std::string_view::npos)
+            return fail(Errc::invalid_argument, "malformed multipart part header");
+        auto name = lower(trim(line.substr(0, colon)));
+        auto value = trim(line.substr(colon + 1));
+        if (name == "content-disposition") {
+            if (lower(trim(value.substr(0, value.find(';')))) != "form-data")
+                return fail(Errc::invalid_argument,
+                            "multipart parts must be Content-Disposition: form-data");
+            auto field = header_parameter(value, "name");
+            if (!field) return fail(Errc::invalid_argument, "a multipart part has no name");
+            part.name = *field;
+            part.filename = header_parameter(value, "filename").value_or("");
+            has_disposition = true;
+        } else if (name == "content-type") {
+            part.content_type = lower(trim(value.substr(0, value.find(';'))));
+        }
+    }
+    if (!has_disposition)
+        return fail(Errc::invalid_argument, "a multipart part lacks Content-Disposition");
+    return {};
+}
+
 Result<std::vector<MultipartPart>> parse_multipart(std::string_view body, std::string_view boundary,
                                                    const MultipartLimits& limits) {
     const std::string delimiter = "--" + std::string(boundary);
@@ -101,38 +130,13 @@ Result<std::vector<MultipartPart>> parse_multipart(std::string_view body, std::s
         if (!no_headers && (header_end == std::string_view::npos ||
                             header_end - pos > limits.max_part_header_bytes))
             return fail(Errc::invalid_argument, "malformed or oversized multipart part headers");
-        MultipartPart part;
-        bool has_disposition = false;
-        if (!no_headers) {
-            auto headers = body.substr(pos, header_end - pos);
-            while (!headers.empty()) {
-                auto eol = headers.find("\r\n");
-                auto line = headers.substr(0, eol);
-                headers.remove_prefix(eol == std::string_view::npos ? headers.size() : eol + 2);
-                auto colon = line.find(':');
-                if (colon == std::string_view::npos)
-                    return fail(Errc::invalid_argument, "malformed multipart part header");
-                auto name = lower(trim(line.substr(0, colon)));
-                auto value = trim(line.substr(colon + 1));
-                if (name == "content-disposition") {
-                    if (lower(trim(value.substr(0, value.find(';')))) != "form-data")
-                        return fail(Errc::invalid_argument,
-                                    "multipart parts must be Content-Disposition: form-data");
-                    auto field = header_parameter(value, "name");
-                    if (!field) return fail(Errc::invalid_argument, "a multipart part has no name");
-                    part.name = *field;
-                    part.filename = header_parameter(value, "filename").value_or("");
-                    has_disposition = true;
-                } else if (name == "content-type") {
-                    part.content_type = lower(trim(value.substr(0, value.find(';'))));
-                }
-            }
-            pos = header_end + 4;
-        } else {
-            pos += 2;
-        }
-        if (!has_disposition)
+        // A part without headers (its body would start right away) has no Content-Disposition.
+        if (no_headers)
             return fail(Errc::invalid_argument, "a multipart part lacks Content-Disposition");
+        MultipartPart part;
+        if (auto ok = parse_part_headers(body.substr(pos, header_end - pos), part); !ok)
+            return std::unexpected(ok.error());
+        pos = header_end + 4;
         auto end = body.find(separator, pos);
         if (end == std::string_view::npos)
             return fail(Errc::invalid_argument, "multipart body is not closed by its boundary");

@@ -3,6 +3,7 @@
 // Endpoints never see Beast types.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -41,6 +42,14 @@ struct Response {
     std::string content_type = "application/json";
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;  ///< extra headers
+    /// When not empty, the body is this file, streamed from disk in chunks as the client reads
+    /// it (`body` is ignored), so a large download never sits in memory. A file that cannot be
+    /// opened when the response is sent turns it into a 404.
+    std::string file_path = {};
+    /// Runs once the whole response (the file included) has been written to the connection; not
+    /// when the write fails or the client goes away first. Runs on the worker pool, e.g. to
+    /// delete a file that is downloaded once.
+    std::function<void()> on_sent = {};
 
     Response& with_header(std::string name, std::string value) {
         headers.emplace_back(std::move(name), std::move(value));

@@ -65,6 +65,13 @@ void Router::add(std::string method, std::string pattern, Handler handler,
     m_segments.push_back(std::move(segments));
 }
 
+void Router::add_streamed(std::string method, std::string pattern, StreamedHandler open_sink,
+                          std::size_t max_body_bytes) {
+    assert(open_sink);
+    add(std::move(method), std::move(pattern), Handler{}, max_body_bytes);
+    m_routes.back().streamed = std::move(open_sink);
+}
+
 bool Router::matches(const std::vector<Segment>& pattern, std::string_view path, Params* params) {
     std::vector<std::string_view> parts = split_path(path);
     if (parts.empty()) return false;

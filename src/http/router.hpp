@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "http/body_sink.hpp"
 #include "http/request.hpp"
 
 namespace sightline::http {
@@ -18,11 +19,14 @@ using Handler = std::function<Response(const Request&)>;
 struct Route {
     std::string method;
     std::string pattern;  ///< also the route label in metrics and the key in the OpenAPI document
-    Handler handler;
+    Handler handler;      ///< empty for a streamed route
     std::size_t max_body_bytes = 0;  ///< 0: the server default
     /// Limit for multipart/form-data bodies (uploads); 0: max_body_bytes. Lets a route accept
     /// large photo uploads while a plain JSON body keeps the small default.
     std::size_t max_multipart_body_bytes = 0;
+
+    /// Set for a route whose body is streamed (Router::add_streamed); `handler` is then empty.
+    StreamedHandler streamed = {};
 
     /// The limit for a request with this Content-Type (0: the server default).
     [[nodiscard]] std::size_t body_limit(std::string_view content_type) const noexcept;
@@ -37,6 +41,12 @@ class Router {
     /// {name}, which beats {name...}. Not thread-safe: register everything before serving.
     void add(std::string method, std::string pattern, Handler handler,
              std::size_t max_body_bytes = 0, std::size_t max_multipart_body_bytes = 0);
+
+    /// Registers a route whose body is streamed to a BodySink instead of being read into
+    /// Request::body (see http/body_sink.hpp). `max_body_bytes` bounds the whole body (0: the
+    /// server default); the read timeout then applies to each chunk, not to the whole body.
+    void add_streamed(std::string method, std::string pattern, StreamedHandler open_sink,
+                      std::size_t max_body_bytes = 0);
 
     struct Match {
         const Route* route = nullptr;  ///< null: no route

@@ -4,11 +4,13 @@
 #include <atomic>
 #include <condition_variable>
 #include <csignal>
+#include <functional>
 #include <limits>
 #include <mutex>
 #include <optional>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <fmt/core.h>
@@ -22,6 +24,8 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/file_body.hpp>
 
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -86,11 +90,18 @@ struct Server::Impl : ServerState {
 
 /// One connection: read a request, dispatch it on the worker pool, write the response, repeat
 /// while keep-alive. All members are touched only on the connection's strand.
+///
+/// A streamed route (Router::add_streamed) is asked for a BodySink right after the header; its
+/// body is then read in chunks of stream_chunk_bytes into m_chunk and handed to the sink, the
+/// read timeout restarting with every read, and the sink's finish() runs on the worker pool.
 class Session : public std::enable_shared_from_this<Session> {
   public:
     Session(tcp::socket&& socket, ServerState& server)
         : m_server(server), m_executor(socket.get_executor()), m_stream(std::move(socket)) {}
-    ~Session() { m_server.remove_session(this); }
+    ~Session() {
+        abort_sink();
+        m_server.remove_session(this);
+    }
 
     void start() {
         net::dispatch(m_executor,
@@ -113,8 +124,18 @@ class Session : public std::enable_shared_from_this<Session> {
     void read_body();
     void on_body(beast::error_code ec, std::size_t bytes);
     void on_read_error(beast::error_code ec);
+    void collect_headers(const bhttp::request_parser<bhttp::string_body>::value_type& message);
     void start_handler();
+    void open_stream(std::size_t limit);
+    void send_continue_then(void (Session::*next)());
+    void read_chunk();
+    void on_chunk(beast::error_code ec, std::size_t bytes);
+    void finish_stream();
+    void abort_sink() noexcept;
     void send(Response response, bool close);
+    bool send_file(Response& response);
+    void write_file_part();
+    void on_file_write(beast::error_code ec, std::size_t bytes);
     void on_write(beast::error_code ec, std::size_t bytes);
     void linger_close();
     void on_linger_read(beast::error_code ec, std::size_t bytes);
@@ -126,6 +147,15 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::flat_buffer m_buffer;
     std::optional<bhttp::request_parser<bhttp::string_body>> m_parser;
     std::optional<bhttp::response<bhttp::string_body>> m_response;  ///< alive while writing
+    // A streamed body: the parser (converted from m_parser after the header), the route's sink
+    // and the buffer one chunk is read into (allocated on the first streamed request).
+    std::optional<bhttp::request_parser<bhttp::buffer_body>> m_stream_parser;
+    std::unique_ptr<BodySink> m_sink;
+    std::vector<char> m_chunk;
+    // A file response: the message and its serializer, alive while writing.
+    std::optional<bhttp::response<bhttp::file_body>> m_file_response;
+    std::optional<bhttp::response_serializer<bhttp::file_body>> m_file_serializer;
+    std::function<void()> m_on_sent;  ///< from the Response being written
     State m_state = State::idle;
     bool m_first_request = true;
     std::size_t m_lingered_bytes = 0;
@@ -149,6 +179,9 @@ namespace {
 
 constexpr std::size_t linger_limit_bytes = 1024 * 1024;
 constexpr std::chrono::seconds linger_timeout{2};
+/// A streamed body is handed to its sink in chunks of at most this size: the only memory an
+/// upload holds in the server core, whatever its size.
+constexpr std::size_t stream_chunk_bytes = 64 * 1024;
 
 // Metric label for the method: known methods as sent, anything else lumped together so a
 // client cannot grow the metrics without bound.
@@ -181,6 +214,24 @@ std::uint64_t client_key_of(ClientKeyHasher& hasher, const net::ip::address& add
     if (address.is_v4()) return hasher.hash(address.to_v4().to_bytes());
     auto bytes = address.to_v6().to_bytes();
     return hasher.hash(std::span<const unsigned char>(bytes.data(), 8));
+}
+
+// Status line and headers every response gets, whatever its body type.
+template <class Body>
+void fill_header(bhttp::response<Body>& res, const Response& response, unsigned version,
+                 const std::string& request_id, bool close) {
+    res.version(version == 10 ? 10 : 11);
+    res.result(static_cast<unsigned>(response.status));
+    res.set(bhttp::field::server, "sightline");
+    if (!response.content_type.empty()) res.set(bhttp::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers) {
+        std::string key = lower(name);
+        if (key == "content-length" || key == "transfer-encoding" || key == "connection") continue;
+        res.insert(name, value);
+    }
+    res.set("X-Request-Id", request_id);
+    res.set("X-Content-Type-Options", "nosniff");
+    res.keep_alive(!close);
 }
 
 }  // namespace
@@ -249,21 +300,23 @@ void Session::on_header(beast::error_code ec, std::size_t) {
                                                                       limit)}),
                     true);
     }
+    if (route && route->streamed && route->method == m_request.method) return open_stream(limit);
     m_parser->body_limit(limit);
     if (m_parser->is_done()) return start_handler();
+    send_continue_then(&Session::read_body);
+}
 
-    // curl and others wait for "100 Continue" before sending a large body.
-    auto expect = message[bhttp::field::expect];
-    if (m_version >= 11 && beast::iequals(expect, "100-continue")) {
-        static constexpr std::string_view continue_response = "HTTP/1.1 100 Continue\r\n\r\n";
-        net::async_write(m_stream, net::buffer(continue_response.data(), continue_response.size()),
-                         [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
-                             if (write_ec) return self->close();
-                             self->read_body();
-                         });
-        return;
-    }
-    read_body();
+// curl and others wait for "100 Continue" before sending a large body.
+void Session::send_continue_then(void (Session::*next)()) {
+    beast::string_view expect = m_parser ? m_parser->get()[bhttp::field::expect]
+                                         : m_stream_parser->get()[bhttp::field::expect];
+    if (m_version < 11 || !beast::iequals(expect, "100-continue")) return (this->*next)();
+    static constexpr std::string_view continue_response = "HTTP/1.1 100 Continue\r\n\r\n";
+    net::async_write(m_stream, net::buffer(continue_response.data(), continue_response.size()),
+                     [self = shared_from_this(), next](beast::error_code write_ec, std::size_t) {
+                         if (write_ec) return self->close();
+                         ((*self).*next)();
+                     });
 }
 
 void Session::read_body() {
@@ -297,9 +350,9 @@ void Session::on_read_error(beast::error_code ec) {
     send(error_response(Error{Errc::invalid_argument, "malformed HTTP request"}), true);
 }
 
-void Session::start_handler() {
-    m_state = State::handling;
-    auto& message = m_parser->get();
+// Headers, keep-alive and the client key of the request in m_parser, into m_request.
+void Session::collect_headers(
+    const bhttp::request_parser<bhttp::string_body>::value_type& message) {
     m_keep_alive = message.keep_alive();
     for (const auto& field : message) {
         std::string name = lower(to_std(field.name_string()));
@@ -311,11 +364,17 @@ void Session::start_handler() {
             it->second += to_std(field.value());
         }
     }
-    m_request.body = std::move(message.body());
-    m_parser.reset();
     beast::error_code ec;
     auto endpoint = m_stream.socket().remote_endpoint(ec);
     if (!ec) m_request.client_key = client_key_of(m_server.client_keys, endpoint.address());
+}
+
+void Session::start_handler() {
+    m_state = State::handling;
+    auto& message = m_parser->get();
+    collect_headers(message);
+    m_request.body = std::move(message.body());
+    m_parser.reset();
 
     net::post(*m_server.workers, [self = shared_from_this(), request = std::move(m_request),
                                   executor = m_executor]() mutable {
@@ -328,40 +387,156 @@ void Session::start_handler() {
     });
 }
 
+// ---------------------------------------------------------------------------------------------
+// Streamed bodies
+
+void Session::open_stream(std::size_t limit) {
+    m_state = State::handling;
+    collect_headers(m_parser->get());
+    BodySinkOrResponse opened = open_body_sink(m_server.router, m_request);
+    if (!opened) {
+        // The body is not read: unless there is none, the connection cannot be reused.
+        bool close = !m_keep_alive || !m_parser->is_done() || m_server.stopping;
+        return send(std::move(opened.error()), close);
+    }
+    m_sink = std::move(*opened);
+    if (!m_sink) return send(error_response(500, "internal", "internal error"), true);
+    // Beast lets a parser change its body type between header and body.
+    m_stream_parser.emplace(std::move(*m_parser));
+    m_parser.reset();
+    m_stream_parser->body_limit(limit);
+    if (m_chunk.empty()) m_chunk.resize(stream_chunk_bytes);
+    m_state = State::reading;
+    if (m_stream_parser->is_done()) return finish_stream();
+    send_continue_then(&Session::read_chunk);
+}
+
+void Session::read_chunk() {
+    auto& body = m_stream_parser->get().body();
+    body.data = m_chunk.data();
+    body.size = m_chunk.size();
+    body.more = true;
+    // Progress, not the whole body, is timed: each read gets the full read_timeout.
+    m_stream.expires_after(m_server.options.read_timeout);
+    bhttp::async_read_some(m_stream, m_buffer, *m_stream_parser,
+                           beast::bind_front_handler(&Session::on_chunk, shared_from_this()));
+}
+
+void Session::on_chunk(beast::error_code ec, std::size_t) {
+    if (ec == bhttp::error::need_buffer) ec = {};  // the chunk buffer is full: hand it over
+    if (ec) {
+        abort_sink();
+        return on_read_error(ec);
+    }
+    std::size_t produced = m_chunk.size() - m_stream_parser->get().body().size;
+    if (produced > 0) {
+        Status written;
+        try {
+            written = m_sink->write(std::string_view(m_chunk.data(), produced));
+        } catch (const std::exception& e) {
+            log::error(fmt::format("handler failed id={} route={} error=\"{}\"", m_request_id,
+                                   m_route_label, e.what()));
+            abort_sink();
+            return send(error_response(500, "internal", "internal error"), true);
+        }
+        if (!written) {
+            abort_sink();
+            return send(error_response(written.error()), true);
+        }
+    }
+    if (m_stream_parser->is_done()) return finish_stream();
+    read_chunk();
+}
+
+void Session::finish_stream() {
+    m_state = State::handling;
+    m_stream_parser.reset();
+    net::post(*m_server.workers, [self = shared_from_this(), sink = std::move(m_sink),
+                                  executor = m_executor, request_id = m_request_id,
+                                  route = m_route_label]() mutable {
+        Response response;
+        try {
+            response = sink->finish();
+        } catch (const std::exception& e) {
+            log::error(fmt::format("handler failed id={} route={} error=\"{}\"", request_id, route,
+                                   e.what()));
+            sink->abort();
+            response = error_response(500, "internal", "internal error");
+        }
+        sink.reset();
+        net::post(executor, [self = std::move(self), response = std::move(response)]() mutable {
+            bool close = !self->m_keep_alive || self->m_server.stopping;
+            self->send(std::move(response), close);
+        });
+    });
+}
+
+void Session::abort_sink() noexcept {
+    if (!m_sink) return;
+    m_sink->abort();
+    m_sink.reset();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+
 void Session::send(Response response, bool close) {
     if (response.status < 100 || response.status > 999) {
         response = error_response(500, "internal", "internal error");
     }
-    auto& res = m_response.emplace();
-    res.version(m_version == 10 ? 10 : 11);
-    res.result(static_cast<unsigned>(response.status));
-    res.set(bhttp::field::server, "sightline");
-    if (!response.content_type.empty()) res.set(bhttp::field::content_type, response.content_type);
-    for (const auto& [name, value] : response.headers) {
-        std::string key = lower(name);
-        if (key == "content-length" || key == "transfer-encoding" || key == "connection") continue;
-        res.insert(name, value);
-    }
-    res.set("X-Request-Id", m_request_id);
-    res.set("X-Content-Type-Options", "nosniff");
-    res.keep_alive(!close);
     // RFC 9110 section 6.4.1: these never have content (and Beast refuses to frame one).
     if (response.status / 100 == 1 || response.status == 204 || response.status == 304) {
         response.body.clear();
+        response.file_path.clear();
     }
+    std::optional<bhttp::file_body::value_type> file;
+    if (!response.file_path.empty()) {
+        beast::error_code ec;
+        file.emplace().open(response.file_path.c_str(), beast::file_mode::scan, ec);
+        if (ec) {  // gone since the endpoint looked (e.g. deleted after another download)
+            file.reset();
+            response = error_response(Error{Errc::not_found, "no such resource"});
+        }
+    }
+    m_on_sent = std::move(response.on_sent);
     m_status = response.status;
-    m_body_bytes = response.body.size();
+    m_body_bytes = file ? file->size() : response.body.size();
+    m_close_after_write = close;
+    m_state = State::writing;
+    if (file && !m_head) {
+        auto& res = m_file_response.emplace();
+        fill_header(res, response, m_version, m_request_id, close);
+        res.body() = std::move(*file);
+        res.prepare_payload();
+        m_file_serializer.emplace(res);
+        return write_file_part();
+    }
+    auto& res = m_response.emplace();
+    fill_header(res, response, m_version, m_request_id, close);
     if (m_head) {
         res.content_length(m_body_bytes);  // what a GET would send, without the body
     } else {
         res.body() = std::move(response.body);
         res.prepare_payload();
     }
-    m_close_after_write = close;
-    m_state = State::writing;
     m_stream.expires_after(m_server.options.read_timeout);
     bhttp::async_write(m_stream, res,
                        beast::bind_front_handler(&Session::on_write, shared_from_this()));
+}
+
+// A file goes out a buffer at a time; as for uploads, the timeout is on progress, so a slow
+// client can fetch a large file as long as it keeps reading.
+void Session::write_file_part() {
+    m_stream.expires_after(m_server.options.read_timeout);
+    bhttp::async_write_some(m_stream, *m_file_serializer,
+                            beast::bind_front_handler(&Session::on_file_write, shared_from_this()));
+}
+
+void Session::on_file_write(beast::error_code ec, std::size_t) {
+    if (!ec && !m_file_serializer->is_done()) return write_file_part();
+    m_file_serializer.reset();
+    m_file_response.reset();
+    on_write(ec, 0);
 }
 
 void Session::on_write(beast::error_code ec, std::size_t) {
@@ -374,6 +549,17 @@ void Session::on_write(beast::error_code ec, std::size_t) {
     }
     m_server.metrics.record(m_route_label, method_label(m_method), m_status, seconds);
     m_response.reset();
+    if (auto on_sent = std::exchange(m_on_sent, nullptr); on_sent && !ec) {
+        net::post(*m_server.workers, [on_sent = std::move(on_sent)] {
+            try {
+                on_sent();
+            } catch (const std::exception& e) {
+                log::error(fmt::format("after-response callback failed error=\"{}\"", e.what()));
+            } catch (...) {
+                log::error("after-response callback failed error=unknown");
+            }
+        });
+    }
     if (ec) return close();
     if (m_close_after_write || m_server.stopping) return linger_close();
     m_first_request = false;

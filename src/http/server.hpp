@@ -8,6 +8,11 @@
 // 413 body over the route's limit, 431 header over max_header_bytes, 500 endpoint threw; after a
 // 400/413/431 the connection is closed. HEAD is served by the GET route without the body.
 // One access log line per request: id, method, route pattern, status, bytes, ms.
+//
+// Streamed routes (Router::add_streamed, http/body_sink.hpp) get their body in chunks of 64 KiB
+// as it arrives; for them read_timeout limits each read (progress), not the whole body. A
+// Response with a file_path is sent from disk a buffer at a time, read_timeout likewise applying
+// to each write, and its on_sent callback runs once the last byte is written.
 
 #include <chrono>
 #include <cstdint>
@@ -27,9 +32,11 @@ struct ServerOptions {
     int worker_threads = 0;     ///< blocking pool for handlers; 0: max(2, hardware threads)
     std::size_t max_header_bytes = 16 * 1024;
     std::size_t max_body_bytes = 1024 * 1024;  ///< default; a route may raise it
-    std::chrono::seconds read_timeout{30};     ///< whole request, headers and body
-    std::chrono::seconds idle_timeout{60};     ///< keep-alive connection with no request
-    std::chrono::seconds drain_timeout{10};    ///< on SIGTERM/SIGINT: finish requests in flight
+    /// Whole request, headers and body; for a streamed body each read of it (progress); also
+    /// each write of a file response.
+    std::chrono::seconds read_timeout{30};
+    std::chrono::seconds idle_timeout{60};   ///< keep-alive connection with no request
+    std::chrono::seconds drain_timeout{10};  ///< on SIGTERM/SIGINT: finish requests in flight
     bool access_log = true;  ///< one line per request: method, route, status, bytes, ms. Never the
                              ///< client address.
 };
