@@ -2,9 +2,13 @@
 
 #include <malloc.h>
 
+#include <cctype>
 #include <charconv>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
+#include <mutex>
 #include <thread>
 
 #include <fmt/core.h>
@@ -14,6 +18,8 @@
 #include "core/log.hpp"
 #include "http/endpoints/endpoints.hpp"
 #include "http/server.hpp"
+#include "services/media_scrub.hpp"
+#include "services/scrub_jobs.hpp"
 #include "services/services.hpp"
 #include "services/viewshed_tiles.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -53,6 +59,45 @@ Result<double> parse_non_negative(std::string_view text, std::string_view what) 
     return v;
 }
 
+// A whole number in [min, max]; for sizes a K, M or G suffix (powers of 1024).
+Result<std::uint64_t> parse_count(std::string_view text, std::string_view what, std::uint64_t min,
+                                  std::uint64_t max, bool size_suffix = false) {
+    std::uint64_t scale = 1;
+    if (size_suffix && !text.empty()) {
+        constexpr std::string_view suffixes = "KMG";
+        auto at =
+            suffixes.find(static_cast<char>(std::toupper(static_cast<unsigned char>(text.back()))));
+        if (at != std::string_view::npos) {
+            scale = std::uint64_t{1} << (10 * (at + 1));
+            text.remove_suffix(1);
+        }
+    }
+    std::uint64_t v = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    bool ok = !text.empty() && ec == std::errc{} && ptr == text.data() + text.size() &&
+              v <= max / scale && v * scale >= min && v * scale <= max;
+    if (!ok)
+        return fail(Errc::invalid_argument,
+                    fmt::format("{} must be a whole number from {} to {}", what, min, max));
+    return v * scale;
+}
+
+// "3840x2160" or a number of pixels.
+Result<std::int64_t> parse_pixels(std::string_view text) {
+    constexpr std::uint64_t max_pixels = 1ull << 32;
+    auto x = text.find('x');
+    if (x == std::string_view::npos) {
+        auto n = parse_count(text, "--scrub-max-pixels", 1, max_pixels);
+        if (!n) return std::unexpected(n.error());
+        return static_cast<std::int64_t>(*n);
+    }
+    auto w = parse_count(text.substr(0, x), "--scrub-max-pixels width", 1, 1u << 16);
+    auto h = parse_count(text.substr(x + 1), "--scrub-max-pixels height", 1, 1u << 16);
+    if (!w) return std::unexpected(w.error());
+    if (!h) return std::unexpected(h.error());
+    return static_cast<std::int64_t>(*w * *h);
+}
+
 class ServeCommand final : public Command {
   public:
     std::string_view name() const override { return "serve"; }
@@ -62,7 +107,9 @@ class ServeCommand final : public Command {
                "Serves the JSON API under /api/v1/ (document: /api/v1/openapi.json), /healthz and\n"
                "/metrics. Prints 'listening on http://HOST:PORT' once ready. SIGTERM or SIGINT "
                "stop\n"
-               "accepting, finish requests in flight and exit.\n\n" +
+               "accepting, finish requests in flight and exit. POST /api/v1/scrub makes photos "
+               "and\nvideos safe to share; its jobs live in DATA/scrub-jobs (never backed up) and "
+               "are\ndeleted after the download or after an hour.\n\n" +
                format_options(specs());
     }
     Status parse(const std::vector<std::string>& args) override {
@@ -90,6 +137,12 @@ class ServeCommand final : public Command {
             m_service_options.reports.per_hour = *n;
             m_service_options.reports.burst = std::max(1.0, std::min(*n, 10.0));
         }
+        if (auto v = parsed->value("read-timeout")) {
+            auto n = parse_count(*v, "--read-timeout", 1, 3600);
+            if (!n) return std::unexpected(n.error());
+            m_options.read_timeout = std::chrono::seconds(*n);
+        }
+        if (auto status = parse_scrub_options(*parsed); !status) return status;
         m_api.secure_cookies = parsed->has("secure-cookies");
         m_options.access_log = !parsed->has("no-access-log");
         m_api.web_dir = parsed->value("web").value_or(default_web_dir());
@@ -115,7 +168,10 @@ class ServeCommand final : public Command {
         tiles::TileOptions tile_options;
         tile_options.viewsheds = services::viewshed_tile_provider(services.analysis);
         tiles::TileService tile_service(*store, *store, tile_options);
-        http::ApiContext ctx{services, metrics, m_api, &tile_service};
+        // Declared before the server, so that it outlives every upload the server holds.
+        services::ScrubJobs scrub_jobs(scrub_job_options(), scrub_work());
+        add_scrub_gauges(metrics, scrub_jobs);
+        http::ApiContext ctx{services, metrics, m_api, &tile_service, &scrub_jobs};
         http::Router router;
         http::register_routes(router, ctx);
         http::Server server(m_options, router, metrics);
@@ -144,6 +200,87 @@ class ServeCommand final : public Command {
     }
 
   private:
+    Status parse_scrub_options(const ParsedArgs& parsed) {
+        auto& video = m_scrub.video.limits;
+        if (auto v = parsed.value("scrub-max-bytes")) {
+            auto n = parse_count(*v, "--scrub-max-bytes", 1, 1ull << 40, true);
+            if (!n) return std::unexpected(n.error());
+            video.max_bytes = *n;
+        }
+        if (auto v = parsed.value("scrub-max-duration")) {
+            auto n = parse_count(*v, "--scrub-max-duration", 1, 24 * 3600);
+            if (!n) return std::unexpected(n.error());
+            video.max_duration_s = static_cast<double>(*n);
+        }
+        if (auto v = parsed.value("scrub-max-pixels")) {
+            auto n = parse_pixels(*v);
+            if (!n) return std::unexpected(n.error());
+            video.max_pixels = *n;
+        }
+        if (auto v = parsed.value("scrub-queue")) {
+            auto n = parse_count(*v, "--scrub-queue", 1, 1000);
+            if (!n) return std::unexpected(n.error());
+            m_scrub_queue = *n;
+        }
+        if (auto v = parsed.value("scrub-workers")) {
+            auto n = parse_count(*v, "--scrub-workers", 1, 64);
+            if (!n) return std::unexpected(n.error());
+            m_scrub_workers = static_cast<int>(*n);
+        }
+        if (auto v = parsed.value("scrub-rate")) {
+            auto n = parse_non_negative(*v, "--scrub-rate");
+            if (!n) return std::unexpected(n.error());
+            m_api.scrub_per_hour = *n;
+        }
+        // A photo is decoded in memory: it keeps the photo limits (20 MB, 50 megapixels)
+        // whatever the upload limit. Nobody asked for a thumbnail.
+        m_scrub.photo.thumbnail_size = 0;
+        return {};
+    }
+
+    services::ScrubJobOptions scrub_job_options() const {
+        return {.dir = std::filesystem::path(m_data) / "scrub-jobs",
+                .max_jobs = m_scrub_queue,
+                .workers = m_scrub_workers,
+                .max_upload_bytes = m_scrub.video.limits.max_bytes};
+    }
+
+    // One face detector for the jobs, loaded by the first job (a server that never scrubs
+    // never pays for the model).
+    services::ScrubWork scrub_work() const {
+        struct Detector {
+            std::once_flag once;
+            std::unique_ptr<faces::FaceDetector> detector;
+        };
+        auto shared = std::make_shared<Detector>();
+        return [shared, options = m_scrub](
+                   const std::filesystem::path& input, const std::filesystem::path& output_stem,
+                   const services::ScrubSettings& settings,
+                   const services::MediaProgressFn& progress, const std::atomic<bool>& cancel) {
+            std::call_once(shared->once,
+                           [&] { shared->detector = std::make_unique<faces::FaceDetector>(); });
+            auto job_options = options;
+            if (settings.drop_audio) job_options.video.audio = video::AudioMode::drop;
+            return services::scrub_media_file(input, output_stem, *shared->detector, job_options,
+                                              progress, &cancel);
+        };
+    }
+
+    static void add_scrub_gauges(http::Metrics& metrics, const services::ScrubJobs& jobs) {
+        metrics.add_gauges("sightline_scrub_jobs", "Media scrub jobs by state.", [&jobs] {
+            auto counts = jobs.counts();
+            std::vector<std::pair<std::string, double>> out;
+            for (auto [state, n] : {std::pair{"uploading", counts.uploading},
+                                    {"queued", counts.queued},
+                                    {"running", counts.running},
+                                    {"done", counts.done},
+                                    {"failed", counts.failed}})
+                out.emplace_back(fmt::format("sightline_scrub_jobs{{state=\"{}\"}}", state),
+                                 static_cast<double>(n));
+            return out;
+        });
+    }
+
     static std::vector<OptionSpec> specs() {
         return {data_option(),
                 {"listen", "HOST:PORT",
@@ -155,6 +292,20 @@ class ServeCommand final : public Command {
                 {"secure-cookies", "",
                  "mark the session cookie Secure (when TLS terminates at a proxy)"},
                 {"no-access-log", "", "do not log one line per request"},
+                {"read-timeout", "S",
+                 "seconds a request may take to arrive; for uploads to /api/v1/scrub, seconds "
+                 "without progress (default 30)"},
+                {"scrub-max-bytes", "N",
+                 "largest file POST /api/v1/scrub accepts, bytes or with K/M/G (default 1G); "
+                 "photos also keep their own limit of 20 MB"},
+                {"scrub-max-duration", "S", "longest video to scrub, in seconds (default 1800)"},
+                {"scrub-max-pixels", "WxH",
+                 "largest video frame, WxH or a pixel count (default 3840x2160)"},
+                {"scrub-queue", "N",
+                 "scrub jobs uploading, waiting or running at once; more get 503 (default 8)"},
+                {"scrub-workers", "N", "threads running scrub jobs (default 1)"},
+                {"scrub-rate", "N",
+                 "scrub uploads allowed per client per hour (default 60; 0 = unlimited)"},
                 {"web", "DIR", "the built web app (default: the web folder next to the binary)"}};
     }
     // The build puts the bundled app in web/ beside the executable; a missing folder is not an
@@ -169,6 +320,9 @@ class ServeCommand final : public Command {
     http::ServerOptions m_options;
     http::ApiOptions m_api;
     services::ServiceOptions m_service_options;
+    services::MediaScrubOptions m_scrub;
+    std::size_t m_scrub_queue = 8;
+    int m_scrub_workers = 1;
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "http/metrics.hpp"
+#include "services/scrub_jobs.hpp"
 #include "services/services.hpp"
 #include "tiles/tile_service.hpp"
 
@@ -17,13 +18,15 @@ struct ApiOptions {
     int max_camera_limit = 10'000;
     std::size_t max_json_depth = 32;  ///< deeper request JSON gets 400
     std::string web_dir;              ///< the built browser app; empty or missing: / answers 404
+    double scrub_per_hour = 60;       ///< media scrub uploads per client per hour; 0 = unlimited
 };
 
 struct ApiContext {
     services::Services& services;
     Metrics& metrics;
     ApiOptions options;
-    tiles::TileService* tiles = nullptr;  ///< null: the /tiles routes answer 503
+    tiles::TileService* tiles = nullptr;   ///< null: the /tiles routes answer 503
+    services::ScrubJobs* scrub = nullptr;  ///< null: POST /api/v1/scrub answers 503
 };
 
 }  // namespace sightline::http

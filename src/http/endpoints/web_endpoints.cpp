@@ -137,7 +137,7 @@ Response asset(const Request& req, const ApiContext& ctx) {
 }  // namespace
 
 void register_web_routes(Router& router, ApiContext& ctx) {
-    for (const char* page : {"/", "/camera/{id}", "/report", "/moderation", "/stats"})
+    for (const char* page : {"/", "/camera/{id}", "/report", "/safe", "/moderation", "/stats"})
         router.add("GET", page, [&ctx](const Request&) { return index_page(ctx); });
     router.add("GET", "/assets/{file...}", [&ctx](const Request& req) { return asset(req, ctx); });
 }
