@@ -1,11 +1,27 @@
 // Talks to Sightline's JSON API (docs/api/openapi.json). Every failure becomes an ApiError with
 // the server's {"error": {"code", "message"}} so views can show a clear message.
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, retryAfter = null) {
     super(message);
     this.status = status;
     this.code = code;
+    this.retryAfter = retryAfter;  // seconds from Retry-After (429, 503), or null
   }
+}
+
+/// Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), or null.
+export function retryAfterSeconds(header) {
+  if (!header) return null;
+  if (/^\s*\d+\s*$/.test(header)) return Number(header);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+function errorFrom(status, text, retryAfterHeader) {
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch { data = null; }
+  const err = data && data.error ? data.error : { code: 'http_' + status, message: (text || '').slice(0, 200) };
+  return new ApiError(status, err.code, err.message, retryAfterSeconds(retryAfterHeader));
 }
 
 let csrfToken = null;
@@ -27,13 +43,32 @@ async function request(method, url, { json, body, headers = {} } = {}) {
     throw new ApiError(0, 'network', String(e.message || e));
   }
   const text = await response.text();
-  let data = null;
-  try { data = text ? JSON.parse(text) : null; } catch { data = null; }
-  if (!response.ok) {
-    const err = data && data.error ? data.error : { code: 'http_' + response.status, message: text.slice(0, 200) };
-    throw new ApiError(response.status, err.code, err.message);
-  }
-  return data;
+  if (!response.ok) throw errorFrom(response.status, text, response.headers.get('Retry-After'));
+  try { return text ? JSON.parse(text) : null; } catch { return null; }
+}
+
+/// POST with XMLHttpRequest, which (unlike fetch) reports upload progress: onProgress(sent, total).
+/// Returns {promise, abort}; the promise resolves with the JSON answer or rejects with an ApiError
+/// (code 'network' when the connection failed, 'aborted' after abort()).
+function upload(url, form, onProgress) {
+  const xhr = new XMLHttpRequest();
+  const promise = new Promise((resolve, reject) => {
+    xhr.open('POST', url);
+    if (csrfToken) xhr.setRequestHeader('X-CSRF-Token', csrfToken);
+    xhr.upload.addEventListener('progress', (e) => onProgress?.(e.loaded, e.lengthComputable ? e.total : 0));
+    xhr.addEventListener('load', () => {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        try { resolve(JSON.parse(xhr.responseText)); } catch { resolve(null); }
+      } else {
+        reject(errorFrom(xhr.status, xhr.responseText, xhr.getResponseHeader('Retry-After')));
+      }
+    });
+    xhr.addEventListener('error', () => reject(new ApiError(0, 'network', 'network error')));
+    xhr.addEventListener('timeout', () => reject(new ApiError(0, 'network', 'timeout')));
+    xhr.addEventListener('abort', () => reject(new ApiError(0, 'aborted', 'aborted')));
+    xhr.send(form);
+  });
+  return { promise, abort: () => xhr.abort() };
 }
 
 export const api = {
@@ -58,4 +93,14 @@ export const api = {
   reports: (status = 'pending', limit = 50) => request('GET', `/api/v1/reports?status=${status}&limit=${limit}`),
   decide: (id, decision) => request('POST', `/api/v1/reports/${id}/decision`, { json: decision }),
   audit: (limit = 100) => request('GET', `/api/v1/audit?limit=${limit}`),
+  /// "Make media safe": the file goes up as the part `media` under a neutral name (a phone's file
+  /// name often holds the date and time); `audio` ("keep" | "drop") comes first so that a server
+  /// that streams the body knows it before the file.
+  scrub: (file, { dropAudio = false, onProgress } = {}) => {
+    const form = new FormData();
+    form.append('audio', dropAudio ? 'drop' : 'keep');
+    form.append('media', file, 'upload');
+    return upload('/api/v1/scrub', form, onProgress);
+  },
+  scrubStatus: (statusUrl) => request('GET', statusUrl),
 };

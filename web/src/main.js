@@ -1,4 +1,4 @@
-// The app shell: client-side routes (/, /camera/{id}, /report, /moderation, /stats; the server
+// The app shell: client-side routes (/, /camera/{id}, /report, /safe, /moderation, /stats; the server
 // answers index.html for each), the language switch and the DejaVu font MapLibre draws labels with.
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
@@ -9,11 +9,13 @@ import * as cameraView from './camera_view.js';
 import * as reportView from './report_view.js';
 import * as moderationView from './moderation_view.js';
 import * as statsView from './stats_view.js';
+import * as scrubView from './scrub_view.js';
 
 const routes = [
   { pattern: /^\/$/, view: mapView, nav: '/' },
   { pattern: /^\/camera\/(?<id>\d+)$/, view: cameraView, nav: '/' },
   { pattern: /^\/report$/, view: reportView, nav: '/report' },
+  { pattern: /^\/safe$/, view: scrubView, nav: '/safe' },
   { pattern: /^\/moderation$/, view: moderationView, nav: '/moderation' },
   { pattern: /^\/stats$/, view: statsView, nav: '/stats' },
 ];
