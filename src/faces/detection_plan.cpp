@@ -6,11 +6,14 @@
 namespace sightline::faces {
 namespace {
 
-constexpr int coarse_side = 640;
-constexpr int coarse_every = 2;
+// Measured on 2 cores (docs/benchmarks.md): 640 every 2nd and 1280 every 8th frame took 1.24x a
+// 1080p clip's length; 512 every 3rd and 1280 every 12th 0.97x. With the camera's motion
+// compensated (faces/camera_motion.hpp) both cover every face of the shaky clip in tests/video.
+constexpr int coarse_side = 512;
+constexpr int coarse_every = 3;
 constexpr int fine_min_side = 1280;
 constexpr int fine_max_side = 1920;
-constexpr int fine_every = 8;
+constexpr int fine_every = 12;
 constexpr double max_upscale = 2.0;
 
 // The frame scaled so that its longest side is `side` (never more than max_upscale), rounded to

@@ -24,9 +24,9 @@ struct DetectionPlan {
     int longest_interval = 1;           ///< the largest every_frames of the passes
 };
 
-/// The passes for upright frames of width x height: a coarse pass with the longest side at 640
-/// px every 2nd frame, and a fine pass with the longest side at half the frame's (1280 to 1920
-/// px, at most 2x up) every 8th frame. Both keep the aspect ratio. Frame 0 gets every pass.
+/// The passes for upright frames of width x height: a coarse pass with the longest side at 512
+/// px every 3rd frame, and a fine pass with the longest side at half the frame's (1280 to 1920
+/// px, at most 2x up) every 12th frame. Both keep the aspect ratio. Frame 0 gets every pass.
 DetectionPlan plan_detection(int width, int height);
 
 }  // namespace sightline::faces

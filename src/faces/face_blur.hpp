@@ -12,8 +12,9 @@ namespace sightline::faces {
 constexpr double default_blur_padding = 0.25;
 
 /// Blurs each box grown by `padding`, in place: pixelated into blocks of 1/8 of the face (at
-/// least 4 px), then Gaussian blurred. Areas are clamped to the image; pixels outside them are
-/// left exactly as they were. BGR, BGRA or grey.
+/// least 6 px) that are then blurred into each other. Areas that overlap are blurred together as
+/// their bounding box. Areas are clamped to the image; pixels outside them (and outside the
+/// bounding boxes of overlapping ones) are left exactly as they were. BGR, BGRA or grey.
 void blur_faces(const ImageView& image, std::span<const FaceBox> faces,
                 double padding = default_blur_padding);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 namespace sightline::faces {
@@ -106,7 +107,9 @@ FaceTrackerOptions tracker_options_for(int longest_interval) {
     const int interval = std::max(1, longest_interval);
     options.pre_roll_frames = interval + 2;
     options.post_roll_frames = interval + 2;
-    options.max_gap_frames = std::max(16, 2 * interval);
+    // One missed detection of the fine pass is bridged; more, and the face is covered by the
+    // rolls around its stretches. The look-ahead queue holds this many frames (3 MB each at 1080p).
+    options.max_gap_frames = interval + 4;
     return options;
 }
 
@@ -160,8 +163,26 @@ FaceBox FaceTracker::predict(const Track& track, std::int64_t frame) const {
     return box_of(g, last.box.score);
 }
 
+void FaceTracker::set_camera_offset(std::int64_t frame, CameraOffset offset) {
+    const auto rounded = [](double v) {
+        return std::isfinite(v) ? static_cast<int>(std::clamp(std::lround(v), -1L << 30, 1L << 30))
+                                : 0;
+    };
+    m_shifts[frame] = {rounded(offset.x), rounded(offset.y)};
+}
+
+FaceTracker::Shift FaceTracker::shift_of(std::int64_t frame) const {
+    auto after = m_shifts.upper_bound(frame);
+    return after == m_shifts.begin() ? Shift{} : std::prev(after)->second;
+}
+
 void FaceTracker::add_detections(std::int64_t frame, std::span<const FaceBox> faces) {
-    const std::vector<FaceBox> found = merged(faces);
+    std::vector<FaceBox> found = merged(faces);
+    const Shift shift = shift_of(frame);
+    for (FaceBox& face : found) {
+        face.x += shift.x;
+        face.y += shift.y;
+    }
     struct Link {
         double quality;
         std::size_t track;
@@ -251,9 +272,13 @@ bool FaceTracker::box_for(const Track& track, std::int64_t frame, FaceBox& out) 
 
 std::vector<FaceBox> FaceTracker::boxes_for(std::int64_t frame) const {
     std::vector<FaceBox> boxes;
+    const Shift shift = shift_of(frame);
     for (const Track& track : m_tracks) {
         FaceBox box;
-        if (box_for(track, frame, box)) boxes.push_back(box);
+        if (!box_for(track, frame, box)) continue;
+        box.x -= shift.x;
+        box.y -= shift.y;
+        boxes.push_back(box);
     }
     return boxes;
 }
@@ -271,6 +296,10 @@ void FaceTracker::forget_before(std::int64_t frame) {
             first_needed - std::min<std::ptrdiff_t>(2, first_needed - obs.begin());
         obs.erase(obs.begin(), keep_from);
     }
+    // The last offset before `frame` stays: it is the offset of later frames that have none.
+    auto first_kept = m_shifts.upper_bound(frame);
+    if (first_kept != m_shifts.begin()) --first_kept;
+    m_shifts.erase(m_shifts.begin(), first_kept);
 }
 
 }  // namespace sightline::faces

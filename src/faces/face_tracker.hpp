@@ -7,9 +7,11 @@
 // Pure logic, no pixels: unit-tested on its own.
 
 #include <cstdint>
+#include <map>
 #include <span>
 #include <vector>
 
+#include "faces/camera_motion.hpp"
 #include "faces/face_box.hpp"
 
 namespace sightline::faces {
@@ -34,6 +36,11 @@ class FaceTracker {
   public:
     explicit FaceTracker(FaceTrackerOptions options = {});
 
+    /// Where `frame`'s picture sits in the scene (CameraMotion). Tracks live in scene
+    /// coordinates, so boxes between two detections follow the camera's shake and pan. Call it
+    /// before add_detections() for that frame; a frame without one has the last one given
+    /// (none given: the camera is taken to be still).
+    void set_camera_offset(std::int64_t frame, CameraOffset offset);
     /// Everything found in `frame` by the passes run on it, in frame pixels (overlapping boxes
     /// from several passes are merged here). Frames must come in increasing order; call it also
     /// with no faces for a frame that was searched and where nothing was found.
@@ -64,12 +71,18 @@ class FaceTracker {
         std::vector<Observation> observations;  ///< increasing frames
     };
 
+    struct Shift {
+        int x = 0;
+        int y = 0;
+    };
+    [[nodiscard]] Shift shift_of(std::int64_t frame) const;
     [[nodiscard]] FaceBox predict(const Track& track, std::int64_t frame) const;
     [[nodiscard]] bool box_for(const Track& track, std::int64_t frame, FaceBox& out) const;
 
     FaceTrackerOptions m_options;
-    std::vector<Track> m_tracks;
-    std::int64_t m_seen_until = -1;  ///< last frame given to advance_to
+    std::vector<Track> m_tracks;             ///< observations in scene coordinates
+    std::map<std::int64_t, Shift> m_shifts;  ///< frame -> camera offset, rounded
+    std::int64_t m_seen_until = -1;          ///< last frame given to advance_to
     bool m_finished = false;
     std::int64_t m_tracks_started = 0;
 };

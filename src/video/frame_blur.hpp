@@ -1,8 +1,7 @@
 #pragma once
-// How a video frame's faces are blurred: faces::blur_faces on each face's area, adjusted for
-// frames that go through a lossy encoder and for faces close together (see frame_blur.cpp):
-// blocks a little larger than for photos, every area blurred from the original pixels first,
-// then all once more.
+// How a video frame's faces are blurred: faces::blur_faces on each face's area grown a
+// little, for frames that go through a lossy encoder (see frame_blur.cpp); overlapping
+// areas are blurred as one.
 
 #include <span>
 

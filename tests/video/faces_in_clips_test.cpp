@@ -132,6 +132,21 @@ TEST_F(RealDataFaces, AFaceEnteringAndLeavingIsBlurredInEveryFrame) {
     EXPECT_LT(s.report.frames_with_faces, 75) << "no face while the photo is off screen";
 }
 
+// A phone carried while walking: the picture shakes and changes direction every few frames, so
+// boxes interpolated in a straight line between two detections would miss; the detection cadence
+// and the tracker's padding must cover it. Up to ~25 px a frame at 640 wide.
+TEST_F(RealDataFaces, FacesInAShakyHandheldClipAreBlurredInEveryFrame) {
+    Clip clip;
+    for (int i = 0; i < 60; ++i) {
+        const double t = i;
+        const double x = 30 * std::sin(t / 3.1) + 18 * std::sin(t / 1.7) - 2.0 * i;
+        const double y = 16 * std::sin(t / 2.3) + 8 * std::sin(t / 1.1);
+        clip.add(render(landscape, {{photo(group_of_six), 0.75, {30 + x, 20 + y}},
+                                    {photo(two_close), 0.55, {420 + x, 50 + y}}}));
+    }
+    expect_all_faces_blurred(clip, scrub(encode(clip, "shaky.mp4")));
+}
+
 // Far faces in a 720p frame are too small for the coarse pass (18 px at 640 wide): only the fine
 // pass every 8th frame sees them, the tracker covers the frames between.
 TEST_F(RealDataFaces, SmallFacesInA720pClipAreBlurredInEveryFrame) {
