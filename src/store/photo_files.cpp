@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -27,13 +28,17 @@ void fsync_directory(const std::filesystem::path& dir) {
     if (rc != 0) throw_io("sync directory", dir);
 }
 
-// temp file in the same folder -> write all -> fsync -> rename -> fsync the folder.
+// temp file in the same folder -> write all -> fsync -> rename -> fsync the folder. The temporary
+// name is unique per process and call: two requests storing the same photo at once each write
+// their own file, and the second rename replaces the first's identical content (a name per
+// process only made them write into one file, and one of them fail).
 void write_atomically(const std::filesystem::path& path, std::string_view bytes) {
+    static std::atomic<std::uint64_t> writes{0};
     std::error_code ec;
     if (std::filesystem::exists(path, ec)) return;  // content-addressed: already complete
     auto temp = path;
-    temp += fmt::format(".partial-{}", ::getpid());
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    temp += fmt::format(".partial-{}-{}", ::getpid(), writes.fetch_add(1));
+    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) throw_io("create", temp);
     std::size_t written = 0;
     while (written < bytes.size()) {

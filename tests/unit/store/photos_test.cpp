@@ -1,7 +1,10 @@
 // Photo records of reports, their files, near-duplicate lookup and clean-up after withdrawal.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include "store/photo_files.hpp"
 #include "store_test_support.hpp"
@@ -116,6 +119,34 @@ TEST(PhotoFiles, WritesCompleteFilesUnderTheHashAndRemovesBoth) {
     files.remove(hash, "jpg");
     EXPECT_EQ(files.read(hash, "jpg", PhotoVariant::image), std::nullopt);
     EXPECT_EQ(files.read(hash, "jpg", PhotoVariant::thumbnail), std::nullopt);
+}
+
+// The same photo stored by many requests at once (a report sent twice, two people with the same
+// picture): every store succeeds and one complete file remains, no temporary file beside it.
+TEST(PhotoFiles, ConcurrentStoresOfTheSamePhotoAllSucceed) {
+    TempDir dir;
+    PhotoFiles files(dir.path() / "photos");
+    const std::string hash = "cd" + std::string(62, 'e');
+    const std::string image(512 * 1024, 'x');  // large enough for the writes to overlap
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 8; ++i)
+        threads.emplace_back([&] {
+            try {
+                files.write(hash, "jpg", image, "thumb");
+            } catch (const std::exception&) {
+                ++failures;
+            }
+        });
+    for (auto& t : threads)
+        t.join();
+    EXPECT_EQ(failures.load(), 0);
+    EXPECT_EQ(files.read(hash, "jpg", PhotoVariant::image), image);
+    int entries = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(
+             files.path(hash, "jpg", PhotoVariant::image).parent_path()))
+        ++entries;
+    EXPECT_EQ(entries, 2) << "the image and its thumbnail, no partial files";
 }
 
 }  // namespace sightline::store::testing
