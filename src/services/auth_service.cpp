@@ -1,11 +1,13 @@
 #include "services/auth_service.hpp"
 
+#include <array>
 #include <cctype>
 #include <functional>
 #include <string>
 
 #include "core/clock.hpp"
 #include "services/crypto.hpp"
+#include "services/rate_limiter.hpp"
 
 namespace sightline::services {
 namespace {
@@ -19,30 +21,37 @@ std::uint64_t name_key(std::string_view name) {
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return std::hash<std::string>{}(folded);
 }
+
+// The throttle's keys: (client, name) and the client alone; pair keys are odd, client keys even,
+// so the two never collide.
+struct LoginKeys {
+    std::array<LoginThrottle::Limit, 2> limits;
+    [[nodiscard]] std::uint64_t pair() const noexcept { return limits[0].key; }
+};
+
+LoginKeys login_keys(std::string_view name, std::uint64_t client_key, const AuthOptions& o) {
+    const std::uint64_t pair = (client_key * 0x9e3779b97f4a7c15ULL ^ name_key(name)) | 1;
+    const std::uint64_t client = client_key & ~1ULL;
+    return {{LoginThrottle::Limit{pair, o.login_free_attempts},
+             LoginThrottle::Limit{client, o.login_free_attempts_client}}};
+}
 }  // namespace
 
 AuthService::AuthService(store::Store& store, AuthOptions options)
-    : m_store(store),
-      m_options(options),
-      m_name_failures(options.login_failures_burst, options.login_failures_per_hour),
-      m_client_failures(options.login_failures_burst * 4, options.login_failures_per_hour * 4),
-      m_dummy_hash(*hash_password(random_token(16))) {}
+    : m_store(store), m_options(options), m_dummy_hash(*hash_password(random_token(16))) {}
 
 Result<LoginResult> AuthService::login(std::string_view name, std::string_view password,
                                        std::uint64_t client_key) {
-    double now_mono = monotonic_seconds();
-    if (m_name_failures.retry_after_s(name_key(name), now_mono) > 0 ||
-        m_client_failures.retry_after_s(client_key, now_mono) > 0)
-        return fail(Errc::rate_limited, "too many failed logins; try again later");
+    const LoginKeys keys = login_keys(name, client_key, m_options);
+    // Counted before the (slow) password check, so concurrent attempts cannot all pass.
+    if (m_throttle.begin(keys.limits, monotonic_seconds()) > 0)
+        return fail(Errc::rate_limited, "too many failed logins from here; try again later");
 
     auto user = m_store.find_user_by_name(name);
     bool ok = user ? verify_password(user->password_hash, password)
                    : (verify_password(m_dummy_hash, password), false);
-    if (!ok || user->disabled) {
-        m_name_failures.allow(name_key(name), now_mono);
-        m_client_failures.allow(client_key, now_mono);
-        return fail(Errc::unauthorized, std::string(bad_login));
-    }
+    if (!ok || user->disabled) return fail(Errc::unauthorized, std::string(bad_login));
+    m_throttle.succeeded(keys.pair(), std::span(keys.limits).subspan(1));
 
     LoginResult result;
     result.session_token = random_token(32);
@@ -55,6 +64,10 @@ Result<LoginResult> AuthService::login(std::string_view name, std::string_view p
         sha256_hex(result.session_token), user->id, result.csrf_token, result.expires_at});
     if (!stored) return std::unexpected(stored.error());
     return result;
+}
+
+double AuthService::login_wait_s(std::string_view name, std::uint64_t client_key) {
+    return m_throttle.wait_s(login_keys(name, client_key, m_options).limits, monotonic_seconds());
 }
 
 Status AuthService::logout(std::string_view session_token) {

@@ -1,6 +1,7 @@
 #pragma once
 // Moderator accounts, login sessions and CSRF. Session cookies carry a random token; the store
-// keeps only its SHA-256. Failed logins are throttled in memory per user name and per client.
+// keeps only its SHA-256. Failed logins are throttled in memory per (client, user name) and per
+// client, never per name alone, so nobody can lock a moderator out (LoginThrottle, ADR 007).
 
 #include <cstdint>
 #include <optional>
@@ -10,15 +11,15 @@
 
 #include "core/error.hpp"
 #include "model/user.hpp"
-#include "services/rate_limiter.hpp"
+#include "services/login_throttle.hpp"
 #include "store/store.hpp"
 
 namespace sightline::services {
 
 struct AuthOptions {
     std::int64_t session_lifetime_s = 12 * 3600;
-    double login_failures_burst = 5;      ///< failed attempts allowed at once
-    double login_failures_per_hour = 20;  ///< refill of that allowance
+    int login_free_attempts = 5;          ///< failures per (client, name) before waits begin
+    int login_free_attempts_client = 20;  ///< failures per client, all names together
 };
 
 /// The logged-in user behind a request.
@@ -40,9 +41,12 @@ class AuthService {
     AuthService(store::Store& store, AuthOptions options = {});
 
     /// unauthorized for a wrong name or password or a disabled account (one message for all);
-    /// rate_limited after too many failures for that name or that client.
+    /// rate_limited after too many failures of this client (for this name, or for all names);
+    /// login_wait_s() then says for how long.
     Result<LoginResult> login(std::string_view name, std::string_view password,
                               std::uint64_t client_key);
+    /// Seconds before this client may try this name again (0: now), for Retry-After.
+    double login_wait_s(std::string_view name, std::uint64_t client_key);
     Status logout(std::string_view session_token);
     /// unauthorized if the token is missing, unknown, expired or its user is disabled.
     Result<Principal> authenticate(std::optional<std::string_view> session_token);
@@ -60,8 +64,7 @@ class AuthService {
   private:
     store::Store& m_store;
     AuthOptions m_options;
-    RateLimiter m_name_failures;
-    RateLimiter m_client_failures;
+    LoginThrottle m_throttle;
     std::string m_dummy_hash;  ///< verified against for unknown names, so timing does not tell
 };
 

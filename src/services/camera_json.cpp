@@ -11,6 +11,15 @@
 namespace sightline::services {
 namespace {
 
+// Camera history is public; moderators' names are not (they would tell an attacker whose
+// account to go after, and who decided what). Imports and anonymous reports keep their source;
+// a person's name becomes the role. The audit log (admins only) keeps the names.
+std::string_view public_actor(std::string_view actor) {
+    for (std::string_view source : {"import", "cli", "anonymous", "osm"})
+        if (actor == source) return actor;
+    return "moderator";
+}
+
 void write_time_or_null(JsonWriter& w, std::int64_t unix_s) {
     if (unix_s > 0)
         w.value(format_utc(unix_s));
@@ -69,7 +78,7 @@ void write_feature(JsonWriter& w, const model::Camera& c,
             w.begin_object();
             w.key("at").value(format_utc(e.at));
             w.key("action").value(e.action);
-            w.key("actor").value(e.actor);
+            w.key("actor").value(public_actor(e.actor));
             w.key("detail").value(e.detail);
             if (e.report_id) w.key("report_id").value(e.report_id->value);
             w.end_object();

@@ -282,7 +282,8 @@ TEST_F(Moderation, ACameraKeepsItsHistory) {
     ASSERT_TRUE(history.is_array()) << stored.dump();
     ASSERT_EQ(history.size(), 2u) << history.dump();
     EXPECT_EQ(history_actions(stored), (std::vector<std::string>{"created", "confirmed"}));
-    EXPECT_EQ(history[0]["actor"], "mod");
+    EXPECT_EQ(history[0]["actor"], "moderator") << "the public sees the role, not the name";
+    EXPECT_EQ(stored.dump().find("\"mod\""), std::string::npos) << stored.dump();
     EXPECT_EQ(history[0]["report_id"], first);
     EXPECT_EQ(history[0]["detail"], "seen it");
     EXPECT_EQ(history[1]["report_id"], second["id"]);

@@ -176,8 +176,12 @@ TEST_F(Security, RepeatedFailedLoginsAreThrottled) {
     expect_json_error(response, 429, "rate_limited");
     EXPECT_GE(unauthorized, 3) << "a few typos must be allowed";
     EXPECT_LE(unauthorized, 5);
+    const auto retry_after = response.header("retry-after");
+    ASSERT_FALSE(retry_after.empty()) << "a 429 says when to come back";
+    EXPECT_GE(std::stoi(retry_after), 1);
 
-    // While throttled, even the right password is refused for this name...
+    // While throttled, even the right password is refused for this name from this client (from
+    // any other, it works: tests/unit/services/login_throttle_test.cpp)...
     nlohmann::json right{{"username", "mod"}, {"password", test_password}};
     expect_json_error(client().post("/api/v1/session", right.dump()), 429, "rate_limited");
     // ...but another account from the same client can still log in.

@@ -2,6 +2,10 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <cmath>
+#include <string>
+
 #include "core/clock.hpp"
 #include "http/endpoints/endpoints.hpp"
 #include "http/endpoints/json_body.hpp"
@@ -39,6 +43,12 @@ Response login(const Request& req, ApiContext& ctx) {
         return error_response(
             Error{Errc::invalid_argument, "'username' and 'password' are required"});
     auto result = ctx.services.auth.login(**name, **password, req.client_key);
+    if (!result && result.error().code == Errc::rate_limited) {
+        const double wait = ctx.services.auth.login_wait_s(**name, req.client_key);
+        return error_response(result.error())
+            .with_header("Retry-After",
+                         std::to_string(std::max(1L, static_cast<long>(std::ceil(wait)))));
+    }
     if (!result) return error_response(result.error());
     std::string out;
     JsonWriter w(out);
