@@ -1,5 +1,7 @@
 #include "http/router.hpp"
 
+#include <stdexcept>
+
 #include <algorithm>
 #include <cassert>
 #include <cctype>
@@ -146,6 +148,16 @@ std::vector<std::string> Router::allowed_methods(std::string_view path) const {
     std::sort(methods.begin(), methods.end());
     methods.erase(std::unique(methods.begin(), methods.end()), methods.end());
     return methods;
+}
+
+void Router::keep_timing_private(std::string_view method, std::string_view pattern) {
+    for (Route& route : m_routes)
+        if (route.method == method && route.pattern == pattern) {
+            route.private_timing = true;
+            return;
+        }
+    throw std::logic_error("keep_timing_private: no route " + std::string(method) + " " +
+                           std::string(pattern));
 }
 
 }  // namespace sightline::http

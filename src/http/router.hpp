@@ -28,6 +28,10 @@ struct Route {
     /// Set for a route whose body is streamed (Router::add_streamed); `handler` is then empty.
     StreamedHandler streamed = {};
 
+    /// When a request to this route arrived must not be recorded (an anonymous contribution):
+    /// no access log line and no metrics (Router::keep_timing_private).
+    bool private_timing = false;
+
     /// The limit for a request with this Content-Type (0: the server default).
     [[nodiscard]] std::size_t body_limit(std::string_view content_type) const noexcept;
 };
@@ -47,6 +51,11 @@ class Router {
     /// server default); the read timeout then applies to each chunk, not to the whole body.
     void add_streamed(std::string method, std::string pattern, StreamedHandler open_sink,
                       std::size_t max_body_bytes = 0);
+
+    /// Marks a registered route as one whose requests leave no trace of when they came: its
+    /// access log lines (timestamped to the second) and its per-route metrics (a counter
+    /// scraped every few seconds dates each request) are not written. Throws if not registered.
+    void keep_timing_private(std::string_view method, std::string_view pattern);
 
     struct Match {
         const Route* route = nullptr;  ///< null: no route

@@ -165,7 +165,8 @@ class Session : public std::enable_shared_from_this<Session> {
     Request m_request;
     std::string m_request_id;
     std::string m_method;
-    std::string m_route_label;  ///< route pattern or "unmatched"
+    std::string m_route_label;      ///< route pattern or "unmatched"
+    bool m_private_timing = false;  ///< Route::private_timing of the request in progress
     unsigned m_version = 11;
     bool m_keep_alive = false;
     bool m_head = false;
@@ -277,6 +278,7 @@ void Session::on_header(beast::error_code ec, std::size_t) {
     m_request.request_id = m_request_id = make_request_id();
     m_method.clear();
     m_route_label = "unmatched";
+    m_private_timing = false;
     m_version = 11;
     m_keep_alive = false;
     m_head = false;
@@ -290,7 +292,10 @@ void Session::on_header(beast::error_code ec, std::size_t) {
         return send(error_response(400, "invalid_argument", "malformed request target"), true);
     }
     const Route* route = route_for(m_server.router, m_request.method, m_request.path);
-    if (route) m_route_label = route->pattern;
+    if (route) {
+        m_route_label = route->pattern;
+        m_private_timing = route->private_timing;
+    }
     std::size_t route_limit =
         route ? route->body_limit(to_std(message[bhttp::field::content_type])) : 0;
     std::size_t limit = route_limit > 0 ? route_limit : m_server.options.max_body_bytes;
@@ -380,7 +385,10 @@ void Session::start_handler() {
                                   executor = m_executor]() mutable {
         Dispatched result = dispatch(self->m_server.router, request);
         net::post(executor, [self = std::move(self), result = std::move(result)]() mutable {
-            if (result.route) self->m_route_label = result.route->pattern;
+            if (result.route) {
+                self->m_route_label = result.route->pattern;
+                self->m_private_timing = result.route->private_timing;
+            }
             bool close = !self->m_keep_alive || self->m_server.stopping;
             self->send(std::move(result.response), close);
         });
@@ -542,12 +550,13 @@ void Session::on_file_write(beast::error_code ec, std::size_t) {
 void Session::on_write(beast::error_code ec, std::size_t) {
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();
-    if (m_server.options.access_log) {
+    if (m_server.options.access_log && !m_private_timing) {
         log::info(fmt::format("request id={} method={} route={} status={} bytes={} ms={:.2f}",
                               m_request_id, m_method.empty() ? "-" : m_method, m_route_label,
                               m_status, m_body_bytes, seconds * 1000.0));
     }
-    m_server.metrics.record(m_route_label, method_label(m_method), m_status, seconds);
+    if (!m_private_timing)
+        m_server.metrics.record(m_route_label, method_label(m_method), m_status, seconds);
     m_response.reset();
     if (auto on_sent = std::exchange(m_on_sent, nullptr); on_sent && !ec) {
         net::post(*m_server.workers, [on_sent = std::move(on_sent)] {

@@ -351,6 +351,9 @@ void register_report_routes(Router& router, ApiContext& ctx) {
                [&ctx](const Request& r) { return withdraw_report(r, ctx); });
     router.add("POST", "/api/v1/reports/{id}/decision",
                [&ctx](const Request& r) { return decide_report(r, ctx); });
+    // Reports are stored to the hour; the access log and /metrics must not date them better.
+    router.keep_timing_private("POST", "/api/v1/reports");
+    router.keep_timing_private("DELETE", "/api/v1/reports/{id}");
 }
 
 }  // namespace sightline::http
