@@ -143,6 +143,17 @@ class ServeCommand final : public Command {
             m_options.read_timeout = std::chrono::seconds(*n);
         }
         if (auto status = parse_scrub_options(*parsed); !status) return status;
+        if (auto v = parsed->value("max-connections")) {
+            auto n = parse_count(*v, "--max-connections", 16, 1'000'000);
+            if (!n) return std::unexpected(n.error());
+            m_options.max_connections = static_cast<std::size_t>(*n);
+        }
+        for (const auto& text : parsed->all("trusted-proxy")) {
+            auto range = http::AddressRange::parse(text);
+            if (!range)
+                return fail(Errc::invalid_argument, "--trusted-proxy: " + range.error().message);
+            m_options.trusted_proxies.push_back(*range);
+        }
         m_api.secure_cookies = parsed->has("secure-cookies");
         m_options.access_log = !parsed->has("no-access-log");
         m_api.web_dir = parsed->value("web").value_or(default_web_dir());
@@ -290,8 +301,17 @@ class ServeCommand final : public Command {
                 {"report-rate", "N",
                  "anonymous reports allowed per client per hour (default 30; 0 = unlimited)"},
                 {"secure-cookies", "",
-                 "mark the session cookie Secure (when TLS terminates at a proxy)"},
+                 "always mark the session cookie Secure (without it: when a trusted proxy says "
+                 "the client used https)"},
+                {"trusted-proxy", "CIDR",
+                 "a reverse proxy (address or range) whose Forwarded / X-Forwarded-For / "
+                 "X-Forwarded-Proto headers are believed; from others they are ignored "
+                 "(repeatable)",
+                 true},
                 {"no-access-log", "", "do not log one line per request"},
+                {"max-connections", "N",
+                 "open connections at most; more get 503 + Retry-After (default: half the "
+                 "descriptor limit)"},
                 {"read-timeout", "S",
                  "seconds a request may take to arrive; for uploads to /api/v1/scrub, seconds "
                  "without progress (default 30)"},

@@ -26,6 +26,8 @@ struct Request {
     /// IPv6 addresses by their /64 prefix (one subscriber's usual allocation). The address
     /// itself never leaves the server core.
     std::uint64_t client_key = 0;
+    /// The client used https, as a trusted proxy says (ServerOptions::trusted_proxies).
+    bool https = false;
     std::string request_id;  ///< random, also sent back as X-Request-Id
 
     /// First value of a query parameter.

@@ -10,6 +10,8 @@
 #include <optional>
 #include <thread>
 #include <unordered_map>
+
+#include <sys/resource.h>
 #include <utility>
 #include <vector>
 
@@ -42,6 +44,15 @@ using tcp = net::ip::tcp;
 
 class Session;
 
+// 0: half the descriptors this process may open (each connection takes one; the rest are for
+// the database, photos and scrub jobs), at least 64.
+std::size_t resolve_max_connections(std::size_t configured) {
+    if (configured > 0) return configured;
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 10'000;
+    return std::max<std::size_t>(64, static_cast<std::size_t>(limit.rlim_cur / 2));
+}
+
 // Everything the sessions share. (Server::Impl is private, so it is this under another name.)
 struct ServerState {
     ServerState(ServerOptions options_, const Router& router_, Metrics& metrics_)
@@ -53,10 +64,12 @@ struct ServerState {
                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
           ioc(io_threads),
           acceptor(net::make_strand(ioc)),
-          accept_retry(acceptor.get_executor()) {}
+          accept_retry(acceptor.get_executor()),
+          max_connections(resolve_max_connections(options.max_connections)) {}
 
     void do_accept();
     void on_accept(beast::error_code ec, tcp::socket socket);
+    bool at_connection_cap();
     void request_stop();
     void drain();
     void add_session(const std::shared_ptr<Session>& session);
@@ -79,6 +92,8 @@ struct ServerState {
     net::io_context ioc;
     tcp::acceptor acceptor;
     net::steady_timer accept_retry;
+    std::size_t max_connections;              ///< options.max_connections, resolved
+    std::atomic<bool> refused_logged{false};  ///< one log line per stretch at the cap
     bool listening = false;
     // Declared after the io_context so it is joined first: its tasks post back into the context.
     std::optional<net::thread_pool> workers;
@@ -207,14 +222,8 @@ std::string lower(std::string_view text) {
 
 // Rate limits key on the address: an IPv4 address, or an IPv6 /64, which is what one
 // subscriber usually gets (keying on full IPv6 addresses would let a client rotate freely).
-std::uint64_t client_key_of(ClientKeyHasher& hasher, const net::ip::address& address) {
-    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
-        auto bytes = net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6()).to_bytes();
-        return hasher.hash(bytes);
-    }
-    if (address.is_v4()) return hasher.hash(address.to_v4().to_bytes());
-    auto bytes = address.to_v6().to_bytes();
-    return hasher.hash(std::span<const unsigned char>(bytes.data(), 8));
+std::uint64_t client_key_of(ClientKeyHasher& hasher, const IpAddress& address) {
+    return hasher.hash(address.view().first(address.v4 ? 4 : 8));
 }
 
 // Status line and headers every response gets, whatever its body type.
@@ -371,7 +380,18 @@ void Session::collect_headers(
     }
     beast::error_code ec;
     auto endpoint = m_stream.socket().remote_endpoint(ec);
-    if (!ec) m_request.client_key = client_key_of(m_server.client_keys, endpoint.address());
+    if (ec) return;
+    const auto peer = IpAddress::parse(endpoint.address().to_string());
+    if (!peer) return;
+    const auto header = [this](std::string_view name) -> std::string_view {
+        auto it = m_request.headers.find(name);
+        return it == m_request.headers.end() ? std::string_view() : std::string_view(it->second);
+    };
+    const ForwardedClient client =
+        forwarded_client(*peer, header("forwarded"), header("x-forwarded-for"),
+                         header("x-forwarded-proto"), m_server.options.trusted_proxies);
+    m_request.client_key = client_key_of(m_server.client_keys, client.address);
+    m_request.https = client.https;
 }
 
 void Session::start_handler() {
@@ -621,6 +641,11 @@ void ServerState::remove_session(Session* session) {
     if (sessions.empty()) changed.notify_all();
 }
 
+bool ServerState::at_connection_cap() {
+    std::lock_guard lock(mutex);
+    return sessions.size() >= max_connections;
+}
+
 void ServerState::do_accept() {
     acceptor.async_accept(net::make_strand(ioc),
                           beast::bind_front_handler(&ServerState::on_accept, this));
@@ -637,7 +662,23 @@ void ServerState::on_accept(beast::error_code ec, tcp::socket socket) {
         });
         return;
     }
-    if (!stopping) {
+    if (!stopping && at_connection_cap()) {
+        // Refused without a session: a canned answer into the empty send buffer, then close.
+        static constexpr std::string_view body =
+            R"({"error":{"code":"unavailable","message":"too many connections; try again soon"}})";
+        static const std::string busy = fmt::format(
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+            "Retry-After: 5\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{}",
+            body.size(), body);
+        beast::error_code write_ec;
+        socket.non_blocking(true, write_ec);
+        socket.write_some(net::buffer(busy), write_ec);
+        socket.shutdown(tcp::socket::shutdown_send, write_ec);
+        socket.close(write_ec);
+        if (!refused_logged.exchange(true))
+            log::warn(fmt::format("connection cap reached connections={}", max_connections));
+    } else if (!stopping) {
+        refused_logged = false;
         beast::error_code option_ec;
         socket.set_option(tcp::no_delay(true), option_ec);
         auto session = std::make_shared<Session>(std::move(socket), *this);

@@ -19,7 +19,9 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "http/forwarded.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 
@@ -36,7 +38,14 @@ struct ServerOptions {
     /// each write of a file response.
     std::chrono::seconds read_timeout{30};
     std::chrono::seconds idle_timeout{60};   ///< keep-alive connection with no request
+    /// Open connections at most; one more is answered 503 with Retry-After and closed, so a
+    /// flood of idle connections cannot use up the file descriptors. 0: half the process's
+    /// descriptor limit (RLIMIT_NOFILE), at least 64.
+    std::size_t max_connections = 0;
     std::chrono::seconds drain_timeout{10};  ///< on SIGTERM/SIGINT: finish requests in flight
+    /// Peers whose Forwarded / X-Forwarded-For / X-Forwarded-Proto headers are believed
+    /// (reverse proxies); from anyone else they are ignored (http/forwarded.hpp).
+    std::vector<AddressRange> trusted_proxies{};
     bool access_log = true;  ///< one line per request: method, route, status, bytes, ms. Never the
                              ///< client address.
 };

@@ -179,5 +179,37 @@ TEST_F(ReportRateLimit, InvalidReportsDoNotUseUpTheLimit) {
     EXPECT_EQ(submit(example_report()).status, 201);
 }
 
+// Behind a reverse proxy every request comes from the proxy: only with --trusted-proxy are its
+// X-Forwarded-For headers believed, so each user gets their own allowance; without it, a
+// client cannot choose its own rate-limit key by sending the header itself.
+class ReportRateLimitBehindAProxy : public ReportRateLimit {
+  protected:
+    [[nodiscard]] std::vector<std::string> server_args() const override {
+        return {"--report-rate", "3", "--trusted-proxy", "127.0.0.0/8"};
+    }
+};
+
+TEST_F(ReportRateLimitBehindAProxy, EachForwardedClientHasItsOwnAllowance) {
+    const auto from = [&](std::string_view address, int i) {
+        return client().post("/api/v1/reports", example_report(45.81 + i * 0.001, 15.97).dump(),
+                             {{"X-Forwarded-For", std::string(address)}});
+    };
+    for (int i = 0; i < 3; ++i)
+        ASSERT_EQ(from("203.0.113.5", i).status, 201) << i;
+    EXPECT_EQ(from("203.0.113.5", 3).status, 429);
+    EXPECT_EQ(from("203.0.113.6", 4).status, 201) << "another user behind the same proxy";
+    EXPECT_EQ(from("203.0.113.99, 203.0.113.5", 5).status, 429)
+        << "what the client wrote left of the proxy's entry proves nothing";
+}
+
+TEST_F(ReportRateLimit, ForwardedHeadersFromAnUntrustedPeerAreIgnored) {
+    for (int i = 0; i < 3; ++i)
+        ASSERT_EQ(submit(example_report(45.81 + i * 0.001, 15.97)).status, 201);
+    auto spoofed =
+        client().post("/api/v1/reports", example_report(45.82, 15.97).dump(),
+                      {{"X-Forwarded-For", "203.0.113.77"}, {"Forwarded", "for=203.0.113.78"}});
+    EXPECT_EQ(spoofed.status, 429);
+}
+
 }  // namespace
 }  // namespace sightline::testing

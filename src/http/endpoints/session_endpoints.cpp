@@ -55,8 +55,8 @@ Response login(const Request& req, ApiContext& ctx) {
     write_session(w, result->user, result->csrf_token);
     std::int64_t max_age = result->expires_at - unix_now();
     return json_response(200, std::move(out))
-        .with_header("Set-Cookie",
-                     cookie_header(result->session_token, max_age, ctx.options.secure_cookies))
+        .with_header("Set-Cookie", cookie_header(result->session_token, max_age,
+                                                 ctx.options.secure_cookies || req.https))
         .with_header("Cache-Control", "no-store");
 }
 
@@ -76,7 +76,7 @@ Response logout(const Request& req, ApiContext& ctx) {
     if (auto ok = ctx.services.auth.logout(*req.cookie(session_cookie)); !ok)
         return error_response(ok.error());
     Response r{204, "application/json", "", {}};
-    r.with_header("Set-Cookie", cookie_header("", 0, ctx.options.secure_cookies));
+    r.with_header("Set-Cookie", cookie_header("", 0, ctx.options.secure_cookies || req.https));
     return r;
 }
 

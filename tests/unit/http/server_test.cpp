@@ -11,12 +11,15 @@
 
 #include "http/response.hpp"
 #include "support/http_client.hpp"
+#include "support/raw_connection.hpp"
 
 namespace sightline::http {
 namespace {
 
 using namespace std::chrono_literals;
 using sightline::testing::HttpClient;
+using sightline::testing::HttpResponse;
+using sightline::testing::RawConnection;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t default_body_limit = 1024;
@@ -474,6 +477,42 @@ TEST(ServerListen, ResolvesLocalhostAndIpv6Literal) {
     } catch (const sightline::Exception& e) {
         GTEST_SKIP() << "no IPv6 loopback here: " << e.what();
     }
+}
+
+// A flood of idle connections once used up the descriptors ("accept failed: Too many open
+// files") and every new client waited. Past the cap a connection gets 503 with Retry-After at
+// once and is closed; when one closes, a new one is served again.
+TEST_F(ServerTest, RefusesConnectionsPastTheCapWithARetryAfter) {
+    ServerOptions options;
+    options.max_connections = 3;
+    options.idle_timeout = 10s;
+    start(options);
+    std::vector<std::unique_ptr<RawConnection>> idle;
+    for (int i = 0; i < 3; ++i)
+        idle.push_back(std::make_unique<RawConnection>(m_port));
+    // The server has accepted them once a request on each one is answered.
+    for (auto& c : idle) {
+        ASSERT_TRUE(c->send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+        ASSERT_EQ(c->read_response().status, 200);
+    }
+    RawConnection refused(m_port);
+    refused.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+    const HttpResponse busy = refused.read_response(5s);
+    EXPECT_EQ(busy.status, 503);
+    EXPECT_EQ(busy.header("retry-after"), "5");
+    EXPECT_NE(busy.body.find("\"unavailable\""), std::string::npos) << busy.body;
+    EXPECT_TRUE(refused.closed_within(2s));
+
+    idle.front()->close();
+    idle.erase(idle.begin());
+    bool served = false;
+    for (int attempt = 0; attempt < 50 && !served; ++attempt) {  // until the server saw the close
+        RawConnection again(m_port);
+        again.send("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        served = again.read_response(5s).status == 200;
+        if (!served) std::this_thread::sleep_for(20ms);
+    }
+    EXPECT_TRUE(served);
 }
 
 }  // namespace
