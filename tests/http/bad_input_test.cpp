@@ -109,6 +109,21 @@ TEST_F(BadInput, MalformedJsonIsRefused) {
     expect_nothing_stored();
 }
 
+// Parsers disagree on which of two equal keys counts; a body that means one thing to a proxy or
+// a log and another here is refused, at any depth.
+TEST_F(BadInput, AKeyTwiceInOneObjectIsRefused) {
+    for (
+        std::string body :
+        {R"({"location":{"lat":45.8,"lon":15.9},"location":{"lat":0,"lon":0}})",
+         R"({"location":{"lat":45.8,"lat":10,"lon":15.9}})",
+         R"({"location":{"lat":45.8,"lon":15.9},"tags":{"surveillance":"outdoor","surveillance":"indoor"}})"}) {
+        auto response = client().post("/api/v1/reports", body);
+        expect_json_error(response, 400, "invalid_argument");
+        EXPECT_NE(response.body.find("appears twice"), std::string::npos) << response.body;
+    }
+    expect_nothing_stored();
+}
+
 TEST_F(BadInput, ABodyThatIsNotAJsonObjectIsRefused) {
     for (std::string body : {"[]", R"("a string")", "42", "null", "true", "[{}]"})
         expect_refused_text(body);

@@ -3,6 +3,9 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <set>
+#include <string>
+#include <vector>
 
 #include <fmt/core.h>
 
@@ -38,9 +41,31 @@ Result<nlohmann::json> parse_json_object_text(std::string_view text, std::size_t
     if (!json_nesting_within(text, max_depth))
         return fail(Errc::invalid_argument,
                     fmt::format("JSON nested deeper than {} levels", max_depth));
-    nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    // A key twice in one object is refused: parsers disagree on which one counts (nlohmann takes
+    // the last, others the first), which lets a body mean one thing to a proxy or a log and
+    // another here.
+    std::vector<std::set<std::string, std::less<>>> open_objects;
+    std::string repeated;
+    const auto watch_keys = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& value) {
+        using Event = nlohmann::json::parse_event_t;
+        if (event == Event::object_start) {
+            open_objects.emplace_back();
+        } else if (event == Event::object_end) {
+            if (!open_objects.empty()) open_objects.pop_back();
+        } else if (event == Event::key && !open_objects.empty() && value.is_string() &&
+                   !open_objects.back().insert(value.get<std::string>()).second &&
+                   repeated.empty()) {
+            repeated = value.get<std::string>();
+        }
+        return true;
+    };
+    nlohmann::json parsed = nlohmann::json::parse(text, watch_keys, /*allow_exceptions=*/false);
     if (parsed.is_discarded())
         return fail(Errc::invalid_argument, "the body is not valid JSON (or not valid UTF-8)");
+    if (!repeated.empty()) {
+        std::string shown = repeated.size() > 40 ? repeated.substr(0, 40) + "..." : repeated;
+        return fail(Errc::invalid_argument, fmt::format("the field '{}' appears twice", shown));
+    }
     if (!parsed.is_object()) return fail(Errc::invalid_argument, "the body must be a JSON object");
     return parsed;
 }
