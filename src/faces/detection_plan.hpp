@@ -26,7 +26,7 @@ struct DetectionPlan {
 
 /// The passes for upright frames of width x height: a coarse pass with the longest side at 512
 /// px every 3rd frame, and a fine pass with the longest side at half the frame's (1280 to 1920
-/// px, at most 2x up) every 12th frame. Both keep the aspect ratio. Frame 0 gets every pass.
+/// px, at most 2x up) every 15th frame. Both keep the aspect ratio. Frame 0 gets every pass.
 DetectionPlan plan_detection(int width, int height);
 
 }  // namespace sightline::faces

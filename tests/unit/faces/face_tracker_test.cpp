@@ -227,8 +227,10 @@ TEST(DetectionPlan, LooksOftenAtLowResolutionAndRarelyAtHigh) {
     EXPECT_EQ(hd.passes[0].every_frames, 3);
     EXPECT_EQ(hd.passes[1].width, 1280);
     EXPECT_EQ(hd.passes[1].height, 720);
-    EXPECT_EQ(hd.passes[1].every_frames, 12);
-    EXPECT_EQ(hd.longest_interval, 12);
+    EXPECT_EQ(hd.passes[1].every_frames, 15);
+    EXPECT_EQ(hd.longest_interval, 15);
+    EXPECT_EQ(hd.passes[1].every_frames % hd.passes[0].every_frames, 0)
+        << "a fine pass always has a coarse pass beside it";
 
     const DetectionPlan portrait = plan_detection(1080, 1920);
     EXPECT_EQ(portrait.passes[0].width, 288);

@@ -157,9 +157,14 @@ TEST_F(ServicesTest, ThrottlesRepeatedFailedLogins) {
     for (int i = 0; i < 5; ++i)
         EXPECT_EQ(m_services->auth.login("ana", "wrong password!", 1).error().code,
                   Errc::unauthorized);
-    auto blocked = m_services->auth.login("ana", "correct horse battery", 2);
+    // The client that failed waits, even with the right password...
+    auto blocked = m_services->auth.login("ana", "correct horse battery", 1);
     ASSERT_FALSE(blocked);
     EXPECT_EQ(blocked.error().code, Errc::rate_limited);
+    EXPECT_GT(m_services->auth.login_wait_s("ana", 1), 0.0);
+    // ...but its failures cannot lock ana out: from anywhere else she gets in.
+    EXPECT_TRUE(m_services->auth.login("ana", "correct horse battery", 2));
+    EXPECT_EQ(m_services->auth.login_wait_s("ana", 2), 0.0);
 }
 
 TEST_F(ServicesTest, DisabledUsersLoseTheirSessions) {
