@@ -53,12 +53,15 @@ fuzz:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang-16 libclang-rt-16-dev
 	cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-16 \
 	      -DSIGHTLINE_FUZZ=ON -DSIGHTLINE_TESTS=OFF -DSIGHTLINE_BENCH=OFF -DSIGHTLINE_WERROR=OFF
-	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_photo_intake fuzz_multipart fuzz_multipart_stream
-	mkdir -p $(FUZZ_DIR)/corpus/photo $(FUZZ_DIR)/corpus/multipart $(FUZZ_DIR)/corpus/multipart_stream
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_photo_intake fuzz_multipart fuzz_multipart_stream fuzz_video_input
+	mkdir -p $(FUZZ_DIR)/corpus/photo $(FUZZ_DIR)/corpus/multipart $(FUZZ_DIR)/corpus/multipart_stream $(FUZZ_DIR)/corpus/video
 	cp tests/fixtures/api/*.jpg $(FUZZ_DIR)/corpus/photo/
 	LSAN_OPTIONS=suppressions=tests/lsan.supp $(FUZZ_DIR)/tests/fuzz/fuzz_photo_intake -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 $(FUZZ_DIR)/corpus/photo
 	$(FUZZ_DIR)/tests/fuzz/fuzz_multipart -max_total_time=$(FUZZ_SECONDS) $(FUZZ_DIR)/corpus/multipart
 	$(FUZZ_DIR)/tests/fuzz/fuzz_multipart_stream -max_total_time=$(FUZZ_SECONDS) $(FUZZ_DIR)/corpus/multipart_stream
+	for f in mp4 mkv webm mov; do ffmpeg -hide_banner -loglevel error -nostdin -y -f lavfi -i testsrc2=size=64x48:rate=10:duration=0.5 \
+	    -f lavfi -i sine=duration=0.5 -shortest $(FUZZ_DIR)/corpus/video/seed.$$f; done
+	$(FUZZ_DIR)/tests/fuzz/fuzz_video_input -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 $(FUZZ_DIR)/corpus/video
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
