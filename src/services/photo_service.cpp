@@ -1,8 +1,13 @@
 #include "services/photo_service.hpp"
 
+#include <charconv>
+
 #include <algorithm>
 
 #include <fmt/core.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <sodium.h>
 
 #include "services/crypto.hpp"
 
@@ -42,9 +47,45 @@ PhotoService::PhotoService(store::Store& store, std::filesystem::path photo_dir,
     : m_store(store),
       m_files(std::move(photo_dir)),
       m_options(options),
-      m_scrub_slots(std::clamp(options.max_concurrent_scrubs, 1, 64)) {}
+      m_scrub_slots(std::clamp(options.max_concurrent_scrubs, 1, 64)) {
+    m_preview_key = random_token(32);
+}
 
 PhotoService::~PhotoService() = default;
+
+namespace {
+constexpr std::int64_t preview_lifetime_s = 3600;
+
+// HMAC-SHA-256 (libsodium) of "<hash>|<expiry>" under the process's preview key, in hex.
+std::string preview_mac(std::string_view key, std::string_view sha256, std::int64_t expiry) {
+    static_assert(crypto_auth_hmacsha256_KEYBYTES == 32);
+    unsigned char k[crypto_auth_hmacsha256_KEYBYTES] = {};
+    std::copy_n(key.begin(), std::min(key.size(), sizeof k), k);
+    const std::string message = fmt::format("{}|{}", sha256, expiry);
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(message.data()),
+                           message.size(), k);
+    return fmt::format("{:02x}", fmt::join(mac, ""));
+}
+}  // namespace
+
+std::string PhotoService::preview_token(std::string_view sha256, std::int64_t now_s) const {
+    const std::int64_t expiry = now_s + preview_lifetime_s;
+    return fmt::format("{}.{}", expiry, preview_mac(m_preview_key, sha256, expiry));
+}
+
+bool PhotoService::preview_allows(std::string_view sha256, std::string_view token,
+                                  std::int64_t now_s) const {
+    const auto dot = token.find('.');
+    if (dot == std::string_view::npos) return false;
+    std::int64_t expiry = 0;
+    const auto digits = token.substr(0, dot);
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), expiry);
+    if (ec != std::errc() || end != digits.data() + digits.size() || expiry < now_s ||
+        expiry > now_s + preview_lifetime_s)
+        return false;
+    return constant_time_equal(token.substr(dot + 1), preview_mac(m_preview_key, sha256, expiry));
+}
 
 const faces::FaceDetector& PhotoService::detector() {
     std::call_once(m_detector_once,

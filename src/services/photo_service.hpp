@@ -57,10 +57,18 @@ class PhotoService {
     /// Deletes records and files of photos no report links to (after a withdrawal).
     void discard_unreferenced();
 
+    /// A capability to see a photo that is not public yet (its report is pending), for the
+    /// reporter right after the upload: "<expiry>.<HMAC>", valid for an hour, under a key that
+    /// lives in memory only. Goes into the URLs of the submit answer (?preview=...).
+    std::string preview_token(std::string_view sha256, std::int64_t now_s) const;
+    [[nodiscard]] bool preview_allows(std::string_view sha256, std::string_view token,
+                                      std::int64_t now_s) const;
+
   private:
     const faces::FaceDetector& detector();
 
     store::Store& m_store;
+    std::string m_preview_key;  ///< random, per process
     store::PhotoFiles m_files;
     PhotoOptions m_options;
     std::once_flag m_detector_once;

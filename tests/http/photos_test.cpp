@@ -103,6 +103,29 @@ TEST_F(Photos, AReportWithAPhotoStoresOnlyTheScrubbedImageAndServesIt) {
     auto removed = photo["metadata_removed"].dump();
     EXPECT_NE(removed.find("GPS"), std::string::npos) << removed;
 
+    // Pending: for moderators only; to anyone else it does not exist.
+    expect_json_error(client().get("/photos/" + hash), 404, "not_found");
+    expect_json_error(client().get("/photos/" + hash + "/thumbnail"), 404, "not_found");
+    // The reporter sees it through the capability of the answer, for an hour; a forged or
+    // another photo's capability shows nothing.
+    const std::string preview_url = photo["preview_url"];
+    ASSERT_TRUE(preview_url.starts_with("/photos/" + hash + "?preview=")) << preview_url;
+    auto previewed = client().get(preview_url);
+    ASSERT_EQ(previewed.status, 200);
+    EXPECT_EQ(previewed.header("cache-control"), "private, no-store");
+    EXPECT_EQ(client().get(photo["preview_thumbnail_url"].get<std::string>()).status, 200);
+    std::string forged = preview_url;
+    forged.back() = forged.back() == '0' ? '1' : '0';
+    expect_json_error(client().get(forged), 404, "not_found");
+    const auto token = preview_url.substr(preview_url.find("?preview="));
+    expect_json_error(client().get("/photos/" + std::string(64, 'a') + token), 404, "not_found");
+    auto mod = login();
+    auto pending = client().get("/photos/" + hash, mod.cookie());
+    ASSERT_EQ(pending.status, 200);
+    EXPECT_EQ(pending.header("cache-control"), "private, no-store");
+    // Accepted: part of a camera, public and cached for good.
+    decide_ok(body["id"].get<std::int64_t>(), {{"action", "accept"}}, mod);
+
     auto image = client().get("/photos/" + hash);
     ASSERT_EQ(image.status, 200);
     EXPECT_EQ(image.header("content-type"), "image/jpeg");

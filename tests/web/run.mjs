@@ -405,7 +405,7 @@ try {
         };
         // The whole picture is the control: re-encoding alone changes every pixel a little.
         return { faces: boxes.map(meanChange), whole: meanChange({ x: 0, y: 0, w: a.naturalWidth, h: a.naturalHeight }) };
-      }, { original, url: report.photos[0].url, boxes: face.boxes });
+      }, { original, url: report.photos[0].preview_url, boxes: face.boxes });
       log(`mean pixel change (0-255) inside the face boxes: ${JSON.stringify(change)}`);
       if (!change.sizeDiffers) {
         const mean = change.faces.reduce((x, y) => x + y, 0) / change.faces.length;

@@ -285,7 +285,7 @@ function renderDone(main) {
   main.append(h('article', { class: 'page report-done', id: 'report-done' },
     h('h1', {}, t('report.done.title')), h('p', {}, t('report.done.text', { id: r.id })),
     (r.photos || []).length ? [h('p', {}, t('report.done.photos')), h('ul', { class: 'stored-photos' }, r.photos.map((p) =>
-      h('li', {}, h('img', { src: p.url, alt: t('camera.photos'), class: 'stored-photo', dataset: { sha256: p.sha256 } }),
+      h('li', {}, h('img', { src: p.preview_url || p.url, alt: t('camera.photos'), class: 'stored-photo', dataset: { sha256: p.sha256 } }),
         h('small', {}, t('report.done.faces', { count: p.faces_blurred ?? 0 }),
           p.metadata_removed?.length ? ' · ' + t('report.done.metadata', { list: p.metadata_removed.join(', ') }) : ''))))] : null,
     h('p', {}, t('report.done.withdraw')),

@@ -38,6 +38,19 @@ void write_optional(JsonWriter& w, const std::optional<double>& v, int decimals)
 
 Response serve_photo(const Request& req, ApiContext& ctx, store::PhotoVariant variant) {
     auto hash = req.path_param("hash").value_or("");
+    // Photos of reports not (yet) part of a camera are for moderators: a pending report's photo
+    // may show what the moderator will crop or reject. Others get the same 404 as for a photo
+    // that does not exist, so the answer does not confirm that a hash was uploaded.
+    // The reporter sees it for an hour through the ?preview= capability of the submit answer.
+    const bool is_public = ctx.services.store.photo_is_public(hash);
+    if (!is_public) {
+        const auto preview = req.query_param("preview");
+        const bool allowed =
+            (preview && ctx.services.photos.preview_allows(hash, *preview, unix_now())) ||
+            ctx.services.auth.authorize(req.cookie(session_cookie), model::Role::moderator,
+                                        std::nullopt);
+        if (!allowed) return error_response(Error{Errc::not_found, "no such photo"});
+    }
     auto file = ctx.services.photos.read(hash, variant);
     if (!file) return error_response(file.error());
     Response res;
@@ -45,7 +58,8 @@ Response serve_photo(const Request& req, ApiContext& ctx, store::PhotoVariant va
     auto etag =
         fmt::format("\"{}{}\"", hash, variant == store::PhotoVariant::thumbnail ? "-t" : "");
     res.with_header("ETag", etag);
-    res.with_header("Cache-Control", std::string(photo_cache_control));
+    res.with_header("Cache-Control", is_public ? std::string(photo_cache_control)
+                                               : std::string("private, no-store"));
     if (auto inm = req.header("if-none-match"); inm && inm->find(etag) != std::string_view::npos) {
         res.status = 304;
         return res;

@@ -222,6 +222,14 @@ Response submit_report(const Request& req, ApiContext& ctx) {
         // reporter only: none of it is stored).
         w.begin_object();
         write_photo_fields(w, photo.record);
+        // The photo is not public until a moderator accepts the report; the reporter gets
+        // URLs that show it for an hour.
+        const std::string preview =
+            ctx.services.photos.preview_token(photo.record.sha256, unix_now());
+        w.key("preview_url")
+            .value(fmt::format("/photos/{}?preview={}", photo.record.sha256, preview));
+        w.key("preview_thumbnail_url")
+            .value(fmt::format("/photos/{}/thumbnail?preview={}", photo.record.sha256, preview));
         w.key("metadata_removed").begin_array();
         for (const auto& kind : photo.metadata_removed)
             w.value(kind);

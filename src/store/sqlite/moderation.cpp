@@ -130,6 +130,15 @@ Result<model::PhotoRecord> SqliteStore::find_photo(std::string_view sha256) {
     return p;
 }
 
+bool SqliteStore::photo_is_public(std::string_view sha256) {
+    auto db = m_readers->acquire();
+    auto stmt = db->prepare(
+        "SELECT EXISTS (SELECT 1 FROM report_photos p JOIN reports r ON r.id = p.report_id "
+        "WHERE p.sha256 = ?1 AND r.status IN ('accepted', 'merged'))");
+    stmt.bind(1, sha256);
+    return stmt.step() && stmt.int64(0) != 0;
+}
+
 std::vector<model::SimilarPhoto> SqliteStore::similar_photos(std::uint64_t hash, int max_distance,
                                                              model::ReportId exclude, int limit) {
     std::vector<model::SimilarPhoto> found;
