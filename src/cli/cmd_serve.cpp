@@ -168,6 +168,8 @@ class ServeCommand final : public Command {
         auto store = store::open_sqlite_store(m_data);
         m_service_options.photo_dir = std::filesystem::path(m_data) / "photos";
         services::Services services(*store, *store, m_service_options);
+        if (const std::size_t swept = services.photos.sweep_orphan_files(); swept > 0)
+            log::info(fmt::format("removed {} orphan photo files", swept));
         http::Metrics metrics;
         metrics.add_gauges("sightline_reports", "Reports by status.", [&store] {
             std::vector<std::pair<std::string, double>> out;

@@ -1,6 +1,7 @@
 #include "services/photo_service.hpp"
 
 #include <charconv>
+#include <filesystem>
 
 #include <algorithm>
 
@@ -174,6 +175,30 @@ void PhotoService::discard_unreferenced() {
                        photo::ImageFormat::heif})
             m_files.remove(hash, photo::file_extension(f));
     }
+}
+
+std::size_t PhotoService::sweep_orphan_files() {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::is_directory(m_files.root(), ec)) return 0;
+    std::size_t removed = 0;
+    // Collected first: removing entries while iterating a directory is unspecified.
+    std::vector<fs::path> orphans;
+    for (fs::recursive_directory_iterator it(m_files.root(), ec), end; !ec && it != end;
+         it.increment(ec)) {
+        if (!it->is_regular_file(ec)) continue;
+        const std::string name = it->path().filename().string();
+        if (name.find(".partial") != std::string::npos) {
+            orphans.push_back(it->path());
+            continue;
+        }
+        // <sha256>.<extension> or <sha256>.thumb.webp: orphaned when no record names the hash.
+        const std::string hash = name.substr(0, name.find('.'));
+        if (hash.size() == 64 && !m_store.find_photo(hash)) orphans.push_back(it->path());
+    }
+    for (const auto& path : orphans)
+        if (fs::remove(path, ec)) ++removed;
+    return removed;
 }
 
 }  // namespace sightline::services

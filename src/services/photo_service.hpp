@@ -56,6 +56,10 @@ class PhotoService {
     std::vector<model::SimilarPhoto> similar_to(const model::Report& report, int limit);
     /// Deletes records and files of photos no report links to (after a withdrawal).
     void discard_unreferenced();
+    /// Deletes what a crash can leave in the photo folder: temporary files of unfinished writes,
+    /// and photo files with no record (a report insert that never committed). Call at start-up,
+    /// before requests arrive (a write in progress looks like an orphan). Returns the count.
+    std::size_t sweep_orphan_files();
 
     /// A capability to see a photo that is not public yet (its report is pending), for the
     /// reporter right after the upload: "<expiry>.<HMAC>", valid for an hour, under a key that

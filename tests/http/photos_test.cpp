@@ -238,6 +238,31 @@ TEST_F(Photos, WithdrawingTheLastReportOfAPhotoDeletesItsFiles) {
     EXPECT_EQ(client().get(url).status, 404);
 }
 
+// A crash can leave temporary files of unfinished writes and photo files whose report never
+// committed; the server removes them when it starts, and keeps every photo a report links to.
+TEST_F(Photos, OrphanFilesAreSweptAtStartAndLinkedPhotosKept) {
+    auto response = submit_multipart({report_part(), photo_part(fixture_photo())});
+    ASSERT_EQ(response.status, 201) << response.body;
+    const std::string hash = response.json()["photos"][0]["sha256"];
+    ASSERT_EQ(server().stop(), 0);
+
+    const auto dir = data_dir() / "photos" / "ee" / "ff";
+    std::filesystem::create_directories(dir);
+    const std::string orphan = "eeff" + std::string(60, '1');
+    for (const auto& name :
+         {orphan + ".jpg", orphan + ".thumb.webp", orphan + ".jpg.partial-123-4"})
+        std::ofstream(dir / name) << "left behind";
+    ASSERT_EQ(photo_files(data_dir()).size(), 5u);
+
+    start_server();
+    auto left = photo_files(data_dir());
+    ASSERT_EQ(left.size(), 2u) << "the linked photo and its thumbnail stay";
+    for (const auto& file : left)
+        EXPECT_TRUE(file.filename().string().starts_with(hash)) << file;
+    EXPECT_NE(server().log_text().find("removed 3 orphan photo files"), std::string::npos)
+        << server().log_text();
+}
+
 TEST_F(Photos, UnknownOrMalformedPhotoHashesAre404) {
     expect_json_error(client().get("/photos/" + std::string(64, 'a')), 404, "not_found");
     expect_json_error(client().get("/photos/..%2F..%2Fsightline.db"), 404, "not_found");
