@@ -28,7 +28,8 @@ cv::Mat textured_frame(int width, int height) {
 }
 
 ImageView view_of(const cv::Mat& image) {
-    return ImageView{image.data, image.cols, image.rows, static_cast<std::ptrdiff_t>(image.step), 3};
+    return ImageView{image.data, image.cols, image.rows, static_cast<std::ptrdiff_t>(image.step),
+                     3};
 }
 
 void BM_DetectOnce(benchmark::State& state) {
@@ -40,8 +41,8 @@ void BM_DetectOnce(benchmark::State& state) {
     for (auto _ : state)
         benchmark::DoNotOptimize(detector().detect_once(view_of(frame)));
     state.counters["ns_per_px"] = benchmark::Counter(
-        static_cast<double>(width) * height, benchmark::Counter::kIsIterationInvariantRate |
-                                                 benchmark::Counter::kInvert);
+        static_cast<double>(width) * height,
+        benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
     state.SetLabel(std::to_string(width) + "x" + std::to_string(height) +
                    (state.range(1) == 1 ? ", 1 thread" : ", all cores"));
     cv::setNumThreads(-1);

@@ -7,11 +7,11 @@ namespace sightline::faces {
 namespace {
 
 // Measured on 2 cores (a 20 s 1080p clip): 640 every 2nd and 1280 every 8th frame took 1.24x the
-// clip's length; 512 every 3rd and 1280 every 12th ~1.0x, every 16th 0.93-0.97x (15 is used: a multiple of 3) (a 300 s clip in
-// bench/video_bench.sh: 1.03x with every 12th). With the camera's motion compensated
-// (faces/camera_motion.hpp) all of them cover every face of the shaky clip in tests/video.
-// The fine interval is a multiple of the coarse one, so every fine pass has a coarse one beside
-// it (face_search.cpp drops a strip's large boxes, which are the coarse pass's to find).
+// clip's length; 512 every 3rd and 1280 every 12th ~1.0x, every 16th 0.93-0.97x (15 is used: a
+// multiple of 3) (a 300 s clip in bench/video_bench.sh: 1.03x with every 12th). With the camera's
+// motion compensated (faces/camera_motion.hpp) all of them cover every face of the shaky clip in
+// tests/video. The fine interval is a multiple of the coarse one, so every fine pass has a coarse
+// one beside it (face_search.cpp drops a strip's large boxes, which are the coarse pass's to find).
 constexpr int coarse_side = 512;
 constexpr int coarse_every = 3;
 constexpr int fine_min_side = 1280;

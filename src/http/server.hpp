@@ -37,7 +37,7 @@ struct ServerOptions {
     /// Whole request, headers and body; for a streamed body each read of it (progress); also
     /// each write of a file response.
     std::chrono::seconds read_timeout{30};
-    std::chrono::seconds idle_timeout{60};   ///< keep-alive connection with no request
+    std::chrono::seconds idle_timeout{60};  ///< keep-alive connection with no request
     /// Open connections at most; one more is answered 503 with Retry-After and closed, so a
     /// flood of idle connections cannot use up the file descriptors. 0: half the process's
     /// descriptor limit (RLIMIT_NOFILE), at least 64.
