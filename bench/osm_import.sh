@@ -96,17 +96,5 @@ areas, no database) is the fair comparison of raw reading speed.
 |---|---|---|---|---|---|---|---|---|---|
 ${rows}<!-- osm-import-bench:end -->"
 
-[[ -f "$doc" ]] || printf '# Benchmarks\n' >"$doc"
-SECTION="$section" python3 - "$doc" <<'PY'
-import os, re, sys
-path = sys.argv[1]
-text = open(path, encoding="utf-8").read()
-section = os.environ["SECTION"]
-pattern = re.compile(r"<!-- osm-import-bench:start -->.*?<!-- osm-import-bench:end -->", re.S)
-if pattern.search(text):
-    text = pattern.sub(lambda _: section, text)
-else:
-    text = text.rstrip("\n") + "\n\n" + section + "\n"
-open(path, "w", encoding="utf-8").write(text)
-PY
+printf '%s\n' "$section" | "$(dirname "$0")/tools/replace_section.py" "$doc" osm-import-bench
 echo "wrote $doc" >&2

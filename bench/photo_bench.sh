@@ -108,17 +108,5 @@ first version of this benchmark (BlazeFace on ~110 overlapping windows plus dlib
 0.18-0.38x the baseline.
 <!-- photo-bench:end -->"
 
-[[ -f "$doc" ]] || printf '# Benchmarks\n' >"$doc"
-SECTION="$section" python3 - "$doc" <<'PY'
-import os, re, sys
-path = sys.argv[1]
-text = open(path, encoding="utf-8").read()
-section = os.environ["SECTION"]
-pattern = re.compile(r"<!-- photo-bench:start -->.*?<!-- photo-bench:end -->", re.S)
-if pattern.search(text):
-    text = pattern.sub(lambda _: section, text)
-else:
-    text = text.rstrip("\n") + "\n\n" + section + "\n"
-open(path, "w", encoding="utf-8").write(text)
-PY
+printf '%s\n' "$section" | "$(dirname "$0")/tools/replace_section.py" "$doc" photo-bench
 echo "wrote $doc" >&2

@@ -303,16 +303,5 @@ WORK_DIR/pgbench_*.txt. Reproduce with \`cmake -S . -B build -G Ninja -DCMAKE_BU
 <!-- routing-bench:end -->"
 
 [[ -f $doc ]] || printf '# Benchmarks\n' >"$doc"
-SECTION="$section" python3 - "$doc" <<'PY'
-import os, re, sys
-path = sys.argv[1]
-text = open(path, encoding="utf-8").read()
-section = os.environ["SECTION"]
-pattern = re.compile(r"<!-- routing-bench:start -->.*?<!-- routing-bench:end -->", re.S)
-if pattern.search(text):
-    text = pattern.sub(lambda _: section, text)
-else:
-    text = text.rstrip("\n") + "\n\n" + section + "\n"
-open(path, "w", encoding="utf-8").write(text)
-PY
+printf '%s\n' "$section" | "$(dirname "$0")/tools/replace_section.py" "$doc" routing-bench
 log "wrote $doc"

@@ -110,17 +110,5 @@ Goals (1080p30, 60 s): at most 1.0x the clip's length, at most 3x ffmpeg, peak R
 flat in the clip's length (60 s against 300 s).
 <!-- video-bench:end -->"
 
-[[ -f "$doc" ]] || printf '# Benchmarks\n' >"$doc"
-SECTION="$section" python3 - "$doc" <<'PY'
-import os, re, sys
-path = sys.argv[1]
-text = open(path, encoding="utf-8").read()
-section = os.environ["SECTION"]
-pattern = re.compile(r"<!-- video-bench:start -->.*?<!-- video-bench:end -->", re.S)
-if pattern.search(text):
-    text = pattern.sub(lambda _: section, text)
-else:
-    text = text.rstrip("\n") + "\n\n" + section + "\n"
-open(path, "w", encoding="utf-8").write(text)
-PY
+printf '%s\n' "$section" | "$(dirname "$0")/tools/replace_section.py" "$doc" video-bench
 echo "wrote $doc" >&2
