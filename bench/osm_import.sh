@@ -96,5 +96,5 @@ areas, no database) is the fair comparison of raw reading speed.
 |---|---|---|---|---|---|---|---|---|---|
 ${rows}<!-- osm-import-bench:end -->"
 
-printf '%s\n' "$section" | "$(dirname "$0")/tools/replace_section.py" "$doc" osm-import-bench
+printf '%s\n' "$section" | "$root/bench/tools/replace_section.py" "$doc" osm-import-bench
 echo "wrote $doc" >&2

@@ -108,5 +108,5 @@ first version of this benchmark (BlazeFace on ~110 overlapping windows plus dlib
 0.18-0.38x the baseline.
 <!-- photo-bench:end -->"
 
-printf '%s\n' "$section" | "$(dirname "$0")/tools/replace_section.py" "$doc" photo-bench
+printf '%s\n' "$section" | "$root/bench/tools/replace_section.py" "$doc" photo-bench
 echo "wrote $doc" >&2

@@ -303,5 +303,5 @@ WORK_DIR/pgbench_*.txt. Reproduce with \`cmake -S . -B build -G Ninja -DCMAKE_BU
 <!-- routing-bench:end -->"
 
 [[ -f $doc ]] || printf '# Benchmarks\n' >"$doc"
-printf '%s\n' "$section" | "$(dirname "$0")/tools/replace_section.py" "$doc" routing-bench
+printf '%s\n' "$section" | "$root/bench/tools/replace_section.py" "$doc" routing-bench
 log "wrote $doc"

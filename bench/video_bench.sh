@@ -110,5 +110,5 @@ Goals (1080p30, 60 s): at most 1.0x the clip's length, at most 3x ffmpeg, peak R
 flat in the clip's length (60 s against 300 s).
 <!-- video-bench:end -->"
 
-printf '%s\n' "$section" | "$(dirname "$0")/tools/replace_section.py" "$doc" video-bench
+printf '%s\n' "$section" | "$root/bench/tools/replace_section.py" "$doc" video-bench
 echo "wrote $doc" >&2
