@@ -43,4 +43,19 @@ DetectionPlan plan_detection(int width, int height) {
     return plan;
 }
 
+Strips horizontal_strips(int cols, int rows, int max_pixels, int overlap) {
+    constexpr int alignment = 32;
+    const auto round_up = [](int value) { return (value + alignment - 1) / alignment * alignment; };
+    const int max_height =
+        std::max(2 * overlap, max_pixels / std::max(1, cols)) / alignment * alignment;
+    if (rows <= max_height) return {rows, {0}};
+    const int count = (rows - overlap + max_height - overlap - 1) / (max_height - overlap);
+    const int height =
+        std::min(max_height, round_up((rows + (count - 1) * overlap + count - 1) / count));
+    Strips strips{height, {}};
+    for (int i = 0; i < count; ++i)
+        strips.starts.push_back(std::min(i * (height - overlap), rows - height));
+    return strips;
+}
+
 }  // namespace sightline::faces

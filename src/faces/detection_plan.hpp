@@ -24,6 +24,16 @@ struct DetectionPlan {
     int longest_interval = 1;           ///< the largest every_frames of the passes
 };
 
+/// Horizontal strips of one height that cover `rows` rows of an image `cols` wide, each of at most
+/// `max_pixels` (so a network's buffers stay those of one strip), overlapping by `overlap` rows
+/// (so a face up to that tall lies whole in one strip). Heights are multiples of 32, the
+/// network's coarsest stride. One strip when the whole image fits. Photos and video frames both.
+struct Strips {
+    int height = 0;           ///< rows of each strip
+    std::vector<int> starts;  ///< first row of each; the last one flush with the bottom
+};
+Strips horizontal_strips(int cols, int rows, int max_pixels, int overlap);
+
 /// The passes for upright frames of width x height: a coarse pass with the longest side at 512
 /// px every 3rd frame, and a fine pass with the longest side at half the frame's (1280 to 1920
 /// px, at most 2x up) every 15th frame. Both keep the aspect ratio. Frame 0 gets every pass.

@@ -6,6 +6,8 @@
 
 #include "faces/face_detector.hpp"
 
+#include "faces/detection_plan.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -252,28 +254,6 @@ void run_pass(NetPool& pool, const cv::Mat& bgr, bool is_rgb, double scale, cv::
     }
 }
 
-struct Strips {
-    int height = 0;           ///< rows of each strip
-    std::vector<int> starts;  ///< first row of each; the last one flush with the bottom
-};
-
-// As few strips of equal height as keep each under max_strip_pixels, overlapping by
-// strip_overlap rows.
-Strips strips_for(int cols, int rows) {
-    const int max_height = std::max(2 * strip_overlap, max_strip_pixels / std::max(1, cols)) /
-                           stride_alignment * stride_alignment;
-    if (rows <= max_height) return {rows, {0}};
-    const int count =
-        (rows - strip_overlap + max_height - strip_overlap - 1) / (max_height - strip_overlap);
-    const int height = std::min(
-        max_height,
-        round_up((rows + (count - 1) * strip_overlap + count - 1) / count, stride_alignment));
-    Strips strips{height, {}};
-    for (int i = 0; i < count; ++i)
-        strips.starts.push_back(std::min(i * (height - strip_overlap), rows - height));
-    return strips;
-}
-
 cv::Mat resized(const cv::Mat& image, double scale) {
     if (std::abs(scale - 1.0) < 1e-9) return image;
     const cv::Size size(std::max(1, static_cast<int>(std::lround(image.cols * scale))),
@@ -327,7 +307,8 @@ std::vector<FaceBox> FaceDetector::detect(const ImageView& image) const try {
     // stay those of one strip. Strips overlap by more than the largest face the coarse pass
     // might miss, so every such face lies whole in one strip.
     const cv::Mat scaled = resized(bgr, fine);
-    const Strips strips = strips_for(scaled.cols, scaled.rows);
+    const Strips strips =
+        horizontal_strips(scaled.cols, scaled.rows, max_strip_pixels, strip_overlap);
     for (const int y : strips.starts)
         run_pass(m_impl->nets, scaled.rowRange(y, y + strips.height), is_rgb, fine,
                  cv::Point2f(0, static_cast<float>(y)), options.min_score, candidates);

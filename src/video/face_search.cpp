@@ -19,23 +19,6 @@ constexpr int max_strip_pixels = 600'000;
 constexpr int strip_overlap = 96;
 constexpr int max_strip_face = 2 * strip_overlap;
 
-struct Strip {
-    int top = 0;
-    int rows = 0;
-};
-
-std::vector<Strip> strips_for(int width, int height) {
-    const int max_rows = std::max(2 * strip_overlap, max_strip_pixels / std::max(1, width));
-    if (height <= max_rows) return {{0, height}};
-    const int count =
-        (height - strip_overlap + max_rows - strip_overlap - 1) / (max_rows - strip_overlap);
-    const int rows = (height + (count - 1) * strip_overlap + count - 1) / count;
-    std::vector<Strip> strips;
-    for (int i = 0; i < count; ++i)
-        strips.push_back({std::min(i * (rows - strip_overlap), height - rows), rows});
-    return strips;
-}
-
 }  // namespace
 
 FaceSearch::FaceSearch(const faces::FaceDetector& detector, int width, int height)
@@ -71,19 +54,19 @@ std::optional<std::vector<faces::FaceBox>> FaceSearch::search(const AVFrame& fra
         sws_scale(p.convert.get(), frame.data, frame.linesize, 0, m_height, planes, strides);
         const double sx = static_cast<double>(m_width) / p.pass.width;
         const double sy = static_cast<double>(m_height) / p.pass.height;
-        const std::vector<Strip> strips = strips_for(p.pass.width, p.pass.height);
-        for (const Strip& strip : strips) {
-            const faces::ImageView view{
-                p.bgr.data() + static_cast<std::ptrdiff_t>(strip.top) * p.stride, p.pass.width,
-                strip.rows, p.stride, 3};
+        const faces::Strips strips =
+            faces::horizontal_strips(p.pass.width, p.pass.height, max_strip_pixels, strip_overlap);
+        for (const int top : strips.starts) {
+            const faces::ImageView view{p.bgr.data() + static_cast<std::ptrdiff_t>(top) * p.stride,
+                                        p.pass.width, strips.height, p.stride, 3};
             for (const faces::FaceBox& box : m_detector.detect_once(view)) {
-                if (strips.size() > 1 && box.height > max_strip_face) continue;
+                if (strips.starts.size() > 1 && box.height > max_strip_face) continue;
                 // Outward rounding: a box back in frame pixels covers at least what was found.
                 // Boxes of a face in two strips overlap and are merged by the tracker.
                 const int x0 = static_cast<int>(std::floor(box.x * sx));
-                const int y0 = static_cast<int>(std::floor((box.y + strip.top) * sy));
+                const int y0 = static_cast<int>(std::floor((box.y + top) * sy));
                 const int x1 = static_cast<int>(std::ceil((box.x + box.width) * sx));
-                const int y1 = static_cast<int>(std::ceil((box.y + strip.top + box.height) * sy));
+                const int y1 = static_cast<int>(std::ceil((box.y + top + box.height) * sy));
                 found->push_back({x0, y0, std::max(1, x1 - x0), std::max(1, y1 - y0), box.score});
             }
         }

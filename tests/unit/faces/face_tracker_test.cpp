@@ -247,5 +247,22 @@ TEST(DetectionPlan, LooksOftenAtLowResolutionAndRarelyAtHigh) {
         EXPECT_TRUE(pass.runs_on(0));
 }
 
+TEST(HorizontalStrips, CoverEveryRowWithinTheLimitAndOverlap) {
+    for (const auto& [cols, rows] : std::vector<std::pair<int, int>>{
+             {1280, 720}, {2048, 1536}, {640, 360}, {1920, 1080}, {300, 5000}}) {
+        const Strips strips = horizontal_strips(cols, rows, 600'000, 96);
+        ASSERT_FALSE(strips.starts.empty());
+        EXPECT_EQ(strips.starts.front(), 0);
+        EXPECT_EQ(strips.starts.back() + strips.height, rows) << "flush with the bottom";
+        if (strips.starts.size() == 1) continue;
+        EXPECT_LE(cols * strips.height, 600'000) << cols << "x" << rows;
+        EXPECT_EQ(strips.height % 32, 0);
+        for (std::size_t i = 1; i < strips.starts.size(); ++i)
+            EXPECT_GE(strips.starts[i - 1] + strips.height - strips.starts[i], 96)
+                << cols << "x" << rows << " strip " << i;
+    }
+    EXPECT_EQ(horizontal_strips(640, 360, 600'000, 96).starts.size(), 1u);
+}
+
 }  // namespace
 }  // namespace sightline::faces
