@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 #include <random>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -81,6 +82,24 @@ Dispatched dispatch(const Router& router, Request& request) {
         result.response = error_response(500, "internal", "internal error");
     }
     return result;
+}
+
+std::optional<Response> try_fast_path(const Route& route, const Router& router, Request& request) {
+    if (!route.fast_path) return std::nullopt;
+    // path_params for the route found for the method (HEAD is served by GET's route).
+    const std::string method = std::exchange(request.method, route.method);
+    router.match(request);
+    request.method = method;
+    try {
+        return route.fast_path(request);
+    } catch (const std::exception& e) {
+        log::error(fmt::format("fast path failed id={} route={} error=\"{}\"", request.request_id,
+                               route.pattern, e.what()));
+    } catch (...) {
+        log::error(fmt::format("fast path failed id={} route={} error=unknown", request.request_id,
+                               route.pattern));
+    }
+    return std::nullopt;
 }
 
 BodySinkOrResponse open_body_sink(const Router& router, Request& request) {

@@ -2,6 +2,7 @@
 // The pure half of the server core, in the spirit of Beast's `handle_request`: turning a request
 // target into a Request and a Request into a Response. No sockets, no Beast types.
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,11 @@ struct Dispatched {
 /// 404 JSON error, a route for another method a 405 with an Allow header, and an endpoint that
 /// throws a 500 `internal` error plus an error log line with the request id.
 Dispatched dispatch(const Router& router, Request& request);
+
+/// The route's fast path, if it has one and it answers (Router::add_fast_path); fills
+/// path_params. Never throws: an exception is logged and nullopt returned, so the route's handler
+/// answers instead.
+std::optional<Response> try_fast_path(const Route& route, const Router& router, Request& request);
 
 /// For a streamed route (Route::streamed) that serves `request`: fills path_params and asks the
 /// route for its body sink. Never throws: an exception becomes a 500 `internal` response plus an

@@ -52,6 +52,12 @@ struct Response {
     /// when the write fails or the client goes away first. Runs on the worker pool, e.g. to
     /// delete a file that is downloaded once.
     std::function<void()> on_sent = {};
+    /// When set, the body is made piece by piece and sent chunked (Transfer-Encoding: chunked),
+    /// `body` and `file_path` being ignored. The server calls it on the worker pool for the next
+    /// piece only once the previous one is written, so a client that stops reading holds one
+    /// piece in the server, not the whole body; an empty piece ends the body. An exception ends
+    /// the connection without the final chunk, so the client sees an incomplete body.
+    std::function<std::string()> body_stream = {};
 
     Response& with_header(std::string name, std::string value) {
         headers.emplace_back(std::move(name), std::move(value));

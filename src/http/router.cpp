@@ -26,15 +26,23 @@ std::vector<std::string_view> split_path(std::string_view path) {
     return segments;
 }
 
+bool is_multipart(std::string_view content_type) noexcept {
+    constexpr std::string_view multipart = "multipart/form-data";
+    bool matches = content_type.size() >= multipart.size();
+    for (std::size_t i = 0; matches && i < multipart.size(); ++i)
+        matches = std::tolower(static_cast<unsigned char>(content_type[i])) == multipart[i];
+    return matches;
+}
+
 }  // namespace
 
 std::size_t Route::body_limit(std::string_view content_type) const noexcept {
-    constexpr std::string_view multipart = "multipart/form-data";
-    bool is_multipart = content_type.size() >= multipart.size();
-    for (std::size_t i = 0; is_multipart && i < multipart.size(); ++i)
-        is_multipart = std::tolower(static_cast<unsigned char>(content_type[i])) == multipart[i];
-    if (is_multipart && max_multipart_body_bytes > 0) return max_multipart_body_bytes;
+    if (is_multipart(content_type) && max_multipart_body_bytes > 0) return max_multipart_body_bytes;
     return max_body_bytes;
+}
+
+bool Route::is_heavy(std::string_view content_type) const noexcept {
+    return lane == Lane::heavy || (lane == Lane::heavy_if_multipart && is_multipart(content_type));
 }
 
 void Router::add(std::string method, std::string pattern, Handler handler,
@@ -150,14 +158,24 @@ std::vector<std::string> Router::allowed_methods(std::string_view path) const {
     return methods;
 }
 
-void Router::keep_timing_private(std::string_view method, std::string_view pattern) {
+Route& Router::registered(std::string_view method, std::string_view pattern,
+                          std::string_view caller) {
     for (Route& route : m_routes)
-        if (route.method == method && route.pattern == pattern) {
-            route.private_timing = true;
-            return;
-        }
-    throw std::logic_error("keep_timing_private: no route " + std::string(method) + " " +
+        if (route.method == method && route.pattern == pattern) return route;
+    throw std::logic_error(std::string(caller) + ": no route " + std::string(method) + " " +
                            std::string(pattern));
+}
+
+void Router::keep_timing_private(std::string_view method, std::string_view pattern) {
+    registered(method, pattern, "keep_timing_private").private_timing = true;
+}
+
+void Router::set_lane(std::string_view method, std::string_view pattern, Lane lane) {
+    registered(method, pattern, "set_lane").lane = lane;
+}
+
+void Router::add_fast_path(std::string_view method, std::string_view pattern, FastHandler fast) {
+    registered(method, pattern, "add_fast_path").fast_path = std::move(fast);
 }
 
 }  // namespace sightline::http

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,21 @@
 namespace sightline::http {
 
 using Handler = std::function<Response(const Request&)>;
+/// Answers from memory without blocking (no store, no disk, no waiting on a lock held for long),
+/// or nullopt to let the route's handler answer. Runs on the connection's I/O thread.
+using FastHandler = std::function<std::optional<Response>(const Request&)>;
+
+/// Where a route's handler runs.
+enum class Lane {
+    /// The shared worker pool: short blocking work (a store query, a tile render).
+    worker,
+    /// The fair queue (http/fair_queue.hpp): expensive work (photo scrubbing, analysis, routes)
+    /// with per-client turns; a request that finds the queue full gets 503 and Retry-After
+    /// before its body is read.
+    heavy,
+    /// heavy for a multipart/form-data body (an upload of photos), worker for anything else.
+    heavy_if_multipart,
+};
 
 struct Route {
     std::string method;
@@ -32,8 +48,14 @@ struct Route {
     /// no access log line and no metrics (Router::keep_timing_private).
     bool private_timing = false;
 
+    Lane lane = Lane::worker;  ///< Router::set_lane
+    /// Tried first for a request without a body; empty: none (Router::add_fast_path).
+    FastHandler fast_path = {};
+
     /// The limit for a request with this Content-Type (0: the server default).
     [[nodiscard]] std::size_t body_limit(std::string_view content_type) const noexcept;
+    /// Whether a request with this Content-Type runs in the heavy lane.
+    [[nodiscard]] bool is_heavy(std::string_view content_type) const noexcept;
 };
 
 class Router {
@@ -57,6 +79,12 @@ class Router {
     /// scraped every few seconds dates each request) are not written. Throws if not registered.
     void keep_timing_private(std::string_view method, std::string_view pattern);
 
+    /// Runs the route's handler in `lane`. Throws if not registered.
+    void set_lane(std::string_view method, std::string_view pattern, Lane lane);
+    /// Gives a registered route a fast path: cheap answers (health, in-memory assets, cached
+    /// tiles, 304s) then need no hop to a worker thread. Throws if not registered.
+    void add_fast_path(std::string_view method, std::string_view pattern, FastHandler fast);
+
     struct Match {
         const Route* route = nullptr;  ///< null: no route
         bool path_exists = false;      ///< a route has this path but another method (405)
@@ -73,6 +101,8 @@ class Router {
     [[nodiscard]] const std::vector<Route>& routes() const noexcept { return m_routes; }
 
   private:
+    Route& registered(std::string_view method, std::string_view pattern, std::string_view caller);
+
     enum class SegmentKind { literal, param, tail };  // in order of precedence
     struct Segment {
         SegmentKind kind;

@@ -33,6 +33,7 @@
 #include "core/log.hpp"
 #include "http/client_key.hpp"
 #include "http/dispatch.hpp"
+#include "http/fair_queue.hpp"
 #include "http/response.hpp"
 
 namespace sightline::http {
@@ -95,8 +96,9 @@ struct ServerState {
     std::size_t max_connections;              ///< options.max_connections, resolved
     std::atomic<bool> refused_logged{false};  ///< one log line per stretch at the cap
     bool listening = false;
-    // Declared after the io_context so it is joined first: its tasks post back into the context.
+    // Declared after the io_context so they are joined first: their tasks post back into it.
     std::optional<net::thread_pool> workers;
+    std::optional<FairQueue> heavy;  ///< Lane::heavy routes
 };
 
 struct Server::Impl : ServerState {
@@ -138,9 +140,13 @@ class Session : public std::enable_shared_from_this<Session> {
     void on_header(beast::error_code ec, std::size_t bytes);
     void read_body();
     void on_body(beast::error_code ec, std::size_t bytes);
+    void start_progress_window();
+    bool progress_too_slow(std::size_t bytes);
     void on_read_error(beast::error_code ec);
     void collect_headers(const bhttp::request_parser<bhttp::string_body>::value_type& message);
     void start_handler();
+    bool refuse_if_heavy_lane_full();
+    void send_result(Dispatched result);
     void open_stream(std::size_t limit);
     void send_continue_then(void (Session::*next)());
     void read_chunk();
@@ -148,7 +154,9 @@ class Session : public std::enable_shared_from_this<Session> {
     void finish_stream();
     void abort_sink() noexcept;
     void send(Response response, bool close);
-    bool send_file(Response& response);
+    void write_stream_header();
+    void next_stream_piece();
+    void on_stream_write(beast::error_code ec, std::size_t bytes);
     void write_file_part();
     void on_file_write(beast::error_code ec, std::size_t bytes);
     void on_write(beast::error_code ec, std::size_t bytes);
@@ -170,10 +178,21 @@ class Session : public std::enable_shared_from_this<Session> {
     // A file response: the message and its serializer, alive while writing.
     std::optional<bhttp::response<bhttp::file_body>> m_file_response;
     std::optional<bhttp::response_serializer<bhttp::file_body>> m_file_serializer;
+    // A streamed (chunked) response: message, serializer, the piece being written and its maker.
+    std::optional<bhttp::response<bhttp::buffer_body>> m_stream_response;
+    std::optional<bhttp::response_serializer<bhttp::buffer_body>> m_stream_serializer;
+    std::string m_stream_piece;
+    std::function<std::string()> m_body_stream;
+    bool m_stream_ended = false;
     std::function<void()> m_on_sent;  ///< from the Response being written
     State m_state = State::idle;
     bool m_first_request = true;
     std::size_t m_lingered_bytes = 0;
+    // Upload progress: bytes of body since the current window of read_timeout began.
+    std::chrono::steady_clock::time_point m_window_start;
+    std::size_t m_window_bytes = 0;
+    const Route* m_route = nullptr;  ///< route of the request in progress, if any
+    bool m_heavy = false;            ///< it runs in the heavy lane
 
     // The request in progress. m_request is moved to the worker; what the access log needs is
     // kept beside it.
@@ -244,6 +263,21 @@ void fill_header(bhttp::response<Body>& res, const Response& response, unsigned 
     res.keep_alive(!close);
 }
 
+// The fair queue would not take the request: 503, and when to come back.
+Response busy_response(Admission admission) {
+    Response response = error_response(
+        503, "unavailable",
+        admission == Admission::client_busy
+            ? "this client already has expensive requests in progress; try again when they finish"
+            : "the server is busy with expensive requests; try again soon");
+    response.with_header("Retry-After", admission == Admission::client_busy ? "2" : "5");
+    return response;
+}
+
+Response too_slow_response() {
+    return error_response(408, "timeout", "the request body arrives too slowly");
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -288,6 +322,8 @@ void Session::on_header(beast::error_code ec, std::size_t) {
     m_method.clear();
     m_route_label = "unmatched";
     m_private_timing = false;
+    m_route = nullptr;
+    m_heavy = false;
     m_version = 11;
     m_keep_alive = false;
     m_head = false;
@@ -300,11 +336,20 @@ void Session::on_header(beast::error_code ec, std::size_t) {
     if (!parse_target(to_std(message.target()), m_request)) {
         return send(error_response(400, "invalid_argument", "malformed request target"), true);
     }
-    const Route* route = route_for(m_server.router, m_request.method, m_request.path);
+    const Route* route = m_route = route_for(m_server.router, m_request.method, m_request.path);
     if (route) {
         m_route_label = route->pattern;
         m_private_timing = route->private_timing;
     }
+    collect_headers(message);
+    // Cheap answers from memory, right here on the I/O thread: no hop to a worker.
+    if (route && route->fast_path && m_parser->is_done()) {
+        if (auto fast = try_fast_path(*route, m_server.router, m_request)) {
+            m_parser.reset();
+            return send(std::move(*fast), !m_keep_alive || m_server.stopping);
+        }
+    }
+    if (refuse_if_heavy_lane_full()) return;
     std::size_t route_limit =
         route ? route->body_limit(to_std(message[bhttp::field::content_type])) : 0;
     std::size_t limit = route_limit > 0 ? route_limit : m_server.options.max_body_bytes;
@@ -317,7 +362,43 @@ void Session::on_header(beast::error_code ec, std::size_t) {
     if (route && route->streamed && route->method == m_request.method) return open_stream(limit);
     m_parser->body_limit(limit);
     if (m_parser->is_done()) return start_handler();
+    start_progress_window();
     send_continue_then(&Session::read_body);
+}
+
+// A request for a heavy route that the fair queue would not take now is answered 503 before its
+// body is read (the client learns at once instead of after uploading 80 MiB).
+bool Session::refuse_if_heavy_lane_full() {
+    m_heavy = m_route && m_server.heavy &&
+              m_route->is_heavy(to_std(m_parser->get()[bhttp::field::content_type]));
+    if (!m_heavy) return false;
+    const Admission admission = m_server.heavy->admits(m_request.client_key);
+    if (admission == Admission::accepted) return false;
+    bool close = !m_keep_alive || !m_parser || !m_parser->is_done() || m_server.stopping;
+    send(busy_response(admission), close);
+    return true;
+}
+
+// Uploads are timed on progress: each read must bring bytes within read_timeout, and every
+// window of read_timeout must bring at least min_body_bytes_per_second on average. A phone on
+// a slow link can take minutes over a large photo; a client that drips a byte now and then to
+// hold the connection is cut off.
+void Session::start_progress_window() {
+    m_window_start = std::chrono::steady_clock::now();
+    m_window_bytes = 0;
+}
+
+bool Session::progress_too_slow(std::size_t bytes) {
+    m_window_bytes += bytes;
+    const auto now = std::chrono::steady_clock::now();
+    const auto window = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        m_server.options.read_timeout);
+    if (now - m_window_start < window) return false;
+    const double seconds = std::chrono::duration<double>(now - m_window_start).count();
+    const bool slow = static_cast<double>(m_window_bytes) <
+                      seconds * static_cast<double>(m_server.options.min_body_bytes_per_second);
+    start_progress_window();
+    return slow;
 }
 
 // curl and others wait for "100 Continue" before sending a large body.
@@ -334,13 +415,16 @@ void Session::send_continue_then(void (Session::*next)()) {
 }
 
 void Session::read_body() {
-    bhttp::async_read(m_stream, m_buffer, *m_parser,
-                      beast::bind_front_handler(&Session::on_body, shared_from_this()));
+    m_stream.expires_after(m_server.options.read_timeout);
+    bhttp::async_read_some(m_stream, m_buffer, *m_parser,
+                           beast::bind_front_handler(&Session::on_body, shared_from_this()));
 }
 
-void Session::on_body(beast::error_code ec, std::size_t) {
+void Session::on_body(beast::error_code ec, std::size_t bytes) {
     if (ec) return on_read_error(ec);
-    start_handler();
+    if (m_parser->is_done()) return start_handler();
+    if (progress_too_slow(bytes)) return send(too_slow_response(), true);
+    read_body();
 }
 
 void Session::on_read_error(beast::error_code ec) {
@@ -396,23 +480,31 @@ void Session::collect_headers(
 
 void Session::start_handler() {
     m_state = State::handling;
-    auto& message = m_parser->get();
-    collect_headers(message);
-    m_request.body = std::move(message.body());
+    m_request.body = std::move(m_parser->get().body());
     m_parser.reset();
 
-    net::post(*m_server.workers, [self = shared_from_this(), request = std::move(m_request),
-                                  executor = m_executor]() mutable {
+    auto task = [self = shared_from_this(), request = std::move(m_request),
+                 executor = m_executor]() mutable {
         Dispatched result = dispatch(self->m_server.router, request);
         net::post(executor, [self = std::move(self), result = std::move(result)]() mutable {
-            if (result.route) {
-                self->m_route_label = result.route->pattern;
-                self->m_private_timing = result.route->private_timing;
-            }
-            bool close = !self->m_keep_alive || self->m_server.stopping;
-            self->send(std::move(result.response), close);
+            self->send_result(std::move(result));
         });
-    });
+    };
+    if (m_heavy) {
+        // Admitted when the header came; another client may have filled the queue since.
+        const Admission admission = m_server.heavy->submit(m_request.client_key, std::move(task));
+        if (admission != Admission::accepted) send(busy_response(admission), !m_keep_alive);
+        return;
+    }
+    net::post(*m_server.workers, std::move(task));
+}
+
+void Session::send_result(Dispatched result) {
+    if (result.route) {
+        m_route_label = result.route->pattern;
+        m_private_timing = result.route->private_timing;
+    }
+    send(std::move(result.response), !m_keep_alive || m_server.stopping);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -420,7 +512,6 @@ void Session::start_handler() {
 
 void Session::open_stream(std::size_t limit) {
     m_state = State::handling;
-    collect_headers(m_parser->get());
     BodySinkOrResponse opened = open_body_sink(m_server.router, m_request);
     if (!opened) {
         // The body is not read: unless there is none, the connection cannot be reused.
@@ -436,6 +527,7 @@ void Session::open_stream(std::size_t limit) {
     if (m_chunk.empty()) m_chunk.resize(stream_chunk_bytes);
     m_state = State::reading;
     if (m_stream_parser->is_done()) return finish_stream();
+    start_progress_window();
     send_continue_then(&Session::read_chunk);
 }
 
@@ -473,6 +565,10 @@ void Session::on_chunk(beast::error_code ec, std::size_t) {
         }
     }
     if (m_stream_parser->is_done()) return finish_stream();
+    if (progress_too_slow(produced)) {
+        abort_sink();
+        return send(too_slow_response(), true);
+    }
     read_chunk();
 }
 
@@ -529,6 +625,22 @@ void Session::send(Response response, bool close) {
     m_on_sent = std::move(response.on_sent);
     m_status = response.status;
     m_body_bytes = file ? file->size() : response.body.size();
+    if (response.body_stream && !m_head) {
+        m_close_after_write = close;
+        m_state = State::writing;
+        m_body_bytes = 0;
+        m_body_stream = std::move(response.body_stream);
+        auto& res = m_stream_response.emplace();
+        fill_header(res, response, m_version, m_request_id, close);
+        if (m_version == 10) {
+            // HTTP/1.0 has no chunked encoding: the end of the body is the end of the connection.
+            m_close_after_write = true;
+            res.keep_alive(false);
+        } else {
+            res.chunked(true);
+        }
+        return write_stream_header();
+    }
     m_close_after_write = close;
     m_state = State::writing;
     if (file && !m_head) {
@@ -541,7 +653,9 @@ void Session::send(Response response, bool close) {
     }
     auto& res = m_response.emplace();
     fill_header(res, response, m_version, m_request_id, close);
-    if (m_head) {
+    if (m_head && response.body_stream) {
+        // Length unknown: a GET would be chunked. No Content-Length rather than a wrong one.
+    } else if (m_head) {
         res.content_length(m_body_bytes);  // what a GET would send, without the body
     } else {
         res.body() = std::move(response.body);
@@ -550,6 +664,69 @@ void Session::send(Response response, bool close) {
     m_stream.expires_after(m_server.options.read_timeout);
     bhttp::async_write(m_stream, res,
                        beast::bind_front_handler(&Session::on_write, shared_from_this()));
+}
+
+// A streamed body: the header, then each piece as one chunk, made on the worker pool only once
+// the previous one is written (backpressure), then the last chunk.
+void Session::write_stream_header() {
+    auto& body = m_stream_response->body();
+    body.data = nullptr;
+    body.size = 0;
+    body.more = true;
+    m_stream_ended = false;
+    m_stream_serializer.emplace(*m_stream_response);
+    m_stream.expires_after(m_server.options.read_timeout);
+    bhttp::async_write_header(
+        m_stream, *m_stream_serializer,
+        beast::bind_front_handler(&Session::on_stream_write, shared_from_this()));
+}
+
+void Session::next_stream_piece() {
+    // Only one piece is in the making at a time and the strand waits for it, so the worker
+    // may call the session's m_body_stream.
+    net::post(*m_server.workers,
+              [self = shared_from_this(), request_id = m_request_id, route = m_route_label]() {
+                  std::optional<std::string> piece;
+                  try {
+                      piece = self->m_body_stream();
+                  } catch (const std::exception& e) {
+                      log::error(fmt::format("streamed body failed id={} route={} error=\"{}\"",
+                                             request_id, route, e.what()));
+                  } catch (...) {
+                      log::error(fmt::format("streamed body failed id={} route={} error=unknown",
+                                             request_id, route));
+                  }
+                  net::post(self->m_executor, [self, piece = std::move(piece)]() mutable {
+                      if (!piece) {  // cut short: the client sees a body without its last chunk
+                          self->m_stream_serializer.reset();
+                          self->m_stream_response.reset();
+                          self->m_body_stream = nullptr;
+                          self->m_on_sent = nullptr;
+                          return self->close();
+                      }
+                      auto& body = self->m_stream_response->body();
+                      self->m_stream_piece = std::move(*piece);
+                      self->m_stream_ended = self->m_stream_piece.empty();
+                      body.data = self->m_stream_ended ? nullptr : self->m_stream_piece.data();
+                      body.size = self->m_stream_piece.size();
+                      body.more = !self->m_stream_ended;
+                      self->m_body_bytes += self->m_stream_piece.size();
+                      self->m_stream.expires_after(self->m_server.options.read_timeout);
+                      bhttp::async_write(self->m_stream, *self->m_stream_serializer,
+                                         beast::bind_front_handler(&Session::on_stream_write,
+                                                                   self->shared_from_this()));
+                  });
+              });
+}
+
+void Session::on_stream_write(beast::error_code ec, std::size_t) {
+    if (ec == bhttp::error::need_buffer) ec = {};  // the piece is written: make the next one
+    if (!ec && !m_stream_ended) return next_stream_piece();
+    m_stream_serializer.reset();
+    m_stream_response.reset();
+    m_stream_piece = std::string();
+    m_body_stream = nullptr;
+    on_write(ec, 0);
 }
 
 // A file goes out a buffer at a time; as for uploads, the timeout is on progress, so a slow
@@ -770,6 +947,10 @@ void Server::run() {
                              ? impl.options.worker_threads
                              : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
     impl.workers.emplace(static_cast<std::size_t>(worker_threads));
+    FairQueueOptions heavy = impl.options.heavy_queue;
+    if (heavy.threads <= 0)
+        heavy.threads = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+    impl.heavy.emplace(heavy);
 
     net::signal_set signals(net::make_strand(impl.ioc), SIGINT, SIGTERM);
     signals.async_wait([&impl](beast::error_code ec, int signal_number) {
@@ -806,6 +987,7 @@ void Server::run() {
     beast::error_code ec;
     signals.cancel(ec);
     // Handlers still running after the drain timeout finish, but their responses are dropped.
+    impl.heavy->stop();
     impl.workers->stop();
     impl.workers->join();
 }

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "http/fair_queue.hpp"
 #include "http/forwarded.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
@@ -46,6 +47,12 @@ struct ServerOptions {
     /// Peers whose Forwarded / X-Forwarded-For / X-Forwarded-Proto headers are believed
     /// (reverse proxies); from anyone else they are ignored (http/forwarded.hpp).
     std::vector<AddressRange> trusted_proxies{};
+    /// An upload must bring at least this many bytes per second, averaged over each read_timeout
+    /// (besides some bytes within every read_timeout); slower, it is answered 408 and closed.
+    std::size_t min_body_bytes_per_second = 256;
+    /// Threads, capacity and per-client share of the queue for expensive routes (Lane::heavy).
+    /// threads 0: max(2, hardware threads).
+    FairQueueOptions heavy_queue{.threads = 0, .capacity = 32, .per_client = 4, .nice = 10};
     bool access_log = true;  ///< one line per request: method, route, status, bytes, ms. Never the
                              ///< client address.
 };

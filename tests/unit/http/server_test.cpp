@@ -4,7 +4,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <fmt/core.h>
 #include <gtest/gtest.h>
@@ -513,6 +517,140 @@ TEST_F(ServerTest, RefusesConnectionsPastTheCapWithARetryAfter) {
         if (!served) std::this_thread::sleep_for(20ms);
     }
     EXPECT_TRUE(served);
+}
+
+TEST_F(ServerTest, AFastPathAnswersWhileEveryWorkerIsBusy) {
+    std::atomic<int> handler_calls{0};
+    m_router.add("GET", "/fast", [&](const Request&) {
+        ++handler_calls;
+        return text("from a worker");
+    });
+    std::atomic<bool> decline{false};
+    m_router.add_fast_path("GET", "/fast", [&](const Request& request) -> std::optional<Response> {
+        if (decline) return std::nullopt;
+        return text("fast " + std::string(request.query_param("q").value_or("-")));
+    });
+    start();
+    // Both workers sleep in /slow.
+    std::vector<std::thread> slow;
+    for (int i = 0; i < 2; ++i)
+        slow.emplace_back([this] { HttpClient(m_port).get("/slow"); });
+    while (!m_slow_started)
+        std::this_thread::sleep_for(5ms);
+    std::this_thread::sleep_for(50ms);
+    HttpClient client(m_port);
+    const auto asked = Clock::now();
+    EXPECT_EQ(client.get("/fast?q=1").body, "fast 1");
+    const auto answered = Clock::now();
+    EXPECT_EQ(client.request("HEAD", "/fast").status, 200);
+    for (auto& thread : slow)
+        thread.join();
+    const auto slow_done = Clock::now();
+    EXPECT_LT(answered, slow_done) << "answered before a worker was free";
+    EXPECT_LE(asked, answered);
+    EXPECT_EQ(handler_calls, 0);
+    decline = true;
+    EXPECT_EQ(client.get("/fast").body, "from a worker");
+    EXPECT_EQ(handler_calls, 1);
+}
+
+TEST_F(ServerTest, AFullHeavyLaneAnswers503BeforeReadingTheBody) {
+    std::atomic<bool> release{false};
+    std::atomic<int> started{0};
+    m_router.add(
+        "POST", "/heavy",
+        [&](const Request& request) {
+            ++started;
+            while (!release)
+                std::this_thread::sleep_for(5ms);
+            return text(std::to_string(request.body.size()));
+        },
+        upload_body_limit);
+    m_router.set_lane("POST", "/heavy", Lane::heavy);
+    ServerOptions options;
+    options.heavy_queue = {.threads = 1, .capacity = 2, .per_client = 8, .nice = 0};
+    start(options);
+    const std::string request = "POST /heavy HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nbody";
+    RawConnection first(m_port), second(m_port);
+    ASSERT_TRUE(first.send(request));
+    while (started == 0)
+        std::this_thread::sleep_for(5ms);
+    ASSERT_TRUE(second.send(request));  // queued behind the first
+    std::this_thread::sleep_for(100ms);
+    // The third announces a body it never sends: the answer comes without it.
+    RawConnection third(m_port);
+    ASSERT_TRUE(third.send("POST /heavy HTTP/1.1\r\nHost: x\r\nContent-Length: 60000\r\n\r\n"));
+    const HttpResponse busy = third.read_response(5s);
+    EXPECT_EQ(busy.status, 503);
+    EXPECT_EQ(busy.header("retry-after"), "5");
+    // Cheap routes on the worker pool are not held up.
+    EXPECT_EQ(HttpClient(m_port).get("/hello").status, 200);
+    release = true;
+    EXPECT_EQ(first.read_response(5s).body, "4");
+    EXPECT_EQ(second.read_response(5s).body, "4");
+}
+
+TEST_F(ServerTest, AStreamedBodyIsSentChunkedAPieceAtATime) {
+    std::atomic<int> made{0};
+    m_router.add("GET", "/stream", [&](const Request&) {
+        Response response = text("");
+        auto left = std::make_shared<int>(200);
+        response.body_stream = [left, &made]() -> std::string {
+            if (*left == 0) return "";
+            --*left;
+            ++made;
+            return std::string(64 * 1024, 'x');
+        };
+        return response;
+    });
+    start();
+    // A client that does not read: the server makes only as many pieces as the socket buffers
+    // take, not all 200 (12.8 MiB).
+    RawConnection idle(m_port);
+    ASSERT_TRUE(idle.send("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n"));
+    std::this_thread::sleep_for(300ms);
+    EXPECT_LT(made.load(), 150);
+    idle.close();
+
+    made = 0;
+    HttpClient client(m_port);
+    auto response = client.get("/stream");
+    EXPECT_EQ(response.status, 200);
+    EXPECT_EQ(response.header("transfer-encoding"), "chunked");
+    EXPECT_EQ(response.body.size(), 200u * 64 * 1024);
+    EXPECT_EQ(client.get("/hello").status, 200) << "the connection is kept alive after it";
+    EXPECT_EQ(client.connections_opened(), 1);
+    auto head = client.request("HEAD", "/stream");
+    EXPECT_EQ(head.status, 200);
+    EXPECT_TRUE(head.body.empty());
+}
+
+TEST_F(ServerTest, ASlowBodyWithSteadyProgressOutlastsTheReadTimeout) {
+    start();  // read timeout 1 s
+    RawConnection connection(m_port);
+    ASSERT_TRUE(
+        connection.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 6000\r\n\r\n"));
+    for (int i = 0; i < 12; ++i) {  // 500 bytes every 200 ms: 2.4 s in all, 2.5 kB/s
+        ASSERT_TRUE(connection.send(std::string(500, 'a')));
+        std::this_thread::sleep_for(200ms);
+    }
+    auto response = connection.read_response(5s);
+    EXPECT_EQ(response.status, 200);
+    EXPECT_EQ(response.body, "6000");
+}
+
+TEST_F(ServerTest, ABodyBelowTheMinimumRateGets408) {
+    start();  // read timeout 1 s, at least 256 bytes/s
+    RawConnection connection(m_port);
+    ASSERT_TRUE(
+        connection.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 6000\r\n\r\n"));
+    for (int i = 0; i < 8; ++i) {  // 10 bytes every 300 ms
+        if (!connection.send(std::string(10, 'a'))) break;
+        std::this_thread::sleep_for(300ms);
+    }
+    auto response = connection.read_response(5s);
+    EXPECT_EQ(response.status, 408);
+    EXPECT_NE(response.body.find("\"timeout\""), std::string::npos) << response.body;
 }
 
 }  // namespace
