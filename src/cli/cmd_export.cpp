@@ -76,11 +76,11 @@ class ExportCommand final : public Command {
         std::int64_t count = 0;
         std::string what = "cameras";
         if (m_format == "geojson") {
-            count = services::export_geojson(*store, sink);
+            count = services::geojson_export(*store).drain(sink);
         } else if (m_format == "csv") {
-            count = services::export_csv(*store, sink);
+            count = services::csv_export(*store).drain(sink);
         } else if (m_format == "osm") {
-            count = osm::write_osm_xml(*store, sink);
+            count = osm::osm_xml_export(*store).drain(sink);
         } else {
             auto c = osm::write_osm_change(store->cameras_changed_since_import(), sink);
             count = c.created + c.modified + c.deleted;

@@ -148,6 +148,26 @@ class ServeCommand final : public Command {
             if (!n) return std::unexpected(n.error());
             m_options.max_connections = static_cast<std::size_t>(*n);
         }
+        if (auto v = parsed->value("heavy-threads")) {
+            auto n = parse_count(*v, "--heavy-threads", 1, 256);
+            if (!n) return std::unexpected(n.error());
+            m_options.heavy_queue.threads = static_cast<int>(*n);
+        }
+        if (auto v = parsed->value("heavy-queue")) {
+            auto n = parse_count(*v, "--heavy-queue", 1, 100'000);
+            if (!n) return std::unexpected(n.error());
+            m_options.heavy_queue.capacity = static_cast<std::size_t>(*n);
+        }
+        if (auto v = parsed->value("heavy-per-client")) {
+            auto n = parse_count(*v, "--heavy-per-client", 1, 100'000);
+            if (!n) return std::unexpected(n.error());
+            m_options.heavy_queue.per_client = static_cast<std::size_t>(*n);
+        }
+        if (auto v = parsed->value("min-upload-rate")) {
+            auto n = parse_count(*v, "--min-upload-rate", 0, 1'000'000'000);
+            if (!n) return std::unexpected(n.error());
+            m_options.min_body_bytes_per_second = static_cast<std::size_t>(*n);
+        }
         for (const auto& text : parsed->all("trusted-proxy")) {
             auto range = http::AddressRange::parse(text);
             if (!range)
@@ -315,8 +335,20 @@ class ServeCommand final : public Command {
                  "open connections at most; more get 503 + Retry-After (default: half the "
                  "descriptor limit)"},
                 {"read-timeout", "S",
-                 "seconds a request may take to arrive; for uploads to /api/v1/scrub, seconds "
+                 "seconds a request header may take to arrive, and seconds a body may go "
                  "without progress (default 30)"},
+                {"min-upload-rate", "BYTES",
+                 "slowest upload accepted, bytes per second averaged over each read timeout; "
+                 "slower ones get 408 (default 256; 0 = no floor)"},
+                {"heavy-threads", "N",
+                 "threads for expensive requests: photo uploads, photo inspection, coverage, "
+                 "exposure, routes (default: hardware threads, at least 2)"},
+                {"heavy-queue", "N",
+                 "expensive requests queued or running at once; more get 503 + Retry-After "
+                 "(default 32)"},
+                {"heavy-per-client", "N",
+                 "expensive requests one client may have queued or running; more get 503 "
+                 "(default 4)"},
                 {"scrub-max-bytes", "N",
                  "largest file POST /api/v1/scrub accepts, bytes or with K/M/G (default 1G); "
                  "photos also keep their own limit of 20 MB"},

@@ -11,7 +11,6 @@ namespace sightline::osm {
 namespace {
 
 constexpr std::string_view generator = "Sightline";
-constexpr std::size_t flush_bytes = 64 * 1024;
 
 std::string iso_time(std::int64_t unix_s) {
     std::time_t t = static_cast<std::time_t>(unix_s);
@@ -20,11 +19,6 @@ std::string iso_time(std::int64_t unix_s) {
     char buffer[32];
     std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return buffer;
-}
-
-// Position in osmium's id order: negative ids first by absolute value, then positive ones.
-std::pair<int, std::int64_t> osm_order(std::int64_t id) {
-    return id < 0 ? std::pair{0, -id} : std::pair{1, id};
 }
 
 bool is_osm_node(const model::Camera& camera) {
@@ -93,33 +87,30 @@ void append_xml_escaped(std::string& out, std::string_view text) {
     }
 }
 
-std::int64_t write_osm_xml(store::Store& store, const TextSink& sink) {
+store::CameraTextStream osm_xml_export(store::Store& store) {
     // osmium and JOSM expect nodes ordered by id, negative ids first (by absolute value), then
-    // positive ones: the store's order (camera id) is neither, so sort by the written id.
-    std::vector<std::pair<std::int64_t, std::string>> nodes;
-    store.for_each_camera([&](const model::Camera& camera) {
-        if (camera.status == model::CameraStatus::removed) return;
-        bool osm_node = is_osm_node(camera);
-        std::int64_t id = osm_node ? camera.osm->id : -camera.id.value;
-        std::string xml;
-        append_node(xml, id, camera, osm_node, true);
-        nodes.emplace_back(id, std::move(xml));
-    });
-    std::sort(nodes.begin(), nodes.end(),
-              [](const auto& a, const auto& b) { return osm_order(a.first) < osm_order(b.first); });
-    std::string out = fmt::format(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<osm version=\"0.6\" generator=\"{}\">\n",
-        generator);
-    for (const auto& [id, xml] : nodes) {
-        out += xml;
-        if (out.size() >= flush_bytes) {
-            sink(out);
-            out.clear();
-        }
-    }
-    out += "</osm>\n";
-    sink(out);
-    return static_cast<std::int64_t>(nodes.size());
+    // positive ones: first the cameras Sightline writes with -camera.id (camera id order), then
+    // the OSM nodes by node id.
+    auto listed = [](const model::Camera& camera) {
+        return camera.status != model::CameraStatus::removed;
+    };
+    std::vector<store::CameraTextStream::Pass> passes{
+        {store::CameraOrder::id,
+         [listed](const model::Camera& camera) { return listed(camera) && !is_osm_node(camera); }},
+        {store::CameraOrder::osm_node_id,
+         [listed](const model::Camera& camera) { return listed(camera) && is_osm_node(camera); }},
+    };
+    return store::CameraTextStream(
+        store,
+        fmt::format(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<osm version=\"0.6\" generator=\"{}\">\n",
+            generator),
+        std::move(passes),
+        [](std::string& out, const model::Camera& camera, std::int64_t) {
+            const bool osm_node = is_osm_node(camera);
+            append_node(out, osm_node ? camera.osm->id : -camera.id.value, camera, osm_node, true);
+        },
+        "</osm>\n");
 }
 
 ChangeCounts write_osm_change(const std::vector<model::Camera>& changed, const TextSink& sink) {

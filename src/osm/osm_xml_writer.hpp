@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "model/camera.hpp"
+#include "store/camera_text_stream.hpp"
 #include "store/store.hpp"
 
 namespace sightline::osm {
@@ -21,11 +22,11 @@ using TextSink = std::function<void(std::string_view)>;
 /// characters that XML 1.0 forbids are dropped.
 void append_xml_escaped(std::string& out, std::string_view text);
 
-/// Every non-removed camera as one <node> of an OSM XML 0.6 document. Cameras that came from
-/// OSM nodes keep their id, version and timestamp; Sightline-only cameras, and cameras that OSM
-/// maps as ways (a way cannot be written without its nodes), get the negative id -camera.id.
-/// Returns the number of nodes written.
-std::int64_t write_osm_xml(store::Store& store, const TextSink& sink);
+/// Every non-removed camera as one <node> of an OSM XML 0.6 document, a piece at a time, in
+/// osmium's order. Cameras that came from OSM nodes keep their id, version and timestamp;
+/// Sightline-only cameras, and cameras that OSM maps as ways (a way cannot be written without
+/// its nodes), get the negative id -camera.id. count() is the number of nodes written.
+store::CameraTextStream osm_xml_export(store::Store& store);
 
 struct ChangeCounts {
     std::int64_t created = 0;   ///< cameras without an OSM id (negative node ids)

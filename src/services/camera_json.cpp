@@ -129,20 +129,14 @@ std::string camera_feature_collection(const std::vector<model::Camera>& cameras)
     return out;
 }
 
-std::int64_t export_geojson(store::Store& store, const TextSink& sink) {
-    std::int64_t count = 0;
-    std::string buffer = R"({"type":"FeatureCollection","features":[)";
-    store.for_each_camera([&](const model::Camera& camera) {
-        if (count++) buffer += ",\n";
-        append_camera_feature(buffer, camera);
-        if (buffer.size() > 64 * 1024) {
-            sink(buffer);
-            buffer.clear();
-        }
-    });
-    buffer += "]}\n";
-    sink(buffer);
-    return count;
+store::CameraTextStream geojson_export(store::Store& store) {
+    return store::CameraTextStream(
+        store, R"({"type":"FeatureCollection","features":[)", {{}},
+        [](std::string& out, const model::Camera& camera, std::int64_t index) {
+            if (index > 0) out += ",\n";
+            append_camera_feature(out, camera);
+        },
+        "]}\n");
 }
 
 void append_csv_field(std::string& out, std::string_view field) {
@@ -162,49 +156,52 @@ void append_csv_field(std::string& out, std::string_view field) {
     if (quote) out += '"';
 }
 
-std::int64_t export_csv(store::Store& store, const TextSink& sink) {
-    std::string buffer = "id,lat,lon,status,kind,confirmations,first_seen,last_verified";
+namespace {
+
+void append_csv_row(std::string& buffer, const model::Camera& c) {
+    buffer += fmt::format("{},{:.7f},{:.7f},{},", c.id.value, c.location.lat, c.location.lon,
+                          model::to_string(c.status));
+    append_csv_field(buffer, model::camera_kind(c.tags));
+    buffer +=
+        fmt::format(",{},{},{}", c.confirmations, c.first_seen ? format_utc(c.first_seen) : "",
+                    c.last_verified ? format_utc(c.last_verified) : "");
     for (auto key : csv_tag_columns) {
         buffer += ',';
-        buffer += key;
+        if (auto v = model::tag(c.tags, key)) append_csv_field(buffer, *v);
     }
-    buffer += ",other_tags\r\n";
-    std::int64_t count = 0;
-    store.for_each_camera([&](const model::Camera& c) {
-        ++count;
-        buffer += fmt::format("{},{:.7f},{:.7f},{},", c.id.value, c.location.lat, c.location.lon,
-                              model::to_string(c.status));
-        append_csv_field(buffer, model::camera_kind(c.tags));
-        buffer +=
-            fmt::format(",{},{},{}", c.confirmations, c.first_seen ? format_utc(c.first_seen) : "",
-                        c.last_verified ? format_utc(c.last_verified) : "");
-        for (auto key : csv_tag_columns) {
-            buffer += ',';
-            if (auto v = model::tag(c.tags, key)) append_csv_field(buffer, *v);
-        }
-        buffer += ',';
-        std::string other;
-        JsonWriter w(other);
-        w.begin_object();
-        bool any = false;
-        for (const auto& [k, v] : c.tags) {
-            bool listed = false;
-            for (auto key : csv_tag_columns)
-                listed = listed || key == k;
-            if (listed) continue;
-            w.key(k).value(v);
-            any = true;
-        }
-        w.end_object();
-        if (any) append_csv_field(buffer, other);
-        buffer += "\r\n";
-        if (buffer.size() > 64 * 1024) {
-            sink(buffer);
-            buffer.clear();
-        }
-    });
-    sink(buffer);
-    return count;
+    buffer += ',';
+    std::string other;
+    JsonWriter w(other);
+    w.begin_object();
+    bool any = false;
+    for (const auto& [k, v] : c.tags) {
+        bool listed = false;
+        for (auto key : csv_tag_columns)
+            listed = listed || key == k;
+        if (listed) continue;
+        w.key(k).value(v);
+        any = true;
+    }
+    w.end_object();
+    if (any) append_csv_field(buffer, other);
+    buffer += "\r\n";
+}
+
+}  // namespace
+
+store::CameraTextStream csv_export(store::Store& store) {
+    std::string header = "id,lat,lon,status,kind,confirmations,first_seen,last_verified";
+    for (auto key : csv_tag_columns) {
+        header += ',';
+        header += key;
+    }
+    header += ",other_tags\r\n";
+    return store::CameraTextStream(
+        store, std::move(header), {{}},
+        [](std::string& out, const model::Camera& camera, std::int64_t) {
+            append_csv_row(out, camera);
+        },
+        "");
 }
 
 }  // namespace sightline::services

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/camera.hpp"
+#include "store/camera_text_stream.hpp"
 #include "store/store.hpp"
 
 namespace sightline::services {
@@ -20,15 +21,13 @@ std::string camera_feature_with_history(const model::Camera& camera,
 /// A FeatureCollection of `cameras`.
 std::string camera_feature_collection(const std::vector<model::Camera>& cameras);
 
-/// Receives export output piece by piece (to a file, a socket buffer, ...).
-using TextSink = std::function<void(std::string_view)>;
-
-/// Every camera (removed ones too, with their status) as one GeoJSON FeatureCollection.
-/// Returns the number of cameras written.
-std::int64_t export_geojson(store::Store& store, const TextSink& sink);
-/// Every camera as CSV (RFC 4180, header row). Columns: id, lat, lon, status, kind,
-/// confirmations, first_seen, last_verified, then the common OSM keys, then other_tags (JSON).
-std::int64_t export_csv(store::Store& store, const TextSink& sink);
+/// Every camera (removed ones too, with their status) as one GeoJSON FeatureCollection, a
+/// piece at a time.
+store::CameraTextStream geojson_export(store::Store& store);
+/// Every camera as CSV (RFC 4180, header row), a piece at a time. Columns: id, lat, lon, status,
+/// kind, confirmations, first_seen, last_verified, then the common OSM keys, then other_tags
+/// (JSON).
+store::CameraTextStream csv_export(store::Store& store);
 
 /// Appends a CSV field, quoted when it contains a comma, quote, CR or LF; a leading = + - @
 /// is prefixed with ' so spreadsheets do not run it as a formula.

@@ -65,6 +65,9 @@ struct Stats {
     std::vector<ImportedArea> imported_areas;
 };
 
+/// Keys of Store::camera_page.
+enum class CameraOrder { id, osm_node_id };
+
 class Store {
   public:
     virtual ~Store() = default;
@@ -118,6 +121,12 @@ class Store {
                                                     int limit) = 0;
     /// Calls `visit` for every camera (removed too), ordered by id, without loading all at once.
     virtual void for_each_camera(const std::function<void(const model::Camera&)>& visit) = 0;
+    /// One keyset page of cameras (removed too): at most `limit` whose key is greater than
+    /// `after`, in key order. CameraOrder::id keys on the camera id; CameraOrder::osm_node_id
+    /// returns only cameras that are OSM nodes, keyed on the node id. Nothing stays open
+    /// between pages, so a slow reader holds no transaction.
+    virtual std::vector<model::Camera> camera_page(CameraOrder order, std::int64_t after,
+                                                   int limit) = 0;
     /// Inserts cameras in one transaction (CSV import); all or nothing. One audit event.
     virtual Result<std::vector<model::CameraId>> insert_cameras(
         const std::vector<model::NewCamera>& cameras, const Decision& decision) = 0;

@@ -73,6 +73,8 @@ void register_analysis_routes(Router& router, ApiContext& ctx) {
     router.add(
         "POST", "/api/v1/exposure", [&ctx](const Request& r) { return exposure(r, ctx); },
         max_route_body_bytes);
+    router.set_lane("GET", "/api/v1/coverage", Lane::heavy);
+    router.set_lane("POST", "/api/v1/exposure", Lane::heavy);
 }
 
 }  // namespace sightline::http

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "core/clock.hpp"
+#include "http/endpoints/download.hpp"
 #include "http/endpoints/endpoints.hpp"
 #include "http/endpoints/json_body.hpp"
 #include "http/response.hpp"
@@ -88,18 +89,13 @@ Response remove_camera(const Request& req, ApiContext& ctx) {
 }
 
 Response export_geojson(const Request&, ApiContext& ctx) {
-    std::string out;
-    services::export_geojson(ctx.services.store, [&](std::string_view part) { out += part; });
-    return geojson_response(std::move(out))
-        .with_header("Content-Disposition", "attachment; filename=\"cameras.geojson\"");
+    return streamed_download(services::geojson_export(ctx.services.store), "application/geo+json",
+                             "cameras.geojson");
 }
 
 Response export_csv(const Request&, ApiContext& ctx) {
-    std::string out;
-    services::export_csv(ctx.services.store, [&](std::string_view part) { out += part; });
-    Response r{200, "text/csv; charset=utf-8", std::move(out), {}};
-    r.with_header("Content-Disposition", "attachment; filename=\"cameras.csv\"");
-    return r;
+    return streamed_download(services::csv_export(ctx.services.store), "text/csv; charset=utf-8",
+                             "cameras.csv");
 }
 
 void write_counts(JsonWriter& w, std::string_view key,

@@ -2,6 +2,8 @@
 // Sightline changed since the last import (both open data, like the GeoJSON export).
 
 #include "http/endpoints/endpoints.hpp"
+
+#include "http/endpoints/download.hpp"
 #include "http/response.hpp"
 #include "osm/osm_xml_writer.hpp"
 
@@ -15,9 +17,8 @@ Response xml_download(std::string body, std::string_view file_name) {
 }
 
 Response export_osm(const Request&, ApiContext& ctx) {
-    std::string out;
-    osm::write_osm_xml(ctx.services.store, [&](std::string_view part) { out += part; });
-    return xml_download(std::move(out), "cameras.osm");
+    return streamed_download(osm::osm_xml_export(ctx.services.store),
+                             "application/xml; charset=utf-8", "cameras.osm");
 }
 
 Response export_osc(const Request&, ApiContext& ctx) {

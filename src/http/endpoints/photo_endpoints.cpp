@@ -147,6 +147,7 @@ void register_photo_routes(Router& router, ApiContext& ctx) {
     router.add(
         "POST", "/api/v1/photos/inspect",
         [&ctx](const Request& r) { return inspect_photo(r, ctx); }, max_photo_bytes + 64 * 1024);
+    router.set_lane("POST", "/api/v1/photos/inspect", Lane::heavy);  // decodes the whole photo
 }
 
 }  // namespace sightline::http

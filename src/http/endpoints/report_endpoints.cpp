@@ -362,6 +362,9 @@ void register_report_routes(Router& router, ApiContext& ctx) {
     // Reports are stored to the hour; the access log and /metrics must not date them better.
     router.keep_timing_private("POST", "/api/v1/reports");
     router.keep_timing_private("DELETE", "/api/v1/reports/{id}");
+    // Photos are decoded, scrubbed and searched for faces: seconds of CPU each. A report without
+    // photos (JSON) is cheap and stays on the worker pool.
+    router.set_lane("POST", "/api/v1/reports", Lane::heavy_if_multipart);
 }
 
 }  // namespace sightline::http

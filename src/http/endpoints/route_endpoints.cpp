@@ -53,6 +53,7 @@ Response route(const Request& req, ApiContext& ctx) {
 
 void register_route_routes(Router& router, ApiContext& ctx) {
     router.add("GET", "/api/v1/route", [&ctx](const Request& r) { return route(r, ctx); });
+    router.set_lane("GET", "/api/v1/route", Lane::heavy);  // a search over the whole street graph
 }
 
 }  // namespace sightline::http

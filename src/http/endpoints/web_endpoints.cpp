@@ -6,6 +6,11 @@
 #include <array>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
 #include <sstream>
 
 #include "http/endpoints/endpoints.hpp"
@@ -134,12 +139,46 @@ Response asset(const Request& req, const ApiContext& ctx) {
         has_content_hash(file) ? "public, max-age=31536000, immutable" : "public, max-age=300");
 }
 
+// Assets whose names carry a content hash never change: once read from disk they are kept in
+// memory (up to max_bytes in all) and answered on the I/O thread without a worker.
+class ImmutableAssets {
+  public:
+    static constexpr std::size_t max_bytes = 64 * 1024 * 1024;
+
+    std::optional<Response> find(std::string_view file) const {
+        std::shared_lock lock(m_mutex);
+        auto it = m_files.find(file);
+        if (it == m_files.end()) return std::nullopt;
+        return *it->second;
+    }
+    void keep(std::string_view file, const Response& response) {
+        if (response.status != 200 || !has_content_hash(file)) return;
+        std::lock_guard lock(m_mutex);
+        if (m_bytes + response.body.size() > max_bytes || m_files.contains(file)) return;
+        m_bytes += response.body.size();
+        m_files.emplace(std::string(file), std::make_shared<const Response>(response));
+    }
+
+  private:
+    mutable std::shared_mutex m_mutex;
+    std::map<std::string, std::shared_ptr<const Response>, std::less<>> m_files;
+    std::size_t m_bytes = 0;
+};
+
 }  // namespace
 
 void register_web_routes(Router& router, ApiContext& ctx) {
     for (const char* page : {"/", "/camera/{id}", "/report", "/safe", "/moderation", "/stats"})
         router.add("GET", page, [&ctx](const Request&) { return index_page(ctx); });
-    router.add("GET", "/assets/{file...}", [&ctx](const Request& req) { return asset(req, ctx); });
+    auto assets = std::make_shared<ImmutableAssets>();
+    router.add("GET", "/assets/{file...}", [&ctx, assets](const Request& req) {
+        Response response = asset(req, ctx);
+        assets->keep(req.path_param("file").value_or(""), response);
+        return response;
+    });
+    router.add_fast_path("GET", "/assets/{file...}", [assets](const Request& req) {
+        return assets->find(req.path_param("file").value_or(""));
+    });
 }
 
 }  // namespace sightline::http

@@ -192,23 +192,33 @@ std::vector<model::Camera> SqliteStore::cameras_near(geo::LatLon centre, double 
 void SqliteStore::for_each_camera(const std::function<void(const model::Camera&)>& visit) {
     // Keyset pages, each read and released before `visit` runs: memory stays bounded, no read
     // transaction stays open for the length of an export, and `visit` may call the store.
-    static const std::string sql =
-        sqlite::camera_columns() + " FROM cameras AS c WHERE c.id > ?1 ORDER BY c.id LIMIT ?2";
     std::int64_t after = std::numeric_limits<std::int64_t>::min();
     std::vector<model::Camera> page;
     do {
-        page.clear();
-        {
-            auto db = m_readers->acquire();
-            auto stmt = db->prepare(sql);
-            stmt.bind_all(after, for_each_chunk);
-            while (stmt.step())
-                page.push_back(sqlite::read_camera(stmt));
-        }
+        page = camera_page(CameraOrder::id, after, for_each_chunk);
         for (const auto& camera : page)
             visit(camera);
         if (!page.empty()) after = page.back().id.value;
     } while (page.size() == static_cast<std::size_t>(for_each_chunk));
+}
+
+std::vector<model::Camera> SqliteStore::camera_page(CameraOrder order, std::int64_t after,
+                                                    int limit) {
+    static const std::string by_id =
+        sqlite::camera_columns() + " FROM cameras AS c WHERE c.id > ?1 ORDER BY c.id LIMIT ?2";
+    // Served by the partial index cameras_osm (osm_type, osm_id).
+    static const std::string by_osm_node =
+        sqlite::camera_columns() +
+        " FROM cameras AS c WHERE c.osm_type = 'node' AND c.osm_id > ?1 AND c.osm_id IS NOT NULL"
+        " ORDER BY c.osm_id LIMIT ?2";
+    std::vector<model::Camera> page;
+    if (limit <= 0) return page;
+    auto db = m_readers->acquire();
+    auto stmt = db->prepare(order == CameraOrder::id ? by_id : by_osm_node);
+    stmt.bind_all(after, limit);
+    while (stmt.step())
+        page.push_back(sqlite::read_camera(stmt));
+    return page;
 }
 
 Result<std::vector<model::CameraId>> SqliteStore::insert_cameras(

@@ -62,6 +62,8 @@ class SqliteStore final : public Store, public MapStore {
     std::vector<model::Camera> cameras_near(geo::LatLon centre, double radius_m,
                                             int limit) override;
     void for_each_camera(const std::function<void(const model::Camera&)>& visit) override;
+    std::vector<model::Camera> camera_page(CameraOrder order, std::int64_t after,
+                                           int limit) override;
     Result<std::vector<model::CameraId>> insert_cameras(
         const std::vector<model::NewCamera>& cameras, const Decision& decision) override;
     std::int64_t camera_version() override;
