@@ -59,8 +59,14 @@ std::string format_value(double value) {
 void Metrics::record(const std::string& route, const std::string& method, int status,
                      double seconds) {
     std::lock_guard lock(m_mutex);
-    ++m_requests[Key{route, method, status}];
-    Histogram& histogram = m_latency[route];
+    const KeyView key{route, method, status};
+    auto counter = m_requests.find(key);
+    if (counter == m_requests.end())
+        counter = m_requests.emplace(Key{route, method, status}, 0).first;
+    ++counter->second;
+    auto latency = m_latency.find(std::string_view(route));
+    if (latency == m_latency.end()) latency = m_latency.emplace(route, Histogram{}).first;
+    Histogram& histogram = latency->second;
     for (std::size_t i = 0; i < std::size(bucket_bounds); ++i) {
         if (seconds <= bucket_bounds[i]) {
             ++histogram.buckets[i];

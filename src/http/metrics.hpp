@@ -6,6 +6,8 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -28,7 +30,19 @@ class Metrics {
         std::string route;
         std::string method;
         int status;
-        auto operator<=>(const Key&) const = default;
+    };
+    struct KeyView {
+        std::string_view route;
+        std::string_view method;
+        int status;
+    };
+    // Transparent, so that recording a request finds its counter without building strings.
+    struct KeyLess {
+        using is_transparent = void;
+        template <class A, class B>
+        bool operator()(const A& a, const B& b) const {
+            return std::tie(a.route, a.method, a.status) < std::tie(b.route, b.method, b.status);
+        }
     };
     static constexpr double bucket_bounds[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                                0.1,   0.25,   0.5,   1.0,  2.5,   5.0};
@@ -38,8 +52,8 @@ class Metrics {
         double sum = 0;
     };
     mutable std::mutex m_mutex;
-    std::map<Key, std::uint64_t> m_requests;
-    std::map<std::string, Histogram> m_latency;  ///< by route
+    std::map<Key, std::uint64_t, KeyLess> m_requests;
+    std::map<std::string, Histogram, std::less<>> m_latency;  ///< by route
     struct Gauges {
         std::string name;
         std::string help;

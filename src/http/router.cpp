@@ -82,8 +82,8 @@ void Router::add_streamed(std::string method, std::string pattern, StreamedHandl
     m_routes.back().streamed = std::move(open_sink);
 }
 
-bool Router::matches(const std::vector<Segment>& pattern, std::string_view path, Params* params) {
-    std::vector<std::string_view> parts = split_path(path);
+bool Router::matches(const std::vector<Segment>& pattern,
+                     const std::vector<std::string_view>& parts, Params* params) {
     if (parts.empty()) return false;
     std::size_t i = 0;
     for (; i < pattern.size(); ++i) {
@@ -118,10 +118,11 @@ bool Router::more_specific(const std::vector<Segment>& a, const std::vector<Segm
     return a.size() > b.size();
 }
 
-std::size_t Router::best(std::string_view method, std::string_view path) const {
+std::size_t Router::best(std::string_view method,
+                         const std::vector<std::string_view>& parts) const {
     std::size_t found = no_route;
     for (std::size_t i = 0; i < m_routes.size(); ++i) {
-        if (m_routes[i].method != method || !matches(m_segments[i], path, nullptr)) continue;
+        if (m_routes[i].method != method || !matches(m_segments[i], parts, nullptr)) continue;
         if (found == no_route || more_specific(m_segments[i], m_segments[found])) found = i;
     }
     return found;
@@ -129,29 +130,31 @@ std::size_t Router::best(std::string_view method, std::string_view path) const {
 
 Router::Match Router::match(Request& request) const {
     Match result;
-    std::size_t index = best(request.method, request.path);
+    const auto parts = split_path(request.path);
+    std::size_t index = best(request.method, parts);
     if (index == no_route) {
         for (std::size_t i = 0; i < m_routes.size() && !result.path_exists; ++i) {
-            result.path_exists = matches(m_segments[i], request.path, nullptr);
+            result.path_exists = matches(m_segments[i], parts, nullptr);
         }
         return result;
     }
     request.path_params.clear();
-    matches(m_segments[index], request.path, &request.path_params);
+    matches(m_segments[index], parts, &request.path_params);
     result.route = &m_routes[index];
     result.path_exists = true;
     return result;
 }
 
 const Route* Router::find(std::string_view method, std::string_view path) const {
-    std::size_t index = best(method, path);
+    std::size_t index = best(method, split_path(path));
     return index == no_route ? nullptr : &m_routes[index];
 }
 
 std::vector<std::string> Router::allowed_methods(std::string_view path) const {
     std::vector<std::string> methods;
+    const auto parts = split_path(path);
     for (std::size_t i = 0; i < m_routes.size(); ++i) {
-        if (matches(m_segments[i], path, nullptr)) methods.push_back(m_routes[i].method);
+        if (matches(m_segments[i], parts, nullptr)) methods.push_back(m_routes[i].method);
     }
     std::sort(methods.begin(), methods.end());
     methods.erase(std::unique(methods.begin(), methods.end()), methods.end());

@@ -110,9 +110,11 @@ class Router {
     };
     using Params = std::map<std::string, std::string, std::less<>>;
 
-    static bool matches(const std::vector<Segment>& pattern, std::string_view path, Params* params);
+    /// `parts`: the path split at '/' (split once per lookup, not once per route).
+    static bool matches(const std::vector<Segment>& pattern,
+                        const std::vector<std::string_view>& parts, Params* params);
     static bool more_specific(const std::vector<Segment>& a, const std::vector<Segment>& b);
-    std::size_t best(std::string_view method, std::string_view path) const;
+    std::size_t best(std::string_view method, const std::vector<std::string_view>& parts) const;
 
     std::vector<Route> m_routes;
     std::vector<std::vector<Segment>> m_segments;  ///< parsed pattern of m_routes[i]

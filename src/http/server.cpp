@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <csignal>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <mutex>
 #include <optional>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include <fmt/core.h>
+#include <fmt/format.h>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -169,7 +171,7 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::tcp_stream m_stream;
     beast::flat_buffer m_buffer;
     std::optional<bhttp::request_parser<bhttp::string_body>> m_parser;
-    std::optional<bhttp::response<bhttp::string_body>> m_response;  ///< alive while writing
+    std::string m_raw_response;  ///< a response with its body in memory, alive while writing
     // A streamed body: the parser (converted from m_parser after the header), the route's sink
     // and the buffer one chunk is read into (allocated on the first streamed request).
     std::optional<bhttp::request_parser<bhttp::buffer_body>> m_stream_parser;
@@ -191,8 +193,10 @@ class Session : public std::enable_shared_from_this<Session> {
     // Upload progress: bytes of body since the current window of read_timeout began.
     std::chrono::steady_clock::time_point m_window_start;
     std::size_t m_window_bytes = 0;
-    const Route* m_route = nullptr;  ///< route of the request in progress, if any
-    bool m_heavy = false;            ///< it runs in the heavy lane
+    const Route* m_route = nullptr;   ///< route of the request in progress, if any
+    bool m_heavy = false;             ///< it runs in the heavy lane
+    std::optional<IpAddress> m_peer;  ///< the connection's peer, read once
+    bool m_peer_known = false;
 
     // The request in progress. m_request is moved to the worker; what the access log needs is
     // kept beside it.
@@ -261,6 +265,44 @@ void fill_header(bhttp::response<Body>& res, const Response& response, unsigned 
     res.set("X-Request-Id", request_id);
     res.set("X-Content-Type-Options", "nosniff");
     res.keep_alive(!close);
+}
+
+// Replaces CR and LF in a header value: a value must never end the header or start a new one.
+void append_header_value(std::string& out, std::string_view value) {
+    for (char c : value)
+        out += (c == '\r' || c == '\n') ? ' ' : c;
+}
+
+// Status line and header of a response whose body is in memory, as fill_header() does for Beast
+// messages. `content_length`: none for a status without content or an unknown length.
+void serialize_head(std::string& out, const Response& response, unsigned version,
+                    const std::string& request_id, bool close,
+                    std::optional<std::size_t> content_length) {
+    out.clear();
+    const auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(response.status));
+    fmt::format_to(std::back_inserter(out), "HTTP/1.{} {} {}\r\nServer: sightline\r\n",
+                   version == 10 ? 0 : 1, response.status, to_std(reason));
+    if (!response.content_type.empty()) {
+        out += "Content-Type: ";
+        append_header_value(out, response.content_type);
+        out += "\r\n";
+    }
+    for (const auto& [name, value] : response.headers) {
+        const std::string key = lower(name);
+        if (key == "content-length" || key == "transfer-encoding" || key == "connection") continue;
+        append_header_value(out, name);
+        out += ": ";
+        append_header_value(out, value);
+        out += "\r\n";
+    }
+    out += "X-Request-Id: ";
+    out += request_id;
+    out += "\r\nX-Content-Type-Options: nosniff\r\n";
+    if (content_length)
+        fmt::format_to(std::back_inserter(out), "Content-Length: {}\r\n", *content_length);
+    if (version == 10 && !close) out += "Connection: keep-alive\r\n";
+    if (version != 10 && close) out += "Connection: close\r\n";
+    out += "\r\n";
 }
 
 // The fair queue would not take the request: 503, and when to come back.
@@ -462,10 +504,13 @@ void Session::collect_headers(
             it->second += to_std(field.value());
         }
     }
-    beast::error_code ec;
-    auto endpoint = m_stream.socket().remote_endpoint(ec);
-    if (ec) return;
-    const auto peer = IpAddress::parse(endpoint.address().to_string());
+    if (!m_peer_known) {  // the peer of a connection does not change: one getpeername
+        m_peer_known = true;
+        beast::error_code ec;
+        auto endpoint = m_stream.socket().remote_endpoint(ec);
+        if (!ec) m_peer = IpAddress::parse(endpoint.address().to_string());
+    }
+    const auto& peer = m_peer;
     if (!peer) return;
     const auto header = [this](std::string_view name) -> std::string_view {
         auto it = m_request.headers.find(name);
@@ -651,19 +696,18 @@ void Session::send(Response response, bool close) {
         m_file_serializer.emplace(res);
         return write_file_part();
     }
-    auto& res = m_response.emplace();
-    fill_header(res, response, m_version, m_request_id, close);
-    if (m_head && response.body_stream) {
-        // Length unknown: a GET would be chunked. No Content-Length rather than a wrong one.
-    } else if (m_head) {
-        res.content_length(m_body_bytes);  // what a GET would send, without the body
-    } else {
-        res.body() = std::move(response.body);
-        res.prepare_payload();
-    }
+    // A body in memory: status line, header and body written into one reused buffer and sent
+    // with one write (the common case, and the cheapest: no per-field allocations).
+    std::optional<std::size_t> length;  // none: a HEAD of a streamed body (length unknown)
+    if (!(m_head && response.body_stream)) length = m_body_bytes;
+    const bool no_content =
+        response.status / 100 == 1 || response.status == 204 || response.status == 304;
+    serialize_head(m_raw_response, response, m_version, m_request_id, close,
+                   no_content ? std::nullopt : length);
+    if (!m_head) m_raw_response += response.body;
     m_stream.expires_after(m_server.options.read_timeout);
-    bhttp::async_write(m_stream, res,
-                       beast::bind_front_handler(&Session::on_write, shared_from_this()));
+    net::async_write(m_stream, net::buffer(m_raw_response),
+                     beast::bind_front_handler(&Session::on_write, shared_from_this()));
 }
 
 // A streamed body: the header, then each piece as one chunk, made on the worker pool only once
@@ -754,7 +798,7 @@ void Session::on_write(beast::error_code ec, std::size_t) {
     }
     if (!m_private_timing)
         m_server.metrics.record(m_route_label, method_label(m_method), m_status, seconds);
-    m_response.reset();
+    if (m_raw_response.capacity() > 64 * 1024) m_raw_response = std::string();  // keep it small
     if (auto on_sent = std::exchange(m_on_sent, nullptr); on_sent && !ec) {
         net::post(*m_server.workers, [on_sent = std::move(on_sent)] {
             try {
