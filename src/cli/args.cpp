@@ -1,8 +1,40 @@
 #include "cli/args.hpp"
 
+#include <cassert>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+
 #include <fmt/core.h>
 
 namespace sightline::cli {
+namespace {
+
+// The text as given, shortened: it is echoed in the message and could be anything.
+std::string quoted(std::string_view text) {
+    constexpr std::size_t max_shown = 40;
+    if (text.size() <= max_shown) return fmt::format("'{}'", text);
+    return fmt::format("'{}...'", text.substr(0, max_shown));
+}
+
+// from_chars, not stod/stoi: it neither throws, nor skips spaces, nor follows the locale, and
+// it says where it stopped, so trailing junk ("12abc") is refused instead of read as 12.
+template <typename T>
+bool whole_text_is(std::string_view text, T& value) {
+    if (text.empty()) return false;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return ec == std::errc{} && end == text.data() + text.size();
+}
+
+std::string size_text(std::int64_t bytes) {
+    for (auto [shift, suffix] : {std::pair{30, 'G'}, {20, 'M'}, {10, 'K'}}) {
+        const std::int64_t unit = std::int64_t{1} << shift;
+        if (bytes != 0 && bytes % unit == 0) return fmt::format("{}{}", bytes / unit, suffix);
+    }
+    return fmt::format("{}", bytes);
+}
+
+}  // namespace
 
 std::optional<std::string> ParsedArgs::value(std::string_view name) const {
     auto it = values.find(name);
@@ -78,6 +110,62 @@ std::string format_options(const std::vector<OptionSpec>& specs) {
     for (std::size_t i = 0; i < specs.size(); ++i)
         out += fmt::format("  {:<{}}  {}\n", lefts[i], width, specs[i].help);
     return out;
+}
+
+Result<double> parse_number(std::string_view option, std::string_view text, double min, double max,
+                            LowerBound lower) {
+    assert(min <= max);
+    double value = 0;
+    // from_chars reads "nan" and "inf"; an overflow ("1e999") is an error, not infinity.
+    if (whole_text_is(text, value) && std::isfinite(value) &&
+        (lower == LowerBound::exclusive ? value > min : value >= min) && value <= max)
+        return value;
+    const std::string range = lower == LowerBound::exclusive
+                                  ? fmt::format("above {} and up to {}", min, max)
+                                  : fmt::format("from {} to {}", min, max);
+    return fail(Errc::invalid_argument,
+                fmt::format("{}: expected a number {}, got {}", option, range, quoted(text)));
+}
+
+Result<std::int64_t> parse_integer(std::string_view option, std::string_view text, std::int64_t min,
+                                   std::int64_t max) {
+    assert(min <= max);
+    std::int64_t value = 0;
+    if (whole_text_is(text, value) && value >= min && value <= max) return value;
+    return fail(Errc::invalid_argument,
+                fmt::format("{}: expected a whole number from {} to {}, got {}", option, min, max,
+                            quoted(text)));
+}
+
+Result<std::int64_t> parse_size(std::string_view option, std::string_view text,
+                                std::int64_t min_bytes, std::int64_t max_bytes) {
+    assert(0 <= min_bytes && min_bytes <= max_bytes);
+    std::string_view digits = text;
+    std::int64_t unit = 1;
+    if (!digits.empty()) {
+        switch (std::toupper(static_cast<unsigned char>(digits.back()))) {
+            case 'K':
+                unit = std::int64_t{1} << 10;
+                break;
+            case 'M':
+                unit = std::int64_t{1} << 20;
+                break;
+            case 'G':
+                unit = std::int64_t{1} << 30;
+                break;
+            default:
+                break;
+        }
+        if (unit != 1) digits.remove_suffix(1);
+    }
+    std::int64_t count = 0;
+    // "-0" would pass the range check; a size has no sign at all.
+    if (!digits.starts_with('-') && whole_text_is(digits, count) && count <= max_bytes / unit &&
+        count * unit >= min_bytes)
+        return count * unit;
+    return fail(Errc::invalid_argument,
+                fmt::format("{}: expected a size from {} to {} (bytes, or with K, M or G), got {}",
+                            option, size_text(min_bytes), size_text(max_bytes), quoted(text)));
 }
 
 }  // namespace sightline::cli
