@@ -21,6 +21,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr std::size_t max_districts_bytes = 20 * 1024 * 1024;
+// The cell sizes AnalysisService::coverage accepts, refused here with the option's name.
+constexpr double min_cell_m = services::AnalysisOptions{}.min_cell_m;
+constexpr double max_cell_m = 100'000;
+constexpr std::int64_t max_threads = 256;
 
 void print_levels(const services::LevelMetres& m, double total) {
     fmt::print("  {:<10} {:>12} {:>8}\n", "level", "metres", "share");
@@ -66,12 +70,12 @@ class CoverageCommand final : public Command {
             m_request.bbox = *box;
         }
         if (auto c = m_args.value("cell")) {
-            auto cell = parse_positive(*c, "--cell");
+            auto cell = parse_number("--cell", *c, min_cell_m, max_cell_m);
             if (!cell) return std::unexpected(cell.error());
             m_request.cell_m = *cell;
         }
         if (auto t = m_args.value("threads")) {
-            auto n = parse_positive(*t, "--threads");
+            auto n = parse_integer("--threads", *t, 1, max_threads);
             if (!n) return std::unexpected(n.error());
             m_request.threads = static_cast<unsigned>(*n);
         }
@@ -144,22 +148,13 @@ class CoverageCommand final : public Command {
     }
 
   private:
-    static Result<double> parse_positive(const std::string& text, std::string_view what) {
-        try {
-            std::size_t used = 0;
-            double v = std::stod(text, &used);
-            if (used == text.size() && v > 0 && v < 1e9) return v;
-        } catch (const std::exception&) {
-        }
-        return fail(Errc::invalid_argument, fmt::format("{} must be a positive number", what));
-    }
     static std::vector<OptionSpec> specs() {
         return {data_option(),
                 {"bbox", "W,S,E,N", "the area, degrees west,south,east,north"},
                 {"districts", "FILE", "GeoJSON polygons: one result per district"},
-                {"cell", "M", "grid cell size in metres (default 100)"},
+                {"cell", "M", "grid cell size in metres, 10 to 100000 (default 100)"},
                 {"format", "FORMAT", "table (default), json or geojson"},
-                {"threads", "N", "viewshed threads (default: all cores)"},
+                {"threads", "N", "viewshed threads, 1 to 256 (default: all cores)"},
                 {"quiet", "", "no progress bar"}};
     }
     ParsedArgs m_args;

@@ -17,6 +17,9 @@
 namespace sightline::cli {
 namespace {
 
+constexpr double max_speed_m_s = 100;
+constexpr std::int64_t max_threads = 256;
+
 std::string minutes(double seconds) {
     auto total = static_cast<long long>(std::llround(seconds));
     if (total >= 3600)
@@ -54,26 +57,14 @@ class ExposureCommand final : public Command {
             return fail(Errc::invalid_argument, "give exactly one ROUTE file (GPX or GeoJSON)");
         m_file = m_args.positionals[0];
         if (auto s = m_args.value("speed")) {
-            std::size_t used = 0;
-            double v = 0;
-            try {
-                v = std::stod(*s, &used);
-            } catch (const std::exception&) {
-                used = 0;
-            }
-            if (used != s->size() || !(v > 0 && v <= 100))
-                return fail(Errc::invalid_argument,
-                            "--speed must be metres per second in (0, 100]");
-            m_request.speed_m_s = v;
+            auto speed = parse_number("--speed", *s, 0, max_speed_m_s, LowerBound::exclusive);
+            if (!speed) return std::unexpected(speed.error());
+            m_request.speed_m_s = *speed;
         }
         if (auto t = m_args.value("threads")) {
-            try {
-                int n = std::stoi(*t);
-                if (n < 1 || n > 256) throw std::out_of_range("threads");
-                m_request.threads = static_cast<unsigned>(n);
-            } catch (const std::exception&) {
-                return fail(Errc::invalid_argument, "--threads must be 1 to 256");
-            }
+            auto n = parse_integer("--threads", *t, 1, max_threads);
+            if (!n) return std::unexpected(n.error());
+            m_request.threads = static_cast<unsigned>(*n);
         }
         return {};
     }
@@ -133,10 +124,11 @@ class ExposureCommand final : public Command {
     static std::vector<OptionSpec> specs() {
         return {
             data_option(),
-            {"speed", "M/S", "walking speed in metres per second (default 1.4)"},
+            {"speed", "M/S",
+             "walking speed in metres per second, above 0 and up to 100 (default 1.4)"},
             {"json", "", "print JSON"},
             {"geojson", "", "print the seen stretches as GeoJSON (inside the JSON with --json)"},
-            {"threads", "N", "viewshed threads (default: all cores)"}};
+            {"threads", "N", "viewshed threads, 1 to 256 (default: all cores)"}};
     }
     ParsedArgs m_args;
     std::string m_file;

@@ -1,7 +1,6 @@
 // sightline route FROM TO: walking routes between two points, from the shortest to the one the
 // registry's cameras see least within a detour limit.
 
-#include <charconv>
 #include <cmath>
 
 #include <fmt/core.h>
@@ -19,6 +18,9 @@
 
 namespace sightline::cli {
 namespace {
+
+// The largest detour RoutingService accepts, refused here with the option's name.
+constexpr double max_detour = services::RoutingOptions{}.max_detour_limit;
 
 std::size_t cameras_seeing(const services::RouteExposure& e, analysis::DoriLevel level) {
     std::size_t count = 0;
@@ -87,12 +89,9 @@ class RouteCommand final : public Command {
         m_request.from = *from;
         m_request.to = *to;
         if (auto text = m_args.value("max-detour")) {
-            double value = 0;
-            auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-            if (text->empty() || ec != std::errc{} || end != text->data() + text->size() ||
-                !(value >= 1 && value <= 5))
-                return fail(Errc::invalid_argument, "--max-detour must be a number from 1 to 5");
-            m_request.max_detour = value;
+            auto detour = parse_number("--max-detour", *text, 1, max_detour);
+            if (!detour) return std::unexpected(detour.error());
+            m_request.max_detour = *detour;
         }
         if (auto text = m_args.value("level")) {
             auto level = analysis::parse_dori_level(*text);
@@ -131,7 +130,8 @@ class RouteCommand final : public Command {
   private:
     static std::vector<OptionSpec> specs() {
         return {data_option(),
-                {"max-detour", "X", "least exposed route at most X times the shortest (1.5)"},
+                {"max-detour", "X",
+                 "least exposed route at most X times the shortest, 1 to 5 (default 1.5)"},
                 {"level", "LEVEL", "detect, observe (default), recognise or identify"},
                 {"json", "", "print JSON"},
                 {"gpx", "", "print GPX, one track per route"},
