@@ -6,7 +6,6 @@
 #include <atomic>
 #include <cctype>
 #include <cerrno>
-#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -163,19 +162,15 @@ class ScrubCommand final : public Command {
         if (!out || out->empty()) return fail(Errc::invalid_argument, "say where: --out DIR");
         m_out = *out;
         if (auto q = m_args.value("jpeg-quality")) {
-            int quality = 0;
-            auto [end, ec] = std::from_chars(q->data(), q->data() + q->size(), quality);
-            if (ec != std::errc() || end != q->data() + q->size() || quality < 1 || quality > 100)
-                return fail(Errc::invalid_argument, "--jpeg-quality is a number from 1 to 100");
-            m_options.jpeg_quality = quality;
+            auto quality = parse_integer("--jpeg-quality", *q, 1, 100);
+            if (!quality) return std::unexpected(quality.error());
+            m_options.jpeg_quality = static_cast<int>(*quality);
         }
         m_options.thumbnail_size = 0;
         if (auto t = m_args.value("thumbnail")) {
-            int size = 0;
-            auto [end, ec] = std::from_chars(t->data(), t->data() + t->size(), size);
-            if (ec != std::errc() || end != t->data() + t->size() || size < 16 || size > 4096)
-                return fail(Errc::invalid_argument, "--thumbnail is a size from 16 to 4096");
-            m_options.thumbnail_size = size;
+            auto size = parse_integer("--thumbnail", *t, 16, 4096);
+            if (!size) return std::unexpected(size.error());
+            m_options.thumbnail_size = static_cast<int>(*size);
         }
         if (auto audio = m_args.value("audio")) {
             if (*audio == "keep")
@@ -324,7 +319,7 @@ class ScrubCommand final : public Command {
             data_option(),
             {"audio", "keep|drop", "a video's sound: re-encoded (keep, the default) or removed"},
             {"jpeg-quality", "N", "JPEG quality of the output, 1 to 100 (default 88)"},
-            {"thumbnail", "N", "also write DIR/NAME.thumb.webp, longest side N pixels"},
+            {"thumbnail", "N", "also write DIR/NAME.thumb.webp, longest side N pixels, 16 to 4096"},
             {"quiet", "", "no line per file and no progress bar"}};
     }
     ParsedArgs m_args;
