@@ -2,8 +2,6 @@
 
 #include <malloc.h>
 
-#include <cctype>
-#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -33,69 +31,35 @@ struct ListenAddress {
     std::uint16_t port = 0;
 };
 
+// Limits of the options (their --help and docs/cli/README.md say the same).
+constexpr std::int64_t max_io_threads = 256;
+constexpr double max_rate_per_hour = 1e9;
+constexpr std::int64_t max_scrub_bytes = std::int64_t{1} << 40;
+constexpr std::int64_t max_frame_side = std::int64_t{1} << 16;
+constexpr std::int64_t max_frame_pixels = std::int64_t{1} << 32;
+
 Result<ListenAddress> parse_listen(std::string_view text) {
     auto colon = text.rfind(':');
-    if (colon == std::string_view::npos)
-        return fail(Errc::invalid_argument, "--listen must be HOST:PORT, e.g. 127.0.0.1:8080");
-    std::string host(text.substr(0, colon));
+    std::string host(text.substr(0, colon == std::string_view::npos ? 0 : colon));
     if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
         host = host.substr(1, host.size() - 2);
-    std::string_view port_text = text.substr(colon + 1);
-    unsigned port = 0;
-    auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (host.empty() || port_text.empty() || ec != std::errc{} ||
-        ptr != port_text.data() + port_text.size() || port > 65535)
-        return fail(Errc::invalid_argument,
-                    "--listen must be HOST:PORT with a port from 0 to 65535");
-    return ListenAddress{host, static_cast<std::uint16_t>(port)};
-}
-
-Result<double> parse_non_negative(std::string_view text, std::string_view what) {
-    double v = 0;
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (text.empty() || ec != std::errc{} || ptr != text.data() + text.size() || !(v >= 0) ||
-        v > 1e9)
-        return fail(Errc::invalid_argument, fmt::format("{} must be a non-negative number", what));
-    return v;
-}
-
-// A whole number in [min, max]; for sizes a K, M or G suffix (powers of 1024).
-Result<std::uint64_t> parse_count(std::string_view text, std::string_view what, std::uint64_t min,
-                                  std::uint64_t max, bool size_suffix = false) {
-    std::uint64_t scale = 1;
-    if (size_suffix && !text.empty()) {
-        constexpr std::string_view suffixes = "KMG";
-        auto at =
-            suffixes.find(static_cast<char>(std::toupper(static_cast<unsigned char>(text.back()))));
-        if (at != std::string_view::npos) {
-            scale = std::uint64_t{1} << (10 * (at + 1));
-            text.remove_suffix(1);
-        }
-    }
-    std::uint64_t v = 0;
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    bool ok = !text.empty() && ec == std::errc{} && ptr == text.data() + text.size() &&
-              v <= max / scale && v * scale >= min && v * scale <= max;
-    if (!ok)
-        return fail(Errc::invalid_argument,
-                    fmt::format("{} must be a whole number from {} to {}", what, min, max));
-    return v * scale;
+    if (colon == std::string_view::npos || host.empty())
+        return fail(Errc::invalid_argument, "--listen must be HOST:PORT, e.g. 127.0.0.1:8080");
+    auto port = parse_integer("--listen port", text.substr(colon + 1), 0, 65535);
+    if (!port) return std::unexpected(port.error());
+    return ListenAddress{host, static_cast<std::uint16_t>(*port)};
 }
 
 // "3840x2160" or a number of pixels.
 Result<std::int64_t> parse_pixels(std::string_view text) {
-    constexpr std::uint64_t max_pixels = 1ull << 32;
     auto x = text.find('x');
-    if (x == std::string_view::npos) {
-        auto n = parse_count(text, "--scrub-max-pixels", 1, max_pixels);
-        if (!n) return std::unexpected(n.error());
-        return static_cast<std::int64_t>(*n);
-    }
-    auto w = parse_count(text.substr(0, x), "--scrub-max-pixels width", 1, 1u << 16);
-    auto h = parse_count(text.substr(x + 1), "--scrub-max-pixels height", 1, 1u << 16);
+    if (x == std::string_view::npos)
+        return parse_integer("--scrub-max-pixels", text, 1, max_frame_pixels);
+    auto w = parse_integer("--scrub-max-pixels width", text.substr(0, x), 1, max_frame_side);
     if (!w) return std::unexpected(w.error());
+    auto h = parse_integer("--scrub-max-pixels height", text.substr(x + 1), 1, max_frame_side);
     if (!h) return std::unexpected(h.error());
-    return static_cast<std::int64_t>(*w * *h);
+    return *w * *h;
 }
 
 class ServeCommand final : public Command {
@@ -127,44 +91,44 @@ class ServeCommand final : public Command {
         m_options.host = address->host;
         m_options.port = address->port;
         if (auto v = parsed->value("threads")) {
-            auto n = parse_non_negative(*v, "--threads");
-            if (!n || *n > 256) return fail(Errc::invalid_argument, "--threads must be 0 to 256");
+            auto n = parse_integer("--threads", *v, 0, max_io_threads);
+            if (!n) return std::unexpected(n.error());
             m_options.io_threads = static_cast<int>(*n);
         }
         if (auto v = parsed->value("report-rate")) {
-            auto n = parse_non_negative(*v, "--report-rate");
+            auto n = parse_number("--report-rate", *v, 0, max_rate_per_hour);
             if (!n) return std::unexpected(n.error());
             m_service_options.reports.per_hour = *n;
             m_service_options.reports.burst = std::max(1.0, std::min(*n, 10.0));
         }
         if (auto v = parsed->value("read-timeout")) {
-            auto n = parse_count(*v, "--read-timeout", 1, 3600);
+            auto n = parse_integer("--read-timeout", *v, 1, 3600);
             if (!n) return std::unexpected(n.error());
             m_options.read_timeout = std::chrono::seconds(*n);
         }
         if (auto status = parse_scrub_options(*parsed); !status) return status;
         if (auto v = parsed->value("max-connections")) {
-            auto n = parse_count(*v, "--max-connections", 16, 1'000'000);
+            auto n = parse_integer("--max-connections", *v, 16, 1'000'000);
             if (!n) return std::unexpected(n.error());
             m_options.max_connections = static_cast<std::size_t>(*n);
         }
         if (auto v = parsed->value("heavy-threads")) {
-            auto n = parse_count(*v, "--heavy-threads", 1, 256);
+            auto n = parse_integer("--heavy-threads", *v, 1, 256);
             if (!n) return std::unexpected(n.error());
             m_options.heavy_queue.threads = static_cast<int>(*n);
         }
         if (auto v = parsed->value("heavy-queue")) {
-            auto n = parse_count(*v, "--heavy-queue", 1, 100'000);
+            auto n = parse_integer("--heavy-queue", *v, 1, 100'000);
             if (!n) return std::unexpected(n.error());
             m_options.heavy_queue.capacity = static_cast<std::size_t>(*n);
         }
         if (auto v = parsed->value("heavy-per-client")) {
-            auto n = parse_count(*v, "--heavy-per-client", 1, 100'000);
+            auto n = parse_integer("--heavy-per-client", *v, 1, 100'000);
             if (!n) return std::unexpected(n.error());
             m_options.heavy_queue.per_client = static_cast<std::size_t>(*n);
         }
         if (auto v = parsed->value("min-upload-rate")) {
-            auto n = parse_count(*v, "--min-upload-rate", 0, 1'000'000'000);
+            auto n = parse_integer("--min-upload-rate", *v, 0, 1'000'000'000);
             if (!n) return std::unexpected(n.error());
             m_options.min_body_bytes_per_second = static_cast<std::size_t>(*n);
         }
@@ -236,12 +200,12 @@ class ServeCommand final : public Command {
     Status parse_scrub_options(const ParsedArgs& parsed) {
         auto& video = m_scrub.video.limits;
         if (auto v = parsed.value("scrub-max-bytes")) {
-            auto n = parse_count(*v, "--scrub-max-bytes", 1, 1ull << 40, true);
+            auto n = parse_size("--scrub-max-bytes", *v, 1, max_scrub_bytes);
             if (!n) return std::unexpected(n.error());
-            video.max_bytes = *n;
+            video.max_bytes = static_cast<std::uintmax_t>(*n);
         }
         if (auto v = parsed.value("scrub-max-duration")) {
-            auto n = parse_count(*v, "--scrub-max-duration", 1, 24 * 3600);
+            auto n = parse_integer("--scrub-max-duration", *v, 1, 24 * 3600);
             if (!n) return std::unexpected(n.error());
             video.max_duration_s = static_cast<double>(*n);
         }
@@ -251,17 +215,17 @@ class ServeCommand final : public Command {
             video.max_pixels = *n;
         }
         if (auto v = parsed.value("scrub-queue")) {
-            auto n = parse_count(*v, "--scrub-queue", 1, 1000);
+            auto n = parse_integer("--scrub-queue", *v, 1, 1000);
             if (!n) return std::unexpected(n.error());
-            m_scrub_queue = *n;
+            m_scrub_queue = static_cast<std::size_t>(*n);
         }
         if (auto v = parsed.value("scrub-workers")) {
-            auto n = parse_count(*v, "--scrub-workers", 1, 64);
+            auto n = parse_integer("--scrub-workers", *v, 1, 64);
             if (!n) return std::unexpected(n.error());
             m_scrub_workers = static_cast<int>(*n);
         }
         if (auto v = parsed.value("scrub-rate")) {
-            auto n = parse_non_negative(*v, "--scrub-rate");
+            auto n = parse_number("--scrub-rate", *v, 0, max_rate_per_hour);
             if (!n) return std::unexpected(n.error());
             m_api.scrub_per_hour = *n;
         }
@@ -317,11 +281,12 @@ class ServeCommand final : public Command {
     static std::vector<OptionSpec> specs() {
         return {data_option(),
                 {"listen", "HOST:PORT",
-                 "address to listen on (env SIGHTLINE_LISTEN; default 127.0.0.1:8080; port 0 picks "
-                 "one)"},
-                {"threads", "N", "I/O threads (default: hardware threads)"},
+                 "address to listen on, PORT 0 to 65535 (env SIGHTLINE_LISTEN; default "
+                 "127.0.0.1:8080; port 0 picks one)"},
+                {"threads", "N", "I/O threads, 0 to 256 (default 0: hardware threads)"},
                 {"report-rate", "N",
-                 "anonymous reports allowed per client per hour (default 30; 0 = unlimited)"},
+                 "anonymous reports allowed per client per hour, 0 to 1000000000 (default 30; 0 = "
+                 "unlimited)"},
                 {"secure-cookies", "",
                  "always mark the session cookie Secure (without it: when a trusted proxy says "
                  "the client used https)"},
@@ -332,34 +297,38 @@ class ServeCommand final : public Command {
                  true},
                 {"no-access-log", "", "do not log one line per request"},
                 {"max-connections", "N",
-                 "open connections at most; more get 503 + Retry-After (default: half the "
-                 "descriptor limit)"},
+                 "open connections at most, 16 to 1000000; more get 503 + Retry-After (default: "
+                 "half the descriptor limit)"},
                 {"read-timeout", "S",
                  "seconds a request header may take to arrive, and seconds a body may go "
-                 "without progress (default 30)"},
+                 "without progress; 1 to 3600 (default 30)"},
                 {"min-upload-rate", "BYTES",
-                 "slowest upload accepted, bytes per second averaged over each read timeout; "
-                 "slower ones get 408 (default 256; 0 = no floor)"},
+                 "slowest upload accepted, bytes per second averaged over each read timeout, 0 "
+                 "to 1000000000; slower ones get 408 (default 256; 0 = no floor)"},
                 {"heavy-threads", "N",
                  "threads for expensive requests: photo uploads, photo inspection, coverage, "
-                 "exposure, routes (default: hardware threads, at least 2)"},
+                 "exposure, routes; 1 to 256 (default: hardware threads, at least 2)"},
                 {"heavy-queue", "N",
-                 "expensive requests queued or running at once; more get 503 + Retry-After "
-                 "(default 32)"},
+                 "expensive requests queued or running at once, 1 to 100000; more get 503 + "
+                 "Retry-After (default 32)"},
                 {"heavy-per-client", "N",
-                 "expensive requests one client may have queued or running; more get 503 "
-                 "(default 4)"},
+                 "expensive requests one client may have queued or running, 1 to 100000; more "
+                 "get 503 (default 4)"},
                 {"scrub-max-bytes", "N",
-                 "largest file POST /api/v1/scrub accepts, bytes or with K/M/G (default 1G); "
-                 "photos also keep their own limit of 20 MB"},
-                {"scrub-max-duration", "S", "longest video to scrub, in seconds (default 1800)"},
+                 "largest file POST /api/v1/scrub accepts, bytes or with K/M/G, 1 to 1024G "
+                 "(default 1G); photos also keep their own limit of 20 MB"},
+                {"scrub-max-duration", "S",
+                 "longest video to scrub, in seconds, 1 to 86400 (default 1800)"},
                 {"scrub-max-pixels", "WxH",
-                 "largest video frame, WxH or a pixel count (default 3840x2160)"},
+                 "largest video frame, WxH (each 1 to 65536) or a pixel count up to 4294967296 "
+                 "(default 3840x2160)"},
                 {"scrub-queue", "N",
-                 "scrub jobs uploading, waiting or running at once; more get 503 (default 8)"},
-                {"scrub-workers", "N", "threads running scrub jobs (default 1)"},
+                 "scrub jobs uploading, waiting or running at once, 1 to 1000; more get 503 "
+                 "(default 8)"},
+                {"scrub-workers", "N", "threads running scrub jobs, 1 to 64 (default 1)"},
                 {"scrub-rate", "N",
-                 "scrub uploads allowed per client per hour (default 60; 0 = unlimited)"},
+                 "scrub uploads allowed per client per hour, 0 to 1000000000 (default 60; 0 = "
+                 "unlimited)"},
                 {"web", "DIR", "the built web app (default: the web folder next to the binary)"}};
     }
     // The build puts the bundled app in web/ beside the executable; a missing folder is not an
