@@ -1,6 +1,5 @@
 // sightline tiles --out DIR: pre-renders vector tiles to files for static hosting.
 
-#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -21,16 +20,12 @@ namespace {
 
 constexpr std::int64_t default_tile_limit = 1'000'000;
 
-Result<int> parse_zoom(const std::optional<std::string>& text, std::string_view what,
+Result<int> parse_zoom(const std::optional<std::string>& text, std::string_view option,
                        int fallback) {
     if (!text) return fallback;
-    int v = 0;
-    auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
-    if (text->empty() || ec != std::errc{} || ptr != text->data() + text->size() || v < 0 ||
-        v > geo::max_tile_zoom)
-        return fail(Errc::invalid_argument,
-                    fmt::format("{} must be 0 to {}", what, geo::max_tile_zoom));
-    return v;
+    auto zoom = parse_integer(option, *text, 0, geo::max_tile_zoom);
+    if (!zoom) return std::unexpected(zoom.error());
+    return static_cast<int>(*zoom);
 }
 
 struct TileRange {
@@ -159,8 +154,8 @@ class TilesCommand final : public Command {
     static std::vector<OptionSpec> specs() {
         return {data_option(),
                 {"out", "DIR", "write the tiles under this folder (required)"},
-                {"min-zoom", "Z", "first zoom (default 0)"},
-                {"max-zoom", "Z", "last zoom (default 16)"},
+                {"min-zoom", "Z", "first zoom, 0 to 22 (default 0)"},
+                {"max-zoom", "Z", "last zoom, 0 to 22 (default 16)"},
                 {"bbox", "W,S,E,N", "area in degrees (default: the bounds of all cameras)"},
                 {"force", "", "render even more than 1,000,000 tiles"},
                 {"quiet", "", "no progress bar"}};
