@@ -2,6 +2,7 @@
 // message naming the option, the accepted range and the text given (never a crash or an uncaught
 // exception), and its --help states the same range.
 
+#include <ostream>
 #include <regex>
 
 #include "cli/cli_fixture.hpp"
@@ -15,6 +16,11 @@ struct BadNumber {
     std::string option;             ///< as the message names it
     std::string given;              ///< as the message quotes it
 };
+
+// What gtest and CTest show for a case (instead of the struct's bytes).
+void PrintTo(const BadNumber& bad, std::ostream* out) {
+    *out << bad.option << " '" << bad.given << "'";
+}
 
 // Serve refused at parse time never listens; should it start anyway, not on a fixed port.
 std::vector<std::string> serve(std::string option, std::string value) {
