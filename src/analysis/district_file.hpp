@@ -1,7 +1,8 @@
 #pragma once
 // Named areas (districts, neighbourhoods) for a coverage breakdown, read from GeoJSON: Polygon
 // and MultiPolygon geometries, bare or in Features / a FeatureCollection. A feature's name is
-// its "name" property (else "district N").
+// its "name" property (else "district N"). The file is read by formats::read_geojson (one
+// district per feature, all its polygons); this keeps the areas.
 
 #include <cstddef>
 #include <string>
@@ -26,8 +27,9 @@ struct DistrictLimits {
     std::size_t max_json_depth = 32;
 };
 
-/// invalid_argument for malformed JSON, a ring of fewer than 4 positions, positions out of
-/// range, or no polygon at all; too_large over a limit.
+/// invalid_argument for malformed JSON, a ring of fewer than 4 positions or not closed,
+/// positions out of range (anywhere in the file, points and lines too), or no polygon at all;
+/// too_large over a limit.
 Result<std::vector<DistrictArea>> parse_districts_geojson(std::string_view text,
                                                           const DistrictLimits& limits = {});
 

@@ -2,7 +2,8 @@
 // A walked or planned route read from a file a person brings: GPX 1.0/1.1 (tracks with their
 // segments, and routes) or GeoJSON (LineString, MultiLineString, Feature, FeatureCollection,
 // GeometryCollection). Waypoints and point features are ignored; everything else that is not a
-// line is an error, so a polygon is never silently measured as a walk.
+// line is an error, so a polygon is never silently measured as a walk. The files are read by
+// formats::read_gpx / formats::read_geojson; this keeps the lines.
 
 #include <cstddef>
 #include <string_view>
