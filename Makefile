@@ -48,20 +48,27 @@ bench: build
 	bench/run.sh
 
 # libFuzzer targets (tests/fuzz), built with clang 16 (Debian clang-16, libclang-rt-16-dev), each
-# run for FUZZ_SECONDS from the seed corpus in tests/fixtures. Not part of `make test`.
+# run for FUZZ_SECONDS from its checked-in seeds (tests/fixtures/fuzz/<target>/). Not part of
+# `make test`: CI replays those seeds and reproducers with g++ instead (replay_<target>, CTest
+# label fuzz). A crash is written to $(FUZZ_DIR)/crash-<target>-*; add it to the target's seed
+# folder with the fix.
+FUZZ_TARGETS ?= photo_intake multipart multipart_stream video_input geojson_reader gpx_reader \
+                csv_import json_body http_target osm_xml osm_pbf
 fuzz:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang-16 libclang-rt-16-dev
 	cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-16 \
 	      -DSIGHTLINE_FUZZ=ON -DSIGHTLINE_TESTS=OFF -DSIGHTLINE_BENCH=OFF -DSIGHTLINE_WERROR=OFF
-	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_photo_intake fuzz_multipart fuzz_multipart_stream fuzz_video_input
-	mkdir -p $(FUZZ_DIR)/corpus/photo $(FUZZ_DIR)/corpus/multipart $(FUZZ_DIR)/corpus/multipart_stream $(FUZZ_DIR)/corpus/video
-	cp tests/fixtures/api/*.jpg $(FUZZ_DIR)/corpus/photo/
-	LSAN_OPTIONS=suppressions=tests/lsan.supp $(FUZZ_DIR)/tests/fuzz/fuzz_photo_intake -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 $(FUZZ_DIR)/corpus/photo
-	$(FUZZ_DIR)/tests/fuzz/fuzz_multipart -max_total_time=$(FUZZ_SECONDS) $(FUZZ_DIR)/corpus/multipart
-	$(FUZZ_DIR)/tests/fuzz/fuzz_multipart_stream -max_total_time=$(FUZZ_SECONDS) $(FUZZ_DIR)/corpus/multipart_stream
-	for f in mp4 mkv webm mov; do ffmpeg -hide_banner -loglevel error -nostdin -y -f lavfi -i testsrc2=size=64x48:rate=10:duration=0.5 \
-	    -f lavfi -i sine=duration=0.5 -shortest $(FUZZ_DIR)/corpus/video/seed.$$f; done
-	$(FUZZ_DIR)/tests/fuzz/fuzz_video_input -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 $(FUZZ_DIR)/corpus/video
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	mkdir -p $(addprefix $(FUZZ_DIR)/corpus/,$(FUZZ_TARGETS))
+	cp tests/fixtures/api/*.jpg $(FUZZ_DIR)/corpus/photo_intake/
+	cp tests/fixtures/osm/*.osm $(FUZZ_DIR)/corpus/osm_xml/
+	set -e; for t in $(FUZZ_TARGETS); do \
+	    cp tests/fixtures/fuzz/$$t/* $(FUZZ_DIR)/corpus/$$t/; \
+	    echo "== fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp $(FUZZ_DIR)/tests/fuzz/fuzz_$$t \
+	        -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=30 \
+	        -artifact_prefix=$(FUZZ_DIR)/crash-$$t- $(FUZZ_DIR)/corpus/$$t; \
+	done
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
