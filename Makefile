@@ -65,7 +65,8 @@ fuzz:
 	set -e; for t in $(FUZZ_TARGETS); do \
 	    cp tests/fixtures/fuzz/$$t/* $(FUZZ_DIR)/corpus/$$t/; \
 	    echo "== fuzz_$$t: $(FUZZ_SECONDS) s"; \
-	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp $(FUZZ_DIR)/tests/fuzz/fuzz_$$t \
+	    dict=; [ -f tests/fuzz/dict/$$t.dict ] && dict=-dict=tests/fuzz/dict/$$t.dict; \
+	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp $(FUZZ_DIR)/tests/fuzz/fuzz_$$t $$dict \
 	        -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=30 \
 	        -artifact_prefix=$(FUZZ_DIR)/crash-$$t- $(FUZZ_DIR)/corpus/$$t; \
 	done
