@@ -362,6 +362,14 @@ TEST(BadInput, PngDeclaringTenGigapixelsIsRefusedFromItsHeader) {
     EXPECT_EQ(inspect_photo(png).error().code, Errc::too_large);
 }
 
+// Found by tests/fuzz/photo_intake_fuzz.cpp: 4294967295 x 4294967295 overflowed the pixel
+// count, which came out negative and passed the limit (reproducer in tests/fixtures/fuzz).
+TEST(BadInput, PngDeclaringTheLargestDimensionsIsRefusedFromItsHeader) {
+    auto png = png_header_only(0xFFFFFFFFu, 0xFFFFFFFFu);
+    EXPECT_EQ(scrub_error(png), Errc::too_large);
+    EXPECT_EQ(inspect_photo(png).error().code, Errc::too_large);
+}
+
 TEST(BadInput, PixelLimitIsConfigurable) {
     ScrubOptions options;
     options.limits.max_pixels = 96 * 64 - 1;
