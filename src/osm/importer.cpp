@@ -18,13 +18,16 @@
 #include <osmium/index/map/flex_mem.hpp>
 #include <osmium/io/any_input.hpp>
 #include <osmium/visitor.hpp>
+#include <protozero/pbf_reader.hpp>
 
 #include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <fstream>
 #include <limits>
+#include <stdexcept>
 #include <system_error>
 #include <unordered_set>
 #include <vector>
@@ -299,6 +302,34 @@ class ExtractHandler : public osmium::handler::Handler {
     std::uint64_t m_area_way_candidates = 0;
 };
 
+// A TagList is "key\0value\0..." walked with strlen. libosmium's PBF decoder copies strings
+// from the block's string table as they are, so a string with a NUL inside shifts that walk past
+// the end of the list and of the buffer (heap overflow, found by tests/fuzz/osm_pbf_fuzz.cpp).
+// This walks each list within its bounds before anything else reads it.
+bool tags_are_sound(const osmium::TagList& tags) {
+    const auto* p = reinterpret_cast<const char*>(tags.data()) + sizeof(osmium::TagList);
+    const auto* end = reinterpret_cast<const char*>(tags.data()) + tags.byte_size();
+    while (p < end) {
+        for (int string = 0; string < 2; ++string) {
+            const auto* nul =
+                static_cast<const char*>(std::memchr(p, '\0', static_cast<std::size_t>(end - p)));
+            if (nul == nullptr) return false;
+            p = nul + 1;
+        }
+    }
+    return p == end;
+}
+
+/// Throws (caught by read_osm_file as "cannot read FILE: ...") on an object whose tags cannot be
+/// read safely.
+void check_tags(const osmium::memory::Buffer& buffer) {
+    for (const auto& object : buffer.select<osmium::OSMObject>())
+        if (!tags_are_sound(object.tags()))
+            throw std::runtime_error(fmt::format("{} {}: a tag holds a NUL byte",
+                                                 osmium::item_type_to_name(object.type()),
+                                                 object.id()));
+}
+
 using LocationIndex =
     osmium::index::map::FlexMem<osmium::unsigned_object_id_type, osmium::Location>;
 using LocationHandler = osmium::handler::NodeLocationsForWays<LocationIndex>;
@@ -329,6 +360,7 @@ model::OsmExtract read_extract(const std::filesystem::path& path, const ImportOp
     {
         osmium::io::Reader reader{file, osmium::osm_entity_bits::relation};
         while (osmium::memory::Buffer buffer = reader.read()) {
+            check_tags(buffer);
             for (const auto& relation : buffer.select<osmium::Relation>()) {
                 ++objects;
                 handler.relation(relation);
@@ -356,6 +388,7 @@ model::OsmExtract read_extract(const std::filesystem::path& path, const ImportOp
                               osmium::io::read_meta::yes};
     osmium::Box header_box = reader.header().box();
     while (osmium::memory::Buffer buffer = reader.read()) {
+        check_tags(buffer);
         osmium::apply(buffer, locations, handler, second_pass);
         objects = stats.relations + stats.nodes + stats.ways;
         report(2, reader.offset());
@@ -419,6 +452,54 @@ double parse_height_m(std::string_view text) {
     return value;
 }
 
+namespace {
+
+// libosmium (2.18) compares a PBF BlobHeader's type with strncmp(expected, type.data(),
+// type.size()) without checking that the field is there: a header without one passes a null
+// pointer (undefined behaviour, found by tests/fuzz/osm_pbf_fuzz.cpp) and an empty one matches
+// any expected type. Walk the blob framing first and refuse such a header here; everything else
+// (sizes, truncation, decoding) is left to libosmium and its messages.
+Status check_pbf_blob_types(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    constexpr std::uint32_t max_blob_header_bytes = 64 * 1024;  // as libosmium
+    while (in) {
+        unsigned char size_bytes[4];
+        in.read(reinterpret_cast<char*>(size_bytes), sizeof size_bytes);
+        if (in.gcount() != sizeof size_bytes) return {};
+        std::uint32_t size = std::uint32_t{size_bytes[0]} << 24 |
+                             std::uint32_t{size_bytes[1]} << 16 |
+                             std::uint32_t{size_bytes[2]} << 8 | std::uint32_t{size_bytes[3]};
+        if (size > max_blob_header_bytes) return {};
+        std::string header(size, '\0');
+        in.read(header.data(), static_cast<std::streamsize>(size));
+        if (in.gcount() != static_cast<std::streamsize>(size)) return {};
+        bool has_type = false;
+        std::int32_t data_bytes = 0;
+        try {
+            protozero::pbf_reader reader(header);
+            while (reader.next()) {
+                if (reader.tag() == 1 &&
+                    reader.wire_type() == protozero::pbf_wire_type::length_delimited)
+                    has_type = !reader.get_view().empty();
+                else if (reader.tag() == 3 &&
+                         reader.wire_type() == protozero::pbf_wire_type::varint)
+                    data_bytes = reader.get_int32();
+                else
+                    reader.skip();
+            }
+        } catch (const std::exception&) {
+            return {};
+        }
+        if (!has_type)
+            return fail(Errc::invalid_argument, "PBF format error: BlobHeader without a type");
+        if (data_bytes <= 0) return {};
+        in.seekg(data_bytes, std::ios::cur);
+    }
+    return {};
+}
+
+}  // namespace
+
 Result<model::OsmExtract> read_osm_file(const std::filesystem::path& path,
                                         const ImportOptions& options) {
     std::string name = path.string();
@@ -432,6 +513,10 @@ Result<model::OsmExtract> read_osm_file(const std::filesystem::path& path,
                     fmt::format("cannot read {}: unknown format (expected .osm.pbf, .osm, "
                                 ".osm.bz2 or .osm.gz)",
                                 name));
+    if (ends_with(path.filename().string(), ".pbf"))
+        if (auto ok = check_pbf_blob_types(path); !ok)
+            return fail(Errc::invalid_argument,
+                        fmt::format("cannot read {}: {}", name, ok.error().message));
     ReadStats stats;
     try {
         auto extract = read_extract(path, options, stats);

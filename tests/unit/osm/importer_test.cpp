@@ -205,6 +205,36 @@ TEST(Importer, FailsClearlyOnTruncatedPbf) {
     EXPECT_NE(e.error().message.find("half.osm.pbf"), std::string::npos);
 }
 
+// Found by tests/fuzz/osm_pbf_fuzz.cpp: libosmium passed the missing type of a BlobHeader to
+// strncmp as a null pointer (UBSan: nonnull-attribute). Reproducer in tests/fixtures/fuzz/osm_pbf.
+TEST(Importer, RefusesAPbfBlobHeaderWithoutAType) {
+    testing::TempDir dir;
+    for (std::string_view header : {std::string_view("\x18\x05", 2),             // datasize 5
+                                    std::string_view("\x0a\x00\x18\x05", 4)}) {  // type ""
+        std::string bytes = {0, 0, 0, static_cast<char>(header.size())};
+        bytes += header;
+        bytes += "12345";
+        auto path = dir.path() / "no_type.osm.pbf";
+        std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+        auto e = read_osm_file(path);
+        ASSERT_FALSE(e);
+        EXPECT_EQ(e.error().code, Errc::invalid_argument);
+        EXPECT_NE(e.error().message.find("BlobHeader without a type"), std::string::npos)
+            << e.error().message;
+    }
+}
+
+// Found by tests/fuzz/osm_pbf_fuzz.cpp: a string with a NUL byte inside, copied from a PBF
+// string table into a tag, made libosmium's tag walk run past the end of its buffer (ASan:
+// heap-buffer-overflow in TagList::find_key).
+TEST(Importer, RefusesAPbfTagWithANulByteInside) {
+    auto e = read_osm_file(std::filesystem::path(SIGHTLINE_FIXTURES) / "fuzz" / "osm_pbf" /
+                           "crash-tag-with-nul.osm.pbf");
+    ASSERT_FALSE(e);
+    EXPECT_EQ(e.error().code, Errc::invalid_argument);
+    EXPECT_NE(e.error().message.find("NUL byte"), std::string::npos) << e.error().message;
+}
+
 TEST(Importer, ReportsProgress) {
     int calls = 0;
     ReadProgress last;
