@@ -66,7 +66,7 @@ fuzz:
 	    cp tests/fixtures/fuzz/$$t/* $(FUZZ_DIR)/corpus/$$t/; \
 	    echo "== fuzz_$$t: $(FUZZ_SECONDS) s"; \
 	    dict=; [ -f tests/fuzz/dict/$$t.dict ] && dict=-dict=tests/fuzz/dict/$$t.dict; \
-	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp $(FUZZ_DIR)/tests/fuzz/fuzz_$$t $$dict \
+	    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp $(FUZZ_DIR)/tests/fuzz/fuzz_$$t $$dict \
 	        -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=30 \
 	        -artifact_prefix=$(FUZZ_DIR)/crash-$$t- $(FUZZ_DIR)/corpus/$$t; \
 	done
