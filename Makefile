@@ -53,7 +53,7 @@ bench: build
 # label fuzz). A crash is written to $(FUZZ_DIR)/crash-<target>-*; add it to the target's seed
 # folder with the fix.
 FUZZ_TARGETS ?= photo_intake multipart multipart_stream video_input geojson_reader gpx_reader \
-                csv_import json_body http_target osm_xml osm_pbf
+                csv_import json_body http_target osm_xml osm_pbf search_text
 fuzz:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang-16 libclang-rt-16-dev
 	cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-16 \

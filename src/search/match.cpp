@@ -33,9 +33,11 @@ constexpr double extra_words_weight = 0.02;
 bool prefix_within_one_edit(std::string_view prefix, std::string_view word) {
     auto typed = utf8::decode(prefix);
     auto letters = utf8::decode(word);
-    for (std::size_t length : {typed.size() - 1, typed.size(), typed.size() + 1}) {
+    if (typed.empty()) return false;
+    for (std::size_t length = typed.size() - 1; length <= typed.size() + 1; ++length) {
         if (length > letters.size()) break;
-        std::vector<char32_t> start(letters.begin(), letters.begin() + static_cast<long>(length));
+        std::vector<char32_t> start(letters.begin(),
+                                    letters.begin() + static_cast<std::ptrdiff_t>(length));
         if (within_one_edit(prefix, utf8::encode(start))) return true;
     }
     return false;
