@@ -44,7 +44,9 @@ class ImportCommand final : public Command {
                "Reads an OpenStreetMap extract (for example a regional extract from Geofabrik)\n"
                "and stores its surveillance cameras (man_made=surveillance nodes, and ways at\n"
                "their centroid), the walkable street network, building footprints, water and\n"
-               "parks. The whole file is read first, then applied in one transaction: a bad or\n"
+               "parks, and what `sightline search` finds: addresses, named streets, places and\n"
+               "points of interest. The whole file is read first, then applied in one\n"
+               "transaction: a bad or\n"
                "truncated file changes nothing (exit 2).\n\n"
                "Importing a newer extract again updates cameras by OSM id and marks those gone\n"
                "from OSM inside the extract's bounds as removed. Cameras that moderators changed\n"
@@ -94,8 +96,8 @@ class ImportCommand final : public Command {
         fmt::print("cameras: {} new, {} updated, {} unchanged, {} removed, {} conflicts\n",
                    s.cameras_new, s.cameras_updated, s.cameras_unchanged, s.cameras_removed,
                    s.cameras_conflicts);
-        fmt::print("streets: {}\nbuildings: {}\nwater: {}\nparks: {}\n", s.streets, s.buildings,
-                   s.water, s.parks);
+        fmt::print("streets: {}\nbuildings: {}\nwater: {}\nparks: {}\nsearchable places: {}\n",
+                   s.streets, s.buildings, s.water, s.parks, s.places);
         fmt::print("skipped node refs: {}\ndropped ways: {}\nbroken multipolygons: {}\n",
                    stats.missing_node_refs, stats.dropped_ways, stats.broken_multipolygons);
         return 0;

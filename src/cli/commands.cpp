@@ -19,6 +19,7 @@ std::vector<std::unique_ptr<Command>> all_commands() {
     commands.push_back(make_coverage_command());
     commands.push_back(make_exposure_command());
     commands.push_back(make_route_command());
+    commands.push_back(make_search_command());
     commands.push_back(make_backup_command());
     commands.push_back(make_migrate_command());
     return commands;

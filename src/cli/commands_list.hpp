@@ -19,5 +19,6 @@ std::unique_ptr<Command> make_scrub_command();
 std::unique_ptr<Command> make_coverage_command();
 std::unique_ptr<Command> make_exposure_command();
 std::unique_ptr<Command> make_route_command();
+std::unique_ptr<Command> make_search_command();
 
 }  // namespace sightline::cli

@@ -14,4 +14,18 @@ std::string_view to_string(AreaKind kind) noexcept {
     return "building";
 }
 
+std::string_view to_string(PlaceKind kind) noexcept {
+    switch (kind) {
+        case PlaceKind::address:
+            return "address";
+        case PlaceKind::street:
+            return "street";
+        case PlaceKind::place:
+            return "place";
+        case PlaceKind::poi:
+            return "poi";
+    }
+    return "poi";
+}
+
 }  // namespace sightline::model

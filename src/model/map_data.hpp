@@ -44,6 +44,28 @@ struct OsmCamera {
     Tags tags;
 };
 
+/// What a search can find, as the imported map names it.
+enum class PlaceKind { address, street, place, poi };
+
+std::string_view to_string(PlaceKind kind) noexcept;
+
+/// A searchable point: an address (addr:housenumber with addr:street or addr:place, on a node, a
+/// building or an entrance), a named street (one per street, not per way), a place (place=*:
+/// city, suburb, square, ...) or a point of interest (amenity, shop, tourism, public transport,
+/// ...). Ways and areas are placed at their centroid.
+struct Place {
+    PlaceKind kind = PlaceKind::poi;
+    std::string name;         ///< as shown: the name, or "street housenumber" for an address
+    std::string housenumber;  ///< addresses only
+    std::string street;       ///< addresses only: addr:street or addr:place
+    std::string type;         ///< the OSM value that made it searchable: "cafe", "suburb", ...
+    /// Every name it goes by, for matching: name, name:*, alt_name, old_name, official_name,
+    /// short_name, loc_name (for an address: its street's).
+    std::vector<std::string> names;
+    std::string context;  ///< the place around it ("Stari grad"), filled after reading
+    geo::LatLon location;
+};
+
 /// Everything one import brings, applied to the store in one transaction.
 struct OsmExtract {
     std::string source_name;  ///< file name, for the import log
@@ -52,6 +74,7 @@ struct OsmExtract {
     std::vector<OsmCamera> cameras;
     std::vector<Street> streets;
     std::vector<Area> areas;
+    std::vector<Place> places;
 };
 
 }  // namespace sightline::model

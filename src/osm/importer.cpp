@@ -4,6 +4,8 @@
 // areas.
 #include "osm/importer.hpp"
 
+#include "osm/places.hpp"
+
 // GCC 12 at -O3 reports false positives (stringop-overread, array-bounds) inside libosmium's
 // builders once they are inlined into this file; the code is libosmium's, not ours.
 #pragma GCC diagnostic ignored "-Wstringop-overread"
@@ -183,6 +185,7 @@ class ExtractHandler : public osmium::handler::Handler {
         if (barrier_blocks_feet(
                 [&node](const char* key) { return node.tags().get_value_by_key(key); }))
             m_blocking_nodes.insert(node.id());
+        add_place(node.tags(), [&] { return to_lat_lon(loc); });
         if (!equals(node.tags().get_value_by_key("man_made"), "surveillance")) return;
         model::OsmCamera camera;
         camera.osm = {"node", node.id(), static_cast<int>(node.version()),
@@ -204,7 +207,8 @@ class ExtractHandler : public osmium::handler::Handler {
         if (way.nodes().size() > 3 && way.nodes().ends_have_same_id() &&
             !equals(tag("area"), "no") && classify_area(tag) != Kind::none)
             ++m_area_way_candidates;
-        if (!camera && !street) return;
+        const bool place = !street && has_place_key(tags);
+        if (!camera && !street && !place) return;
 
         std::vector<geo::LatLon> points;
         points.reserve(way.nodes().size());
@@ -222,6 +226,7 @@ class ExtractHandler : public osmium::handler::Handler {
             c.tags = all_tags(tags);
             m_extract.cameras.push_back(std::move(c));
         }
+        if (place && !points.empty()) add_place(tags, [&] { return centroid(points); });
         if (!street) return;
         if (points.size() < 2) {
             ++m_stats.dropped_ways;
@@ -293,6 +298,25 @@ class ExtractHandler : public osmium::handler::Handler {
     [[nodiscard]] const osmium::Box& node_box() const noexcept { return m_box; }
 
   private:
+    static bool has_place_key(const osmium::TagList& tags) {
+        return tags.get_value_by_key("name") != nullptr ||
+               tags.get_value_by_key("addr:housenumber") != nullptr;
+    }
+
+    // A searchable place (osm/places.hpp) from the tags, placed where `location()` says.
+    template <typename Location>
+    void add_place(const osmium::TagList& tags, const Location& location) {
+        if (!has_place_key(tags)) return;
+        TagPairs pairs;
+        pairs.reserve(tags.size());
+        for (const auto& t : tags)
+            pairs.emplace_back(t.key(), t.value());
+        auto place = place_from_tags(pairs);
+        if (!place) return;
+        place->location = location();
+        m_extract.places.push_back(std::move(*place));
+    }
+
     model::OsmExtract& m_extract;
     ReadStats& m_stats;
     osmium::Box m_box;
@@ -397,6 +421,9 @@ model::OsmExtract read_extract(const std::filesystem::path& path, const ImportOp
     reader.close();
     handler.finish(relation_candidates);
     report(2, total);
+    for (auto& street : street_places(extract.streets))
+        extract.places.push_back(std::move(street));
+    add_context(extract.places);
 
     // The header box, unless it is a placeholder: heidelberg_routing says 0,0,180,90, which
     // would make a re-import "remove" the cameras and streets of every other city in that

@@ -7,6 +7,7 @@
 #include "services/photo_service.hpp"
 #include "services/report_service.hpp"
 #include "services/routing_service.hpp"
+#include "services/search_service.hpp"
 #include "store/map_store.hpp"
 #include "store/store.hpp"
 
@@ -31,7 +32,8 @@ struct Services {
           reports(s, photos, options.reports),
           moderation(s),
           analysis(s, m, options.analysis),
-          routing(s, m, analysis, options.routing) {}
+          routing(s, m, analysis, options.routing),
+          search(s, m) {}
 
     store::Store& store;
     store::MapStore& map;  ///< OSM imports: streets, areas, cameras changed since the import
@@ -41,6 +43,7 @@ struct Services {
     ModerationService moderation;
     AnalysisService analysis;  ///< coverage and exposure (viewshed cache)
     RoutingService routing;    ///< walking routes (after analysis, which it uses)
+    SearchService search;      ///< places by name, and the nearest address to a point
 };
 
 }  // namespace sightline::services

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
@@ -26,6 +27,16 @@ struct OsmImportSummary {
     std::int64_t buildings = 0;
     std::int64_t water = 0;
     std::int64_t parks = 0;
+    std::int64_t places = 0;  ///< searchable addresses, streets, places, points of interest
+};
+
+/// Words to find places by (MapStore::find_places): every inner list must match (any one of its
+/// alternatives, e.g. a word and its one-typo variants); words are folded index words
+/// (search::index_words). The last list's first word may match as a prefix.
+struct PlaceQuery {
+    std::vector<std::vector<std::string>> words;
+    bool last_is_prefix = false;
+    int limit = 200;
 };
 
 struct ImportRun {
@@ -63,6 +74,17 @@ class MapStore {
     /// Cameras created or changed in Sightline since the last import (no OSM id, or changed
     /// locally after it): what an osmChange export offers back to OpenStreetMap.
     virtual std::vector<model::Camera> cameras_changed_since_import() = 0;
+
+    // --- search (issue 15) ------------------------------------------------------------------
+    /// Places whose words match, best text match first (FTS5 rank), at most query.limit.
+    virtual std::vector<model::Place> find_places(const PlaceQuery& query) = 0;
+    /// Index words w with from <= w < to, in order, at most `limit` (typo candidates).
+    virtual std::vector<std::string> place_words_between(std::string_view from, std::string_view to,
+                                                         int limit) = 0;
+    /// Places within `radius_m` of a point, nearest first.
+    virtual std::vector<model::Place> places_near(geo::LatLon centre, double radius_m,
+                                                  int limit) = 0;
+    virtual std::int64_t place_count() = 0;
 };
 
 }  // namespace sightline::store

@@ -21,6 +21,7 @@ void register_photo_routes(Router& router, ApiContext& ctx);
 void register_analysis_routes(Router& router, ApiContext& ctx);
 void register_route_routes(Router& router, ApiContext& ctx);
 void register_scrub_routes(Router& router, ApiContext& ctx);
+void register_search_routes(Router& router, ApiContext& ctx);
 void register_web_routes(Router& router, ApiContext& ctx);
 
 /// All of the above. `ctx` must outlive the router.

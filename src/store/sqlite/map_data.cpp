@@ -10,6 +10,7 @@
 
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/json_columns.hpp"
+#include "store/sqlite/places.hpp"
 #include "store/sqlite/read_pool.hpp"
 #include "store/sqlite/rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -380,6 +381,15 @@ Result<OsmImportSummary> SqliteStore::apply_osm_import(const model::OsmExtract& 
     Transaction tx(db);
     apply_cameras(db, extract, decision, summary);
     delete_replaced(db, extract);
+    {
+        geo::BBox b = extract.bounds;
+        b.west -= rtree_slack_deg;
+        b.south -= rtree_slack_deg;
+        b.east += rtree_slack_deg;
+        b.north += rtree_slack_deg;
+        sqlite::delete_places_in(db, b);
+    }
+    summary.places = sqlite::insert_places(db, extract.places);
     summary.streets = insert_streets(db, extract.streets);
     insert_areas(db, extract.areas, summary);
 

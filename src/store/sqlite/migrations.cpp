@@ -192,10 +192,39 @@ CREATE TABLE report_photos (
 CREATE INDEX report_photos_sha256 ON report_photos (sha256);
 )sql";
 
-constexpr std::array<Migration, 3> all_migrations{{
+// Search (issue 15): what the imported map names (addresses, streets, places, points of
+// interest). `words` holds the folded index words (search::index_words) that places_fts indexes;
+// '/' and '-' are kept inside words so that house numbers like 5/1 and 12-14 stay one word.
+constexpr const char* schema_v4 = R"sql(
+CREATE TABLE places (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL CHECK (kind IN ('address', 'street', 'place', 'poi')),
+    name        TEXT NOT NULL,
+    housenumber TEXT NOT NULL DEFAULT '',
+    street      TEXT NOT NULL DEFAULT '',
+    type        TEXT NOT NULL DEFAULT '',
+    context     TEXT NOT NULL DEFAULT '',
+    names       TEXT NOT NULL DEFAULT '',
+    lat         REAL NOT NULL CHECK (lat BETWEEN -90 AND 90),
+    lon         REAL NOT NULL CHECK (lon BETWEEN -180 AND 180),
+    words       TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE place_index USING rtree (id, min_lat, max_lat, min_lon, max_lon);
+CREATE VIRTUAL TABLE places_fts USING fts5 (words, content = 'places', content_rowid = 'id',
+    tokenize = "unicode61 tokenchars '/-'");
+CREATE VIRTUAL TABLE places_vocab USING fts5vocab (places_fts, 'row');
+CREATE TRIGGER places_unindex AFTER DELETE ON places BEGIN
+    DELETE FROM place_index WHERE id = old.id;
+    INSERT INTO places_fts (places_fts, rowid, words) VALUES ('delete', old.id, old.words);
+END;
+)sql";
+
+constexpr std::array<Migration, 4> all_migrations{{
     {1, "initial schema: cameras, R*Tree index, reports, users, sessions, audit", schema_v1},
     {2, "OpenStreetMap imports: streets, areas, import runs, locally modified cameras", schema_v2},
     {3, "photos of reports: scrubbed image records and their links to reports", schema_v3},
+    {4, "search: addresses, streets, places and points of interest of the imported map",
+     schema_v4},
 }};
 
 }  // namespace

@@ -102,6 +102,11 @@ class SqliteStore final : public Store, public MapStore {
     std::int64_t map_version() override;
     std::optional<ImportRun> last_import() override;
     std::vector<model::Camera> cameras_changed_since_import() override;
+    std::vector<model::Place> find_places(const PlaceQuery& query) override;
+    std::vector<std::string> place_words_between(std::string_view from, std::string_view to,
+                                                 int limit) override;
+    std::vector<model::Place> places_near(geo::LatLon centre, double radius_m, int limit) override;
+    std::int64_t place_count() override;
 
     // --- SQLite specifics ---------------------------------------------------------------
     /// Consistent copy of the live database to `destination` (SQLite online backup API), safe

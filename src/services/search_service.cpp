@@ -1,0 +1,257 @@
+#include "services/search_service.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include <fmt/core.h>
+
+#include "geo/distance.hpp"
+#include "model/camera.hpp"
+#include "search/text.hpp"
+
+namespace sightline::services {
+namespace {
+
+constexpr int candidate_limit = 300;
+constexpr int typo_scan_limit = 20'000;
+
+// How much a kind of hit is worth when the text matches equally well: with a house number an
+// address is what was meant; otherwise streets and places before shops.
+double kind_weight(model::PlaceKind kind, bool has_housenumber) {
+    switch (kind) {
+        case model::PlaceKind::address:
+            return has_housenumber ? 3.0 : 0.5;
+        case model::PlaceKind::street:
+            return 2.0;
+        case model::PlaceKind::place:
+            return 2.5;
+        case model::PlaceKind::poi:
+            return 1.0;
+    }
+    return 0;
+}
+
+double place_importance(const model::Place& place) {
+    if (place.kind != model::PlaceKind::place) return 0;
+    if (place.type == "city") return 1.5;
+    if (place.type == "town") return 1.0;
+    if (place.type == "suburb" || place.type == "city_district" || place.type == "borough")
+        return 0.6;
+    return 0.2;
+}
+
+// The place's name in the script of the query: a Cyrillic query shows a Cyrillic name the map has
+// (or Serbian transliteration of a Latin one that has no other form), a Latin query a Latin one.
+std::string name_in_script(const model::Place& place, search::Script script) {
+    if (search::dominant_script(place.name) == script) return place.name;
+    for (const auto& n : place.names)
+        if (search::dominant_script(n) == script && search::fold(n) == search::fold(place.name))
+            return n;
+    return script == search::Script::latin ? search::serbian_to_latin(place.name)
+                                           : search::serbian_to_cyrillic(place.name);
+}
+
+std::string label_of(const model::Place& place, const std::string& name, search::Script script) {
+    std::string label = name;
+    // A point of interest says what it is, so that a station and a square of one name differ.
+    if (place.kind == model::PlaceKind::poi && !place.type.empty()) {
+        std::string type = place.type;
+        std::replace(type.begin(), type.end(), '_', ' ');
+        label += fmt::format(" ({})", type);
+    }
+    if (place.kind == model::PlaceKind::poi && !place.street.empty()) {
+        const auto street = script == search::Script::latin
+                                ? search::serbian_to_latin(place.street)
+                                : search::serbian_to_cyrillic(place.street);
+        label += fmt::format(", {} {}", street, place.housenumber);
+    } else if (!place.context.empty()) {
+        label += ", ";
+        label += script == search::Script::latin ? search::serbian_to_latin(place.context)
+                                                 : search::serbian_to_cyrillic(place.context);
+    }
+    return label;
+}
+
+SearchHit hit_of(const model::Place& place, search::Script script) {
+    SearchHit hit;
+    hit.kind = std::string(model::to_string(place.kind));
+    if (place.kind == model::PlaceKind::address) {
+        const auto street = script == search::Script::latin
+                                ? search::serbian_to_latin(place.street)
+                                : search::serbian_to_cyrillic(place.street);
+        hit.name = fmt::format(
+            "{} {}", search::dominant_script(place.street) == script ? place.street : street,
+            place.housenumber);
+    } else {
+        hit.name = name_in_script(place, script);
+    }
+    hit.label = label_of(place, hit.name, script);
+    hit.type = place.type;
+    hit.location = place.location;
+    return hit;
+}
+
+std::optional<std::int64_t> camera_number(std::string_view text) {
+    if (!text.empty() && text.front() == '#') text.remove_prefix(1);
+    if (text.empty() || text.size() > 18) return std::nullopt;
+    std::int64_t id = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (ec != std::errc{} || end != text.data() + text.size() || id <= 0) return std::nullopt;
+    return id;
+}
+
+}  // namespace
+
+SearchService::SearchService(store::Store& store, store::MapStore& map, SearchLimits limits)
+    : m_store(store), m_map(map), m_limits(limits) {}
+
+std::vector<std::vector<std::string>> SearchService::with_typos(
+    const std::vector<std::string>& words, bool last_is_prefix) {
+    std::vector<std::vector<std::string>> out;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        std::vector<std::string> alternatives{words[i]};
+        const bool prefix = last_is_prefix && i + 1 == words.size();
+        if (!prefix && search::typo_allowed(words[i])) {
+            // Candidates share the first letter, or the second (a swap of the first two).
+            std::vector<std::string> firsts{words[i].substr(0, 1)};
+            if (words[i].size() > 1 && words[i][1] != words[i][0])
+                firsts.push_back(words[i].substr(1, 1));
+            for (const auto& first : firsts) {
+                std::string end = first;
+                end.back() = static_cast<char>(end.back() + 1);
+                for (auto& term : m_map.place_words_between(first, end, typo_scan_limit))
+                    if (term != words[i] && search::within_one_edit(term, words[i]))
+                        alternatives.push_back(std::move(term));
+            }
+        }
+        out.push_back(std::move(alternatives));
+    }
+    return out;
+}
+
+Result<std::vector<SearchHit>> SearchService::search(const SearchRequest& request) {
+    std::string_view text = request.text;
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+        text.remove_prefix(1);
+    if (text.empty()) return fail(Errc::invalid_argument, "'q' must not be empty");
+    if (text.size() > m_limits.max_text_bytes)
+        return fail(Errc::invalid_argument,
+                    fmt::format("'q' is longer than {} bytes", m_limits.max_text_bytes));
+    if (request.limit < 1 || request.limit > m_limits.max_results)
+        return fail(Errc::invalid_argument,
+                    fmt::format("'limit' must be from 1 to {}", m_limits.max_results));
+
+    std::vector<SearchHit> hits;
+    if (auto id = camera_number(text)) {
+        if (auto camera = m_store.find_camera(model::CameraId{*id})) {
+            SearchHit hit;
+            hit.kind = "camera";
+            hit.camera_id = camera->id.value;
+            hit.name = fmt::format("#{}", camera->id.value);
+            hit.type = model::camera_kind(camera->tags);
+            hit.label = fmt::format("Camera #{} ({})", camera->id.value, hit.type);
+            hit.location = camera->location;
+            hits.push_back(std::move(hit));
+        }
+    }
+
+    const auto query = search::parse_query(text);
+    const auto script = search::dominant_script(text);
+    std::vector<std::string> words = query.words;
+    if (!query.housenumber.empty()) words.push_back(query.housenumber);
+    // The house number is matched exactly: it is never the word being typed.
+    const bool prefix = query.last_is_prefix && query.housenumber.empty();
+    if (words.empty()) return hits;
+
+    store::PlaceQuery place_query;
+    for (const auto& w : words)
+        place_query.words.push_back({w});
+    place_query.last_is_prefix = prefix;
+    place_query.limit = candidate_limit;
+    auto places = m_map.find_places(place_query);
+    if (static_cast<int>(places.size()) < request.limit) {
+        place_query.words = with_typos(words, prefix);
+        if (std::any_of(place_query.words.begin(), place_query.words.end(),
+                        [](const auto& a) { return a.size() > 1; }))
+            places = m_map.find_places(place_query);
+    }
+
+    struct Ranked {
+        double score;
+        double distance_m;
+        const model::Place* place;
+    };
+    std::vector<Ranked> ranked;
+    for (const auto& place : places) {
+        std::vector<std::string> name_words;
+        auto add = [&name_words](std::string_view t) {
+            for (auto& w : search::index_words(t))
+                name_words.push_back(std::move(w));
+        };
+        add(place.name);
+        for (const auto& n : place.names)
+            add(n);
+        const search::Query words_only{query.words, "",
+                                       query.housenumber.empty() && query.last_is_prefix};
+        auto score = search::match_score(words_only, name_words);
+        if (!score && !place.street.empty()) {
+            // Found through its address only (a shop on the street asked for): after the
+            // street itself, unless the house number says that address was meant.
+            add(place.street);
+            score = search::match_score(words_only, name_words);
+            if (score && query.housenumber.empty()) *score -= 1.5;
+        }
+        if (!score) continue;
+        if (!query.housenumber.empty()) {
+            if (search::normalize_housenumber(place.housenumber) != query.housenumber) continue;
+        }
+        double total =
+            *score + kind_weight(place.kind, !query.housenumber.empty()) + place_importance(place);
+        double distance = -1;
+        if (request.near) {
+            distance = geo::distance_m(*request.near, place.location);
+            total -= 0.6 * std::log1p(distance / 1000.0);  // 1 km: -0.4, 10 km: -1.4, 100 km: -2.8
+        }
+        ranked.push_back({total, distance, &place});
+    }
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const Ranked& a, const Ranked& b) { return a.score > b.score; });
+    for (const auto& r : ranked) {
+        if (static_cast<int>(hits.size()) >= request.limit) break;
+        SearchHit hit = hit_of(*r.place, script);
+        // One hit per thing: the same name and kind within 50 m is a duplicate (an address on a
+        // node and on its building).
+        const bool duplicate = std::any_of(hits.begin(), hits.end(), [&](const SearchHit& h) {
+            return h.kind == hit.kind && h.name == hit.name &&
+                   geo::distance_m(h.location, hit.location) < 50;
+        });
+        if (duplicate) continue;
+        if (r.distance_m >= 0) hit.distance_m = r.distance_m;
+        hits.push_back(std::move(hit));
+    }
+    return hits;
+}
+
+Result<SearchHit> SearchService::reverse(geo::LatLon point) {
+    if (!point.is_valid()) return fail(Errc::invalid_argument, "not a valid position");
+    const auto near = m_map.places_near(point, m_limits.reverse_radius_m, 200);
+    const model::Place* best = nullptr;
+    for (const auto kind : {model::PlaceKind::address, model::PlaceKind::street,
+                            model::PlaceKind::place, model::PlaceKind::poi}) {
+        for (const auto& p : near)
+            if (p.kind == kind) {
+                best = &p;
+                break;
+            }
+        if (best) break;
+    }
+    if (!best)
+        return fail(Errc::not_found,
+                    fmt::format("no address or street within {:.0f} m", m_limits.reverse_radius_m));
+    auto hit = hit_of(*best, search::dominant_script(best->name));
+    hit.distance_m = geo::distance_m(point, best->location);
+    return hit;
+}
+
+}  // namespace sightline::services

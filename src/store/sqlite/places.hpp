@@ -1,0 +1,22 @@
+#pragma once
+// Writing searchable places during an import (sqlite/places.cpp); the queries are SqliteStore
+// methods.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "geo/bbox.hpp"
+#include "model/map_data.hpp"
+#include "store/sqlite/connection.hpp"
+
+namespace sightline::store::sqlite {
+
+/// The folded index words of a place (its names, street and house number), space-separated.
+std::string place_words(const model::Place& place);
+/// Inserts places with their words and index entries; returns how many (nameless ones skipped).
+std::int64_t insert_places(Connection& db, const std::vector<model::Place>& places);
+/// Deletes the places inside `bounds` (a re-import of the same area replaces them).
+void delete_places_in(Connection& db, const geo::BBox& bounds);
+
+}  // namespace sightline::store::sqlite
