@@ -223,8 +223,7 @@ constexpr std::array<Migration, 4> all_migrations{{
     {1, "initial schema: cameras, R*Tree index, reports, users, sessions, audit", schema_v1},
     {2, "OpenStreetMap imports: streets, areas, import runs, locally modified cameras", schema_v2},
     {3, "photos of reports: scrubbed image records and their links to reports", schema_v3},
-    {4, "search: addresses, streets, places and points of interest of the imported map",
-     schema_v4},
+    {4, "search: addresses, streets, places and points of interest of the imported map", schema_v4},
 }};
 
 }  // namespace
