@@ -1,5 +1,7 @@
 #include "search/query.hpp"
 
+#include <algorithm>
+
 #include <optional>
 #include <utility>
 
@@ -112,6 +114,19 @@ std::string normalize_housenumber(std::string_view text) {
     flush_run();
     while (!out.empty() && (out.back() == '-' || out.back() == '/'))
         out.pop_back();
+    return out;
+}
+
+std::vector<std::string> housenumber_list(std::string_view text) {
+    std::vector<std::string> out;
+    while (true) {
+        const auto cut = text.find_first_of(";,");
+        auto number = normalize_housenumber(text.substr(0, cut));
+        if (!number.empty() && std::find(out.begin(), out.end(), number) == out.end())
+            out.push_back(std::move(number));
+        if (cut == std::string_view::npos) break;
+        text.remove_prefix(cut + 1);
+    }
     return out;
 }
 

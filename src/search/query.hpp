@@ -30,4 +30,9 @@ Query parse_query(std::string_view text);
 /// "5/1" stays, "12 - 14" → "12-14", "5а" (Cyrillic а) → "5a".
 std::string normalize_housenumber(std::string_view text);
 
+/// The house numbers of an addr:housenumber value that lists several ("39;38", "13 A, 5. krs"
+/// keeps "13a" and "5krs"): split at ';' and ',', each normalize_housenumber()'d, empty and
+/// repeated ones dropped.
+std::vector<std::string> housenumber_list(std::string_view text);
+
 }  // namespace sightline::search

@@ -92,6 +92,33 @@ SearchHit hit_of(const model::Place& place, search::Script script) {
     return hit;
 }
 
+// Whether the query names the whole of one of the place's names, not just part of a longer one:
+// "Avis" is the shop called Avis before the street "Rua de Avis". Exact: +1.5; with the last word
+// unfinished: +0.75.
+double completeness(const search::Query& query, const model::Place& place, bool prefix) {
+    std::vector<std::string> asked = query.words;
+    if (!query.housenumber.empty()) asked.push_back(query.housenumber);
+    double best = 0;
+    auto covers = [&](std::string_view name) {
+        const auto words = search::index_words(name);
+        if (words.empty()) return 0.0;
+        bool used_prefix = false;
+        for (const auto& w : words) {
+            bool exact = std::find(asked.begin(), asked.end(), w) != asked.end();
+            if (!exact && prefix && !asked.empty() && w.starts_with(asked.back())) {
+                used_prefix = true;
+                continue;
+            }
+            if (!exact) return 0.0;
+        }
+        return used_prefix ? 0.75 : 1.5;
+    };
+    best = std::max(best, covers(place.name));
+    for (const auto& n : place.names)
+        best = std::max(best, covers(n));
+    return best;
+}
+
 std::optional<std::int64_t> camera_number(std::string_view text) {
     if (!text.empty() && text.front() == '#') text.remove_prefix(1);
     if (text.empty() || text.size() > 18) return std::nullopt;
@@ -130,6 +157,67 @@ std::vector<std::vector<std::string>> SearchService::with_typos(
     return out;
 }
 
+std::vector<SearchService::Ranked> SearchService::rank(const search::Query& query,
+                                                       const SearchRequest& request) {
+    std::vector<std::string> words = query.words;
+    if (!query.housenumber.empty()) words.push_back(query.housenumber);
+    // The house number is matched exactly: it is never the word being typed.
+    const bool prefix = query.last_is_prefix && query.housenumber.empty();
+    std::vector<Ranked> ranked;
+    if (words.empty()) return ranked;
+
+    store::PlaceQuery place_query;
+    for (const auto& w : words)
+        place_query.words.push_back({w});
+    place_query.last_is_prefix = prefix;
+    place_query.limit = candidate_limit;
+    auto places = m_map.find_places(place_query);
+    if (static_cast<int>(places.size()) < request.limit) {
+        place_query.words = with_typos(words, prefix);
+        if (std::any_of(place_query.words.begin(), place_query.words.end(),
+                        [](const auto& a) { return a.size() > 1; }))
+            places = m_map.find_places(place_query);
+    }
+
+    const search::Query words_only{query.words, "", prefix};
+    for (auto& place : places) {
+        std::vector<std::string> name_words;
+        auto add = [&name_words](std::string_view t) {
+            for (auto& w : search::index_words(t))
+                name_words.push_back(std::move(w));
+        };
+        add(place.name);
+        for (const auto& n : place.names)
+            add(n);
+        auto score = search::match_score(words_only, name_words);
+        if (!score && !place.street.empty()) {
+            // Found through its address only (a shop on the street asked for): after the
+            // street itself, unless the house number says that address was meant.
+            add(place.street);
+            score = search::match_score(words_only, name_words);
+            if (score && query.housenumber.empty()) *score -= 1.5;
+        }
+        if (!score && query.words.empty()) score = 0;  // a bare number: house numbers only
+        if (!score) continue;
+        if (!query.housenumber.empty()) {
+            const auto numbers = search::housenumber_list(place.housenumber);
+            if (std::find(numbers.begin(), numbers.end(), query.housenumber) == numbers.end())
+                continue;
+        }
+        double total = *score + kind_weight(place.kind, !query.housenumber.empty()) +
+                       place_importance(place) + completeness(query, place, prefix);
+        double distance = -1;
+        if (request.near) {
+            distance = geo::distance_m(*request.near, place.location);
+            total -= 0.6 * std::log1p(distance / 1000.0);  // 1 km: -0.4, 10 km: -1.4, 100 km: -2.8
+        }
+        ranked.push_back({total, distance, std::move(place)});
+    }
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const Ranked& a, const Ranked& b) { return a.score > b.score; });
+    return ranked;
+}
+
 Result<std::vector<SearchHit>> SearchService::search(const SearchRequest& request) {
     std::string_view text = request.text;
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
@@ -156,70 +244,20 @@ Result<std::vector<SearchHit>> SearchService::search(const SearchRequest& reques
         }
     }
 
-    const auto query = search::parse_query(text);
+    const auto parsed = search::parse_query(text);
     const auto script = search::dominant_script(text);
-    std::vector<std::string> words = query.words;
-    if (!query.housenumber.empty()) words.push_back(query.housenumber);
-    // The house number is matched exactly: it is never the word being typed.
-    const bool prefix = query.last_is_prefix && query.housenumber.empty();
-    if (words.empty()) return hits;
-
-    store::PlaceQuery place_query;
-    for (const auto& w : words)
-        place_query.words.push_back({w});
-    place_query.last_is_prefix = prefix;
-    place_query.limit = candidate_limit;
-    auto places = m_map.find_places(place_query);
-    if (static_cast<int>(places.size()) < request.limit) {
-        place_query.words = with_typos(words, prefix);
-        if (std::any_of(place_query.words.begin(), place_query.words.end(),
-                        [](const auto& a) { return a.size() > 1; }))
-            places = m_map.find_places(place_query);
+    auto ranked = rank(parsed, request);
+    if (ranked.empty() && !parsed.housenumber.empty()) {
+        // "Cruzeiro das 6 pontes", "Hospedaria 31 de Janeiro": the number was part of a name.
+        search::Query as_words = parsed;
+        as_words.words.push_back(parsed.housenumber);
+        as_words.housenumber.clear();
+        as_words.last_is_prefix = false;
+        ranked = rank(as_words, request);
     }
-
-    struct Ranked {
-        double score;
-        double distance_m;
-        const model::Place* place;
-    };
-    std::vector<Ranked> ranked;
-    for (const auto& place : places) {
-        std::vector<std::string> name_words;
-        auto add = [&name_words](std::string_view t) {
-            for (auto& w : search::index_words(t))
-                name_words.push_back(std::move(w));
-        };
-        add(place.name);
-        for (const auto& n : place.names)
-            add(n);
-        const search::Query words_only{query.words, "",
-                                       query.housenumber.empty() && query.last_is_prefix};
-        auto score = search::match_score(words_only, name_words);
-        if (!score && !place.street.empty()) {
-            // Found through its address only (a shop on the street asked for): after the
-            // street itself, unless the house number says that address was meant.
-            add(place.street);
-            score = search::match_score(words_only, name_words);
-            if (score && query.housenumber.empty()) *score -= 1.5;
-        }
-        if (!score) continue;
-        if (!query.housenumber.empty()) {
-            if (search::normalize_housenumber(place.housenumber) != query.housenumber) continue;
-        }
-        double total =
-            *score + kind_weight(place.kind, !query.housenumber.empty()) + place_importance(place);
-        double distance = -1;
-        if (request.near) {
-            distance = geo::distance_m(*request.near, place.location);
-            total -= 0.6 * std::log1p(distance / 1000.0);  // 1 km: -0.4, 10 km: -1.4, 100 km: -2.8
-        }
-        ranked.push_back({total, distance, &place});
-    }
-    std::stable_sort(ranked.begin(), ranked.end(),
-                     [](const Ranked& a, const Ranked& b) { return a.score > b.score; });
     for (const auto& r : ranked) {
         if (static_cast<int>(hits.size()) >= request.limit) break;
-        SearchHit hit = hit_of(*r.place, script);
+        SearchHit hit = hit_of(r.place, script);
         // One hit per thing: the same name and kind within 50 m is a duplicate (an address on a
         // node and on its building).
         const bool duplicate = std::any_of(hits.begin(), hits.end(), [&](const SearchHit& h) {

@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "geo/lat_lon.hpp"
+#include "search/text.hpp"
 #include "store/map_store.hpp"
 #include "store/store.hpp"
 
@@ -51,6 +52,13 @@ class SearchService {
     [[nodiscard]] const SearchLimits& limits() const noexcept { return m_limits; }
 
   private:
+    struct Ranked {
+        double score;
+        double distance_m;  ///< from the bias point; -1 without one
+        model::Place place;
+    };
+    /// Candidates for a parsed query, best first.
+    std::vector<Ranked> rank(const search::Query& query, const SearchRequest& request);
     std::vector<std::vector<std::string>> with_typos(const std::vector<std::string>& words,
                                                      bool last_is_prefix);
 

@@ -76,11 +76,9 @@ std::string place_words(const model::Place& place) {
     for (const auto& n : place.names)
         add(n);
     if (!place.street.empty()) add(place.street);
-    if (!place.housenumber.empty()) {
-        const auto number = search::normalize_housenumber(place.housenumber);
-        if (!number.empty() && std::find(words.begin(), words.end(), number) == words.end())
-            words.push_back(number);
-    }
+    for (auto& number : search::housenumber_list(place.housenumber))
+        if (std::find(words.begin(), words.end(), number) == words.end())
+            words.push_back(std::move(number));
     std::string out;
     for (const auto& w : words) {
         if (!out.empty()) out += ' ';

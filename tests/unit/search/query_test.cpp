@@ -125,4 +125,14 @@ TEST(NormalizeHousenumber, LowerCasesAndRemovesSpaces) {
     EXPECT_EQ(normalize_housenumber("\xff"), "");
 }
 
+TEST(HousenumberList, SplitsListsAndKeepsEachNumberOnce) {
+    EXPECT_EQ(housenumber_list("39;38"), (std::vector<std::string>{"39", "38"}));
+    EXPECT_EQ(housenumber_list("18; 19; 20"), (std::vector<std::string>{"18", "19", "20"}));
+    EXPECT_EQ(housenumber_list("13 A, 5. krs."), (std::vector<std::string>{"13a", "5krs"}));
+    EXPECT_EQ(housenumber_list("5;5"), (std::vector<std::string>{"5"}));
+    EXPECT_EQ(housenumber_list("12-14"), (std::vector<std::string>{"12-14"}));
+    EXPECT_TRUE(housenumber_list("").empty());
+    EXPECT_TRUE(housenumber_list(" ; , ").empty());
+}
+
 }  // namespace sightline::search
