@@ -166,14 +166,30 @@ std::vector<SearchService::Ranked> SearchService::rank(const search::Query& quer
     std::vector<Ranked> ranked;
     if (words.empty()) return ranked;
 
+    // A short unfinished last word ("Thalkirchner Str", "Levi's") matches a large part of the
+    // index as a prefix: the other words find the candidates, and match_score() checks the
+    // prefix on them. Alone, one letter is a word, not a prefix.
+    std::vector<std::string> fts_words = words;
+    bool fts_prefix = prefix;
+    if (prefix && fts_words.back().size() <= 3 && fts_words.size() > 1) {
+        fts_words.pop_back();
+        fts_prefix = false;
+    } else if (prefix && fts_words.size() == 1 && fts_words.back().size() < 2) {
+        fts_prefix = false;
+    }
     store::PlaceQuery place_query;
-    for (const auto& w : words)
+    for (const auto& w : fts_words)
         place_query.words.push_back({w});
-    place_query.last_is_prefix = prefix;
+    place_query.last_is_prefix = fts_prefix;
     place_query.limit = candidate_limit;
+    place_query.near = request.near;
+    // A few hits around the point are what a user near it means; a country-wide ranked search
+    // (milliseconds at country scale) only when there are fewer.
+    place_query.enough_near = std::min(request.limit, 3);
     auto places = m_map.find_places(place_query);
-    if (static_cast<int>(places.size()) < request.limit) {
-        place_query.words = with_typos(words, prefix);
+    // Typos are looked for only when the words as typed find (almost) nothing.
+    if (static_cast<int>(places.size()) < std::min(request.limit, 3)) {
+        place_query.words = with_typos(fts_words, fts_prefix);
         if (std::any_of(place_query.words.begin(), place_query.words.end(),
                         [](const auto& a) { return a.size() > 1; }))
             places = m_map.find_places(place_query);

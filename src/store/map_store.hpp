@@ -37,6 +37,11 @@ struct PlaceQuery {
     std::vector<std::vector<std::string>> words;
     bool last_is_prefix = false;
     int limit = 200;
+    /// Candidates around this point (within ~20-40 km) come first, then towns and cities from
+    /// anywhere; the rest of the country only when these are fewer than enough_near.
+    std::optional<geo::LatLon> near = std::nullopt;
+    /// With `near`: when that many were found around the point, the rest is not searched.
+    int enough_near = 3;
 };
 
 struct ImportRun {
@@ -76,7 +81,8 @@ class MapStore {
     virtual std::vector<model::Camera> cameras_changed_since_import() = 0;
 
     // --- search (issue 15) ------------------------------------------------------------------
-    /// Places whose words match, best text match first (FTS5 rank), at most query.limit.
+    /// Places whose words match, at most query.limit: those near query.near first, then the
+    /// best text matches (FTS5 rank) from anywhere.
     virtual std::vector<model::Place> find_places(const PlaceQuery& query) = 0;
     /// Index words w with from <= w < to, in order, at most `limit` (typo candidates).
     virtual std::vector<std::string> place_words_between(std::string_view from, std::string_view to,

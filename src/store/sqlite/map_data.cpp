@@ -390,6 +390,7 @@ Result<OsmImportSummary> SqliteStore::apply_osm_import(const model::OsmExtract& 
         sqlite::delete_places_in(db, b);
     }
     summary.places = sqlite::insert_places(db, extract.places);
+    sqlite::refresh_place_words(db);
     summary.streets = insert_streets(db, extract.streets);
     insert_areas(db, extract.areas, summary);
 

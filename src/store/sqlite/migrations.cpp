@@ -213,6 +213,9 @@ CREATE VIRTUAL TABLE place_index USING rtree (id, min_lat, max_lat, min_lon, max
 CREATE VIRTUAL TABLE places_fts USING fts5 (words, content = 'places', content_rowid = 'id',
     tokenize = "unicode61 tokenchars '/-'");
 CREATE VIRTUAL TABLE places_vocab USING fts5vocab (places_fts, 'row');
+-- The words of places_vocab in a B-tree, refreshed by every import: typo candidates are a range
+-- of it, which fts5vocab would answer only by scanning every word.
+CREATE TABLE place_words (word TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TRIGGER places_unindex AFTER DELETE ON places BEGIN
     DELETE FROM place_index WHERE id = old.id;
     INSERT INTO places_fts (places_fts, rowid, words) VALUES ('delete', old.id, old.words);

@@ -16,6 +16,8 @@ namespace sightline::store::sqlite {
 std::string place_words(const model::Place& place);
 /// Inserts places with their words and index entries; returns how many (nameless ones skipped).
 std::int64_t insert_places(Connection& db, const std::vector<model::Place>& places);
+/// Rebuilds the table of distinct index words (typo candidates) from the FTS vocabulary.
+void refresh_place_words(Connection& db);
 /// Deletes the places inside `bounds` (a re-import of the same area replaces them).
 void delete_places_in(Connection& db, const geo::BBox& bounds);
 
