@@ -250,6 +250,11 @@ try {
   await page.waitForURL(`${base}/camera/${target.id}`);
   await page.waitForSelector('.facts');
   assert.match(await page.textContent('h1'), new RegExp(`${target.id}`));
+  // Where it is in words (GET /api/v1/reverse), or nothing beside the coordinates.
+  await page.waitForSelector('#camera-near[data-done]', { state: 'attached' });
+  const nearText = await page.textContent('#camera-near');
+  log(`camera ${target.id}: "${nearText}"`);
+  assert.ok(nearText === '' || /^near \S/.test(nearText), `near: ${nearText}`);
   await shot(page, 'camera-page');
 
   // Search by camera number.

@@ -27,8 +27,8 @@ function errorFrom(status, text, retryAfterHeader) {
 let csrfToken = null;
 export function setCsrfToken(token) { csrfToken = token; }
 
-async function request(method, url, { json, body, headers = {} } = {}) {
-  const init = { method, headers: { ...headers }, credentials: 'same-origin' };
+async function request(method, url, { json, body, headers = {}, signal } = {}) {
+  const init = { method, headers: { ...headers }, credentials: 'same-origin', signal };
   if (json !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(json);
@@ -40,9 +40,16 @@ async function request(method, url, { json, body, headers = {} } = {}) {
   try {
     response = await fetch(url, init);
   } catch (e) {
+    if (signal?.aborted) throw new ApiError(0, 'aborted', 'aborted');
     throw new ApiError(0, 'network', String(e.message || e));
   }
-  const text = await response.text();
+  let text;
+  try {
+    text = await response.text();
+  } catch (e) {
+    if (signal?.aborted) throw new ApiError(0, 'aborted', 'aborted');
+    throw new ApiError(0, 'network', String(e.message || e));
+  }
   if (!response.ok) throw errorFrom(response.status, text, response.headers.get('Retry-After'));
   try { return text ? JSON.parse(text) : null; } catch { return null; }
 }
@@ -76,6 +83,11 @@ export const api = {
   camera: (id) => request('GET', `/api/v1/cameras/${encodeURIComponent(id)}`),
   stats: () => request('GET', '/api/v1/stats'),
   route: (query) => request('GET', `/api/v1/route?${query}`),
+  /// Places and camera numbers by name, best first; near = [lat, lon] biases towards a point.
+  search: (q, { near, limit = 8, signal } = {}) => request('GET', `/api/v1/search?q=${encodeURIComponent(q)}`
+    + (near ? `&lat=${near[0].toFixed(5)}&lon=${near[1].toFixed(5)}` : '') + `&limit=${limit}`, { signal }),
+  /// The nearest address or street within 150 m (an ApiError with status 404 when there is none).
+  reverse: (lat, lon) => request('GET', `/api/v1/reverse?lat=${lat}&lon=${lon}`),
   inspectPhoto: (file) => request('POST', '/api/v1/photos/inspect', {
     body: file, headers: { 'Content-Type': file.type && file.type.startsWith('image/') ? file.type : 'image/jpeg' },
   }),

@@ -1,9 +1,11 @@
 // One camera's page (/camera/{id}): tags in plain words, photos, status, confirmations, first
-// seen, last verified and its history, from GET /api/v1/cameras/{id}.
+// seen, last verified and its history, from GET /api/v1/cameras/{id}; where it is in words
+// ("near Terazije 3") from GET /api/v1/reverse.
 import { api } from './api.js';
 import { h, statusLine, showMessage, formatDate } from './dom.js';
 import { t, tOr, errorText } from './i18n.js';
 import { orderedTags, tagLabel, tagValue } from './tags.js';
+import { nearLine } from './place_search.js';
 
 export function render(main, params) {
   const status = statusLine();
@@ -24,7 +26,8 @@ export function render(main, params) {
         row(t('camera.confirmations'), String(p.confirmations)),
         row(t('camera.first_seen'), p.first_seen ? formatDate(p.first_seen) : t('camera.never')),
         row(t('camera.last_verified'), p.last_verified ? formatDate(p.last_verified) : t('camera.never')),
-        row(t('camera.position'), h('a', { href: `/#18/${lat}/${lon}`, 'data-link': true }, `${lat}, ${lon}`)),
+        row(t('camera.position'), [nearLine(lat, lon, { id: 'camera-near' }), ' ',
+          h('a', { href: `/#18/${lat}/${lon}`, 'data-link': true }, `${lat}, ${lon}`)]),
         p.directions_deg?.length ? row(t('camera.directions'), p.directions_deg.map((d) => `${d}°`).join(', ')) : null,
         p.osm ? row(t('camera.osm'), h('a', { href: `https://www.openstreetmap.org/${p.osm.type}/${p.osm.id}`, rel: 'noreferrer' },
           `${p.osm.type} ${p.osm.id} v${p.osm.version}`)) : null,

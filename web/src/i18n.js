@@ -30,6 +30,13 @@ export function tOr(key, fallback) {
   return catalogues[current][key] ?? en[key] ?? fallback;
 }
 
+/// A count in the language's plural form: `key.one`, `key.few` or `key.other` (Intl.PluralRules),
+/// with {count} filled.
+export function tCount(key, count, vars = {}) {
+  const form = `${key}.${new Intl.PluralRules(current).select(count)}`;
+  return t(catalogues[current][form] !== undefined || en[form] !== undefined ? form : `${key}.other`, { count, ...vars });
+}
+
 export function setLanguage(lang) {
   if (!catalogues[lang] || lang === current) return;
   current = lang;

@@ -1,17 +1,21 @@
 // The public map: cameras by type and status with their field of view, clusters at low zoom,
-// filters, camera-number search and the open-data downloads. window.sightlineMap is the MapLibre
-// map (the browser tests query its rendered features).
+// filters, one search box for places and camera numbers (place_search.js) and the open-data
+// downloads. window.sightlineMap is the MapLibre map (the browser tests query its rendered
+// features).
 import maplibregl from 'maplibre-gl';
 import { api } from './api.js';
 import { h, navigate, statusLine, showMessage } from './dom.js';
 import { t, errorText } from './i18n.js';
 import { mapStyle, fovPolygon, kindColours, statusColours, levelColours } from './mapstyle.js';
 import { mountRoutePanel } from './route_panel.js';
+import { placeSearch, placeLabel, placePoint, zoomFor } from './place_search.js';
 
 const kinds = ['fixed', 'dome', 'panning', 'ALPR'];
 const statuses = ['reported', 'verified', 'disputed', 'removed'];
 // Filters survive a language switch (the view is drawn again).
 const filters = { kind: '', status: '', operator: '' };
+// The place last found with the search box (its marker comes back after a language switch).
+let foundPlace = null;
 export const defaultView = '#14/48.1374/11.5755';
 
 function select(id, labelKey, options, value, onChange) {
@@ -23,16 +27,20 @@ function select(id, labelKey, options, value, onChange) {
 
 export function render(main) {
   if (!location.hash) history.replaceState(null, '', '/' + defaultView);
-  const searchStatus = statusLine();
+  const searchInput = h('input', { name: 'q', id: 'search', type: 'search', placeholder: t('map.search.placeholder') });
+  const finder = placeSearch(searchInput, {
+    near: () => { const c = map.getCenter().wrap(); return [c.lat, c.lng]; },  // called once the map exists
+    onPick: (feature) => showPlace(feature),
+  });
   const operatorStatus = statusLine();
   const mapEl = h('div', { id: 'map', class: 'map', role: 'region', 'aria-label': t('map.label') });
 
   const panel = h('aside', { class: 'panel' },
-    h('form', { class: 'search', role: 'search', onsubmit: (e) => { e.preventDefault(); search(e.target.elements.q.value); } },
-      h('label', { class: 'field' }, h('span', {}, t('map.search')),
-        h('input', { name: 'q', id: 'search', type: 'search', inputmode: 'numeric', placeholder: t('map.search.placeholder') })),
-      h('button', { type: 'submit' }, t('map.search.button')),
-      h('small', {}, t('map.search.note')), searchStatus),
+    h('form', { class: 'search', role: 'search', onsubmit: (e) => { e.preventDefault(); search(searchInput.value); } },
+      h('div', { class: 'field' }, h('label', { for: 'search' }, t('map.search')),
+        h('div', { class: 'place-search' }, searchInput, finder.listbox)),
+      h('button', { type: 'submit', id: 'search-button' }, t('map.search.button')),
+      h('small', {}, t('map.search.note')), finder.live, finder.message),
     h('fieldset', { class: 'filters' }, h('legend', {}, t('map.filters')),
       select('filter-kind', 'map.type', kinds.map((k) => ({ value: k, label: t('kind.' + k) })), filters.kind,
         (v) => { filters.kind = v; applyFilters(); }),
@@ -53,6 +61,7 @@ export function render(main) {
       h('a', { href: '/api/v1/openapi.json' }, t('map.api'))));
   main.append(h('div', { class: 'map-page' }, mapEl, panel));
 
+  let placeMarker = null;
   const map = new maplibregl.Map({
     container: mapEl, style: mapStyle(), hash: true, attributionControl: { compact: false }, maxZoom: 20,
   });
@@ -128,19 +137,61 @@ export function render(main) {
     if (key !== map._sightlineFovKey) { map._sightlineFovKey = key; updateFov(); }
   });
 
-  async function search(text) {
-    const id = text.trim().replace(/^#/, '');
-    if (!/^\d+$/.test(id)) { showMessage(searchStatus, t('map.search.invalid'), 'error'); return; }
-    try {
-      const camera = await api.camera(id);
-      const [lon, lat] = camera.geometry.coordinates;
-      showMessage(searchStatus, '');
+  // A picked suggestion: a camera opens its page, a place is flown to and marked.
+  function showPlace(feature, { fly = true } = {}) {
+    const [lat, lon] = placePoint(feature);
+    if (feature.properties.kind === 'camera') {
       map.jumpTo({ center: [lon, lat], zoom: 18 });
-      navigate(`/camera/${id}`);
+      navigate(`/camera/${feature.properties.camera_id}`);
+      return;
+    }
+    foundPlace = feature;
+    if (!placeMarker) {
+      placeMarker = new maplibregl.Marker({ color: '#d62728' });
+      placeMarker.getElement().classList.add('place-marker');
+      placeMarker.getElement().setAttribute('role', 'img');
+    }
+    placeMarker.getElement().setAttribute('aria-label', placeLabel(feature));
+    placeMarker.setLngLat([lon, lat]).addTo(map);
+    if (fly) {
+      map.flyTo({ center: [lon, lat], zoom: zoomFor(feature) });
+      finder.say(t('map.search.shown', { label: placeLabel(feature) }));
+    }
+  }
+  if (foundPlace) showPlace(foundPlace, { fly: false });
+
+  // Enter without a highlighted suggestion, or the Find button: a number alone is a camera
+  // number (as before there were places to find); other text goes to the best hit.
+  async function search(text) {
+    const q = text.trim();
+    finder.cancel();
+    if (!q) { finder.say(t('map.search.empty'), 'error'); return; }
+    const number = /^#?\d+$/.test(q) ? q.replace(/^#/, '') : null;
+    try {
+      if (number) {
+        const camera = await api.camera(number);
+        const [lon, lat] = camera.geometry.coordinates;
+        finder.say('');
+        map.jumpTo({ center: [lon, lat], zoom: 18 });
+        navigate(`/camera/${number}`);
+        return;
+      }
+      const found = await finder.lookup(q);
+      if (removed) return;
+      if (!found.length) { finder.say(t('search.none', { text: q }), 'error'); return; }
+      searchInput.value = placeLabel(found[0]);
+      showPlace(found[0]);
     } catch (err) {
-      showMessage(searchStatus, err.status === 404 ? t('map.search.notfound', { id }) : errorText(err), 'error');
+      finder.say(err.status === 404 && number ? t('map.search.notfound', { id: number }) : errorText(err), 'error');
     }
   }
 
-  return () => { removed = true; route.destroy(); map.remove(); if (window.sightlineMap === map) window.sightlineMap = null; };
+  return () => {
+    removed = true;
+    finder.cancel();
+    route.destroy();
+    placeMarker?.remove();
+    map.remove();
+    if (window.sightlineMap === map) window.sightlineMap = null;
+  };
 }

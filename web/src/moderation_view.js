@@ -1,13 +1,14 @@
 // Moderation: log in (POST /api/v1/session; the CSRF token goes into X-CSRF-Token), the queue of
-// pending reports with photos, position, likely duplicates and similar photos; accept, merge or
-// reject with a reason; keys j/k (next/previous), a (accept), m (merge), r (reject). Admins also
-// see the audit log.
+// pending reports with photos, position (also in words from GET /api/v1/reverse: "near Terazije
+// 3"), likely duplicates and similar photos; accept, merge or reject with a reason; keys j/k
+// (next/previous), a (accept), m (merge), r (reject). Admins also see the audit log.
 import maplibregl from 'maplibre-gl';
 import { api, setCsrfToken } from './api.js';
 import { h, clear, statusLine, showMessage, formatDate } from './dom.js';
 import { t, tOr, errorText } from './i18n.js';
 import { mapStyle } from './mapstyle.js';
 import { orderedTags, tagLabel, tagValue } from './tags.js';
+import { nearLine } from './place_search.js';
 
 let session = null;
 
@@ -89,8 +90,8 @@ function renderQueue(page) {
     const firstDup = r.likely_duplicates?.[0]?.camera_id;
     detail.append(h('div', {},
       h('h2', {}, t('mod.report', { id: r.id })),
-      h('p', {}, `${t('mod.created')}: ${formatDate(r.created_at)} · ${r.location.lat}, ${r.location.lon}`,
-        r.directions_deg?.length ? ` · ${r.directions_deg.join(', ')}°` : ''),
+      h('p', {}, `${t('mod.created')}: ${formatDate(r.created_at)} · `, nearLine(r.location.lat, r.location.lon, { id: 'report-near' }),
+        ` ${r.location.lat}, ${r.location.lon}`, r.directions_deg?.length ? ` · ${r.directions_deg.join(', ')}°` : ''),
       (r.photos || []).length ? h('div', { class: 'photos' }, r.photos.map((p) => h('a', { href: p.url, target: '_blank' },
         h('img', { src: p.thumbnail_url || p.url, alt: t('camera.photos') })))) : null,
       mapEl,

@@ -1,14 +1,18 @@
 // The route panel on the map page: a walk from A to B that trades distance for time on camera
-// (GET /api/v1/route). Click the start and the end on the map (a third click starts again) or
-// type "lat,lon" into the two fields. Every alternative is drawn, the selected one on top and
-// wide, its stretches coloured by the level at which cameras see them (the viewshed colours);
-// the cameras that would see you on the selected route are ringed. Only the two points and the
-// two options are sent. The state lives in this module, so it survives a language switch.
+// (GET /api/v1/route). Tap or click the start and the end on the map (a third one starts again),
+// or type into the two fields a place (the place search's suggestions; the chosen place's
+// position is used) or "lat,lon"; the start can also be the device's location. Every alternative
+// is drawn, the selected one on top and wide, its stretches coloured by the level at which
+// cameras see them (the viewshed colours); the cameras that would see you on the selected route
+// are ringed. Only the two points and the two options are sent (the device's location goes into
+// the route request and nowhere else). The state lives in this module, so it survives a language
+// switch.
 import maplibregl from 'maplibre-gl';
 import { api } from './api.js';
 import { h, clear, statusLine, showMessage } from './dom.js';
 import { t, tOr, language, errorText } from './i18n.js';
 import { levelColours } from './mapstyle.js';
+import { placeSearch, placeLabel, placePoint } from './place_search.js';
 
 const detours = ['1.2', '1.5', '2', '3'];
 const levels = ['observe', 'recognise', 'identify'];
@@ -20,20 +24,31 @@ const empty = { type: 'FeatureCollection', features: [] };
 const walkingSpeedMps = 1.4;  // only when an answer lacks duration_s
 
 const state = {
-  open: false, fromText: '', toText: '', maxDetour: '1.5', level: 'observe',
+  // fromText/toText: what the fields show; fromPoint/toPoint: "lat,lon" of the place picked for
+  // that text (null when the text is typed coordinates or not yet looked up).
+  open: false, fromText: '', toText: '', fromPoint: null, toPoint: null, maxDetour: '1.5', level: 'observe',
   result: null, query: '', selected: 0, status: null, statusKind: 'info',
 };
 
+const pointPattern = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/;
 /// "48.1374, 11.5755" -> [48.1374, 11.5755], or null. Only for drawing the markers: the server
 /// checks the text it is sent.
 function parsePoint(text) {
-  const m = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/.exec(text);
+  const m = pointPattern.exec(text || '');
   if (!m) return null;
   const lat = Number(m[1]);
   const lon = Number(m[2]);
   return lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180 ? [lat, lon] : null;
 }
 const pointText = (lngLat) => `${lngLat.lat.toFixed(6)},${lngLat.lng.toFixed(6)}`;
+// Coordinates being typed get no place suggestions.
+const looksLikePoint = (text) => /^[\s\d.,+-]*$/.test(text);
+/// The "lat,lon" to send for 'from' or 'to': typed coordinates as they are (the server says what
+/// is wrong with them), else the position of the place picked for the text, else null.
+function pointOf(which) {
+  const text = state[`${which}Text`];
+  return pointPattern.test(text) ? text.trim() : state[`${which}Point`];
+}
 // Commas stay readable in the URL; everything else the user typed is escaped.
 const encode = (text) => encodeURIComponent(text.replace(/\s+/g, '')).replace(/%2C/gi, ',');
 
@@ -114,10 +129,20 @@ export function mountRoutePanel(panel, map) {
   const status = statusLine();
   status.id = 'route-status';
 
-  const fromInput = h('input', { id: 'route-from', name: 'from', type: 'text', inputmode: 'decimal', autocomplete: 'off',
-    value: state.fromText, placeholder: t('route.placeholder'), oninput: (e) => { state.fromText = e.target.value; } });
-  const toInput = h('input', { id: 'route-to', name: 'to', type: 'text', inputmode: 'decimal', autocomplete: 'off',
-    value: state.toText, placeholder: t('route.placeholder'), oninput: (e) => { state.toText = e.target.value; } });
+  const mapCentre = () => { const c = map.getCenter().wrap(); return [c.lat, c.lng]; };
+  function placeField(which) {
+    const input = h('input', { id: `route-${which}`, name: which, type: 'text', value: state[`${which}Text`],
+      placeholder: t('route.placeholder'),
+      oninput: (e) => { state[`${which}Text`] = e.target.value; state[`${which}Point`] = null; } });
+    const finder = placeSearch(input, { near: mapCentre, skip: looksLikePoint, onPick: (f) => picked(which, f) });
+    const field = h('div', { class: 'field' }, h('label', { for: input.id }, t(`route.${which}`)),
+      h('div', { class: 'place-search' }, input, finder.listbox), finder.live, finder.message);
+    return { input, finder, field };
+  }
+  const fields = { from: placeField('from'), to: placeField('to') };
+  const fromInput = fields.from.input;
+  const toInput = fields.to.input;
+  const locateButton = h('button', { id: 'route-locate', type: 'button', class: 'locate', onclick: () => locate() }, t('route.locate'));
   const findButton = h('button', { id: 'route-find', type: 'submit', class: 'primary' }, t('route.find'));
   const message = h('p', { id: 'route-message', class: 'route-message', role: 'note', hidden: true });
   const list = h('ol', { id: 'route-list', class: 'route-list', 'aria-label': t('route.alternatives') });
@@ -128,8 +153,9 @@ export function mountRoutePanel(panel, map) {
     h('h2', { id: 'route-title' }, t('route.title')),
     h('p', { class: 'hint' }, t('route.help')),
     h('form', { class: 'route-form', onsubmit: (e) => { e.preventDefault(); find(); } },
-      h('label', { class: 'field' }, h('span', {}, t('route.from')), fromInput),
-      h('label', { class: 'field' }, h('span', {}, t('route.to')), toInput),
+      fields.from.field,
+      h('div', { class: 'locate-row' }, locateButton, h('small', { class: 'hint' }, t('route.locate.note'))),
+      fields.to.field,
       h('div', { class: 'row' },
         h('label', { class: 'field' }, h('span', {}, t('route.max_detour')),
           h('select', { id: 'route-max-detour', onchange: (e) => { state.maxDetour = e.target.value; optionChanged(); } },
@@ -167,8 +193,8 @@ export function mountRoutePanel(panel, map) {
     updateMap();
   }
 
-  function placeMarker(which, text) {
-    const point = parsePoint(text);
+  function placeMarker(which) {
+    const point = parsePoint(pointOf(which));
     if (!point || !state.open) {
       if (markers[which]) { markers[which].remove(); markers[which] = null; }
       return;
@@ -183,8 +209,8 @@ export function mountRoutePanel(panel, map) {
 
   function updateMap() {
     if (destroyed) return;
-    placeMarker('from', state.fromText);
-    placeMarker('to', state.toText);
+    placeMarker('from');
+    placeMarker('to');
     if (!map.getSource('route')) return;  // drawn once the style has loaded
     const shown = state.open && state.result;
     map.getSource('route').setData(shown ? routeFeatures(state.result, state.selected) : empty);
@@ -233,16 +259,55 @@ export function mountRoutePanel(panel, map) {
       map.fitBounds(bounds, { padding: 40, maxZoom: 17 });
   }
 
+  /// A suggestion picked for the start or the end: its position is what the route request gets.
+  function picked(which, feature) {
+    const [lat, lon] = placePoint(feature);
+    state[`${which}Text`] = fields[which].input.value;
+    state[`${which}Point`] = `${lat.toFixed(6)},${lon.toFixed(6)}`;
+    updateMap();
+    if (!map.getBounds().contains([lon, lat])) map.easeTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), 15) });
+    if (state.fromText.trim() && state.toText.trim()) find();
+    else setStatus(() => t(which === 'from' ? 'route.pick_end' : 'route.pick_start'));
+  }
+
+  /// The point for a field; a name nobody picked a suggestion for becomes its best hit.
+  async function resolve(which, mine) {
+    const point = pointOf(which);
+    if (point) return point;
+    const text = state[`${which}Text`];
+    const [hit] = await fields[which].finder.lookup(text);
+    if (!hit || destroyed || mine !== requestSeq || state[`${which}Text`] !== text) return null;
+    const [lat, lon] = placePoint(hit);
+    state[`${which}Text`] = placeLabel(hit);
+    state[`${which}Point`] = `${lat.toFixed(6)},${lon.toFixed(6)}`;
+    fields[which].input.value = state[`${which}Text`];
+    return state[`${which}Point`];
+  }
+
   async function find() {
     if (!state.fromText.trim() || !state.toText.trim()) {
       setStatus(() => t('route.need_points'), 'error');
       return;
     }
-    const query = routeQuery(state);
     const mine = ++requestSeq;
     findButton.disabled = true;
+    fields.from.finder.cancel();
+    fields.to.finder.cancel();
     setStatus(() => t('route.finding'));
     try {
+      const from = await resolve('from', mine);
+      const to = from && await resolve('to', mine);
+      if (destroyed || mine !== requestSeq) return;
+      if (!from || !to) {
+        const text = (from ? state.toText : state.fromText).trim();
+        state.result = null;
+        renderResult();
+        updateMap();
+        setStatus(() => t('route.place_notfound', { text }), 'error');
+        return;
+      }
+      updateMap();
+      const query = routeQuery({ fromText: from, toText: to, maxDetour: state.maxDetour, level: state.level });
       const result = await api.route(query);
       if (destroyed || mine !== requestSeq) return;
       state.result = result;
@@ -267,9 +332,10 @@ export function mountRoutePanel(panel, map) {
   function clearRoute() {
     requestSeq += 1;  // a request still running is ignored
     findButton.disabled = false;
-    Object.assign(state, { fromText: '', toText: '', result: null, query: '', selected: 0 });
+    Object.assign(state, { fromText: '', toText: '', fromPoint: null, toPoint: null, result: null, query: '', selected: 0 });
     fromInput.value = '';
     toInput.value = '';
+    for (const field of Object.values(fields)) { field.finder.cancel(); field.finder.say(''); }
     renderResult();
     updateMap();
     setStatus(() => t('route.pick_start'));
@@ -280,7 +346,7 @@ export function mountRoutePanel(panel, map) {
     const text = pointText(e.lngLat);
     if (!state.fromText.trim() || (state.fromText.trim() && state.toText.trim())) {
       requestSeq += 1;
-      Object.assign(state, { fromText: text, toText: '', result: null, query: '', selected: 0 });
+      Object.assign(state, { fromText: text, toText: '', fromPoint: null, toPoint: null, result: null, query: '', selected: 0 });
       findButton.disabled = false;
       fromInput.value = text;
       toInput.value = '';
@@ -289,10 +355,38 @@ export function mountRoutePanel(panel, map) {
       setStatus(() => t('route.pick_end'));
     } else {
       state.toText = text;
+      state.toPoint = null;
       toInput.value = text;
       updateMap();
       find();
     }
+  }
+
+  // The device's position as the start. It goes into the route request and nowhere else.
+  function locate() {
+    if (!navigator.geolocation) { setStatus(() => t('route.locate.unavailable'), 'error'); return; }
+    if (!window.isSecureContext) { setStatus(() => t('route.locate.insecure'), 'error'); return; }
+    locateButton.disabled = true;
+    setStatus(() => t('route.locate.finding'));
+    navigator.geolocation.getCurrentPosition((position) => {
+      locateButton.disabled = false;
+      if (destroyed) return;
+      const { latitude: lat, longitude: lng } = position.coords;
+      requestSeq += 1;
+      Object.assign(state, { fromText: pointText({ lat, lng }), fromPoint: null, result: null, query: '', selected: 0 });
+      fromInput.value = state.fromText;
+      fields.from.finder.cancel();
+      fields.from.finder.say('');
+      renderResult();
+      updateMap();
+      if (!map.getBounds().contains([lng, lat])) map.easeTo({ center: [lng, lat], zoom: Math.max(map.getZoom(), 15) });
+      if (state.toText.trim()) find(); else setStatus(() => t('route.pick_end'));
+    }, (err) => {
+      locateButton.disabled = false;
+      if (destroyed) return;
+      const key = { 1: 'route.locate.denied', 3: 'route.locate.timeout' }[err.code] || 'route.locate.unavailable';
+      setStatus(() => t(key), 'error');
+    }, { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 });
   }
 
   function addLayers() {
@@ -317,6 +411,7 @@ export function mountRoutePanel(panel, map) {
     active: () => state.open,
     destroy() {
       destroyed = true;
+      for (const field of Object.values(fields)) field.finder.cancel();
       map.off('click', onMapClick);
       for (const marker of Object.values(markers)) if (marker) marker.remove();
     },
