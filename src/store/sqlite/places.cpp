@@ -61,6 +61,7 @@ model::Place read_place(const sqlite::Statement& row) {
     model::Place p;
     p.kind = kind_from(row.text(0));
     p.name = row.string(1);
+    if (p.kind != model::PlaceKind::address) p.names.push_back(p.name);
     p.housenumber = row.string(2);
     p.street = row.string(3);
     p.type = row.string(4);
@@ -145,6 +146,7 @@ std::int64_t insert_places(Connection& db, const std::vector<model::Place>& plac
         if (words.empty()) continue;
         names.clear();
         for (const auto& n : p.names) {
+            if (n == p.name) continue;  // read_place() gives the name back first
             if (!names.empty()) names += '\n';
             for (char c : n)
                 names += c == '\n' ? ' ' : c;
