@@ -43,6 +43,8 @@ const std::set<Route>& server_routes() {
         {"get", "/api/v1/coverage"},
         {"post", "/api/v1/exposure"},
         {"get", "/api/v1/route"},
+        {"get", "/api/v1/search"},
+        {"get", "/api/v1/reverse"},
         {"post", "/api/v1/scrub"},
         {"get", "/api/v1/scrub/{id}"},
         {"get", "/api/v1/scrub/{id}/result"},
