@@ -1,6 +1,8 @@
 // sightline search TEXT: places by name (addresses, streets, places, points of interest) and
 // camera numbers, from the imported map; what GET /api/v1/search answers.
 
+#include <algorithm>
+
 #include <fmt/core.h>
 
 #include "cli/command.hpp"
@@ -69,9 +71,16 @@ class SearchCommand final : public Command {
                            : "");
             return 1;
         }
-        for (const auto& hit : *hits)
-            fmt::print("{:<8} {}  {:.6f},{:.6f}\n", hit.kind, hit.label, hit.location.lat,
+        for (const auto& hit : *hits) {
+            // What a point of interest is, as OSM says it: "Marienplatz (subway entrance)".
+            std::string type;
+            if (hit.kind == "poi" && !hit.type.empty()) {
+                type = " (" + hit.type + ")";
+                std::replace(type.begin(), type.end(), '_', ' ');
+            }
+            fmt::print("{:<8} {}{}  {:.6f},{:.6f}\n", hit.kind, hit.label, type, hit.location.lat,
                        hit.location.lon);
+        }
         return 0;
     }
 

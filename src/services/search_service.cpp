@@ -53,13 +53,9 @@ std::string name_in_script(const model::Place& place, search::Script script) {
 }
 
 std::string label_of(const model::Place& place, const std::string& name, search::Script script) {
+    // What a point of interest is (its `type`, an OSM word in English) stays out of the label:
+    // the label is shown in any language; clients word the kind and type themselves.
     std::string label = name;
-    // A point of interest says what it is, so that a station and a square of one name differ.
-    if (place.kind == model::PlaceKind::poi && !place.type.empty()) {
-        std::string type = place.type;
-        std::replace(type.begin(), type.end(), '_', ' ');
-        label += fmt::format(" ({})", type);
-    }
     if (place.kind == model::PlaceKind::poi && !place.street.empty()) {
         const auto street = script == search::Script::latin
                                 ? search::serbian_to_latin(place.street)
