@@ -131,11 +131,16 @@ SearchService::SearchService(store::Store& store, store::MapStore& map, SearchLi
 
 std::vector<std::vector<std::string>> SearchService::with_typos(
     const std::vector<std::string>& words, bool last_is_prefix) {
+    // Bounded work for any text: typos are looked for in the first few long words only, with a
+    // few variants each (a 200-byte query of made-up words must not scan the vocabulary 40 times).
+    constexpr int max_typo_words = 6;
+    constexpr std::size_t max_variants = 16;
     std::vector<std::vector<std::string>> out;
+    int typo_words = 0;
     for (std::size_t i = 0; i < words.size(); ++i) {
         std::vector<std::string> alternatives{words[i]};
         const bool prefix = last_is_prefix && i + 1 == words.size();
-        if (!prefix && search::typo_allowed(words[i])) {
+        if (!prefix && search::typo_allowed(words[i]) && typo_words++ < max_typo_words) {
             // Candidates share the first letter, or the second (a swap of the first two).
             std::vector<std::string> firsts{words[i].substr(0, 1)};
             if (words[i].size() > 1 && words[i][1] != words[i][0])
@@ -144,7 +149,8 @@ std::vector<std::vector<std::string>> SearchService::with_typos(
                 std::string end = first;
                 end.back() = static_cast<char>(end.back() + 1);
                 for (auto& term : m_map.place_words_between(first, end, typo_scan_limit))
-                    if (term != words[i] && search::within_one_edit(term, words[i]))
+                    if (alternatives.size() <= max_variants && term != words[i] &&
+                        search::within_one_edit(term, words[i]))
                         alternatives.push_back(std::move(term));
             }
         }
