@@ -59,8 +59,9 @@ struct Place {
     std::string housenumber;  ///< addresses only
     std::string street;       ///< addresses only: addr:street or addr:place
     std::string type;         ///< the OSM value that made it searchable: "cafe", "suburb", ...
-    /// Every name it goes by, for matching: name, name:*, alt_name, old_name, official_name,
-    /// short_name, loc_name (for an address: its street's).
+    /// Its other names, for matching: name:*, alt_name, old_name, official_name, short_name,
+    /// loc_name, without `name` itself (the store gives it back first when reading; an address
+    /// has none: its street is `street`).
     std::vector<std::string> names;
     std::string context;  ///< the place around it ("Stari grad"), filled after reading
     geo::LatLon location;

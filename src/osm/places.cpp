@@ -101,6 +101,8 @@ std::optional<model::Place> place_from_tags(const TagPairs& tags) {
         if (place.kind != model::PlaceKind::address) {
             place.name = std::string(name);
             collect_names(tags, place.names);
+            // `names` holds the other names only: a country has millions of places.
+            std::erase(place.names, place.name);
             // Its address finds it too ("Knez Mihailova 5" finds the cafe there).
             const auto number = value_of(tags, "addr:housenumber");
             auto street = value_of(tags, "addr:street");
@@ -123,7 +125,6 @@ std::optional<model::Place> place_from_tags(const TagPairs& tags) {
     address.housenumber = std::string(number);
     address.street = std::string(street);
     address.name = address.street + " " + address.housenumber;
-    address.names.push_back(address.street);
     return address;
 }
 
@@ -203,7 +204,6 @@ std::vector<model::Place> street_places(const std::vector<model::Street>& street
             place.kind = model::PlaceKind::street;
             place.type = longest->highway;
             place.name = std::string(name);
-            place.names.push_back(place.name);
             place.location = longest->points[longest->points.size() / 2];
             out.push_back(std::move(place));
         }
