@@ -90,28 +90,26 @@ SearchHit hit_of(const model::Place& place, search::Script script) {
 
 // Whether the query names the whole of one of the place's names, not just part of a longer one:
 // "Avis" is the shop called Avis before the street "Rua de Avis". Exact: +1.5; with the last word
-// unfinished: +0.75.
-double completeness(const search::Query& query, const model::Place& place, bool prefix) {
-    std::vector<std::string> asked = query.words;
-    if (!query.housenumber.empty()) asked.push_back(query.housenumber);
+// unfinished: +0.75. `asked`: the query's words and house number; `names`: the index words of
+// each of the place's names.
+double completeness(const std::vector<std::string>& asked,
+                    const std::vector<std::vector<std::string>>& names, bool prefix) {
     double best = 0;
-    auto covers = [&](std::string_view name) {
-        const auto words = search::index_words(name);
-        if (words.empty()) return 0.0;
+    for (const auto& words : names) {
+        if (words.empty()) continue;
         bool used_prefix = false;
+        bool covered = true;
         for (const auto& w : words) {
-            bool exact = std::find(asked.begin(), asked.end(), w) != asked.end();
-            if (!exact && prefix && !asked.empty() && w.starts_with(asked.back())) {
+            if (std::find(asked.begin(), asked.end(), w) != asked.end()) continue;
+            if (prefix && !asked.empty() && w.starts_with(asked.back())) {
                 used_prefix = true;
                 continue;
             }
-            if (!exact) return 0.0;
+            covered = false;
+            break;
         }
-        return used_prefix ? 0.75 : 1.5;
-    };
-    best = std::max(best, covers(place.name));
-    for (const auto& n : place.names)
-        best = std::max(best, covers(n));
+        if (covered) best = std::max(best, used_prefix ? 0.75 : 1.5);
+    }
     return best;
 }
 
@@ -198,32 +196,35 @@ std::vector<SearchService::Ranked> SearchService::rank(const search::Query& quer
     }
 
     const search::Query words_only{query.words, "", prefix};
+    std::vector<std::string> asked = query.words;
+    if (!query.housenumber.empty()) asked.push_back(query.housenumber);
     for (auto& place : places) {
-        std::vector<std::string> name_words;
-        auto add = [&name_words](std::string_view t) {
-            for (auto& w : search::index_words(t))
-                name_words.push_back(std::move(w));
-        };
-        add(place.name);
-        for (const auto& n : place.names)
-            add(n);
-        auto score = search::match_score(words_only, name_words);
-        if (!score && !place.street.empty()) {
-            // Found through its address only (a shop on the street asked for): after the
-            // street itself, unless the house number says that address was meant.
-            add(place.street);
-            score = search::match_score(words_only, name_words);
-            if (score && query.housenumber.empty()) *score -= 1.5;
-        }
-        if (!score && query.words.empty()) score = 0;  // a bare number: house numbers only
-        if (!score) continue;
         if (!query.housenumber.empty()) {
             const auto numbers = search::housenumber_list(place.housenumber);
             if (std::find(numbers.begin(), numbers.end(), query.housenumber) == numbers.end())
                 continue;
         }
+        // Each name folded once: for the match and for whether the query covers a whole name.
+        std::vector<std::vector<std::string>> words_per_name;
+        words_per_name.push_back(search::index_words(place.name));
+        for (const auto& n : place.names)
+            words_per_name.push_back(search::index_words(n));
+        std::vector<std::string> name_words;
+        for (const auto& words : words_per_name)
+            name_words.insert(name_words.end(), words.begin(), words.end());
+        auto score = search::match_score(words_only, name_words);
+        if (!score && !place.street.empty()) {
+            // Found through its address only (a shop on the street asked for): after the
+            // street itself, unless the house number says that address was meant.
+            for (auto& w : search::index_words(place.street))
+                name_words.push_back(std::move(w));
+            score = search::match_score(words_only, name_words);
+            if (score && query.housenumber.empty()) *score -= 1.5;
+        }
+        if (!score && query.words.empty()) score = 0;  // a bare number: house numbers only
+        if (!score) continue;
         double total = *score + kind_weight(place.kind, !query.housenumber.empty()) +
-                       place_importance(place) + completeness(query, place, prefix);
+                       place_importance(place) + completeness(asked, words_per_name, prefix);
         double distance = -1;
         if (request.near) {
             distance = geo::distance_m(*request.near, place.location);
