@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "osm/importer.hpp"
+#include "osm/realdata_support.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -29,30 +30,7 @@ fs::path osm_dir() {
     return fs::path(SIGHTLINE_SHARED_DATA) / "osm";
 }
 
-bool in_ci() {
-    const char* ci = std::getenv("CI");
-    return ci != nullptr && std::string_view(ci) == "true";
-}
-
-// Skips (or fails in CI) when the shared data or a tool is missing.
-#define REQUIRE_OR_SKIP(condition, message)   \
-    do {                                      \
-        if (!(condition)) {                   \
-            if (in_ci()) FAIL() << (message); \
-            GTEST_SKIP() << (message);        \
-        }                                     \
-    } while (false)
-
-std::string find_program(const std::string& name) {
-    const char* path = std::getenv("PATH");
-    std::stringstream dirs(path ? path : "/usr/bin:/bin");
-    std::string dir;
-    while (std::getline(dirs, dir, ':')) {
-        fs::path candidate = fs::path(dir) / name;
-        if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) return candidate.string();
-    }
-    return {};
-}
+using osm_realdata::find_program;
 
 std::vector<fs::path> extracts() {
     std::vector<fs::path> files;

@@ -7,16 +7,16 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <unistd.h>
 
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include "geo/distance.hpp"
+#include "osm/realdata_support.hpp"
 #include "search/text.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
@@ -32,28 +32,8 @@ using testing::run_program;
 using testing::ServerProcess;
 using testing::TempDir;
 
-bool in_ci() {
-    const char* ci = std::getenv("CI");
-    return ci != nullptr && std::string_view(ci) == "true";
-}
-
-#define REQUIRE_OR_SKIP(condition, message)   \
-    do {                                      \
-        if (!(condition)) {                   \
-            if (in_ci()) FAIL() << (message); \
-            GTEST_SKIP() << (message);        \
-        }                                     \
-    } while (false)
-
 std::string osmium_program() {
-    const char* path = std::getenv("PATH");
-    std::istringstream dirs(path ? path : "/usr/bin:/bin");
-    std::string dir;
-    while (std::getline(dirs, dir, ':')) {
-        const fs::path candidate = fs::path(dir) / "osmium";
-        if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) return candidate.string();
-    }
-    return {};
+    return osm_realdata::find_program("osmium");
 }
 
 // "%20%" escapes of OPL back to UTF-8.
@@ -88,27 +68,30 @@ std::string opl_decode(std::string_view text) {
     return out;
 }
 
-struct OplNode {
+// One object of an OPL listing: its type ('n', 'w', 'r'), tags, and a node's location.
+struct OplObject {
+    char type = 'n';
     std::map<std::string, std::string> tags;
-    geo::LatLon location;
+    std::optional<geo::LatLon> location;
 };
 
-// Nodes of `osmium tags-filter FILE FILTER -f opl`.
-std::vector<OplNode> nodes_with(const fs::path& file, const std::string& filter) {
+// The objects of `osmium tags-filter FILE FILTER -f opl -R` (without the nodes of matched ways).
+std::vector<OplObject> objects_with(const fs::path& file, const std::string& filter) {
     auto result = run_program(osmium_program(), {"tags-filter", file.string(), filter, "-f", "opl",
                                                  "-o", "-", "--no-progress", "-R"});
-    std::vector<OplNode> nodes;
+    std::vector<OplObject> objects;
     if (result.exit_code != 0) {
         ADD_FAILURE() << "osmium tags-filter " << filter << " exited " << result.exit_code << ": "
                       << result.err;
-        return nodes;
+        return objects;
     }
     std::istringstream lines(result.out);
     std::string line;
     while (std::getline(lines, line)) {
-        if (line.empty() || line[0] != 'n') continue;
-        OplNode node;
-        bool has_x = false, has_y = false;
+        if (line.empty()) continue;
+        OplObject object;
+        object.type = line[0];
+        std::optional<double> x, y;
         std::istringstream fields(line);
         std::string field;
         while (fields >> field) {
@@ -120,21 +103,21 @@ std::vector<OplNode> nodes_with(const fs::path& file, const std::string& filter)
                     const auto pair = rest.substr(0, comma);
                     const auto eq = pair.find('=');
                     if (eq != std::string_view::npos)
-                        node.tags[opl_decode(pair.substr(0, eq))] = opl_decode(pair.substr(eq + 1));
+                        object.tags[opl_decode(pair.substr(0, eq))] =
+                            opl_decode(pair.substr(eq + 1));
                     if (comma == std::string_view::npos) break;
                     rest.remove_prefix(comma + 1);
                 }
             } else if (field[0] == 'x' && field.size() > 1) {
-                node.location.lon = std::stod(field.substr(1));
-                has_x = true;
+                x = std::stod(field.substr(1));
             } else if (field[0] == 'y' && field.size() > 1) {
-                node.location.lat = std::stod(field.substr(1));
-                has_y = true;
+                y = std::stod(field.substr(1));
             }
         }
-        if (has_x && has_y) nodes.push_back(std::move(node));
+        if (x && y) object.location = geo::LatLon{*y, *x};
+        objects.push_back(std::move(object));
     }
-    return nodes;
+    return objects;
 }
 
 std::string url_encode(std::string_view text) {
@@ -209,70 +192,40 @@ TEST_P(RealDataSearch, AddressesAndUniqueNamesFromTheFileComeFirst) {
         return value.substr(0, value.find_first_of(";,"));
     };
     std::map<std::pair<std::string, std::string>, int> address_count;
-    {
-        auto all =
-            run_program(osmium_program(), {"tags-filter", file.string(), "nwr/addr:housenumber",
-                                           "-f", "opl", "-o", "-", "--no-progress", "-R"});
-        std::istringstream lines(all.out);
-        std::string line;
-        while (std::getline(lines, line)) {
-            const auto tags_at = line.find(" T");
-            if (tags_at == std::string::npos) continue;
-            std::string street, number;
-            std::string_view rest(line);
-            rest = rest.substr(tags_at + 2, rest.find(' ', tags_at + 2) - tags_at - 2);
-            while (!rest.empty()) {
-                const auto comma = rest.find(',');
-                const auto pair = rest.substr(0, comma);
-                if (pair.starts_with("addr:street=")) street = opl_decode(pair.substr(12));
-                if (pair.starts_with("addr:housenumber="))
-                    number = first_number(opl_decode(pair.substr(17)));
-                if (comma == std::string_view::npos) break;
-                rest.remove_prefix(comma + 1);
-            }
-            if (!street.empty() && !number.empty())
-                ++address_count[{search::fold(street), search::normalize_housenumber(number)}];
-        }
+    const auto addressed = objects_with(file, "nwr/addr:housenumber");
+    for (const auto& object : addressed) {
+        auto street = object.tags.find("addr:street");
+        if (street == object.tags.end()) continue;
+        const auto number = first_number(object.tags.at("addr:housenumber"));
+        if (!number.empty())
+            ++address_count[{search::fold(street->second), search::normalize_housenumber(number)}];
     }
     std::vector<Probe> address_probes;
-    for (const auto& node : nodes_with(file, "n/addr:housenumber")) {
-        auto street = node.tags.find("addr:street");
-        if (street == node.tags.end()) continue;
-        const auto number = first_number(node.tags.at("addr:housenumber"));
+    for (const auto& object : addressed) {
+        auto street = object.tags.find("addr:street");
+        if (object.type != 'n' || !object.location || street == object.tags.end()) continue;
+        const auto number = first_number(object.tags.at("addr:housenumber"));
         if (address_count[{search::fold(street->second), search::normalize_housenumber(number)}] !=
             1)
             continue;
-        address_probes.push_back({street->second + " " + number, node.location});
+        address_probes.push_back({street->second + " " + number, *object.location});
     }
     address_probes = sample(address_probes, 150);
 
-    // Places and points of interest on nodes whose name occurs once among all named objects.
+    // Places and points of interest on nodes whose name occurs once among all named objects
+    // (ways and relations count too: a station node named like its square).
     std::map<std::string, int> name_count;
-    auto all_named = run_program(osmium_program(), {"tags-filter", file.string(), "nwr/name", "-f",
-                                                    "opl", "-o", "-", "--no-progress", "-R"});
-    for (const auto& node : nodes_with(file, "nwr/name"))
-        if (auto name = node.tags.find("name"); name != node.tags.end())
+    for (const auto& object : objects_with(file, "nwr/name"))
+        if (auto name = object.tags.find("name"); name != object.tags.end())
             ++name_count[search::fold(name->second)];
-    {
-        // Ways and relations count too (a station node named like its square).
-        std::istringstream lines(all_named.out);
-        std::string line;
-        while (std::getline(lines, line)) {
-            if (line.empty() || line[0] == 'n') continue;
-            const auto at = line.find(",name=") != std::string::npos    ? line.find(",name=") + 6
-                            : line.find(" Tname=") != std::string::npos ? line.find(" Tname=") + 7
-                                                                        : std::string::npos;
-            if (at == std::string::npos) continue;
-            const auto end = line.find_first_of(", ", at);
-            ++name_count[search::fold(opl_decode(line.substr(at, end - at)))];
-        }
-    }
     std::vector<Probe> name_probes;
-    for (const auto& node : nodes_with(file, "n/place,amenity,shop,tourism")) {
-        const auto name = node.tags.find("name");
-        if (name == node.tags.end() || name_count[search::fold(name->second)] != 1) continue;
+    for (const auto& object : objects_with(file, "n/place,amenity,shop,tourism")) {
+        const auto name = object.tags.find("name");
+        if (!object.location || name == object.tags.end() ||
+            name_count[search::fold(name->second)] != 1)
+            continue;
         if (search::index_words(name->second).empty()) continue;
-        name_probes.push_back({name->second, node.location});
+        name_probes.push_back({name->second, *object.location});
     }
     name_probes = sample(name_probes, 150);
     ASSERT_GE(address_probes.size() + name_probes.size(), 20u) << "too little to sample";
