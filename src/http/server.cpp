@@ -249,6 +249,12 @@ std::uint64_t client_key_of(ClientKeyHasher& hasher, const IpAddress& address) {
     return hasher.hash(address.view().first(address.v4 ? 4 : 8));
 }
 
+// Headers the server core sets itself from how it frames the body; an endpoint's are dropped.
+bool is_framing_header(std::string_view lower_name) {
+    return lower_name == "content-length" || lower_name == "transfer-encoding" ||
+           lower_name == "connection";
+}
+
 // Status line and headers every response gets, whatever its body type.
 template <class Body>
 void fill_header(bhttp::response<Body>& res, const Response& response, unsigned version,
@@ -259,7 +265,7 @@ void fill_header(bhttp::response<Body>& res, const Response& response, unsigned 
     if (!response.content_type.empty()) res.set(bhttp::field::content_type, response.content_type);
     for (const auto& [name, value] : response.headers) {
         std::string key = lower(name);
-        if (key == "content-length" || key == "transfer-encoding" || key == "connection") continue;
+        if (is_framing_header(key)) continue;
         res.insert(name, value);
     }
     res.set("X-Request-Id", request_id);
@@ -289,7 +295,7 @@ void serialize_head(std::string& out, const Response& response, unsigned version
     }
     for (const auto& [name, value] : response.headers) {
         const std::string key = lower(name);
-        if (key == "content-length" || key == "transfer-encoding" || key == "connection") continue;
+        if (is_framing_header(key)) continue;
         append_header_value(out, name);
         out += ": ";
         append_header_value(out, value);
