@@ -8,7 +8,6 @@
 //
 // Exit code 77 (CTest's SKIP_RETURN_CODE) when the Munich extract or Chromium is missing,
 // unless CI=true, where that is a failure.
-import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
 import http from 'node:http';
@@ -16,16 +15,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+import { arg, runCli, skip, startServer as startServerAt } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
 const require = createRequire(path.join(repo, 'web/package.json'));
 const { chromium } = require('playwright-core');
 
-function arg(name, fallback) {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : fallback;
-}
 const binary = path.resolve(arg('--binary', path.join(repo, 'build/sightline')));
 const webDir = path.resolve(arg('--web', path.join(path.dirname(binary), 'web')));
 const artifacts = path.resolve(arg('--artifacts', path.join(repo, 'tests/artifacts/web')));
@@ -35,14 +31,6 @@ const facesDir = path.join(sharedData, 'faces/dlib_pascal_voc');
 const chromiumPath = '/usr/bin/chromium';
 const password = 'correct horse battery';
 
-function skip(message) {
-  if (process.env.CI === 'true') {
-    console.error(`FAIL (CI=true): ${message}`);
-    process.exit(1);
-  }
-  console.log(`SKIP: ${message}`);
-  process.exit(77);
-}
 if (!existsSync(munich)) skip(`${munich} is missing (real-data test)`);
 if (!existsSync(chromiumPath)) skip(`${chromiumPath} is missing: apt-get install chromium fonts-dejavu-core`);
 if (!existsSync(path.join(webDir, 'index.html'))) throw new Error(`${webDir}/index.html missing: build the web_app target`);
@@ -53,27 +41,10 @@ const dataDir = path.join(work, 'data');
 let step = 0;
 const log = (m) => console.log(`[web] ${m}`);
 
-function run(args, input) {
-  const r = spawnSync(binary, args, { input, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`sightline ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return r.stdout;
-}
 
+const run = (args, input) => runCli(binary, args, input);
 function startServer(extra) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['serve', '--data', dataDir, '--listen', '127.0.0.1:0', '--report-rate', '0', '--no-access-log', ...extra],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 60000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve({ child, url: m[1] }); }
-    });
-    child.stderr.on('data', (d) => { err += d; });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${err}`)); });
-  });
+  return startServerAt(binary, dataDir, ['--report-rate', '0', ...extra]);
 }
 
 /// A raw GET that sends the path exactly as given (no URL normalisation).

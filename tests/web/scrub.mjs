@@ -22,7 +22,7 @@
 //
 // Exit code 77 (CTest's SKIP_RETURN_CODE) when Chromium, ffmpeg or the face photos are missing,
 // unless CI=true, where that is a failure.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import http from 'node:http';
@@ -31,6 +31,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+import { arg, skip, sayFrom, startServer as startServerAt } from './harness.mjs';
 
 const started = Date.now();
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -38,10 +39,6 @@ const repo = path.resolve(here, '../..');
 const require = createRequire(path.join(repo, 'web/package.json'));
 const { chromium } = require('playwright-core');
 
-function arg(name, fallback) {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : fallback;
-}
 const existing = arg('--url', null);
 const binary = path.resolve(arg('--binary', path.join(repo, 'build/sightline')));
 const webDir = path.resolve(arg('--web', path.join(path.dirname(binary), 'web')));
@@ -55,16 +52,8 @@ const catalogue = {
   'sr-Cyrl': JSON.parse(readFileSync(path.join(repo, 'web/src/i18n/sr-Cyrl.json'), 'utf8')),
 };
 /// The page's sentence for a key, with {placeholders} filled, as i18n.js's t().
-const say = (lang, key, vars = {}) => catalogue[lang][key].replace(/\{(\w+)\}/g, (m, n) => (n in vars ? String(vars[n]) : m));
+const say = sayFrom(catalogue);
 
-function skip(message) {
-  if (process.env.CI === 'true') {
-    console.error(`FAIL (CI=true): ${message}`);
-    process.exit(1);
-  }
-  console.log(`SKIP: ${message}`);
-  process.exit(77);
-}
 const tool = (name) => spawnSync(name, ['-version'], { stdio: 'ignore' }).status === 0;
 if (!existsSync(chromiumPath)) skip(`${chromiumPath} is missing: apt-get install chromium fonts-dejavu-core`);
 if (!tool('ffmpeg') || !tool('ffprobe')) skip('ffmpeg/ffprobe are missing: apt-get install ffmpeg');
@@ -77,20 +66,7 @@ const dataDir = existing ? path.resolve(arg('--data', path.join(work, 'data'))) 
 const log = (m) => console.log(`[scrub] ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s  ${m}`);
 
 function startServer(extra) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['serve', '--data', dataDir, '--listen', '127.0.0.1:0', '--no-access-log', ...extra],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 60000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve({ child, url: m[1], stderr: () => err }); }
-    });
-    child.stderr.on('data', (d) => { err += d; });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${err}`)); });
-  });
+  return startServerAt(binary, dataDir, extra);
 }
 
 function rawGet(base, rawPath) {

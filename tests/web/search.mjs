@@ -21,13 +21,13 @@
 //   node tests/web/search.mjs --binary build/sightline --web build/web [--artifacts DIR]
 //
 // Exit code 77 (CTest's SKIP_RETURN_CODE) when Chromium is missing, unless CI=true.
-import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+import { arg, runCli, skip, sayFrom, startServer as startServerAt } from './harness.mjs';
 
 const started = Date.now();
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -35,10 +35,6 @@ const repo = path.resolve(here, '../..');
 const require = createRequire(path.join(repo, 'web/package.json'));
 const { chromium } = require('playwright-core');
 
-function arg(name, fallback) {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : fallback;
-}
 const binary = path.resolve(arg('--binary', path.join(repo, 'build/sightline')));
 const webDir = path.resolve(arg('--web', path.join(path.dirname(binary), 'web')));
 const artifacts = path.resolve(arg('--artifacts', path.join(repo, 'tests/artifacts/web')));
@@ -50,16 +46,8 @@ const catalogue = {
   'sr-Cyrl': JSON.parse(readFileSync(path.join(repo, 'web/src/i18n/sr-Cyrl.json'), 'utf8')),
 };
 /// The page's sentence for a key, with {placeholders} filled, as i18n.js's t().
-const say = (lang, key, vars = {}) => catalogue[lang][key].replace(/\{(\w+)\}/g, (m, n) => (n in vars ? String(vars[n]) : m));
+const say = sayFrom(catalogue);
 
-function skip(message) {
-  if (process.env.CI === 'true') {
-    console.error(`FAIL (CI=true): ${message}`);
-    process.exit(1);
-  }
-  console.log(`SKIP: ${message}`);
-  process.exit(77);
-}
 if (!existsSync(chromiumPath)) skip(`${chromiumPath} is missing: apt-get install chromium fonts-dejavu-core`);
 if (!existsSync(path.join(webDir, 'index.html'))) throw new Error(`${webDir}/index.html missing: build the web_app target`);
 
@@ -68,27 +56,10 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'sightline-web-search-'));
 const dataDir = path.join(work, 'data');
 const log = (m) => console.log(`[search] ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s  ${m}`);
 
-function run(args, input) {
-  const r = spawnSync(binary, args, { input, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`sightline ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return r.stdout;
-}
 
+const run = (args, input) => runCli(binary, args, input);
 function startServer(extra) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['serve', '--data', dataDir, '--listen', '127.0.0.1:0', '--report-rate', '0', '--no-access-log', ...extra],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 60000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve({ child, url: m[1] }); }
-    });
-    child.stderr.on('data', (d) => { err += d; });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${err}`)); });
-  });
+  return startServerAt(binary, dataDir, ['--report-rate', '0', ...extra]);
 }
 
 let step = 0;
