@@ -30,18 +30,8 @@ LOAD_AT_START=$(cut -d' ' -f1 /proc/loadavg)
 awk -v l="$LOAD_AT_START" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }' &&
     log "warning: load average $LOAD_AT_START on $(nproc) cores: other work will distort the numbers"
 
-packages=(nginx-light wrk curl ffmpeg)
-missing=()
-for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-    ((EUID == 0)) || die "missing packages: ${missing[*]}; run as root or: sudo apt-get install ${missing[*]}"
-    log "installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+source "$ROOT/bench/tools/ensure_packages.sh"
+ensure_packages nginx-light wrk curl ffmpeg
 SIGHTLINE=$BUILD_DIR/sightline
 [[ -x $SIGHTLINE ]] || die "no sightline executable in $BUILD_DIR"
 

@@ -29,18 +29,8 @@ log() { printf '[search-bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 [[ -f $EXTRACT ]] || die "no extract $EXTRACT"
-packages=(postgresql-15 postgresql-contrib-15 sqlite3 python3-pyosmium)
-missing=()
-for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-    ((EUID == 0)) || die "missing packages: ${missing[*]}; run as root or: sudo apt-get install ${missing[*]}"
-    log "installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+source "$ROOT/bench/tools/ensure_packages.sh"
+ensure_packages postgresql-15 postgresql-contrib-15 sqlite3 python3-pyosmium
 SIGHTLINE=$BUILD_DIR/sightline
 BENCH=$BUILD_DIR/bench/search_bench
 [[ -x $SIGHTLINE ]] || die "no $SIGHTLINE"
