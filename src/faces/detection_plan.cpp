@@ -43,19 +43,58 @@ DetectionPlan plan_detection(int width, int height) {
     return plan;
 }
 
-Strips horizontal_strips(int cols, int rows, int max_pixels, int overlap) {
-    constexpr int alignment = 32;
-    const auto round_up = [](int value) { return (value + alignment - 1) / alignment * alignment; };
-    const int max_height =
-        std::max(2 * overlap, max_pixels / std::max(1, cols)) / alignment * alignment;
-    if (rows <= max_height) return {rows, {0}};
-    const int count = (rows - overlap + max_height - overlap - 1) / (max_height - overlap);
-    const int height =
-        std::min(max_height, round_up((rows + (count - 1) * overlap + count - 1) / count));
-    Strips strips{height, {}};
+namespace {
+
+constexpr int tile_alignment = 32;
+
+int round_up_to_alignment(int value) {
+    return (value + tile_alignment - 1) / tile_alignment * tile_alignment;
+}
+
+struct Span {
+    int size = 0;
+    std::vector<int> starts;
+};
+
+// Pieces of at most max_size (a multiple of the alignment) covering `length`, overlapping by
+// `overlap`, all of one size; the last flush with the end.
+Span split(int length, int max_size, int overlap) {
+    if (length <= max_size) return {length, {0}};
+    const int step = max_size - overlap;
+    const int count = (length - overlap + step - 1) / step;
+    const int size = std::min(
+        max_size, round_up_to_alignment((length + (count - 1) * overlap + count - 1) / count));
+    Span span{size, {}};
     for (int i = 0; i < count; ++i)
-        strips.starts.push_back(std::min(i * (height - overlap), rows - height));
-    return strips;
+        span.starts.push_back(std::min(i * (size - overlap), length - size));
+    return span;
+}
+
+}  // namespace
+
+Tiles plan_tiles(int cols, int rows, int max_pixels, int overlap, int max_columns) {
+    if (static_cast<std::int64_t>(cols) * rows <= max_pixels) return {cols, rows, {0}, {0}};
+    const int min_size = std::max(tile_alignment, round_up_to_alignment(2 * overlap));
+    Tiles best;
+    std::int64_t best_pixels = 0;
+    for (int columns = 1; columns <= std::max(1, max_columns); ++columns) {
+        const int max_width = round_up_to_alignment(
+            std::max(min_size, (cols + (columns - 1) * overlap + columns - 1) / columns));
+        if (columns > 1 && max_width >= cols) continue;
+        const Span across = split(cols, max_width, overlap);
+        const int max_height = std::max(min_size, max_pixels / std::max(1, across.size)) /
+                               tile_alignment * tile_alignment;
+        const Span down = split(rows, max_height, overlap);
+        const std::int64_t pixels = static_cast<std::int64_t>(across.starts.size()) *
+                                    static_cast<std::int64_t>(down.starts.size()) * across.size *
+                                    down.size;
+        if (best.xs.empty() || pixels < best_pixels) {
+            best = {across.size, down.size, across.starts, down.starts};
+            best_pixels = pixels;
+        }
+        if (max_width <= min_size) break;
+    }
+    return best;
 }
 
 }  // namespace sightline::faces

@@ -4,6 +4,7 @@
 // resolution and far faces (small, slow) less often at higher resolution; FaceTracker covers the
 // frames in between. See docs/adr/006-media-scrubbing.md.
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -24,15 +25,21 @@ struct DetectionPlan {
     int longest_interval = 1;           ///< the largest every_frames of the passes
 };
 
-/// Horizontal strips of one height that cover `rows` rows of an image `cols` wide, each of at most
-/// `max_pixels` (so a network's buffers stay those of one strip), overlapping by `overlap` rows
-/// (so a face up to that tall lies whole in one strip). Heights are multiples of 32, the
-/// network's coarsest stride. One strip when the whole image fits. Photos and video frames both.
-struct Strips {
-    int height = 0;           ///< rows of each strip
-    std::vector<int> starts;  ///< first row of each; the last one flush with the bottom
+/// Tiles of one size that cover an image of cols x rows, each of at most `max_pixels` (so a
+/// network's buffers stay those of one tile), overlapping their neighbours by `overlap` pixels
+/// (so a face up to that size lies whole in one tile). Sizes are multiples of 32, the network's
+/// coarsest stride, except where one tile spans the whole side. Among the grids that respect
+/// the limit and have at most `max_columns` columns, the one with the fewest pixels in all is
+/// chosen. One tile when the image fits. Photos and video frames both.
+struct Tiles {
+    int width = 0;  ///< of each tile
+    int height = 0;
+    std::vector<int> xs;  ///< first column of each column of tiles; the last flush with the right
+    std::vector<int> ys;  ///< first row of each row of tiles; the last flush with the bottom
+
+    [[nodiscard]] std::size_t count() const noexcept { return xs.size() * ys.size(); }
 };
-Strips horizontal_strips(int cols, int rows, int max_pixels, int overlap);
+Tiles plan_tiles(int cols, int rows, int max_pixels, int overlap, int max_columns = 16);
 
 /// The passes for upright frames of width x height: a coarse pass with the longest side at 512
 /// px every 3rd frame, and a fine pass with the longest side at half the frame's (1280 to 1920

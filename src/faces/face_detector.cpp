@@ -31,12 +31,12 @@ namespace {
 constexpr int declared_input_side = 8192;
 constexpr int stride_alignment = 32;   // the coarsest stride: inputs are padded to a multiple
 constexpr int coarse_pass_side = 640;  // photos: the pass for faces beyond the largest anchor
-// Photos: the fine pass runs over horizontal strips of the scaled photo, each at most this many
-// pixels (the network's buffers take ~90 bytes per input pixel: ~140 MB). The coarse pass finds
-// faces from ~20 px at 640 px, i.e. from ~64 px in a 2048 px fine pass; strips overlap by more,
-// so every face the coarse pass may miss lies whole in one strip.
-constexpr int max_strip_pixels = 1'600'000;
-constexpr int strip_overlap = 96;
+// Photos: the fine pass runs over tiles of the scaled photo, each at most this many pixels (the
+// network's buffers take ~90 bytes per input pixel: at most ~110 MB). The coarse pass finds faces
+// from ~20 px at 640 px, i.e. from ~64 px in a 2048 px fine pass; tiles overlap by more, so every
+// face the coarse pass may miss lies whole in one tile.
+constexpr int max_tile_pixels = 800'000;
+constexpr int tile_overlap = 96;
 constexpr float nms_iou = 0.3f;
 constexpr float contained_fraction = 0.7f;  // a box mostly inside another is the same face
 
@@ -263,6 +263,17 @@ cv::Mat resized(const cv::Mat& image, double scale) {
     return out;
 }
 
+// The fine pass's scale: the longest side at most `max_side`, small images enlarged by at most
+// `max_upscale`. A reduction by a whole factor (1/2, 1/3, ...) that keeps at least 90 % of
+// `max_side` is preferred: area averaging by a whole factor is several times faster than by a
+// fraction (a 4000 px photo becomes 2000 px instead of 2048 px, faces 2 % smaller).
+double fine_scale(int longest, int max_side, double max_upscale) {
+    const double exact = std::min(max_upscale, static_cast<double>(max_side) / longest);
+    if (exact >= 1.0) return exact;
+    const int factor = (longest + max_side - 1) / max_side;
+    return longest / factor >= max_side * 9 / 10 ? 1.0 / factor : exact;
+}
+
 std::vector<FaceBox> to_boxes(const std::vector<Candidate>& candidates, int width, int height) {
     const cv::Rect2f bounds(0, 0, static_cast<float>(width), static_cast<float>(height));
     std::vector<FaceBox> faces;
@@ -300,23 +311,24 @@ std::vector<FaceBox> FaceDetector::detect(const ImageView& image) const try {
     const bool is_rgb = image.order == ChannelOrder::rgb;
     const FaceDetectorOptions& options = m_impl->options;
     const int longest = std::max(bgr.cols, bgr.rows);
-    const double fine = std::min(options.max_upscale,
-                                 static_cast<double>(std::max(options.max_side, 32)) / longest);
+    const double fine = fine_scale(longest, std::max(options.max_side, 32), options.max_upscale);
     std::vector<Candidate> candidates;
-    // The fine pass in horizontal strips: the network's buffers (~100 bytes per input pixel)
-    // stay those of one strip. Strips overlap by more than the largest face the coarse pass
-    // might miss, so every such face lies whole in one strip.
+    // The fine pass in tiles: the network's buffers (~90 bytes per input pixel) stay those of
+    // one tile. Tiles overlap by more than the largest face the coarse pass might miss, so every
+    // such face lies whole in one tile.
     const cv::Mat scaled = resized(bgr, fine);
-    const Strips strips =
-        horizontal_strips(scaled.cols, scaled.rows, max_strip_pixels, strip_overlap);
-    for (const int y : strips.starts)
-        run_pass(m_impl->nets, scaled.rowRange(y, y + strips.height), is_rgb, fine,
-                 cv::Point2f(0, static_cast<float>(y)), options.min_score, candidates);
+    const Tiles tiles = plan_tiles(scaled.cols, scaled.rows, max_tile_pixels, tile_overlap);
+    for (const int y : tiles.ys)
+        for (const int x : tiles.xs)
+            run_pass(m_impl->nets, scaled(cv::Rect(x, y, tiles.width, tiles.height)), is_rgb, fine,
+                     cv::Point2f(static_cast<float>(x), static_cast<float>(y)), options.min_score,
+                     candidates);
     // Faces wider than the largest anchors (~512 px in the fine pass) need a smaller copy.
     if (longest * fine > coarse_pass_side) {
+        // From the fine copy, not the photo: a tenth of the pixels to average.
         const double coarse = static_cast<double>(coarse_pass_side) / longest;
-        run_pass(m_impl->nets, resized(bgr, coarse), is_rgb, coarse, {}, options.min_score,
-                 candidates);
+        run_pass(m_impl->nets, resized(scaled, coarse / fine), is_rgb, coarse, {},
+                 options.min_score, candidates);
     }
     return to_boxes(merge_overlapping(std::move(candidates)), bgr.cols, bgr.rows);
 } catch (const cv::Exception& e) {

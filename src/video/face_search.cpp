@@ -8,16 +8,19 @@
 namespace sightline::video {
 namespace {
 
-// A pass over more pixels than this runs in horizontal strips: the network's buffers (~100 bytes
+// A pass over more pixels than this runs in full-width strips: the network's buffers (~90 bytes
 // per input pixel) stay those of one strip. Two strips of a 1280x720 fine pass cost 13% more
-// network time and hold ~40 MB less.
-constexpr int max_strip_pixels = 600'000;
-// Strips overlap by more than the tallest face the pass must find whole in one of them. Larger
-// faces are the coarse pass's: a strip's boxes taller than twice the overlap are dropped (the
-// network's largest anchors see a strip's cut edge as the edge of a face: a 480x408 box over a
-// whole strip, score 0.52, in the zoom clip of tests/video).
-constexpr int strip_overlap = 96;
-constexpr int max_strip_face = 2 * strip_overlap;
+// network time than one pass and hold ~40 MB less. Tiles in two columns (704x720) would be 5 %
+// fewer pixels, but they moved the boxes of small faces enough to leave slivers of two faces of
+// the shaky clip in tests/video unblurred; smaller tiles cost more time than their pixels.
+constexpr int max_tile_pixels = 600'000;
+constexpr int max_tile_columns = 1;
+// Tiles overlap by more than the largest face the pass must find whole in one of them. Larger
+// faces are the coarse pass's: a tile's boxes taller or wider than twice the overlap are dropped
+// (the network's largest anchors see a tile's cut edge as the edge of a face: a 480x408 box over
+// a whole strip, score 0.52, in the zoom clip of tests/video).
+constexpr int tile_overlap = 96;
+constexpr int max_tile_face = 2 * tile_overlap;
 
 }  // namespace
 
@@ -54,22 +57,28 @@ std::optional<std::vector<faces::FaceBox>> FaceSearch::search(const AVFrame& fra
         sws_scale(p.convert.get(), frame.data, frame.linesize, 0, m_height, planes, strides);
         const double sx = static_cast<double>(m_width) / p.pass.width;
         const double sy = static_cast<double>(m_height) / p.pass.height;
-        const faces::Strips strips =
-            faces::horizontal_strips(p.pass.width, p.pass.height, max_strip_pixels, strip_overlap);
-        for (const int top : strips.starts) {
-            const faces::ImageView view{p.bgr.data() + static_cast<std::ptrdiff_t>(top) * p.stride,
-                                        p.pass.width, strips.height, p.stride, 3};
-            for (const faces::FaceBox& box : m_detector.detect_once(view)) {
-                if (strips.starts.size() > 1 && box.height > max_strip_face) continue;
-                // Outward rounding: a box back in frame pixels covers at least what was found.
-                // Boxes of a face in two strips overlap and are merged by the tracker.
-                const int x0 = static_cast<int>(std::floor(box.x * sx));
-                const int y0 = static_cast<int>(std::floor((box.y + top) * sy));
-                const int x1 = static_cast<int>(std::ceil((box.x + box.width) * sx));
-                const int y1 = static_cast<int>(std::ceil((box.y + top + box.height) * sy));
-                found->push_back({x0, y0, std::max(1, x1 - x0), std::max(1, y1 - y0), box.score});
+        const faces::Tiles tiles = faces::plan_tiles(p.pass.width, p.pass.height, max_tile_pixels,
+                                                     tile_overlap, max_tile_columns);
+        for (const int top : tiles.ys)
+            for (const int left : tiles.xs) {
+                const faces::ImageView view{p.bgr.data() +
+                                                static_cast<std::ptrdiff_t>(top) * p.stride +
+                                                static_cast<std::ptrdiff_t>(left) * 3,
+                                            tiles.width, tiles.height, p.stride, 3};
+                for (const faces::FaceBox& box : m_detector.detect_once(view)) {
+                    if (tiles.count() > 1 &&
+                        (box.height > max_tile_face || box.width > max_tile_face))
+                        continue;
+                    // Outward rounding: a box back in frame pixels covers at least what was
+                    // found. Boxes of a face in two tiles overlap and are merged by the tracker.
+                    const int x0 = static_cast<int>(std::floor((box.x + left) * sx));
+                    const int y0 = static_cast<int>(std::floor((box.y + top) * sy));
+                    const int x1 = static_cast<int>(std::ceil((box.x + left + box.width) * sx));
+                    const int y1 = static_cast<int>(std::ceil((box.y + top + box.height) * sy));
+                    found->push_back(
+                        {x0, y0, std::max(1, x1 - x0), std::max(1, y1 - y0), box.score});
+                }
             }
-        }
     }
     return found;
 }

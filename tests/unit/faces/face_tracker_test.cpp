@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <tuple>
 #include <vector>
 
 #include "faces/detection_plan.hpp"
@@ -247,21 +248,54 @@ TEST(DetectionPlan, LooksOftenAtLowResolutionAndRarelyAtHigh) {
         EXPECT_TRUE(pass.runs_on(0));
 }
 
-TEST(HorizontalStrips, CoverEveryRowWithinTheLimitAndOverlap) {
-    for (const auto& [cols, rows] : std::vector<std::pair<int, int>>{
-             {1280, 720}, {2048, 1536}, {640, 360}, {1920, 1080}, {300, 5000}}) {
-        const Strips strips = horizontal_strips(cols, rows, 600'000, 96);
-        ASSERT_FALSE(strips.starts.empty());
-        EXPECT_EQ(strips.starts.front(), 0);
-        EXPECT_EQ(strips.starts.back() + strips.height, rows) << "flush with the bottom";
-        if (strips.starts.size() == 1) continue;
-        EXPECT_LE(cols * strips.height, 600'000) << cols << "x" << rows;
-        EXPECT_EQ(strips.height % 32, 0);
-        for (std::size_t i = 1; i < strips.starts.size(); ++i)
-            EXPECT_GE(strips.starts[i - 1] + strips.height - strips.starts[i], 96)
-                << cols << "x" << rows << " strip " << i;
+// Every pixel lies in a tile, every face up to `overlap` lies whole in one, and each tile keeps
+// under the limit whenever it can.
+void expect_covering(const Tiles& tiles, int cols, int rows, int max_pixels, int overlap) {
+    ASSERT_FALSE(tiles.xs.empty());
+    ASSERT_FALSE(tiles.ys.empty());
+    for (const auto& [starts, size, length] :
+         {std::tuple{tiles.xs, tiles.width, cols}, std::tuple{tiles.ys, tiles.height, rows}}) {
+        EXPECT_EQ(starts.front(), 0);
+        EXPECT_EQ(starts.back() + size, length) << "flush with the end";
+        if (starts.size() > 1) {
+            EXPECT_EQ(size % 32, 0);
+        }
+        for (std::size_t i = 1; i < starts.size(); ++i) {
+            EXPECT_GT(starts[i], starts[i - 1]);
+            EXPECT_GE(starts[i - 1] + size - starts[i], overlap)
+                << cols << "x" << rows << " tile " << i;
+        }
     }
-    EXPECT_EQ(horizontal_strips(640, 360, 600'000, 96).starts.size(), 1u);
+    if (tiles.count() > 1) {
+        EXPECT_LE(static_cast<std::int64_t>(tiles.width) * tiles.height, max_pixels)
+            << cols << "x" << rows;
+    }
+}
+
+TEST(Tiles, CoverTheImageWithinTheLimitAndOverlap) {
+    for (const int max_pixels : {300'000, 600'000, 1'200'000})
+        for (const auto& [cols, rows] : std::vector<std::pair<int, int>>{{1280, 720},
+                                                                         {2048, 1536},
+                                                                         {2000, 1500},
+                                                                         {640, 360},
+                                                                         {1920, 1080},
+                                                                         {300, 5000},
+                                                                         {5000, 300},
+                                                                         {1080, 1920}}) {
+            SCOPED_TRACE(max_pixels);
+            expect_covering(plan_tiles(cols, rows, max_pixels, 96), cols, rows, max_pixels, 96);
+        }
+    EXPECT_EQ(plan_tiles(640, 360, 600'000, 96).count(), 1u);
+    // Full-width strips when asked for one column (the video's fine pass).
+    const Tiles strips = plan_tiles(1280, 720, 600'000, 96, 1);
+    EXPECT_EQ(strips.xs.size(), 1u);
+    EXPECT_EQ(strips.width, 1280);
+    EXPECT_EQ(strips.ys.size(), 2u);
+    expect_covering(strips, 1280, 720, 600'000, 96);
+    // The video's fine pass of a 1080p frame: 2x2 tiles, fewer pixels than 3 full-width strips.
+    const Tiles fine = plan_tiles(1280, 720, 300'000, 96);
+    EXPECT_EQ(fine.count(), 4u);
+    EXPECT_LT(static_cast<std::int64_t>(fine.count()) * fine.width * fine.height, 3LL * 1280 * 320);
 }
 
 }  // namespace
