@@ -33,7 +33,7 @@ class FaceDetector {
     FaceDetector(const FaceDetector&) = delete;
     FaceDetector& operator=(const FaceDetector&) = delete;
 
-    /// The whole search for a photo: one pass at up to max_side (in overlapping strips, to bound
+    /// The whole search for a photo: one pass at up to max_side (in overlapping tiles, to bound
     /// the network's memory), and for big images a second
     /// pass with the longest side at 640 px for faces larger than the biggest anchors. Accepts
     /// 3 or 4 channels in either order, or grey. Boxes in the image's pixels, clipped to it. Empty
