@@ -23,6 +23,14 @@ struct PhotoRecord {
     friend bool operator==(const PhotoRecord&, const PhotoRecord&) = default;
 };
 
+/// A public photo of a camera: one of the photos of a report that became part of it.
+struct CameraPhoto {
+    std::string sha256;
+    ReportId report_id;
+    std::int64_t reported_at = 0;  ///< the report's time (to the hour)
+    friend bool operator==(const CameraPhoto&, const CameraPhoto&) = default;
+};
+
 /// Another report's photo that looks like one of this report's.
 struct SimilarPhoto {
     ReportId report_id;

@@ -27,8 +27,25 @@ void write_time_or_null(JsonWriter& w, std::int64_t unix_s) {
         w.null();
 }
 
+// The photos of the camera's page: scrubbed files served from /photos/{sha256} (public because
+// their reports became part of the camera).
+void write_photos(JsonWriter& w, const std::vector<model::CameraPhoto>& photos) {
+    w.key("photos").begin_array();
+    for (const auto& p : photos) {
+        w.begin_object();
+        w.key("url").value(fmt::format("/photos/{}", p.sha256));
+        w.key("thumbnail_url").value(fmt::format("/photos/{}/thumbnail", p.sha256));
+        w.key("report_id").value(p.report_id.value);
+        w.key("reported_at");
+        write_time_or_null(w, p.reported_at);
+        w.end_object();
+    }
+    w.end_array();
+}
+
 void write_feature(JsonWriter& w, const model::Camera& c,
-                   const std::vector<model::CameraEvent>* history) {
+                   const std::vector<model::CameraEvent>* history,
+                   const std::vector<model::CameraPhoto>* photos = nullptr) {
     w.begin_object();
     w.key("type").value("Feature");
     w.key("id").value(c.id.value);
@@ -85,6 +102,7 @@ void write_feature(JsonWriter& w, const model::Camera& c,
         }
         w.end_array();
     }
+    if (photos) write_photos(w, *photos);
     w.end_object();
     w.end_object();
 }
@@ -110,10 +128,11 @@ void append_camera_feature(std::string& out, const model::Camera& camera) {
 }
 
 std::string camera_feature_with_history(const model::Camera& camera,
-                                        const std::vector<model::CameraEvent>& history) {
+                                        const std::vector<model::CameraEvent>& history,
+                                        const std::vector<model::CameraPhoto>& photos) {
     std::string out;
     JsonWriter w(out);
-    write_feature(w, camera, &history);
+    write_feature(w, camera, &history, &photos);
     return out;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/camera.hpp"
+#include "model/photo.hpp"
 #include "store/camera_text_stream.hpp"
 #include "store/store.hpp"
 
@@ -15,9 +16,11 @@ namespace sightline::services {
 /// Appends one GeoJSON Feature: Point geometry [lon, lat] and properties id, status, kind,
 /// confirmations, first_seen, last_verified, updated_at (RFC 3339), directions_deg, tags, osm.
 void append_camera_feature(std::string& out, const model::Camera& camera);
-/// A Feature with an extra "history" array in its properties.
+/// A Feature with the camera's page in its properties too: "report_ids", "history" and
+/// "photos" (each {url, thumbnail_url, report_id, reported_at}, newest first).
 std::string camera_feature_with_history(const model::Camera& camera,
-                                        const std::vector<model::CameraEvent>& history);
+                                        const std::vector<model::CameraEvent>& history,
+                                        const std::vector<model::CameraPhoto>& photos);
 /// A FeatureCollection of `cameras`.
 std::string camera_feature_collection(const std::vector<model::Camera>& cameras);
 

@@ -91,6 +91,9 @@ class Store {
     /// True when a report that became part of a camera (accepted or merged) links to the photo:
     /// only those are public; photos of pending, rejected or withdrawn reports are not.
     virtual bool photo_is_public(std::string_view sha256) = 0;
+    /// The photos of the reports that became part of camera `id` (accepted or merged into it),
+    /// newest report first, in each report's order. Exactly the photos photo_is_public allows.
+    virtual std::vector<model::CameraPhoto> camera_photos(model::CameraId id) = 0;
     /// Photos of other reports whose perceptual hash is within `max_distance` of `hash`,
     /// closest first. Linear in the number of photos (a Hamming query has no useful index).
     virtual std::vector<model::SimilarPhoto> similar_photos(std::uint64_t hash, int max_distance,

@@ -164,6 +164,47 @@ TEST_F(Photos, AReportWithAPhotoStoresOnlyTheScrubbedImageAndServesIt) {
     }
 }
 
+// The camera page (GET /api/v1/cameras/{id}) lists the photos of the reports that became part
+// of the camera, newest first, and only those: a pending report's photo stays private.
+TEST_F(Photos, ACameraPageShowsThePhotosOfItsAcceptedReportsNewestFirst) {
+    auto mod = login();
+    auto first = submit_multipart({report_part(), photo_part(fixture_photo())});
+    ASSERT_EQ(first.status, 201) << first.body;
+    const std::string first_hash = first.json()["photos"][0]["sha256"];
+    auto accepted = decide_ok(first.json()["id"].get<std::int64_t>(), {{"action", "accept"}}, mod);
+    const auto camera_id = accepted["camera"]["id"].get<std::int64_t>();
+
+    // A second report of the same camera, with another picture (the first one as scrubbed:
+    // re-encoded, so other bytes), still pending.
+    auto scrubbed = client().get("/photos/" + first_hash);
+    ASSERT_EQ(scrubbed.status, 200);
+    auto second = submit_multipart({report_part(), photo_part(scrubbed.body)});
+    ASSERT_EQ(second.status, 201) << second.body;
+    const std::string second_hash = second.json()["photos"][0]["sha256"];
+    ASSERT_NE(second_hash, first_hash);
+
+    auto page = camera(camera_id);
+    ASSERT_EQ(page["properties"]["photos"].size(), 1u) << page.dump();
+    const auto& shown = page["properties"]["photos"][0];
+    EXPECT_EQ(shown["url"], "/photos/" + first_hash);
+    EXPECT_EQ(shown["thumbnail_url"], "/photos/" + first_hash + "/thumbnail");
+    EXPECT_EQ(shown["report_id"], first.json()["id"]);
+    EXPECT_TRUE(shown["reported_at"].is_string());
+    EXPECT_EQ(client().get(shown["thumbnail_url"].get<std::string>()).status, 200);
+
+    // Merged into the camera: both, the newer report first.
+    decide_ok(second.json()["id"].get<std::int64_t>(),
+              {{"action", "merge"}, {"camera_id", camera_id}}, mod);
+    page = camera(camera_id);
+    ASSERT_EQ(page["properties"]["photos"].size(), 2u) << page.dump();
+    EXPECT_EQ(page["properties"]["photos"][0]["url"], "/photos/" + second_hash);
+    EXPECT_EQ(page["properties"]["photos"][1]["url"], "/photos/" + first_hash);
+    // The list view stays light: no photos there.
+    auto list = client().get("/api/v1/cameras?bbox=15.97,45.81,15.99,45.82");
+    ASSERT_EQ(list.status, 200);
+    EXPECT_FALSE(list.json()["features"][0]["properties"].contains("photos"));
+}
+
 TEST_F(Photos, InspectSuggestsWhereTheCameraIsAndStoresNothing) {
     auto response =
         client().post("/api/v1/photos/inspect", fixture_photo(), {{"Content-Type", "image/jpeg"}});

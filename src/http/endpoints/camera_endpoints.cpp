@@ -61,7 +61,8 @@ Response get_camera(const Request& req, ApiContext& ctx) {
     auto camera = ctx.services.store.find_camera(model::CameraId{*id});
     if (!camera) return error_response(camera.error());
     auto history = ctx.services.store.camera_history(camera->id);
-    return geojson_response(services::camera_feature_with_history(*camera, history));
+    auto photos = ctx.services.store.camera_photos(camera->id);
+    return geojson_response(services::camera_feature_with_history(*camera, history, photos));
 }
 
 Response remove_camera(const Request& req, ApiContext& ctx) {

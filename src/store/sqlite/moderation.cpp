@@ -139,6 +139,21 @@ bool SqliteStore::photo_is_public(std::string_view sha256) {
     return stmt.step() && stmt.int64(0) != 0;
 }
 
+std::vector<model::CameraPhoto> SqliteStore::camera_photos(model::CameraId id) {
+    auto db = m_readers->acquire();
+    auto stmt = db->prepare(
+        "SELECT p.sha256, r.id, r.created_at FROM camera_reports AS cr "
+        "JOIN reports AS r ON r.id = cr.report_id "
+        "JOIN report_photos AS p ON p.report_id = r.id "
+        "WHERE cr.camera_id = ?1 AND r.status IN ('accepted', 'merged') "
+        "ORDER BY r.created_at DESC, r.id DESC, p.position");
+    stmt.bind(1, id.value);
+    std::vector<model::CameraPhoto> photos;
+    while (stmt.step())
+        photos.push_back({stmt.string(0), model::ReportId{stmt.int64(1)}, stmt.int64(2)});
+    return photos;
+}
+
 std::vector<model::SimilarPhoto> SqliteStore::similar_photos(std::uint64_t hash, int max_distance,
                                                              model::ReportId exclude, int limit) {
     std::vector<model::SimilarPhoto> found;

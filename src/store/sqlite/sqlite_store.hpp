@@ -44,6 +44,7 @@ class SqliteStore final : public Store, public MapStore {
     Status withdraw_report(model::ReportId id, const std::string& withdraw_hash) override;
     Result<model::PhotoRecord> find_photo(std::string_view sha256) override;
     bool photo_is_public(std::string_view sha256) override;
+    std::vector<model::CameraPhoto> camera_photos(model::CameraId id) override;
     std::vector<model::SimilarPhoto> similar_photos(std::uint64_t hash, int max_distance,
                                                     model::ReportId exclude, int limit) override;
     std::vector<std::string> delete_unreferenced_photos() override;
