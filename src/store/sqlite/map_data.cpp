@@ -159,7 +159,8 @@ void apply_cameras(Connection& db, const model::OsmExtract& extract, const Decis
         if (found == stored.end()) {
             model::Camera c;
             c.location = camera.location;
-            c.status = model::CameraStatus::verified;
+            // Mapped by someone, not checked by this instance's moderators.
+            c.status = model::CameraStatus::reported;
             c.tags = camera.tags;
             c.first_seen = decision.at;
             c.updated_at = decision.at;
@@ -206,8 +207,9 @@ void apply_cameras(Connection& db, const model::OsmExtract& extract, const Decis
         {
             auto update = db.prepare(
                 "UPDATE cameras SET lat = ?2, lon = ?3, tags = ?4, kind = ?5, osm_version = ?6, "
-                "osm_timestamp = ?7, updated_at = ?8, status = CASE WHEN status = 'removed' "
-                "THEN 'verified' ELSE status END WHERE id = ?1");
+                "osm_timestamp = ?7, updated_at = ?8, status = CASE WHEN status <> 'removed' "
+                "THEN status WHEN last_verified > 0 THEN 'verified' ELSE 'reported' END "
+                "WHERE id = ?1");
             update.bind_all(old.id.value, camera.location.lat, camera.location.lon, tags_json,
                             model::camera_kind(camera.tags), camera.osm.version,
                             camera.osm.timestamp, decision.at);

@@ -222,11 +222,22 @@ CREATE TRIGGER places_unindex AFTER DELETE ON places BEGIN
 END;
 )sql";
 
-constexpr std::array<Migration, 4> all_migrations{{
+// Cameras imported from OpenStreetMap were stored as "verified" although no moderator of this
+// instance had looked at them: the camera page said "Verified, 0 confirmations, last verified
+// never" and the "Reported" filter found none of them. They are "reported" (someone mapped them);
+// those a report was merged into since (a moderator's decision) stay verified.
+constexpr const char* schema_v5 = R"sql(
+UPDATE cameras SET status = 'reported'
+ WHERE status = 'verified' AND osm_id IS NOT NULL AND last_verified = 0 AND confirmations = 0;
+UPDATE meta SET value = value + 1 WHERE key = 'camera_version' AND changes() > 0;
+)sql";
+
+constexpr std::array<Migration, 5> all_migrations{{
     {1, "initial schema: cameras, R*Tree index, reports, users, sessions, audit", schema_v1},
     {2, "OpenStreetMap imports: streets, areas, import runs, locally modified cameras", schema_v2},
     {3, "photos of reports: scrubbed image records and their links to reports", schema_v3},
     {4, "search: addresses, streets, places and points of interest of the imported map", schema_v4},
+    {5, "cameras imported from OpenStreetMap are reported, not verified", schema_v5},
 }};
 
 }  // namespace

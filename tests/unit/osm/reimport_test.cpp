@@ -54,7 +54,8 @@ class Reimport : public ::testing::Test {
 
 const geo::BBox world{-180, -90, 180, 90};
 
-TEST_F(Reimport, FirstImportCreatesVerifiedCamerasAndTheGround) {
+// Imported cameras are "reported": someone mapped them; no moderator here has checked them.
+TEST_F(Reimport, FirstImportCreatesReportedCamerasAndTheGround) {
     EXPECT_FALSE(m_store->street_bounds()) << "no streets before the first import";
     auto s = apply("basic.osm");
     EXPECT_EQ(s.cameras_new, 2);
@@ -63,7 +64,8 @@ TEST_F(Reimport, FirstImportCreatesVerifiedCamerasAndTheGround) {
     EXPECT_EQ(s.water, 1);
     EXPECT_EQ(s.parks, 1);
     auto cam = by_osm("node", 1);
-    EXPECT_EQ(cam.status, model::CameraStatus::verified);
+    EXPECT_EQ(cam.status, model::CameraStatus::reported);
+    EXPECT_EQ(cam.last_verified, 0);
     EXPECT_EQ(cam.osm->version, 1);
     EXPECT_EQ(cam.tags.at("camera:direction"), "90");
     EXPECT_EQ(m_store->map_version(), 1);
@@ -148,7 +150,7 @@ TEST_F(Reimport, ACameraOutsideTheNewBoundsIsKept) {
     apply("basic.osm");
     apply("basic_v2.osm");
     auto far = by_osm("node", 7);
-    EXPECT_EQ(far.status, model::CameraStatus::verified);
+    EXPECT_EQ(far.status, model::CameraStatus::reported);
     EXPECT_EQ(street_count({20.4, 44.8, 20.5, 44.82}), 1);  // the other city's streets stay
 }
 

@@ -38,6 +38,32 @@ TEST(SqliteStore, MigrationsAreNumberedFromOneWithoutGaps) {
     }
 }
 
+// Migration 5: cameras imported from OpenStreetMap said "verified" though no moderator had seen
+// them; those no report was merged into become "reported", and caches see a new camera version.
+TEST(SqliteStore, MigrationFiveMarksUnreviewedOsmCamerasAsReported) {
+    TempDir dir;
+    { open_store(dir.path()); }
+    {
+        RawDb db(dir.path() / "sightline.db");
+        db.exec(
+            "INSERT INTO cameras (id, lat, lon, status, kind, confirmations, first_seen, "
+            "last_verified, updated_at, osm_type, osm_id, osm_version, osm_timestamp) VALUES "
+            "(1, 44.8, 20.4, 'verified', 'fixed', 0, 100, 0, 100, 'node', 11, 1, 100), "
+            "(2, 44.8, 20.4, 'verified', 'fixed', 1, 100, 200, 200, 'node', 12, 1, 100), "
+            "(3, 44.8, 20.4, 'verified', 'fixed', 1, 100, 200, 200, NULL, NULL, NULL, NULL), "
+            "(4, 44.8, 20.4, 'removed', 'fixed', 0, 100, 0, 100, 'node', 14, 1, 100)");
+        db.exec("PRAGMA user_version = 4");
+    }
+    auto store = open_store(dir.path(), existing_only());
+    EXPECT_EQ(store->schema_version(), sqlite::latest_schema_version());
+    EXPECT_EQ(store->find_camera(model::CameraId{1})->status, model::CameraStatus::reported);
+    EXPECT_EQ(store->find_camera(model::CameraId{2})->status, model::CameraStatus::verified)
+        << "a report was merged into it";
+    EXPECT_EQ(store->find_camera(model::CameraId{3})->status, model::CameraStatus::verified);
+    EXPECT_EQ(store->find_camera(model::CameraId{4})->status, model::CameraStatus::removed);
+    EXPECT_EQ(store->camera_version(), 1);
+}
+
 TEST(SqliteStore, ReopeningKeepsDataAndSchemaVersion) {
     TempDir dir;
     model::ReportId report;
