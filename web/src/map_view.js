@@ -182,7 +182,7 @@ export function render(main) {
       searchInput.value = placeLabel(found[0]);
       showPlace(found[0]);
     } catch (err) {
-      finder.say(err.status === 404 && number ? t('map.search.notfound', { id: number }) : errorText(err), 'error');
+      finder.say(err.status === 404 && number ? t('map.search.notfound', { id: number }) : errorText(err, 'search'), 'error');
     }
   }
 

@@ -32,7 +32,7 @@ function renderLogin(page, onLogin) {
       e.target.remove();
       onLogin(s);
     } catch (err) {
-      showMessage(status, errorText(err), 'error');
+      showMessage(status, errorText(err, 'login'), 'error');
     }
   } },
   h('h2', {}, t('mod.login')),
@@ -133,7 +133,7 @@ function renderQueue(page) {
       showMessage(status, t('mod.decided', { id: r.id, action: tOr('status.' + { accept: 'accepted', merge: 'merged', reject: 'rejected' }[action], action) }));
       await load();
     } catch (err) {
-      showMessage(status, errorText(err), 'error');
+      showMessage(status, errorText(err, 'moderation'), 'error');
     }
   }
   function onKey(e) {

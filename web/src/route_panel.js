@@ -323,7 +323,7 @@ export function mountRoutePanel(panel, map) {
       state.result = null;
       renderResult();
       updateMap();
-      setStatus(() => errorText(err), 'error');
+      setStatus(() => errorText(err, 'route'), 'error');
     } finally {
       if (!destroyed && mine === requestSeq) findButton.disabled = false;
     }
