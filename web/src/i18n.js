@@ -73,3 +73,19 @@ export function errorText(err, context = '') {
   return detail ? `${text} ${t('error.detail', { message: err.message })}` : text;
 }
 
+// MapLibre GL JS's own tooltips and labels (its `locale` option), by its keys.
+const mapKeys = {
+  'NavigationControl.ZoomIn': 'maplibre.zoom_in', 'NavigationControl.ZoomOut': 'maplibre.zoom_out',
+  'NavigationControl.ResetBearing': 'maplibre.reset_bearing', 'AttributionControl.ToggleAttribution': 'maplibre.attribution',
+  'AttributionControl.MapFeedback': 'maplibre.feedback', 'FullscreenControl.Enter': 'maplibre.fullscreen',
+  'FullscreenControl.Exit': 'maplibre.fullscreen_exit', 'GeolocateControl.FindMyLocation': 'maplibre.locate',
+  'GeolocateControl.LocationNotAvailable': 'maplibre.locate_unavailable', 'LogoControl.Title': 'maplibre.logo',
+  'Map.Title': 'maplibre.map', 'Marker.Title': 'maplibre.marker', 'Popup.Close': 'maplibre.close',
+  'GlobeControl.Enable': 'maplibre.globe_on', 'GlobeControl.Disable': 'maplibre.globe_off',
+  'TerrainControl.Enable': 'maplibre.terrain_on', 'TerrainControl.Disable': 'maplibre.terrain_off',
+};
+
+/// The `locale` option for `new maplibregl.Map()` in the current language.
+export function mapLocale() {
+  return Object.fromEntries(Object.entries(mapKeys).map(([mapKey, key]) => [mapKey, t(key)]));
+}

@@ -5,7 +5,7 @@
 import maplibregl from 'maplibre-gl';
 import { api } from './api.js';
 import { h, navigate, statusLine, showMessage } from './dom.js';
-import { t, errorText } from './i18n.js';
+import { t, errorText, mapLocale } from './i18n.js';
 import { mapStyle, fovPolygon, kindColours, statusColours, levelColours } from './mapstyle.js';
 import { mountRoutePanel } from './route_panel.js';
 import { placeSearch, placeLabel, placePoint, zoomFor } from './place_search.js';
@@ -63,7 +63,7 @@ export function render(main) {
 
   let placeMarker = null;
   const map = new maplibregl.Map({
-    container: mapEl, style: mapStyle(), hash: true, attributionControl: { compact: false }, maxZoom: 20,
+    container: mapEl, style: mapStyle(), hash: true, attributionControl: { compact: false }, maxZoom: 20, locale: mapLocale(),
   });
   window.sightlineMap = map;
   map.addControl(new maplibregl.NavigationControl(), 'top-right');

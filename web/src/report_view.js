@@ -5,7 +5,7 @@
 import maplibregl from 'maplibre-gl';
 import { api } from './api.js';
 import { h, statusLine, showMessage, clear } from './dom.js';
-import { t, tOr, errorText } from './i18n.js';
+import { t, tOr, errorText, mapLocale } from './i18n.js';
 import { mapStyle } from './mapstyle.js';
 
 export const presets = [
@@ -105,7 +105,7 @@ export function render(main) {
 
   // The map: a draggable pin on the camera and a handle that sets the direction.
   const map = new maplibregl.Map({ container: mapEl, style: mapStyle(), center: [11.5755, 48.1374], zoom: 17,
-    attributionControl: { compact: true } });
+    attributionControl: { compact: true }, locale: mapLocale() });
   window.sightlineReportMap = map;
   const pinEl = h('div', { class: 'pin', title: t('report.lat') });
   const handleEl = h('div', { class: 'direction-handle', title: t('report.direction') });
