@@ -3,9 +3,22 @@
 // ("near Terazije 3") from GET /api/v1/reverse.
 import { api } from './api.js';
 import { h, statusLine, showMessage, formatDate } from './dom.js';
-import { t, tOr, errorText } from './i18n.js';
+import { t, tOr, errorText, language } from './i18n.js';
 import { orderedTags, tagLabel, tagValue } from './tags.js';
 import { nearLine } from './place_search.js';
+
+// Actors whose history detail is a person's own words (a moderator's reason); the others' details
+// are the server's English ("node/42 v3", "added tags: ...").
+const humanActors = ['moderator', 'anonymous'];
+
+/// One history entry: "2026-01-02 10:00 UTC imported (data import) — node/42 v3 #7", in words.
+function historyItem(e) {
+  let detail = e.detail || '';
+  if (language() !== 'en') detail = humanActors.includes(e.actor) ? detail.replace(/(^|;\s*)added tags: .*$/, '') : '';
+  return h('li', {}, h('time', { datetime: e.at }, formatDate(e.at)), ' ',
+    h('strong', {}, tOr('history.' + e.action, e.action)), e.actor ? ` (${tOr('actor.' + e.actor, e.actor)})` : '',
+    detail ? ` — ${detail}` : '', e.report_id ? ` #${e.report_id}` : '');
+}
 
 export function render(main, params) {
   const status = statusLine();
@@ -30,7 +43,7 @@ export function render(main, params) {
           h('a', { href: `/#18/${lat}/${lon}`, 'data-link': true }, `${lat}, ${lon}`)]),
         p.directions_deg?.length ? row(t('camera.directions'), p.directions_deg.map((d) => `${d}°`).join(', ')) : null,
         p.osm ? row(t('camera.osm'), h('a', { href: `https://www.openstreetmap.org/${p.osm.type}/${p.osm.id}`, rel: 'noreferrer' },
-          `${p.osm.type} ${p.osm.id} v${p.osm.version}`)) : null,
+          t('camera.osm.object', { type: tOr('osm.' + p.osm.type, p.osm.type), id: p.osm.id, version: p.osm.version }))) : null,
         row(t('camera.permalink'), h('a', { href: `/camera/${p.id}`, 'data-link': true }, `${location.origin}/camera/${p.id}`))),
       h('h2', {}, t('camera.details')),
       h('dl', { class: 'tags' }, orderedTags(p.tags).map((k) => row(tagLabel(k), tagValue(k, p.tags[k])))),
@@ -40,9 +53,7 @@ export function render(main, params) {
         : h('p', {}, t('camera.nophotos')),
       h('h2', {}, t('camera.history')),
       (p.history || []).length
-        ? h('ol', { class: 'history' }, p.history.map((e) => h('li', {}, h('time', { datetime: e.at }, formatDate(e.at)), ' ',
-          h('strong', {}, e.action), e.actor ? ` (${e.actor})` : '', e.detail ? ` — ${e.detail}` : '',
-          e.report_id ? ` #${e.report_id}` : '')))
+        ? h('ol', { class: 'history' }, p.history.map(historyItem))
         : h('p', {}, t('camera.nohistory'))));
   }).catch((err) => showMessage(status, err.status === 404 ? t('camera.notfound') : errorText(err), 'error'));
 }

@@ -55,9 +55,37 @@ export function applyStatic(root) {
   for (const el of root.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel));
 }
 
-/// A readable message for an ApiError.
-export function errorText(err) {
-  const key = 'error.' + err.code;
-  const vars = { code: err.code, message: err.message };
-  return catalogues.en[key] ? t(key, vars) : t('error.other', vars);
+// The server's error codes (src/core/error.hpp); anything else (network, http_NNN) is the app's own.
+const serverCodes = new Set(['invalid_argument', 'unprocessable', 'not_found', 'conflict', 'too_large',
+  'unsupported_media_type', 'unauthorized', 'forbidden', 'rate_limited', 'unavailable', 'internal']);
+// Where the server's English message says more than the app's sentence (which point is off the
+// streets, which field is wrong); shown in English only, since it is never translated.
+const detailedContexts = new Set(['route', 'report', 'moderation']);
+
+/// A readable message for an ApiError, chosen by its code and what the user was doing (`context`:
+/// login, report, photo, route, search, moderation, withdraw, or '' for a plain read):
+/// `error.CONTEXT.CODE`, else `error.CODE`, else `error.other`. The server's English message is
+/// never shown in another language.
+export function errorText(err, context = '') {
+  const key = [`error.${context}.${err.code}`, `error.${err.code}`].find((k) => k in en) || 'error.other';
+  const text = t(key, { status: err.status });
+  const detail = current === 'en' && detailedContexts.has(context) && serverCodes.has(err.code) && err.message;
+  return detail ? `${text} ${t('error.detail', { message: err.message })}` : text;
+}
+
+// MapLibre GL JS's own tooltips and labels (its `locale` option), by its keys.
+const mapKeys = {
+  'NavigationControl.ZoomIn': 'maplibre.zoom_in', 'NavigationControl.ZoomOut': 'maplibre.zoom_out',
+  'NavigationControl.ResetBearing': 'maplibre.reset_bearing', 'AttributionControl.ToggleAttribution': 'maplibre.attribution',
+  'AttributionControl.MapFeedback': 'maplibre.feedback', 'FullscreenControl.Enter': 'maplibre.fullscreen',
+  'FullscreenControl.Exit': 'maplibre.fullscreen_exit', 'GeolocateControl.FindMyLocation': 'maplibre.locate',
+  'GeolocateControl.LocationNotAvailable': 'maplibre.locate_unavailable', 'LogoControl.Title': 'maplibre.logo',
+  'Map.Title': 'maplibre.map', 'Marker.Title': 'maplibre.marker', 'Popup.Close': 'maplibre.close',
+  'GlobeControl.Enable': 'maplibre.globe_on', 'GlobeControl.Disable': 'maplibre.globe_off',
+  'TerrainControl.Enable': 'maplibre.terrain_on', 'TerrainControl.Disable': 'maplibre.terrain_off',
+};
+
+/// The `locale` option for `new maplibregl.Map()` in the current language.
+export function mapLocale() {
+  return Object.fromEntries(Object.entries(mapKeys).map(([mapKey, key]) => [mapKey, t(key)]));
 }

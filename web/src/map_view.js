@@ -5,12 +5,11 @@
 import maplibregl from 'maplibre-gl';
 import { api } from './api.js';
 import { h, navigate, statusLine, showMessage } from './dom.js';
-import { t, errorText } from './i18n.js';
-import { mapStyle, fovPolygon, kindColours, statusColours, levelColours } from './mapstyle.js';
+import { t, errorText, mapLocale } from './i18n.js';
+import { mapStyle, fovPolygon, kindColours, statusColours, levelColours, legendKinds, kindFilter } from './mapstyle.js';
 import { mountRoutePanel } from './route_panel.js';
 import { placeSearch, placeLabel, placePoint, zoomFor } from './place_search.js';
 
-const kinds = ['fixed', 'dome', 'panning', 'ALPR'];
 const statuses = ['reported', 'verified', 'disputed', 'removed'];
 // Filters survive a language switch (the view is drawn again).
 const filters = { kind: '', status: '', operator: '' };
@@ -42,7 +41,7 @@ export function render(main) {
       h('button', { type: 'submit', id: 'search-button' }, t('map.search.button')),
       h('small', {}, t('map.search.note')), finder.live, finder.message),
     h('fieldset', { class: 'filters' }, h('legend', {}, t('map.filters')),
-      select('filter-kind', 'map.type', kinds.map((k) => ({ value: k, label: t('kind.' + k) })), filters.kind,
+      select('filter-kind', 'map.type', legendKinds.map((k) => ({ value: k, label: t('kind.' + k) })), filters.kind,
         (v) => { filters.kind = v; applyFilters(); }),
       select('filter-status', 'map.status', statuses.map((s) => ({ value: s, label: t('status.' + s) })), filters.status,
         (v) => { filters.status = v; applyFilters(); }),
@@ -51,7 +50,8 @@ export function render(main) {
           onchange: (e) => { filters.operator = e.target.value.trim(); applyFilters(); } })),
       operatorStatus),
     h('details', { class: 'legend' }, h('summary', {}, t('map.legend')),
-      h('ul', {}, kinds.map((k) => h('li', {}, h('span', { class: 'swatch', style: `background:${kindColours[k]}` }), t('kind.' + k))),
+      h('ul', {}, legendKinds.map((k) => h('li', { dataset: { kind: k } },
+        h('span', { class: 'swatch', style: `background:${kindColours[k]}` }), t('kind.' + k))),
         statuses.map((s) => h('li', {}, h('span', { class: 'swatch ring', style: `border-color:${statusColours[s]}` }), t('status.' + s))),
         Object.entries(levelColours).map(([level, colour]) => h('li', {}, h('span', { class: 'swatch', style: `background:${colour}` }), t('level.' + level)))),
       h('p', {}, t('map.viewsheds'))),
@@ -63,7 +63,7 @@ export function render(main) {
 
   let placeMarker = null;
   const map = new maplibregl.Map({
-    container: mapEl, style: mapStyle(), hash: true, attributionControl: { compact: false }, maxZoom: 20,
+    container: mapEl, style: mapStyle(), hash: true, attributionControl: { compact: false }, maxZoom: 20, locale: mapLocale(),
   });
   window.sightlineMap = map;
   map.addControl(new maplibregl.NavigationControl(), 'top-right');
@@ -85,7 +85,7 @@ export function render(main) {
   let operatorIds = null;
   function cameraFilter() {
     const parts = ['all', ['!', ['has', 'cluster']]];
-    if (filters.kind) parts.push(['==', ['get', 'type'], filters.kind]);
+    if (filters.kind) parts.push(kindFilter(filters.kind));
     if (filters.status) parts.push(['==', ['get', 'status'], filters.status]);
     if (filters.operator && operatorIds) parts.push(['in', ['get', 'id'], ['literal', operatorIds]]);
     return parts;
@@ -182,7 +182,7 @@ export function render(main) {
       searchInput.value = placeLabel(found[0]);
       showPlace(found[0]);
     } catch (err) {
-      finder.say(err.status === 404 && number ? t('map.search.notfound', { id: number }) : errorText(err), 'error');
+      finder.say(err.status === 404 && number ? t('map.search.notfound', { id: number }) : errorText(err, 'search'), 'error');
     }
   }
 

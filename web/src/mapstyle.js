@@ -3,9 +3,20 @@
 // loads itself (MapLibre >= 5.11). Nothing comes from another host.
 import { t } from './i18n.js';
 
+// Okabe-Ito colours (distinct for the common colour-vision deficiencies), none of them the
+// orange and yellow of the viewshed shading (levelColours): see web/README.md.
 export const kindColours = {
-  fixed: '#1f77b4', dome: '#9467bd', panning: '#ff7f0e', ALPR: '#d62728', other: '#7f7f7f',
+  fixed: '#0072B2', dome: '#CC79A7', panning: '#009E73', ALPR: '#000000', other: '#5F5F5F',
 };
+/// The types drawn in their own colour; every other type ("camera", "unknown", ...) is `other`.
+export const namedKinds = ['fixed', 'dome', 'panning', 'ALPR'];
+/// Legend and filter entries: the named types, then `other`.
+export const legendKinds = [...namedKinds, 'other'];
+
+/// A filter expression for cameras of one legend entry.
+export function kindFilter(kind) {
+  return kind === 'other' ? ['!', ['in', ['get', 'type'], ['literal', namedKinds]]] : ['==', ['get', 'type'], kind];
+}
 export const statusColours = {
   reported: '#f2c744', verified: '#2ca02c', disputed: '#e377c2', removed: '#444444',
 };
@@ -16,9 +27,7 @@ export const levelColours = {
 };
 
 export function kindColourExpression() {
-  return ['match', ['get', 'type'],
-    'fixed', kindColours.fixed, 'dome', kindColours.dome, 'panning', kindColours.panning,
-    'ALPR', kindColours.ALPR, kindColours.other];
+  return ['match', ['get', 'type'], ...namedKinds.flatMap((k) => [k, kindColours[k]]), kindColours.other];
 }
 
 export function statusColourExpression() {

@@ -5,7 +5,7 @@
 import maplibregl from 'maplibre-gl';
 import { api, setCsrfToken } from './api.js';
 import { h, clear, statusLine, showMessage, formatDate } from './dom.js';
-import { t, tOr, errorText } from './i18n.js';
+import { t, tOr, errorText, mapLocale } from './i18n.js';
 import { mapStyle } from './mapstyle.js';
 import { orderedTags, tagLabel, tagValue } from './tags.js';
 import { nearLine } from './place_search.js';
@@ -32,7 +32,7 @@ function renderLogin(page, onLogin) {
       e.target.remove();
       onLogin(s);
     } catch (err) {
-      showMessage(status, errorText(err), 'error');
+      showMessage(status, errorText(err, 'login'), 'error');
     }
   } },
   h('h2', {}, t('mod.login')),
@@ -47,7 +47,7 @@ function renderQueue(page) {
   const list = h('ol', { class: 'queue', id: 'queue', 'aria-label': t('mod.queue') });
   const detail = h('section', { class: 'report-detail', id: 'report-detail', 'aria-live': 'polite' });
   page.append(
-    h('p', {}, t('mod.loggedin', { user: session.username, role: session.role }), ' ',
+    h('p', {}, t('mod.loggedin', { user: session.username, role: tOr('actor.' + session.role, session.role) }), ' ',
       h('button', { type: 'button', onclick: async () => {
         try { await api.logout(); } catch { /* gone already */ }
         session = null; setCsrfToken(null); clear(page.parentNode); render(page.parentNode);
@@ -111,7 +111,8 @@ function renderQueue(page) {
         h('button', { type: 'button', id: 'merge', onclick: () => decide('merge') }, t('mod.merge')),
         h('label', { class: 'field' }, h('span', {}, t('mod.reason')), h('input', { id: 'reason', type: 'text', maxlength: 1000 })),
         h('button', { type: 'button', id: 'reject', onclick: () => decide('reject') }, t('mod.reject')))));
-    map = new maplibregl.Map({ container: mapEl, style: mapStyle(), center: [r.location.lon, r.location.lat], zoom: 18 });
+    map = new maplibregl.Map({ container: mapEl, style: mapStyle(), center: [r.location.lon, r.location.lat], zoom: 18,
+      locale: mapLocale() });
     new maplibregl.Marker({ color: '#d62728' }).setLngLat([r.location.lon, r.location.lat]).addTo(map);
   }
   async function decide(action) {
@@ -133,7 +134,7 @@ function renderQueue(page) {
       showMessage(status, t('mod.decided', { id: r.id, action: tOr('status.' + { accept: 'accepted', merge: 'merged', reject: 'rejected' }[action], action) }));
       await load();
     } catch (err) {
-      showMessage(status, errorText(err), 'error');
+      showMessage(status, errorText(err, 'moderation'), 'error');
     }
   }
   function onKey(e) {
@@ -153,7 +154,7 @@ function auditSection() {
     h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {},
       ['mod.audit.at', 'mod.audit.actor', 'mod.audit.action', 'mod.audit.subject', 'mod.audit.reason'].map((k) => h('th', { scope: 'col' }, t(k))))), body)));
   api.audit(100).then((a) => a.events.forEach((e) => body.append(h('tr', {},
-    h('td', {}, formatDate(e.at)), h('td', {}, e.actor), h('td', {}, e.action), h('td', {}, e.subject), h('td', {}, e.reason)))))
+    h('td', {}, formatDate(e.at)), h('td', {}, e.actor), h('td', {}, tOr('audit.' + e.action, e.action)), h('td', {}, e.subject), h('td', {}, e.reason)))))
     .catch((err) => section.append(h('p', { class: 'error' }, errorText(err))));
   return section;
 }

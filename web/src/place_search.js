@@ -114,7 +114,7 @@ export function placeSearch(input, { near = () => null, onPick, skip = () => fal
     } catch (err) {
       if (err.code === 'aborted' || mine !== controller) return;
       close();
-      say(errorText(err), 'error');
+      say(errorText(err, 'search'), 'error');
     }
   }
 

@@ -5,7 +5,7 @@
 import maplibregl from 'maplibre-gl';
 import { api } from './api.js';
 import { h, statusLine, showMessage, clear } from './dom.js';
-import { t, tOr, errorText } from './i18n.js';
+import { t, tOr, errorText, mapLocale } from './i18n.js';
 import { mapStyle } from './mapstyle.js';
 
 export const presets = [
@@ -105,7 +105,7 @@ export function render(main) {
 
   // The map: a draggable pin on the camera and a handle that sets the direction.
   const map = new maplibregl.Map({ container: mapEl, style: mapStyle(), center: [11.5755, 48.1374], zoom: 17,
-    attributionControl: { compact: true } });
+    attributionControl: { compact: true }, locale: mapLocale() });
   window.sightlineReportMap = map;
   const pinEl = h('div', { class: 'pin', title: t('report.lat') });
   const handleEl = h('div', { class: 'direction-handle', title: t('report.direction') });
@@ -160,10 +160,10 @@ export function render(main) {
   });
 
   function locate() {
-    if (!navigator.geolocation) { showMessage(photoStatus, t('report.locate.failed', { message: '-' }), 'error'); return; }
+    if (!navigator.geolocation) { showMessage(photoStatus, t('report.locate.failed'), 'error'); return; }
     navigator.geolocation.getCurrentPosition(
       (p) => { state.accuracy = p.coords.accuracy; setPosition(p.coords.latitude, p.coords.longitude, true); },
-      (err) => showMessage(photoStatus, t('report.locate.failed', { message: err.message }), 'error'),
+      () => showMessage(photoStatus, t('report.locate.failed'), 'error'),
       { enableHighAccuracy: true, timeout: 15000 });
   }
 
@@ -199,7 +199,7 @@ export function render(main) {
       }
     } catch (err) {
       // The photo pipeline may be off: the report can still be placed by hand.
-      showMessage(photoStatus, t('report.photos.unavailable', { message: errorText(err) }), 'error');
+      showMessage(photoStatus, t('report.photos.unavailable', { message: errorText(err, 'photo') }), 'error');
     }
     photoStatus.dataset.done = '1';
   }
@@ -267,7 +267,7 @@ export function render(main) {
       renderDone(main);
     } catch (err) {
       submitButton.disabled = false;
-      showMessage(submitStatus, errorText(err), 'error');
+      showMessage(submitStatus, errorText(err, 'report'), 'error');
       if (state.photos.length && !withoutPhotos && (err.status >= 500 || err.status === 415 || err.status === 422 || err.status === 413)) {
         submitStatus.append(' ', h('button', { type: 'button', id: 'submit-without-photos', onclick: () => submit(true) },
           t('report.submit') + ' (−' + t('report.step.photos').replace(/^\d\.\s*/, '') + ')'));
@@ -304,7 +304,7 @@ function renderWithdraw(main, id, token) {
         showMessage(status, t('report.done.withdrawn'));
       } catch (err) {
         e.target.disabled = false;
-        showMessage(status, errorText(err), 'error');
+        showMessage(status, errorText(err, 'withdraw'), 'error');
       }
     } }, t('report.done.withdraw.button')), status));
 }

@@ -201,7 +201,7 @@ export function mountRoutePanel(panel, map) {
     }
     if (!markers[which]) {
       const el = h('div', { class: `route-marker route-marker-${which}`, role: 'img', 'aria-label': t(`route.${which}.marker`) },
-        which === 'from' ? 'A' : 'B');
+        t(`route.${which}.letter`));
       markers[which] = new maplibregl.Marker({ element: el });
     }
     markers[which].setLngLat([point[1], point[0]]).addTo(map);
@@ -323,7 +323,7 @@ export function mountRoutePanel(panel, map) {
       state.result = null;
       renderResult();
       updateMap();
-      setStatus(() => errorText(err), 'error');
+      setStatus(() => errorText(err, 'route'), 'error');
     } finally {
       if (!destroyed && mine === requestSeq) findButton.disabled = false;
     }

@@ -335,8 +335,10 @@ export function render(main) {
     errorSection.hidden = phase !== 'error';
     if (phase === 'error') {
       errorText.textContent = t(job.error.key, job.error.vars || {});
-      errorDetail.textContent = job.error.detail ? t('safe.error.detail', { message: job.error.detail }) : '';
-      errorDetail.hidden = !job.error.detail;
+      // The server's message is English: under another language it would be the one foreign line.
+      const detail = language() === 'en' ? job.error.detail : '';
+      errorDetail.textContent = detail ? t('safe.error.detail', { message: detail }) : '';
+      errorDetail.hidden = !detail;
       retryButton.hidden = !selected || job.error.key === 'safe.error.empty' || job.error.key === 'safe.error.unsupported'
         || job.error.key === 'safe.error.too_large';
     }

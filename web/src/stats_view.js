@@ -2,6 +2,7 @@
 import { api } from './api.js';
 import { h, statusLine, showMessage } from './dom.js';
 import { t, tOr, errorText } from './i18n.js';
+import { operatorName } from './tags.js';
 
 const svgNs = 'http://www.w3.org/2000/svg';
 function svg(tag, attrs = {}, ...children) {
@@ -53,7 +54,7 @@ function timeChart(title, byDay) {
   });
   chart.append(svg('text', { x: 0, y: 162, class: 'label' }, entries[0][0]),
     svg('text', { x: width, y: 162, class: 'label', 'text-anchor': 'end' }, entries[entries.length - 1][0]),
-    svg('text', { x: 0, y: 12, class: 'value' }, `max ${max}`));
+    svg('text', { x: 0, y: 12, class: 'value' }, t('stats.max', { count: max })));
   section.append(chart, tableOf(title, entries, (k) => k));
   return section;
 }
@@ -84,7 +85,7 @@ export function render(main) {
       h('div', { class: 'charts' },
         barChart(t('stats.by_kind'), s.cameras_by_kind, (k) => tOr('kind.' + k, k)),
         barChart(t('stats.by_status'), s.cameras_by_status, (k) => tOr('status.' + k, k)),
-        barChart(t('stats.by_operator'), s.cameras_by_operator),
+        barChart(t('stats.by_operator'), s.cameras_by_operator, operatorName),
         barChart(t('stats.by_manufacturer'), s.cameras_by_manufacturer),
         barChart(t('stats.reports_by_status'), s.reports_by_status, (k) => tOr('status.' + k, k)),
         timeChart(t('stats.reports_by_day'), s.reports_by_day),

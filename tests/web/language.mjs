@@ -1,0 +1,327 @@
+// End-to-end test of the web app as people first meet it, in Debian's headless Chromium
+// (playwright-core from web/'s devDependencies; no browser is ever downloaded), against the real
+// `sightline serve` on a fresh data folder holding tests/fixtures/osm/search.osm, cameras added
+// with `sightline import-csv` (types "camera", "unknown" and "panning", operators "police" and
+// "private") and one accepted report:
+//   - Serbian Cyrillic everywhere: the map with its legend and filters open, a camera page with
+//     its history, the route panel after a route error, a wrong password, moderation and the
+//     statistics show no Latin-script word in their text, tooltips, labels or placeholders
+//     (MapLibre's controls too) except an allow-list: acronyms, brand and data names, units,
+//     URLs; the offending words are printed. The route error and the wrong password are the
+//     catalogue's sentences for that context; in English the route error adds the server's words;
+//   - the legend and the Type filter cover every type the map draws: each drawn type's colour has
+//     a legend entry, the filter option of that entry's name shows exactly the types drawn in
+//     that colour ("other or unknown": "camera" and "unknown"), and the type colours are apart
+//     from each other and from the viewshed shading, also as people with protanopia or
+//     deuteranopia see them (CIE76 distance after the Machado et al. 2009 simulation).
+//
+//   node tests/web/language.mjs --binary build/sightline --web build/web [--artifacts DIR]
+//
+// Exit code 77 (CTest's SKIP_RETURN_CODE) when Chromium is missing, unless CI=true.
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { arg, runCli, skip, sayFrom, startServer as startServerAt } from './harness.mjs';
+
+const started = Date.now();
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '../..');
+const require = createRequire(path.join(repo, 'web/package.json'));
+const { chromium } = require('playwright-core');
+
+const binary = path.resolve(arg('--binary', path.join(repo, 'build/sightline')));
+const webDir = path.resolve(arg('--web', path.join(path.dirname(binary), 'web')));
+const artifacts = path.resolve(arg('--artifacts', path.join(repo, 'tests/artifacts/web')));
+const fixture = path.join(repo, 'tests/fixtures/osm/search.osm');
+const chromiumPath = '/usr/bin/chromium';
+const password = 'correct horse battery';
+const catalogue = {
+  en: JSON.parse(readFileSync(path.join(repo, 'web/src/i18n/en.json'), 'utf8')),
+  'sr-Cyrl': JSON.parse(readFileSync(path.join(repo, 'web/src/i18n/sr-Cyrl.json'), 'utf8')),
+};
+const say = sayFrom(catalogue);
+
+if (!existsSync(chromiumPath)) skip(`${chromiumPath} is missing: apt-get install chromium fonts-dejavu-core`);
+if (!existsSync(path.join(webDir, 'index.html'))) throw new Error(`${webDir}/index.html missing: build the web_app target`);
+
+mkdirSync(artifacts, { recursive: true });
+const work = mkdtempSync(path.join(os.tmpdir(), 'sightline-web-language-'));
+const dataDir = path.join(work, 'data');
+const log = (m) => console.log(`[language] ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s  ${m}`);
+const run = (args, input) => runCli(binary, args, input);
+
+// Latin words a Serbian page may show: acronyms (OSM, GPX, CSV, UTC, ALPR, ...), units, brand
+// names, the language picker's own names, and names that come from the data (added below).
+const allowed = new Set(['m', 'km', 'km²', 's', 'MapLibre', 'OpenStreetMap', 'GeoJSON', 'Huawei', 'Sightline', 'English', 'Srpski']);
+const isAllowed = (word) => allowed.has(word) || /^[A-Z]{2,}$/.test(word);
+
+let step = 0;
+async function shot(page, name) {
+  step += 1;
+  const file = path.join(artifacts, `language-${String(step).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  log(`screenshot ${file}`);
+}
+
+async function waitForMap(page) {
+  await page.waitForFunction(() => window.sightlineMap && window.sightlineMap.isStyleLoaded()
+    && window.sightlineMap.isSourceLoaded('sightline'), null, { timeout: 30000 });
+  await page.evaluate(() => new Promise((resolve) => { window.sightlineMap.once('idle', resolve); window.sightlineMap.triggerRepaint(); }));
+}
+
+/// Everything a reader gets from the page: visible text (screen-reader-only text too), the options
+/// of the visible selects, and the title, aria-label, placeholder and alt of visible elements.
+function readableTexts(page) {
+  return page.evaluate(() => {
+    const shown = (el) => el.checkVisibility({ visibilityProperty: true });
+    const texts = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!n.textContent.trim() || !el || el.closest('script, style, select') || !shown(el)) continue;
+      texts.push(n.textContent);
+    }
+    for (const select of document.querySelectorAll('select')) if (shown(select)) texts.push(...[...select.options].map((o) => o.text));
+    for (const el of document.querySelectorAll('[title], [aria-label], [placeholder], [alt]')) {
+      if (!shown(el)) continue;
+      for (const attr of ['title', 'aria-label', 'placeholder', 'alt']) if (el.getAttribute(attr)) texts.push(el.getAttribute(attr));
+    }
+    return texts;
+  });
+}
+
+/// The Latin-script words of the page outside the allow-list; URLs and numbers are not words.
+async function foreignWords(page, extra) {
+  const words = new Set();
+  for (const text of await readableTexts(page)) {
+    const plain = text.replace(/\b(https?:\/\/|www\.)\S+/g, ' ');
+    for (const [word] of plain.matchAll(/[A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F][A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F²'’-]*/g))
+      if (!isAllowed(word.replace(/[-'’]+$/, '')) && !extra.includes(word)) words.add(word);
+  }
+  return [...words];
+}
+
+const problems = [];
+/// A finding to report at the end (the walk goes on, so that one run lists every finding).
+function expect(ok, message) {
+  if (!ok) { problems.push(message); log(`PROBLEM: ${message}`); }
+}
+/// Records (and prints) the Latin words of a view in Serbian Cyrillic; `extra` are allowed there.
+async function checkCyrillic(page, view, extra = []) {
+  const words = await foreignWords(page, extra);
+  log(`${view}: ${words.length ? `Latin words: ${words.join(', ')}` : 'no Latin words'}`);
+  if (words.length) problems.push(`${view}: ${words.join(', ')}`);
+  await shot(page, view);
+}
+
+// --- colours -------------------------------------------------------------------------------------
+const hexRgb = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+const cssRgb = (css) => (css.startsWith('#') ? hexRgb(css) : css.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number));
+const linear = (c) => { const v = c / 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+// Machado, Oliveira & Fernandes (2009), severity 1.0, on linear RGB.
+const visions = {
+  normal: null,
+  protanopia: [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+  deuteranopia: [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]],
+};
+function lab(css, matrix) {
+  let rgb = cssRgb(css).map(linear);
+  if (matrix) rgb = matrix.map((row) => Math.min(1, Math.max(0, row[0] * rgb[0] + row[1] * rgb[1] + row[2] * rgb[2])));
+  const [r, g, b] = rgb;
+  const f = (v) => (v > 216 / 24389 ? Math.cbrt(v) : ((24389 / 27) * v + 16) / 116);
+  const x = f((0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047);
+  const y = f(0.2126 * r + 0.7152 * g + 0.0722 * b);
+  const z = f((0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883);
+  return [116 * y - 16, 500 * (x - y), 200 * (y - z)];
+}
+const distance = (a, b, matrix) => Math.hypot(...lab(a, matrix).map((v, i) => v - lab(b, matrix)[i]));
+const sameColour = (a, b) => cssRgb(a).every((v, i) => Math.abs(v - cssRgb(b)[i]) <= 1);
+
+let server = null;
+let browser = null;
+try {
+  log(`importing ${fixture} and cameras near Terazije`);
+  run(['import', fixture, '--data', dataDir, '--quiet']);
+  const cameras = [
+    { at: '44.81370,20.46120', set: ['surveillance:type=camera', 'operator=private'] },
+    { at: '44.81340,20.46170', set: [] },  // no type at all: "unknown"
+    { at: '44.81320,20.46100', set: ['surveillance:type=camera', 'camera:type=panning', 'operator=police'] },
+  ];
+  cameras.forEach((c, i) => {
+    const csv = path.join(work, `cameras-${i}.csv`);
+    writeFileSync(csv, `lat,lon\n${c.at}\n`);
+    run(['import-csv', csv, '--data', dataDir, ...c.set.flatMap((s) => ['--set', s])]);
+  });
+  run(['user', 'add', 'mod', '--role', 'moderator', '--password-stdin', '--data', dataDir], password + '\n');
+  allowed.add('mod');  // the moderator's user name
+  server = await startServerAt(binary, dataDir, ['--report-rate', '0', '--web', webDir]);
+  const base = server.url;
+  const origin = new URL(base).origin;
+  log(`server ${base}`);
+  // Names that come from the data are proper names in any language.
+  const stats = await (await fetch(`${base}/api/v1/stats`)).json();
+  for (const area of stats.imported_areas || []) for (const word of area.name.split(/[^A-Za-z]+/)) if (word) allowed.add(word);
+  const report = await (await fetch(`${base}/api/v1/reports`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ location: { lat: 44.81352, lon: 20.46141 }, tags: { 'camera:type': 'dome', 'camera:mount': 'wall', operator: 'police' } }) })).json();
+  assert.ok(report.id, 'the report was taken');
+
+  browser = await chromium.launchPersistentContext(path.join(work, 'chromium-profile'), {
+    executablePath: chromiumPath,
+    headless: true,
+    locale: 'sr-Cyrl-RS',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--use-gl=swiftshader', '--enable-unsafe-swiftshader'],
+  });
+  const requests = [];
+  const pageErrors = [];
+  browser.on('request', (r) => requests.push(r.url()));
+  const page = await browser.newPage();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  page.on('pageerror', (e) => { pageErrors.push(String(e)); log(`page error: ${e.stack}`); });
+  page.on('console', (m) => { if (m.type() === 'error') log(`console: ${m.text()}`); });
+
+  // --- the map, legend and filters open -----------------------------------------------------
+  await page.goto(`${base}/#18/44.81345/20.46135`);
+  await page.selectOption('#language', 'sr-Cyrl');
+  await waitForMap(page);
+  await page.evaluate(() => { for (const d of document.querySelectorAll('details.legend')) d.open = true; });
+  await checkCyrillic(page, 'map');
+
+  // --- every drawn type is in the legend and the Type filter ---------------------------------
+  const drawn = await page.evaluate(() => {
+    const map = window.sightlineMap;
+    const expression = map.getPaintProperty('cameras', 'circle-color');
+    const colourOf = (type) => {
+      if (typeof expression === 'string') return expression;
+      for (let i = 2; i < expression.length - 1; i += 2) {
+        const labels = [].concat(expression[i]);
+        if (labels.includes(type)) return expression[i + 1];
+      }
+      return expression[expression.length - 1];
+    };
+    const types = [...new Set(map.queryRenderedFeatures({ layers: ['cameras'] }).map((f) => f.properties.type))];
+    return types.map((type) => ({ type, colour: colourOf(type) }));
+  });
+  log(`drawn: ${JSON.stringify(drawn)}`);
+  for (const type of ['camera', 'unknown', 'panning']) assert.ok(drawn.some((d) => d.type === type), `a camera of type ${type} is drawn`);
+  const legend = await page.$$eval('aside.panel > details.legend li', (items) => items.map((li) => {
+    const swatch = li.querySelector('.swatch:not(.ring)');
+    return swatch ? { label: li.textContent.trim(), colour: getComputedStyle(swatch).backgroundColor } : null;
+  }).filter(Boolean));
+  const options = await page.$$eval('#filter-kind option', (os) => os.map((o) => ({ value: o.value, label: o.textContent.trim() })));
+  const typesOf = {};  // legend label -> drawn types in its colour
+  for (const d of drawn) {
+    const entry = legend.find((l) => sameColour(l.colour, d.colour));
+    if (!entry) { problems.push(`type ${d.type} is drawn in ${d.colour}, which the legend does not show`); continue; }
+    (typesOf[entry.label] ||= []).push(d.type);
+  }
+  log(`legend: ${JSON.stringify(typesOf)}`);
+  for (const [label, types] of Object.entries(typesOf)) {
+    const option = options.find((o) => o.label === label);
+    if (!option) { problems.push(`the Type filter has no "${label}" (types ${types.join(', ')})`); continue; }
+    await page.selectOption('#filter-kind', option.value);
+    await waitForMap(page);
+    const shown = await page.evaluate(() => [...new Set(window.sightlineMap.queryRenderedFeatures({ layers: ['cameras'] }).map((f) => f.properties.type))]);
+    log(`filter "${label}": ${JSON.stringify(shown)}`);
+    if (shown.sort().join() !== [...types].sort().join()) problems.push(`the filter "${label}" shows ${shown.join(', ') || 'nothing'}, not ${types.join(', ')}`);
+  }
+  if (Object.keys(typesOf).length) {
+    await page.selectOption('#filter-kind', '');
+    await waitForMap(page);
+  }
+  // The colours: each type apart from the others and from the shading, for three kinds of vision.
+  const typeColours = legend.filter((l) => !/^[^:]+:/.test(l.label)).map((l) => l.colour);
+  const shadeColours = await page.$$eval('aside.panel > details.legend li', (items) => items.filter((li) => li.textContent.includes(':'))
+    .map((li) => getComputedStyle(li.querySelector('.swatch')).backgroundColor));
+  assert.ok(typeColours.length >= 2 && shadeColours.length === 4, `legend colours: ${typeColours} / ${shadeColours}`);
+  for (const [vision, matrix] of Object.entries(visions)) {
+    for (const [i, a] of typeColours.entries()) {
+      for (const b of typeColours.slice(i + 1))
+        if (distance(a, b, matrix) < 15) problems.push(`${vision}: types ${a} and ${b} are too alike (ΔE ${distance(a, b, matrix).toFixed(1)})`);
+      for (const s of shadeColours)
+        if (distance(a, s, matrix) < 20) problems.push(`${vision}: type ${a} is too like the shading ${s} (ΔE ${distance(a, s, matrix).toFixed(1)})`);
+    }
+  }
+
+  // --- the route panel after a route error -----------------------------------------------------
+  async function routeError() {
+    await page.click('#route-toggle');
+    await page.waitForSelector('#route-panel:not([hidden])');
+    await page.fill('#route-from', '44.70,20.30');
+    await page.fill('#route-to', '44.8135,20.4614');
+    await page.click('#route-find');
+    await page.waitForFunction(() => document.querySelector('#route-status').dataset.kind === 'error', null, { timeout: 30000 });
+    return page.textContent('#route-status');
+  }
+  const routeText = await routeError();
+  log(`route error: ${routeText}`);
+  expect(routeText === say('sr-Cyrl', 'error.route.unprocessable'), `the route error is not the catalogue's: ${routeText}`);
+  await checkCyrillic(page, 'route-error');
+  await page.selectOption('#language', 'en');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  await page.click('#route-clear');
+  await page.click('#route-toggle');
+  const english = await routeError();
+  log(`route error in English: ${english}`);
+  expect(/no walkable street within 1000 m of the start/.test(english), 'in English the server\'s words say which point');
+  expect(english.startsWith(say('en', 'error.route.unprocessable')), `the English route error is not the catalogue's: ${english}`);
+  await page.click('#route-clear');
+  await page.selectOption('#language', 'sr-Cyrl');
+
+  // --- a camera page with its history ----------------------------------------------------------
+  const imported = await (await fetch(`${base}/api/v1/cameras/3`)).json();
+  assert.equal(imported.properties.tags.operator, 'police');
+  await page.goto(`${base}/camera/3`);
+  await page.waitForSelector('.history li');
+  await page.waitForSelector('#camera-near[data-done]', { state: 'attached' });
+  await checkCyrillic(page, 'camera-imported');
+
+  // --- login: a wrong password, then moderation --------------------------------------------------
+  await page.goto(`${base}/moderation`);
+  await page.fill('#username', 'mod');
+  await page.fill('#password', 'wrong password');
+  await page.click('#login-form button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('#login-form .status').dataset.kind === 'error');
+  const loginText = await page.textContent('#login-form .status');
+  log(`wrong password: ${loginText}`);
+  expect(loginText === say('sr-Cyrl', 'error.login.unauthorized'), `the wrong password is not the catalogue's: ${loginText}`);
+  await checkCyrillic(page, 'login-wrong');
+  await page.fill('#password', password);
+  await page.click('#login-form button[type=submit]');
+  await page.waitForSelector('#queue li button');
+  await page.waitForSelector('#report-near[data-done]', { state: 'attached' });
+  await checkCyrillic(page, 'moderation', ['j', 'k', 'a', 'm', 'r']);  // the keys to press
+  const decided = page.waitForResponse((r) => r.url().endsWith(`/api/v1/reports/${report.id}/decision`));
+  await page.keyboard.press('a');
+  const created = (await (await decided).json()).camera;
+  assert.ok(created?.id, 'the report became a camera');
+
+  // --- the accepted camera's page: "created" by a moderator -------------------------------------
+  await page.goto(`${base}/camera/${created.id}`);
+  await page.waitForSelector('.history li');
+  await page.waitForSelector('#camera-near[data-done]', { state: 'attached' });
+  await checkCyrillic(page, 'camera-created');
+
+  // --- statistics ---------------------------------------------------------------------------------
+  await page.goto(`${base}/stats`);
+  await page.waitForSelector('#stats-total');
+  await page.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });
+  await checkCyrillic(page, 'stats');
+
+  const foreign = requests.filter((u) => !u.startsWith(origin + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));
+  assert.deepEqual(foreign, [], 'requests to other hosts');
+  assert.deepEqual(pageErrors, [], 'uncaught page errors');
+  assert.deepEqual(problems, [], 'English in the Serbian interface, or legend and filter miss what the map draws');
+  log('PASS');
+} catch (e) {
+  console.error(e);
+  process.exitCode = 1;
+} finally {
+  if (browser) await browser.close().catch(() => {});
+  if (server) server.child.kill('SIGTERM');
+  rmSync(work, { recursive: true, force: true });
+}
