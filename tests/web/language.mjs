@@ -155,6 +155,19 @@ try {
     writeFileSync(csv, `lat,lon\n${c.at}\n`);
     run(['import-csv', csv, '--data', dataDir, ...c.set.flatMap((s) => ['--set', s])]);
   });
+  // A camera mapped in OpenStreetMap, far from the rest (its own import leaves theirs alone): its
+  // page must say it is reported and imported, not verified.
+  const osmCamera = path.join(work, 'capetown.osm');
+  writeFileSync(osmCamera, `<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6" generator="language.mjs">
+  <bounds minlat="-33.91" minlon="18.41" maxlat="-33.90" maxlon="18.42"/>
+  <node id="900001" version="2" timestamp="2025-01-01T00:00:00Z" lat="-33.905" lon="18.415">
+    <tag k="man_made" v="surveillance"/>
+    <tag k="surveillance:type" v="camera"/>
+  </node>
+</osm>
+`);
+  run(['import', osmCamera, '--data', dataDir, '--quiet']);
   run(['user', 'add', 'mod', '--role', 'moderator', '--password-stdin', '--data', dataDir], password + '\n');
   allowed.add('mod');  // the moderator's user name
   server = await startServerAt(binary, dataDir, ['--report-rate', '0', '--web', webDir]);
@@ -279,6 +292,19 @@ try {
   await page.waitForSelector('.history li');
   await page.waitForSelector('#camera-near[data-done]', { state: 'attached' });
   await checkCyrillic(page, 'camera-imported');
+
+  // --- an imported camera says what is known: reported, from OpenStreetMap, not yet checked ------
+  const mapped = (await (await fetch(`${base}/api/v1/cameras?bbox=18.41,-33.91,18.42,-33.90`)).json()).features;
+  assert.equal(mapped.length, 1, 'the OpenStreetMap camera was imported');
+  assert.equal(mapped[0].properties.status, 'reported');
+  await page.goto(`${base}/camera/${mapped[0].properties.id}`);
+  await page.waitForSelector('.history li');
+  const facts = await page.textContent('dl.facts');
+  log(`imported camera: ${facts}`);
+  for (const key of ['status.reported', 'camera.imported_osm', 'camera.not_yet'])
+    expect(facts.includes(say('sr-Cyrl', key)), `the imported camera's page lacks "${say('sr-Cyrl', key)}": ${facts}`);
+  expect(!facts.includes(say('sr-Cyrl', 'status.verified')), `the imported camera's page says verified: ${facts}`);
+  await checkCyrillic(page, 'camera-osm');
 
   // --- login: a wrong password, then moderation --------------------------------------------------
   await page.goto(`${base}/moderation`);
