@@ -94,7 +94,8 @@ export function render(main) {
   const lonInput = h('input', { id: 'report-lon', type: 'number', step: 'any', min: -180, max: 180, inputmode: 'decimal' });
   const dirInput = h('input', { id: 'report-direction', type: 'number', step: '1', min: 0, max: 359, inputmode: 'numeric',
     placeholder: t('report.direction.none') });
-  const mapEl = h('div', { id: 'report-map', class: 'report-map', role: 'application', 'aria-label': t('report.place.help') });
+  const mapEl = h('div', { id: 'report-map', class: 'report-map', role: 'application',
+    'aria-label': `${t('report.place.help')} ${t('report.place.keys')}` });
   const submitButton = h('button', { type: 'submit', class: 'primary', id: 'report-submit' }, t('report.submit'));
 
   const form = h('form', { class: 'page report', id: 'report-form', novalidate: true, onsubmit: (e) => { e.preventDefault(); submit(); } },
@@ -104,7 +105,8 @@ export function render(main) {
         h('input', { id: 'report-photos', type: 'file', accept: 'image/*', multiple: true,
           'aria-describedby': 'report-photos-error', onchange: (e) => addPhotos(e.target) })),
       photoError, thumbs, photoStatus),
-    h('section', {}, h('h2', {}, t('report.step.place')), h('p', {}, t('report.place.help')), mapEl,
+    h('section', {}, h('h2', {}, t('report.step.place')), h('p', {}, t('report.place.help')),
+      h('p', { class: 'keys-hint' }, t('report.place.keys')), mapEl,
       h('div', { class: 'row' },
         h('label', { class: 'field' }, h('span', {}, t('report.lat')), latInput),
         h('label', { class: 'field' }, h('span', {}, t('report.lon')), lonInput),
@@ -147,6 +149,13 @@ export function render(main) {
     placeAll(true);
   });
   map.on('click', (e) => { if (state.lat === null) setPosition(e.lngLat.lat, e.lngLat.lng); });
+  // Without a pointer: move the map with the arrow keys, Enter or Space puts the pin at its centre.
+  map.getCanvas().addEventListener('keydown', (e) => {
+    if ((e.key !== 'Enter' && e.key !== ' ') || e.altKey || e.ctrlKey || e.metaKey) return;
+    e.preventDefault();
+    const c = map.getCenter().wrap();
+    setPosition(c.lat, c.lng);
+  });
   pin.on('drag', () => { const p = pin.getLngLat(); state.lat = p.lat; state.lon = p.lng; state.confirming = null; placeAll(false, true); });
   pin.on('dragend', () => findDuplicates());
   handle.on('drag', () => {
