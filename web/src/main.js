@@ -22,6 +22,7 @@ const routes = [
 
 let cleanup = null;
 let lastMapHash = mapView.defaultView;
+let shownPath = null;
 
 function show() {
   const main = document.getElementById('main');
@@ -33,6 +34,7 @@ function show() {
   document.body.dataset.view = route.view === mapView ? 'map' : route.nav.slice(1);
   for (const a of document.querySelectorAll('#nav a')) a.setAttribute('aria-current', a.getAttribute('href') === route.nav ? 'page' : 'false');
   cleanup = route.view.render(main, params) || null;
+  shownPath = location.pathname;
 }
 
 function go(path) {
@@ -52,7 +54,12 @@ document.addEventListener('click', (e) => {
   if (url.pathname === '/' && url.hash) lastMapHash = url.hash;
 });
 window.addEventListener('sightline:navigate', (e) => go(e.detail));
-window.addEventListener('popstate', show);
+// A hash typed or pasted into the address bar on the map page also fires popstate: MapLibre's
+// hash handler moves the map there (jumpTo), and drawing the page again would lose its state.
+window.addEventListener('popstate', () => {
+  if (location.pathname === shownPath && document.body.dataset.view === 'map') return;
+  show();
+});
 // A withdraw link (/report#withdraw=ID:TOKEN) opened on the report page itself.
 window.addEventListener('hashchange', () => { if (location.pathname === '/report') show(); });
 

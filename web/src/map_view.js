@@ -4,8 +4,8 @@
 // features).
 import maplibregl from 'maplibre-gl';
 import { api } from './api.js';
-import { h, navigate, statusLine, showMessage } from './dom.js';
-import { t, errorText, mapLocale } from './i18n.js';
+import { h, clear, navigate, statusLine, showMessage } from './dom.js';
+import { t, tOr, errorText, mapLocale } from './i18n.js';
 import { mapStyle, fovPolygon, kindColours, statusColours, levelColours, legendKinds, kindFilter } from './mapstyle.js';
 import { mountRoutePanel } from './route_panel.js';
 import { placeSearch, placeLabel, placePoint, zoomFor } from './place_search.js';
@@ -15,6 +15,10 @@ const statuses = ['reported', 'verified', 'disputed', 'removed'];
 const filters = { kind: '', status: '', operator: '' };
 // The place last found with the search box (its marker comes back after a language switch).
 let foundPlace = null;
+// Whether "Cameras in view" is open (kept across a language switch).
+let inViewOpen = false;
+const inViewShown = 50;
+const inViewAsked = 1000;
 export const defaultView = '#14/48.1374/11.5755';
 
 function select(id, labelKey, options, value, onChange) {
@@ -33,6 +37,11 @@ export function render(main) {
   });
   const operatorStatus = statusLine();
   const mapEl = h('div', { id: 'map', class: 'map', role: 'region', 'aria-label': t('map.label') });
+  const inViewList = h('ul', { id: 'cameras-in-view-list' });
+  const inViewMore = h('p', { id: 'cameras-in-view-more', role: 'status' });
+  const inView = h('details', { id: 'cameras-in-view', class: 'in-view', open: inViewOpen,
+    ontoggle: () => { inViewOpen = inView.open; refreshInView(); } },
+  h('summary', {}, t('map.inview')), inViewList, inViewMore);
 
   const panel = h('aside', { class: 'panel' },
     h('form', { class: 'search', role: 'search', onsubmit: (e) => { e.preventDefault(); search(searchInput.value); } },
@@ -49,6 +58,7 @@ export function render(main) {
         h('input', { id: 'filter-operator', type: 'text', value: filters.operator, placeholder: t('map.operator.placeholder'),
           onchange: (e) => { filters.operator = e.target.value.trim(); applyFilters(); } })),
       operatorStatus),
+    inView,
     h('details', { class: 'legend' }, h('summary', {}, t('map.legend')),
       h('ul', {}, legendKinds.map((k) => h('li', { dataset: { kind: k } },
         h('span', { class: 'swatch', style: `background:${kindColours[k]}` }), t('kind.' + k))),
@@ -130,8 +140,43 @@ export function render(main) {
     }
     source.setData({ type: 'FeatureCollection', features });
   }
-  map.on('load', () => { if (filters.kind || filters.status || filters.operator) applyFilters(); });
-  map.on('moveend', () => { if (filters.operator) applyFilters(); });
+  // "Cameras in view": links a keyboard or screen-reader user can follow, nearest the centre
+  // first. Asked for only while the list is open.
+  let inViewSeq = 0;
+  async function refreshInView() {
+    const mine = ++inViewSeq;
+    if (removed || !inView.open) return;
+    const b = map.getBounds();
+    try {
+      const fc = await api.cameras([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(6)), inViewAsked);
+      if (removed || mine !== inViewSeq) return;
+      drawInView(fc);
+    } catch (err) {
+      if (removed || mine !== inViewSeq) return;
+      clear(inViewList);
+      showMessage(inViewMore, errorText(err), 'error');
+    }
+  }
+  function drawInView(fc) {
+    const c = map.getCenter();
+    const away = (f) => Math.hypot(f.geometry.coordinates[0] - c.lng, f.geometry.coordinates[1] - c.lat);
+    const cameras = [...fc.features].sort((a, b) => away(a) - away(b));
+    clear(inViewList);
+    inViewList.append(...cameras.slice(0, inViewShown).map((f) => {
+      const p = f.properties;
+      const kind = p.kind || p.type;
+      return h('li', {}, h('a', { href: `/camera/${p.id}`, 'data-link': true },
+        t('camera.title', { id: p.id }), kind ? ` — ${tOr('kind.' + kind, kind)}` : ''));
+    }));
+    const rest = cameras.length - inViewShown;
+    let text = '';
+    if (!cameras.length) text = t('map.inview.none');
+    else if (fc.truncated) text = t('map.inview.many', { count: Math.max(0, rest) });
+    else if (rest > 0) text = t('map.inview.more', { count: rest });
+    showMessage(inViewMore, text);
+  }
+  map.on('load', () => { if (filters.kind || filters.status || filters.operator) applyFilters(); refreshInView(); });
+  map.on('moveend', () => { if (filters.operator) applyFilters(); refreshInView(); });
   map.on('idle', () => {
     const key = `${map.getZoom().toFixed(2)}/${map.getCenter().toArray().join()}`;
     if (key !== map._sightlineFovKey) { map._sightlineFovKey = key; updateFov(); }

@@ -17,9 +17,37 @@ export const presets = [
 const types = ['unknown', 'fixed', 'dome', 'panning', 'ALPR'];
 const mounts = ['unknown', 'wall', 'pole', 'ceiling', 'street_lamp', 'traffic_signals'];
 const operators = ['MUP Srbije', 'Polizei', 'Stadt', 'Deutsche Bahn', 'MVG'];
+// The server's limits (docs/api/openapi.json, POST /api/v1/reports): 4 photos of at most 20 MB
+// (20 MiB) each, JPEG, PNG, WebP or HEIC/HEIF. Checked here too, so a file the server would
+// refuse is never added.
+export const maxPhotos = 4;
+export const maxPhotoBytes = 20 * 1024 * 1024;
+const heifBrands = ['heic', 'heix', 'mif1', 'msf1', 'hevc'];
+
+/// The photo type from a file's first bytes (its name and MIME type may say anything), or null.
+export function sniffPhotoType(bytes) {
+  const ascii = (from, to) => String.fromCharCode(...bytes.subarray(from, to));
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  if (bytes[0] === 0x89 && ascii(1, 4) === 'PNG') return 'png';
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'webp';
+  if (bytes.length >= 12 && ascii(4, 8) === 'ftyp') {
+    // The major brand, then the compatible brands within the first 32 bytes.
+    const size = Math.min(bytes.length, 32, new DataView(bytes.buffer, bytes.byteOffset).getUint32(0) || 32);
+    for (let at = 8; at + 4 <= size; at += 4) if (at !== 12 && heifBrands.includes(ascii(at, at + 4))) return 'heic';
+  }
+  return null;
+}
+
+/// Why `file` cannot be a report photo ({key, vars} for t()), or null.
+async function photoProblem(file) {
+  if (file.size > maxPhotoBytes) return { key: 'report.photos.toolarge', vars: { name: file.name, mb: maxPhotoBytes / (1024 * 1024) } };
+  const head = new Uint8Array(await file.slice(0, 32).arrayBuffer());
+  if (!sniffPhotoType(head)) return { key: 'report.photos.nottype', vars: { name: file.name } };
+  return null;
+}
 
 function freshState() {
-  return { photos: [], lat: null, lon: null, direction: null, accuracy: null, type: 'unknown', mount: 'unknown',
+  return { photos: [], photoProblems: [], lat: null, lon: null, direction: null, accuracy: null, type: 'unknown', mount: 'unknown',
     operator: '', preset: '', note: '', confirming: null };
 }
 let state = freshState();
@@ -58,6 +86,7 @@ export function render(main) {
 
   const photoStatus = statusLine();
   photoStatus.id = 'photo-status';
+  const photoError = h('p', { id: 'report-photos-error', class: 'status', role: 'alert', dataset: { kind: 'error' } });
   const submitStatus = statusLine();
   const dupList = h('div', { class: 'duplicates', id: 'duplicates' });
   const thumbs = h('ul', { class: 'thumbs' });
@@ -65,16 +94,19 @@ export function render(main) {
   const lonInput = h('input', { id: 'report-lon', type: 'number', step: 'any', min: -180, max: 180, inputmode: 'decimal' });
   const dirInput = h('input', { id: 'report-direction', type: 'number', step: '1', min: 0, max: 359, inputmode: 'numeric',
     placeholder: t('report.direction.none') });
-  const mapEl = h('div', { id: 'report-map', class: 'report-map', role: 'application', 'aria-label': t('report.place.help') });
+  const mapEl = h('div', { id: 'report-map', class: 'report-map', role: 'application',
+    'aria-label': `${t('report.place.help')} ${t('report.place.keys')}` });
   const submitButton = h('button', { type: 'submit', class: 'primary', id: 'report-submit' }, t('report.submit'));
 
   const form = h('form', { class: 'page report', id: 'report-form', novalidate: true, onsubmit: (e) => { e.preventDefault(); submit(); } },
     h('h1', {}, t('report.title')), h('p', {}, t('report.intro')),
     h('section', {}, h('h2', {}, t('report.step.photos')),
       h('label', { class: 'field' }, h('span', {}, t('report.photos')),
-        h('input', { id: 'report-photos', type: 'file', accept: 'image/*', multiple: true, onchange: (e) => addPhotos(e.target) })),
-      thumbs, photoStatus),
-    h('section', {}, h('h2', {}, t('report.step.place')), h('p', {}, t('report.place.help')), mapEl,
+        h('input', { id: 'report-photos', type: 'file', accept: 'image/*', multiple: true,
+          'aria-describedby': 'report-photos-error', onchange: (e) => addPhotos(e.target) })),
+      photoError, thumbs, photoStatus),
+    h('section', {}, h('h2', {}, t('report.step.place')), h('p', {}, t('report.place.help')),
+      h('p', { class: 'keys-hint' }, t('report.place.keys')), mapEl,
       h('div', { class: 'row' },
         h('label', { class: 'field' }, h('span', {}, t('report.lat')), latInput),
         h('label', { class: 'field' }, h('span', {}, t('report.lon')), lonInput),
@@ -117,6 +149,13 @@ export function render(main) {
     placeAll(true);
   });
   map.on('click', (e) => { if (state.lat === null) setPosition(e.lngLat.lat, e.lngLat.lng); });
+  // Without a pointer: move the map with the arrow keys, Enter or Space puts the pin at its centre.
+  map.getCanvas().addEventListener('keydown', (e) => {
+    if ((e.key !== 'Enter' && e.key !== ' ') || e.altKey || e.ctrlKey || e.metaKey) return;
+    e.preventDefault();
+    const c = map.getCenter().wrap();
+    setPosition(c.lat, c.lng);
+  });
   pin.on('drag', () => { const p = pin.getLngLat(); state.lat = p.lat; state.lon = p.lng; state.confirming = null; placeAll(false, true); });
   pin.on('dragend', () => findDuplicates());
   handle.on('drag', () => {
@@ -176,11 +215,24 @@ export function render(main) {
           t('report.remove'))));
     });
   }
+  function drawPhotoProblems() {
+    photoError.textContent = state.photoProblems.map((p) => t(p.key, p.vars)).join(' ');
+  }
+  // Each file is checked before it is added: a refused one never shows as a thumbnail and is
+  // never sent; the reasons stay beside the picker until the next pick.
   async function addPhotos(input) {
     const files = [...input.files];
     input.value = '';
-    if (state.photos.length + files.length > 4) showMessage(photoStatus, t('report.photos.toomany'), 'error');
-    const added = files.slice(0, 4 - state.photos.length);
+    const problems = [];
+    const added = [];
+    for (const file of files) {
+      const problem = await photoProblem(file);
+      if (problem) problems.push(problem);
+      else if (state.photos.length + added.length < maxPhotos) added.push(file);
+      else if (!problems.some((p) => p.key === 'report.photos.toomany')) problems.push({ key: 'report.photos.toomany', vars: {} });
+    }
+    state.photoProblems = problems;
+    drawPhotoProblems();
     state.photos.push(...added);
     drawThumbs();
     if (!added.length) return;
@@ -198,8 +250,11 @@ export function render(main) {
         showMessage(photoStatus, t('report.photos.nohint'));
       }
     } catch (err) {
-      // The photo pipeline may be off: the report can still be placed by hand.
-      showMessage(photoStatus, t('report.photos.unavailable', { message: errorText(err, 'photo') }), 'error');
+      // 415/422: this file is the problem, not the server. Otherwise the photo pipeline may be
+      // off. Either way the report can still be placed by hand.
+      const unreadable = err.status === 415 || err.status === 422;
+      showMessage(photoStatus, unreadable ? t('report.photos.unreadable', { name: added[0].name })
+        : t('report.photos.unavailable', { message: errorText(err, 'photo') }), 'error');
     }
     photoStatus.dataset.done = '1';
   }
@@ -270,12 +325,13 @@ export function render(main) {
       showMessage(submitStatus, errorText(err, 'report'), 'error');
       if (state.photos.length && !withoutPhotos && (err.status >= 500 || err.status === 415 || err.status === 422 || err.status === 413)) {
         submitStatus.append(' ', h('button', { type: 'button', id: 'submit-without-photos', onclick: () => submit(true) },
-          t('report.submit') + ' (−' + t('report.step.photos').replace(/^\d\.\s*/, '') + ')'));
+          t('report.submit.nophotos')));
       }
     }
   }
   if (state.lat !== null) findDuplicates();
   drawThumbs();
+  drawPhotoProblems();
   return () => { try { map.remove(); } catch { /* already removed */ } };
 }
 

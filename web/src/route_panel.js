@@ -223,8 +223,10 @@ export function mountRoutePanel(panel, map) {
     // The server's message is English; say the same in the user's language.
     message.hidden = !result;
     message.textContent = result ? outcomeText(result) : '';
-    gpx.hidden = !result;
-    if (result) gpx.href = `/api/v1/route?${state.query}&format=gpx`;
+    // Only a route shown on the map is offered as GPX: an answer without routes has none.
+    const shown = !!result?.routes?.length;
+    gpx.hidden = !shown;
+    if (shown) gpx.href = `/api/v1/route?${state.query}&format=gpx`;
     else gpx.removeAttribute('href');
     (result?.routes || []).forEach((route, i) => {
       const seenPercent = route.length_m > 0 ? Math.round((100 * route.seen_m) / route.length_m) : 0;
