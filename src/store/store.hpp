@@ -47,7 +47,8 @@ struct ReportQuery {
 
 /// Camera density over the bounds of an imported OpenStreetMap extract (latest import per file).
 struct ImportedArea {
-    std::string name;  ///< the extract's file name
+    std::string name;   ///< the extract's file name
+    std::string place;  ///< its most important settlement ("" when none is known)
     geo::BBox bounds;
     double area_km2 = 0;
     std::int64_t cameras = 0;  ///< non-removed cameras inside the bounds

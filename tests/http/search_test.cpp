@@ -40,6 +40,16 @@ class Search : public ApiTest {
     }
 };
 
+// The statistics name an imported area by its most important settlement, not by the file.
+TEST_F(Search, TheStatisticsNameTheImportedAreaByItsPlace) {
+    auto stats = client().get("/api/v1/stats");
+    ASSERT_EQ(stats.status, 200) << stats.body;
+    const auto areas = stats.json()["imported_areas"];
+    ASSERT_EQ(areas.size(), 1u) << areas.dump();
+    EXPECT_EQ(areas[0]["name"], "search.osm");
+    EXPECT_EQ(areas[0]["place"], "Стари град") << "the extract's only settlement, a suburb";
+}
+
 TEST_F(Search, AnAddressInLatinFindsTheCyrillicAddressAndShowsItInLatin) {
     auto hits = features(q("Knez Mihailova 5"));
     ASSERT_FALSE(hits.empty());

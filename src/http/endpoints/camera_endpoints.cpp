@@ -123,6 +123,7 @@ Response stats(const Request&, ApiContext& ctx) {
     for (const auto& area : s.imported_areas) {
         w.begin_object();
         w.key("name").value(area.name);
+        if (!area.place.empty()) w.key("place").value(area.place);
         w.key("bbox").begin_array();
         for (double v : {area.bounds.west, area.bounds.south, area.bounds.east, area.bounds.north})
             w.value_fixed(v, 6);

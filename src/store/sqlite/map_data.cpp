@@ -399,12 +399,12 @@ Result<OsmImportSummary> SqliteStore::apply_osm_import(const model::OsmExtract& 
     auto run = db.prepare(
         "INSERT INTO import_runs (at, source_name, west, south, east, north, cameras_new, "
         "cameras_updated, cameras_unchanged, cameras_removed, cameras_conflicts, streets, "
-        "buildings, water, parks) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-        "?13, ?14, ?15)");
+        "buildings, water, parks, place) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+        "?12, ?13, ?14, ?15, ?16)");
     run.bind_all(decision.at, extract.source_name, b.west, b.south, b.east, b.north,
                  summary.cameras_new, summary.cameras_updated, summary.cameras_unchanged,
                  summary.cameras_removed, summary.cameras_conflicts, summary.streets,
-                 summary.buildings, summary.water, summary.parks);
+                 summary.buildings, summary.water, summary.parks, sqlite::settlement_name(db, b));
     run.run();
     auto run_id = db.last_insert_rowid();
     sqlite::append_audit(db, decision.at, decision.actor, "import_osm",

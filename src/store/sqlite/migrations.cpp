@@ -230,6 +230,9 @@ constexpr const char* schema_v5 = R"sql(
 UPDATE cameras SET status = 'reported'
  WHERE status = 'verified' AND osm_id IS NOT NULL AND last_verified = 0 AND confirmations = 0;
 UPDATE meta SET value = value + 1 WHERE key = 'camera_version' AND changes() > 0;
+-- The name people know an imported area by (the statistics showed "munich_center.osm.pbf"):
+-- set by each import (sqlite::settlement_name); areas imported before stay unnamed until then.
+ALTER TABLE import_runs ADD COLUMN place TEXT NOT NULL DEFAULT '';
 )sql";
 
 constexpr std::array<Migration, 5> all_migrations{{
@@ -237,7 +240,7 @@ constexpr std::array<Migration, 5> all_migrations{{
     {2, "OpenStreetMap imports: streets, areas, import runs, locally modified cameras", schema_v2},
     {3, "photos of reports: scrubbed image records and their links to reports", schema_v3},
     {4, "search: addresses, streets, places and points of interest of the imported map", schema_v4},
-    {5, "cameras imported from OpenStreetMap are reported, not verified", schema_v5},
+    {5, "imported cameras are reported, not verified; imported areas get a place name", schema_v5},
 }};
 
 }  // namespace

@@ -181,6 +181,20 @@ void delete_places_in(Connection& db, const geo::BBox& b) {
     }
 }
 
+std::string settlement_name(Connection& db, const geo::BBox& bounds) {
+    auto stmt = db.prepare(
+        "SELECT p.name FROM place_index AS i JOIN places AS p ON p.id = i.id "
+        "WHERE i.min_lat >= ?1 AND i.max_lat <= ?2 AND i.min_lon >= ?3 AND i.max_lon <= ?4 "
+        "AND p.kind = 'place' AND p.type IN ('city', 'town', 'municipality', 'village', "
+        "'borough', 'suburb') "
+        "ORDER BY CASE p.type WHEN 'city' THEN 0 WHEN 'town' THEN 1 WHEN 'municipality' THEN 2 "
+        "WHEN 'village' THEN 3 WHEN 'borough' THEN 4 ELSE 5 END, "
+        "(p.lat - ?5) * (p.lat - ?5) + (p.lon - ?6) * (p.lon - ?6) LIMIT 1");
+    stmt.bind_all(bounds.south, bounds.north, bounds.west, bounds.east,
+                  (bounds.south + bounds.north) / 2, (bounds.west + bounds.east) / 2);
+    return stmt.step() ? stmt.string(0) : std::string();
+}
+
 }  // namespace sqlite
 
 std::vector<model::Place> SqliteStore::find_places(const PlaceQuery& query) {

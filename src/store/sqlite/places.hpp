@@ -20,5 +20,9 @@ std::int64_t insert_places(Connection& db, const std::vector<model::Place>& plac
 void refresh_place_words(Connection& db);
 /// Deletes the places inside `bounds` (a re-import of the same area replaces them).
 void delete_places_in(Connection& db, const geo::BBox& bounds);
+/// What people call an imported area: the name of its most important settlement (a city, else a
+/// town, municipality, village, borough, suburb; nearest the centre among equals), or "" when
+/// the area holds none.
+std::string settlement_name(Connection& db, const geo::BBox& bounds);
 
 }  // namespace sightline::store::sqlite

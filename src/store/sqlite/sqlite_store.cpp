@@ -309,12 +309,13 @@ Stats SqliteStore::stats() {
     std::reverse(s.reports_by_day.begin(), s.reports_by_day.end());  // oldest first
     {
         auto areas = db->prepare(
-            "SELECT source_name, west, south, east, north FROM import_runs WHERE id IN "
+            "SELECT source_name, west, south, east, north, place FROM import_runs WHERE id IN "
             "(SELECT max(id) FROM import_runs GROUP BY source_name) ORDER BY id");
         while (areas.step()) {
             ImportedArea area;
             area.name = areas.string(0);
             area.bounds = {areas.real(1), areas.real(2), areas.real(3), areas.real(4)};
+            area.place = areas.string(5);
             area.area_km2 = area.bounds.area_km2();
             s.imported_areas.push_back(std::move(area));
         }
