@@ -1,8 +1,11 @@
 // Bundles the app with esbuild: node build.mjs --out DIR
-// DIR/index.html plus DIR/assets/{app,fonts}-HASH.* (hashed names: served as immutable).
+// DIR/index.html plus DIR/assets/{app,fonts}-HASH.* (hashed names: served as immutable), and
+// of each text file NAME.br and NAME.gz, made once here at the highest levels (the server sends
+// the best one the browser accepts as it is).
 // Nothing is fetched: MapLibre comes from node_modules, the DejaVu font from fonts-dejavu-core.
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -53,4 +56,15 @@ const html = readFileSync(path.join(here, 'index.html'), 'utf8')
   .replace('%APP_JS%', `/assets/${js}`)
   .replace('%APP_CSS%', `/assets/${css}`);
 writeFileSync(path.join(outDir, 'index.html'), html);
+
+// Precompressed copies of what compresses (scripts, styles, fonts, maps), kept only when smaller.
+const compressible = /\.(js|css|ttf|svg|json|map)$/;
+for (const name of readdirSync(assets).filter((n) => compressible.test(n))) {
+  const file = path.join(assets, name);
+  const data = readFileSync(file);
+  const br = brotliCompressSync(data, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: data.length } });
+  const gz = gzipSync(data, { level: 9 });
+  if (br.length < data.length) writeFileSync(`${file}.br`, br);
+  if (gz.length < data.length) writeFileSync(`${file}.gz`, gz);
+}
 console.log(`web app: ${outDir} (${outputs.join(', ')})`);

@@ -13,6 +13,7 @@
 #include <shared_mutex>
 #include <sstream>
 
+#include "http/accept_encoding.hpp"
 #include "http/endpoints/endpoints.hpp"
 #include "http/response.hpp"
 
@@ -119,6 +120,24 @@ Response index_page(const ApiContext& ctx) {
     return res;
 }
 
+// web/build.mjs stores the bundle's text files compressed too (NAME.br, NAME.gz, best first):
+// the first one the client accepts is sent as it is, no compression per request.
+struct StoredCoding {
+    std::string_view suffix;
+    std::string_view coding;
+};
+constexpr std::array<StoredCoding, 2> stored_codings{{{".br", "br"}, {".gz", "gzip"}}};
+
+// Which of the stored codings the client accepts, as a key part ("bg", "g", ...): responses
+// are kept in memory per file and per such set.
+std::string accepted_codings(const Request& req) {
+    std::string accepted;
+    for (const auto& stored : stored_codings)
+        if (accepts_coding(req.header("accept-encoding"), stored.coding))
+            accepted += stored.coding.front();
+    return accepted;
+}
+
 Response asset(const Request& req, const ApiContext& ctx) {
     if (ctx.options.web_dir.empty()) return error_response(404, "not_found", not_built_message);
     auto file = req.path_param("file").value_or("");
@@ -134,9 +153,22 @@ Response asset(const Request& req, const ApiContext& ctx) {
     if (ec) return error_response(404, "not_found", "no such asset");
     auto [end, _] = std::mismatch(base.begin(), base.end(), target.begin(), target.end());
     if (end != base.end()) return error_response(400, "invalid_argument", "outside the assets");
-    return serve_file(
-        target, *type,
-        has_content_hash(file) ? "public, max-age=31536000, immutable" : "public, max-age=300");
+    const std::string_view cache_control =
+        has_content_hash(file) ? "public, max-age=31536000, immutable" : "public, max-age=300";
+    for (const auto& stored : stored_codings) {
+        if (!accepts_coding(req.header("accept-encoding"), stored.coding)) continue;
+        fs::path compressed = target;
+        compressed += std::string(stored.suffix);
+        if (!fs::is_regular_file(compressed, ec)) continue;
+        auto res = serve_file(compressed, *type, cache_control);
+        if (res.status != 200) continue;
+        res.with_header("Content-Encoding", std::string(stored.coding));
+        res.with_header("Vary", "Accept-Encoding");
+        return res;
+    }
+    auto res = serve_file(target, *type, cache_control);
+    if (res.status == 200) res.with_header("Vary", "Accept-Encoding");
+    return res;
 }
 
 // Assets whose names carry a content hash never change: once read from disk they are kept in
@@ -145,21 +177,30 @@ class ImmutableAssets {
   public:
     static constexpr std::size_t max_bytes = 64 * 1024 * 1024;
 
-    std::optional<Response> find(std::string_view file) const {
+    std::optional<Response> find(const Request& req) const {
+        const auto key = key_of(req);
         std::shared_lock lock(m_mutex);
-        auto it = m_files.find(file);
+        auto it = m_files.find(key);
         if (it == m_files.end()) return std::nullopt;
         return *it->second;
     }
-    void keep(std::string_view file, const Response& response) {
-        if (response.status != 200 || !has_content_hash(file)) return;
+    void keep(const Request& req, const Response& response) {
+        if (response.status != 200 || !has_content_hash(req.path_param("file").value_or("")))
+            return;
+        auto key = key_of(req);
         std::lock_guard lock(m_mutex);
-        if (m_bytes + response.body.size() > max_bytes || m_files.contains(file)) return;
+        if (m_bytes + response.body.size() > max_bytes || m_files.contains(key)) return;
         m_bytes += response.body.size();
-        m_files.emplace(std::string(file), std::make_shared<const Response>(response));
+        m_files.emplace(std::move(key), std::make_shared<const Response>(response));
     }
 
   private:
+    // The file and the stored codings the client accepts: the same file can be answered in
+    // several codings.
+    static std::string key_of(const Request& req) {
+        return std::string(req.path_param("file").value_or("")) + '|' + accepted_codings(req);
+    }
+
     mutable std::shared_mutex m_mutex;
     std::map<std::string, std::shared_ptr<const Response>, std::less<>> m_files;
     std::size_t m_bytes = 0;
@@ -173,12 +214,11 @@ void register_web_routes(Router& router, ApiContext& ctx) {
     auto assets = std::make_shared<ImmutableAssets>();
     router.add("GET", "/assets/{file...}", [&ctx, assets](const Request& req) {
         Response response = asset(req, ctx);
-        assets->keep(req.path_param("file").value_or(""), response);
+        assets->keep(req, response);
         return response;
     });
-    router.add_fast_path("GET", "/assets/{file...}", [assets](const Request& req) {
-        return assets->find(req.path_param("file").value_or(""));
-    });
+    router.add_fast_path("GET", "/assets/{file...}",
+                         [assets](const Request& req) { return assets->find(req); });
 }
 
 }  // namespace sightline::http

@@ -1,0 +1,81 @@
+// The web app's files (GET /assets/{file}): the bundle's precompressed copies, as web/build.mjs
+// writes them, sent as they are to the clients that accept them; per client the same answer
+// from disk and from the memory cache of hashed files.
+
+#include <fstream>
+
+#include "http/api_fixture.hpp"
+#include "support/temp_dir.hpp"
+
+namespace sightline::testing {
+namespace {
+
+constexpr std::string_view script = "console.log('sightline');\n";
+constexpr std::string_view script_br = "stored brotli bytes";
+constexpr std::string_view script_gz = "stored gzip bytes";
+
+void write(const std::filesystem::path& path, std::string_view bytes) {
+    std::ofstream out(path, std::ios::binary);
+    out << bytes;
+}
+
+class WebAssets : public ApiTest {
+  protected:
+    void prepare_data() override {
+        const auto assets = m_web.path() / "assets";
+        std::filesystem::create_directories(assets);
+        write(m_web.path() / "index.html", "<!doctype html><title>Sightline</title>");
+        write(assets / "app-ABCD1234.js", script);
+        write(assets / "app-ABCD1234.js.br", script_br);
+        write(assets / "app-ABCD1234.js.gz", script_gz);
+        write(assets / "app-EFGH5678.css", "body{}");  // too small to be worth compressing
+    }
+    std::vector<std::string> server_args() const override {
+        return {"--report-rate", "0", "--web", m_web.path().string()};
+    }
+    HttpResponse asset(std::string_view file, std::optional<std::string> accept) {
+        HttpClient::Headers headers;
+        if (accept) headers.push_back({"Accept-Encoding", *accept});
+        return client().get("/assets/" + std::string(file), headers);
+    }
+
+    TempDir m_web{"sightline-web-assets"};
+};
+
+TEST_F(WebAssets, TheBestStoredCodingTheClientAcceptsIsSentAsItIs) {
+    struct Case {
+        std::optional<std::string> accept;
+        std::string_view encoding;
+        std::string_view body;
+    };
+    const std::vector<Case> cases{{"gzip, deflate, br", "br", script_br},
+                                  {"gzip", "gzip", script_gz},
+                                  {"br;q=0, gzip", "gzip", script_gz},
+                                  {"*", "br", script_br},
+                                  {"identity", "", script},
+                                  {std::nullopt, "", script}};
+    for (int round = 0; round < 2; ++round)  // from disk, then from the memory cache
+        for (const auto& c : cases) {
+            SCOPED_TRACE(c.accept.value_or("(no Accept-Encoding)") + " round " +
+                         std::to_string(round));
+            auto res = asset("app-ABCD1234.js", c.accept);
+            ASSERT_EQ(res.status, 200) << res.body;
+            EXPECT_EQ(res.header("content-encoding"), c.encoding);
+            EXPECT_EQ(res.body, c.body);
+            EXPECT_EQ(res.header("content-type"), "text/javascript; charset=utf-8");
+            EXPECT_EQ(res.header("vary"), "Accept-Encoding");
+            EXPECT_EQ(res.header("cache-control"), "public, max-age=31536000, immutable");
+        }
+}
+
+TEST_F(WebAssets, AFileWithoutStoredCopiesIsSentPlainAndTheCopiesAreNotAddressable) {
+    auto css = asset("app-EFGH5678.css", "br, gzip");
+    ASSERT_EQ(css.status, 200);
+    EXPECT_EQ(css.header("content-encoding"), "");
+    EXPECT_EQ(css.body, "body{}");
+    EXPECT_EQ(asset("app-ABCD1234.js.br", "br").status, 404) << "only known content types";
+    EXPECT_EQ(asset("app-ABCD1234.js.gz", std::nullopt).status, 404);
+}
+
+}  // namespace
+}  // namespace sightline::testing
