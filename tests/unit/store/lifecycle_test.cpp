@@ -52,6 +52,7 @@ TEST(SqliteStore, MigrationFiveMarksUnreviewedOsmCamerasAsReported) {
             "(2, 44.8, 20.4, 'verified', 'fixed', 1, 100, 200, 200, 'node', 12, 1, 100), "
             "(3, 44.8, 20.4, 'verified', 'fixed', 1, 100, 200, 200, NULL, NULL, NULL, NULL), "
             "(4, 44.8, 20.4, 'removed', 'fixed', 0, 100, 0, 100, 'node', 14, 1, 100)");
+        db.exec("ALTER TABLE import_runs DROP COLUMN place");  // as a version 4 database
         db.exec("PRAGMA user_version = 4");
     }
     auto store = open_store(dir.path(), existing_only());
