@@ -25,7 +25,11 @@ let lastMapHash = mapView.defaultView;
 
 function show() {
   const main = document.getElementById('main');
+  // MapLibre takes its position out of the URL when the map is removed: a redraw in place (a
+  // language switch) keeps it.
+  const hash = location.hash;
   if (cleanup) { try { cleanup(); } catch { /* a view that failed to start */ } }
+  if (hash && !location.hash) history.replaceState(history.state, '', location.pathname + location.search + hash);
   cleanup = null;
   clear(main);
   setMenu(false);
