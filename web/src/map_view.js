@@ -16,13 +16,34 @@ const statuses = ['reported', 'verified', 'disputed', 'removed'];
 const filters = { kind: '', status: '', operator: '' };
 // The place last found with the search box (its marker comes back after a language switch).
 let foundPlace = null;
-export const defaultView = '#14/48.1374/11.5755';
+// Zoom 15: the first zoom at which mapstyle.js draws street names and the viewsheds.
+export const defaultView = '#15/48.1374/11.5755';
+// The legend is open until the user closes it; then it stays closed.
+const legendKey = 'sightline.legend';
 
 function select(id, labelKey, options, value, onChange) {
   return h('label', { class: 'field' }, h('span', {}, t(labelKey)),
     h('select', { id, onchange: (e) => onChange(e.target.value) },
       h('option', { value: '' }, t('map.any')),
       options.map((o) => h('option', { value: o.value, selected: o.value === value }, o.label))));
+}
+
+/// What the site is, in one line, and the ways in to its three tasks. "See" and "Plan" stay on
+/// this page: they act on the map and the panel instead of loading anything.
+function intro({ onSee, onWalk }) {
+  const action = (fn) => (e) => { e.preventDefault(); fn(); };
+  return h('section', { id: 'intro', class: 'intro', 'aria-labelledby': 'intro-what' },
+    h('p', { id: 'intro-what', class: 'intro-what' }, t('intro.what')),
+    h('ul', { class: 'intro-links' },
+      h('li', {}, h('a', { id: 'intro-see', href: '/', onclick: action(onSee) }, t('intro.see'))),
+      h('li', {}, h('a', { id: 'intro-report', href: '/report', 'data-link': true }, t('intro.report'))),
+      h('li', {}, h('a', { id: 'intro-walk', href: '/', onclick: action(onWalk) }, t('intro.walk')))));
+}
+
+/// A <details>' open and ontoggle: open until the user closes it, then closed, in localStorage.
+function remembered(key) {
+  return { open: localStorage.getItem(key) !== 'closed',
+    ontoggle: (e) => localStorage.setItem(key, e.target.open ? 'open' : 'closed') };
 }
 
 export function render(main) {
@@ -35,7 +56,7 @@ export function render(main) {
   const operatorStatus = statusLine();
   const mapEl = h('div', { id: 'map', class: 'map', role: 'region', 'aria-label': t('map.label') });
 
-  const panel = h('aside', { class: 'panel' },
+  const panel = h('aside', { id: 'panel', class: 'panel' },
     h('form', { class: 'search', role: 'search', onsubmit: (e) => { e.preventDefault(); search(searchInput.value); } },
       h('div', { class: 'field' }, h('label', { for: 'search' }, t('map.search')),
         h('div', { class: 'place-search' }, searchInput, finder.listbox)),
@@ -50,7 +71,7 @@ export function render(main) {
         h('input', { id: 'filter-operator', type: 'text', value: filters.operator, placeholder: t('map.operator.placeholder'),
           onchange: (e) => { filters.operator = e.target.value.trim(); applyFilters(); } })),
       operatorStatus),
-    h('details', { class: 'legend' }, h('summary', {}, t('map.legend')),
+    h('details', { id: 'map-legend', class: 'legend', ...remembered(legendKey) }, h('summary', {}, t('map.legend')),
       h('ul', {}, kinds.map((k) => h('li', {}, h('span', { class: 'swatch', style: `background:${kindColours[k]}` }), t('kind.' + k))),
         statuses.map((s) => h('li', {}, h('span', { class: 'swatch ring', style: `border-color:${statusColours[s]}` }), t('status.' + s))),
         Object.entries(levelColours).map(([level, colour]) => h('li', {}, h('span', { class: 'swatch', style: `background:${colour}` }), t('level.' + level)))),
@@ -69,6 +90,14 @@ export function render(main) {
   map.addControl(new maplibregl.NavigationControl(), 'top-right');
   // In route mode a click on the map is a start or an end, never a camera or a cluster.
   const route = mountRoutePanel(panel, map);
+  panel.prepend(intro({
+    onSee: () => map.getCanvas().focus(),
+    // The route panel's own button, so its state and the button's stay one.
+    onWalk: () => {
+      if (!route.active()) panel.querySelector('#route-toggle').click();
+      panel.querySelector('#route-from').focus();
+    },
+  }));
 
   map.on('click', 'cameras', (e) => {
     const id = e.features[0]?.properties?.id;
