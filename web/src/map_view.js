@@ -9,6 +9,7 @@ import { t, errorText } from './i18n.js';
 import { mapStyle, fovPolygon, kindColours, statusColours, levelColours } from './mapstyle.js';
 import { mountRoutePanel } from './route_panel.js';
 import { placeSearch, placeLabel, placePoint, zoomFor } from './place_search.js';
+import { bottomSheet } from './bottom_sheet.js';
 
 const kinds = ['fixed', 'dome', 'panning', 'ALPR'];
 const statuses = ['reported', 'verified', 'disputed', 'removed'];
@@ -91,13 +92,18 @@ export function render(main) {
   // In route mode a click on the map is a start or an end, never a camera or a cluster.
   const route = mountRoutePanel(panel, map);
   panel.prepend(intro({
-    onSee: () => map.getCanvas().focus(),
+    onSee: () => { sheet.set('peek'); map.getCanvas().focus(); },
     // The route panel's own button, so its state and the button's stay one.
     onWalk: () => {
       if (!route.active()) panel.querySelector('#route-toggle').click();
       panel.querySelector('#route-from').focus();
     },
   }));
+  const sheet = bottomSheet(panel);
+  // New route results come into sight on a phone, where they would be below the sheet's fold.
+  const routeList = panel.querySelector('#route-list');
+  const results = new MutationObserver(() => { if (routeList.firstChild) sheet.reveal(routeList); });
+  results.observe(routeList, { childList: true });
 
   map.on('click', 'cameras', (e) => {
     const id = e.features[0]?.properties?.id;
@@ -183,6 +189,7 @@ export function render(main) {
     placeMarker.getElement().setAttribute('aria-label', placeLabel(feature));
     placeMarker.setLngLat([lon, lat]).addTo(map);
     if (fly) {
+      sheet.set('peek');  // on a phone the place is shown, not the list it was picked from
       map.flyTo({ center: [lon, lat], zoom: zoomFor(feature) });
       finder.say(t('map.search.shown', { label: placeLabel(feature) }));
     }
@@ -217,6 +224,7 @@ export function render(main) {
 
   return () => {
     removed = true;
+    results.disconnect();
     finder.cancel();
     route.destroy();
     placeMarker?.remove();
