@@ -61,3 +61,9 @@ export function errorText(err) {
   const vars = { code: err.code, message: err.message };
   return catalogues.en[key] ? t(key, vars) : t('error.other', vars);
 }
+
+/// t() for a sentence about pointing at the screen: `key.tap` on a touch screen (a coarse
+/// pointer), `key.click` with a mouse or a pen.
+export function tPointer(key, vars = {}) {
+  return t(`${key}.${matchMedia('(pointer: coarse)').matches ? 'tap' : 'click'}`, vars);
+}
