@@ -335,7 +335,7 @@ try {
     await phone.waitForSelector('#route-panel:not([hidden])');
     const sheetTop = (await box(phone, '.panel')).y;
     const mapTop = (await box(phone, '#map')).y;
-    for (const [lat, lon] of [[44.8185, 20.4572], [44.8150, 20.4590]]) {
+    for (const [lat, lon] of [[atLat + 0.0035, atLon - 0.0018], [atLat, atLon]]) {
       const p = await phone.evaluate(([la, lo]) => window.sightlineMap.project([lo, la]), [lat, lon]);
       assert.ok(mapTop + p.y < sheetTop, `the point ${lat},${lon} is on the map above the sheet (${JSON.stringify(p)})`);
       await phone.mouse.click(p.x, mapTop + p.y);
@@ -366,8 +366,9 @@ try {
     }
     await shot(phone, 'phone-sheet-full', docsShots ? 'map-phone-full.png' : null);
     await phone.click('#route-toggle');
-    await phone.fill('#route-from', '44.816500,20.458300');
-    await phone.fill('#route-to', '44.813500,20.461400');
+    const near = (dLat, dLon) => `${(atLat + dLat).toFixed(6)},${(atLon + dLon).toFixed(6)}`;
+    await phone.fill('#route-from', near(0.0015, -0.0007));
+    await phone.fill('#route-to', near(-0.0015, 0.0024));
     await phone.click('#route-find');
     await phone.waitForSelector('#route-list .route-alt', { timeout: 120000 });
     for (const selector of ['#route-list .route-alt', '#search', '.panel > details.legend', '.opendata a:last-child']) {
