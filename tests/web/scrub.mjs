@@ -410,7 +410,10 @@ try {
   // --- a phone in Serbian Cyrillic: the photo --------------------------------------------------------
   const phone = await newPage({ width: 360, height: 740 });
   await phone.goto(`${base}/stats`);
+  // On a phone the navigation and the language picker are in the menu.
+  await phone.click('#menu-toggle');
   await phone.click('#nav a[href="/safe"]');
+  await phone.click('#menu-toggle');
   await phone.selectOption('#language', 'sr-Cyrl');
   await phone.waitForFunction((title) => document.querySelector('h1').textContent === title, say('sr-Cyrl', 'safe.title'));
   // No English word left: every text and label in the nav and the page, hidden parts included.

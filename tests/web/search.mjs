@@ -353,6 +353,7 @@ try {
   // --- Serbian Cyrillic, on a phone ------------------------------------------------------------
   const phone = await newPage({ width: 360, height: 740 });
   await phone.goto(`${base}/#14/44.8150/20.4590`);
+  await phone.click('#menu-toggle');  // on a phone the language picker is in the menu
   await phone.selectOption('#language', 'sr-Cyrl');
   await waitForMap(phone);
   assert.equal(await phone.textContent('label[for=search]'), say('sr-Cyrl', 'map.search'));

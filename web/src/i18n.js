@@ -89,3 +89,9 @@ const mapKeys = {
 export function mapLocale() {
   return Object.fromEntries(Object.entries(mapKeys).map(([mapKey, key]) => [mapKey, t(key)]));
 }
+
+/// t() for a sentence about pointing at the screen: `key.tap` on a touch screen (a coarse
+/// pointer), `key.click` with a mouse or a pen.
+export function tPointer(key, vars = {}) {
+  return t(`${key}.${matchMedia('(pointer: coarse)').matches ? 'tap' : 'click'}`, vars);
+}

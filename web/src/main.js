@@ -26,9 +26,14 @@ let shownPath = null;
 
 function show() {
   const main = document.getElementById('main');
+  // MapLibre takes its position out of the URL when the map is removed: a redraw in place (a
+  // language switch) keeps it.
+  const hash = location.hash;
   if (cleanup) { try { cleanup(); } catch { /* a view that failed to start */ } }
+  if (hash && !location.hash) history.replaceState(history.state, '', location.pathname + location.search + hash);
   cleanup = null;
   clear(main);
+  setMenu(false);
   const route = routes.find((r) => r.pattern.test(location.pathname)) || routes[0];
   const params = route.pattern.exec(location.pathname)?.groups || {};
   document.body.dataset.view = route.view === mapView ? 'map' : route.nav.slice(1);
@@ -63,9 +68,29 @@ window.addEventListener('popstate', () => {
 // A withdraw link (/report#withdraw=ID:TOKEN) opened on the report page itself.
 window.addEventListener('hashchange', () => { if (location.pathname === '/report') show(); });
 
+// Phones: the navigation and the language picker fold behind one menu button (style.css shows
+// the button only on narrow screens; wider ones show the menu's content in the bar).
+const menuButton = document.getElementById('menu-toggle');
+function setMenu(open) {
+  menuButton.setAttribute('aria-expanded', String(open));
+  menuButton.closest('.topbar').dataset.menu = open ? 'open' : 'closed';
+}
+menuButton.addEventListener('click', () => setMenu(menuButton.getAttribute('aria-expanded') !== 'true'));
+document.addEventListener('keydown', (e) => {
+  if (e.key !== 'Escape' || menuButton.getAttribute('aria-expanded') !== 'true') return;
+  setMenu(false);
+  menuButton.focus();
+});
+
 const picker = document.getElementById('language');
 picker.value = language();
-picker.addEventListener('change', () => setLanguage(picker.value));
+picker.addEventListener('change', () => {
+  // On a phone the picker folds away with the menu: the focus goes back to the menu button.
+  const fromMenu = menuButton.getAttribute('aria-expanded') === 'true';
+  setMenu(false);
+  setLanguage(picker.value);
+  if (fromMenu) menuButton.focus();
+});
 onLanguageChange(() => { picker.value = language(); show(); });
 
 applyStatic(document);

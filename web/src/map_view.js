@@ -9,6 +9,7 @@ import { t, tOr, errorText, mapLocale } from './i18n.js';
 import { mapStyle, fovPolygon, kindColours, statusColours, levelColours, legendKinds, kindFilter } from './mapstyle.js';
 import { mountRoutePanel } from './route_panel.js';
 import { placeSearch, placeLabel, placePoint, zoomFor } from './place_search.js';
+import { bottomSheet } from './bottom_sheet.js';
 
 const statuses = ['reported', 'verified', 'disputed', 'removed'];
 // Filters survive a language switch (the view is drawn again).
@@ -19,13 +20,34 @@ let foundPlace = null;
 let inViewOpen = false;
 const inViewShown = 50;
 const inViewAsked = 1000;
-export const defaultView = '#14/48.1374/11.5755';
+// Zoom 15: the first zoom at which mapstyle.js draws street names and the viewsheds.
+export const defaultView = '#15/48.1374/11.5755';
+// The legend is open until the user closes it; then it stays closed.
+const legendKey = 'sightline.legend';
 
 function select(id, labelKey, options, value, onChange) {
   return h('label', { class: 'field' }, h('span', {}, t(labelKey)),
     h('select', { id, onchange: (e) => onChange(e.target.value) },
       h('option', { value: '' }, t('map.any')),
       options.map((o) => h('option', { value: o.value, selected: o.value === value }, o.label))));
+}
+
+/// What the site is, in one line, and the ways in to its three tasks. "See" and "Plan" stay on
+/// this page: they act on the map and the panel instead of loading anything.
+function intro({ onSee, onWalk }) {
+  const action = (fn) => (e) => { e.preventDefault(); fn(); };
+  return h('section', { id: 'intro', class: 'intro', 'aria-labelledby': 'intro-what' },
+    h('p', { id: 'intro-what', class: 'intro-what' }, t('intro.what')),
+    h('ul', { class: 'intro-links' },
+      h('li', {}, h('a', { id: 'intro-see', href: '/', onclick: action(onSee) }, t('intro.see'))),
+      h('li', {}, h('a', { id: 'intro-report', href: '/report', 'data-link': true }, t('intro.report'))),
+      h('li', {}, h('a', { id: 'intro-walk', href: '/', onclick: action(onWalk) }, t('intro.walk')))));
+}
+
+/// A <details>' open and ontoggle: open until the user closes it, then closed, in localStorage.
+function remembered(key) {
+  return { open: localStorage.getItem(key) !== 'closed',
+    ontoggle: (e) => localStorage.setItem(key, e.target.open ? 'open' : 'closed') };
 }
 
 export function render(main) {
@@ -43,7 +65,7 @@ export function render(main) {
     ontoggle: () => { inViewOpen = inView.open; refreshInView(); } },
   h('summary', {}, t('map.inview')), inViewList, inViewMore);
 
-  const panel = h('aside', { class: 'panel' },
+  const panel = h('aside', { id: 'panel', class: 'panel' },
     h('form', { class: 'search', role: 'search', onsubmit: (e) => { e.preventDefault(); search(searchInput.value); } },
       h('div', { class: 'field' }, h('label', { for: 'search' }, t('map.search')),
         h('div', { class: 'place-search' }, searchInput, finder.listbox)),
@@ -59,7 +81,7 @@ export function render(main) {
           onchange: (e) => { filters.operator = e.target.value.trim(); applyFilters(); } })),
       operatorStatus),
     inView,
-    h('details', { class: 'legend' }, h('summary', {}, t('map.legend')),
+    h('details', { id: 'map-legend', class: 'legend', ...remembered(legendKey) }, h('summary', {}, t('map.legend')),
       h('ul', {}, legendKinds.map((k) => h('li', { dataset: { kind: k } },
         h('span', { class: 'swatch', style: `background:${kindColours[k]}` }), t('kind.' + k))),
         statuses.map((s) => h('li', {}, h('span', { class: 'swatch ring', style: `border-color:${statusColours[s]}` }), t('status.' + s))),
@@ -79,6 +101,19 @@ export function render(main) {
   map.addControl(new maplibregl.NavigationControl(), 'top-right');
   // In route mode a click on the map is a start or an end, never a camera or a cluster.
   const route = mountRoutePanel(panel, map);
+  panel.prepend(intro({
+    onSee: () => { sheet.set('peek'); map.getCanvas().focus(); },
+    // The route panel's own button, so its state and the button's stay one.
+    onWalk: () => {
+      if (!route.active()) panel.querySelector('#route-toggle').click();
+      panel.querySelector('#route-from').focus();
+    },
+  }));
+  const sheet = bottomSheet(panel);
+  // New route results come into sight on a phone, where they would be below the sheet's fold.
+  const routeList = panel.querySelector('#route-list');
+  const results = new MutationObserver(() => { if (routeList.firstChild) sheet.reveal(routeList); });
+  results.observe(routeList, { childList: true });
 
   map.on('click', 'cameras', (e) => {
     const id = e.features[0]?.properties?.id;
@@ -199,6 +234,7 @@ export function render(main) {
     placeMarker.getElement().setAttribute('aria-label', placeLabel(feature));
     placeMarker.setLngLat([lon, lat]).addTo(map);
     if (fly) {
+      sheet.set('peek');  // on a phone the place is shown, not the list it was picked from
       map.flyTo({ center: [lon, lat], zoom: zoomFor(feature) });
       finder.say(t('map.search.shown', { label: placeLabel(feature) }));
     }
@@ -233,6 +269,7 @@ export function render(main) {
 
   return () => {
     removed = true;
+    results.disconnect();
     finder.cancel();
     route.destroy();
     placeMarker?.remove();

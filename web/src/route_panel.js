@@ -10,7 +10,7 @@
 import maplibregl from 'maplibre-gl';
 import { api } from './api.js';
 import { h, clear, statusLine, showMessage } from './dom.js';
-import { t, tOr, language, errorText } from './i18n.js';
+import { t, tOr, tPointer, language, errorText } from './i18n.js';
 import { levelColours } from './mapstyle.js';
 import { placeSearch, placeLabel, placePoint } from './place_search.js';
 
@@ -151,7 +151,7 @@ export function mountRoutePanel(panel, map) {
 
   const section = h('section', { id: 'route-panel', class: 'route-panel', hidden: !state.open, 'aria-labelledby': 'route-title' },
     h('h2', { id: 'route-title' }, t('route.title')),
-    h('p', { class: 'hint' }, t('route.help')),
+    h('p', { class: 'hint' }, tPointer('route.help')),
     h('form', { class: 'route-form', onsubmit: (e) => { e.preventDefault(); find(); } },
       fields.from.field,
       h('div', { class: 'locate-row' }, locateButton, h('small', { class: 'hint' }, t('route.locate.note'))),
@@ -189,7 +189,7 @@ export function mountRoutePanel(panel, map) {
     section.hidden = !open;
     toggle.setAttribute('aria-pressed', String(open));
     map.getCanvas().style.cursor = open ? 'crosshair' : '';
-    if (open && !state.result && !state.status) setStatus(() => t('route.pick_start'));
+    if (open && !state.result && !state.status) setStatus(() => tPointer('route.pick_start'));
     updateMap();
   }
 
@@ -269,7 +269,7 @@ export function mountRoutePanel(panel, map) {
     updateMap();
     if (!map.getBounds().contains([lon, lat])) map.easeTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), 15) });
     if (state.fromText.trim() && state.toText.trim()) find();
-    else setStatus(() => t(which === 'from' ? 'route.pick_end' : 'route.pick_start'));
+    else setStatus(() => tPointer(which === 'from' ? 'route.pick_end' : 'route.pick_start'));
   }
 
   /// The point for a field; a name nobody picked a suggestion for becomes its best hit.
@@ -340,7 +340,7 @@ export function mountRoutePanel(panel, map) {
     for (const field of Object.values(fields)) { field.finder.cancel(); field.finder.say(''); }
     renderResult();
     updateMap();
-    setStatus(() => t('route.pick_start'));
+    setStatus(() => tPointer('route.pick_start'));
   }
 
   function onMapClick(e) {
@@ -354,7 +354,7 @@ export function mountRoutePanel(panel, map) {
       toInput.value = '';
       renderResult();
       updateMap();
-      setStatus(() => t('route.pick_end'));
+      setStatus(() => tPointer('route.pick_end'));
     } else {
       state.toText = text;
       state.toPoint = null;
@@ -382,7 +382,7 @@ export function mountRoutePanel(panel, map) {
       renderResult();
       updateMap();
       if (!map.getBounds().contains([lng, lat])) map.easeTo({ center: [lng, lat], zoom: Math.max(map.getZoom(), 15) });
-      if (state.toText.trim()) find(); else setStatus(() => t('route.pick_end'));
+      if (state.toText.trim()) find(); else setStatus(() => tPointer('route.pick_end'));
     }, (err) => {
       locateButton.disabled = false;
       if (destroyed) return;
