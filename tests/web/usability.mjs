@@ -222,6 +222,21 @@ try {
     await page.evaluate(() => window.sightlineMap.jumpTo({ center: [20.4590, 44.8154], zoom: 17 }));
     await page.waitForFunction(() => document.querySelectorAll('#cameras-in-view-list a').length === 50, null, { timeout: 15000 });
 
+    // It shows what the map shows: the Type and Status filters apply (the grid is all fixed
+    // cameras imported from OpenStreetMap, so reported).
+    await page.selectOption('#filter-kind', 'dome');
+    await page.waitForFunction((text) => document.querySelector('#cameras-in-view-more').textContent === text,
+      say('en', 'map.inview.none'), { timeout: 15000 });
+    await page.selectOption('#filter-kind', 'fixed');
+    await page.waitForFunction(() => document.querySelectorAll('#cameras-in-view-list a').length === 50, null, { timeout: 15000 });
+    await page.selectOption('#filter-status', 'verified');
+    await page.waitForFunction((text) => document.querySelector('#cameras-in-view-more').textContent === text,
+      say('en', 'map.inview.none'), { timeout: 15000 });
+    await page.selectOption('#filter-status', 'reported');
+    await page.waitForFunction(() => document.querySelectorAll('#cameras-in-view-list a').length === 50, null, { timeout: 15000 });
+    await page.selectOption('#filter-kind', '');
+    await page.selectOption('#filter-status', '');
+
     // A keyboard user opens a camera from the list: Tab to the first link, Enter.
     await page.focus('#cameras-in-view > summary');
     await page.keyboard.press('Tab');

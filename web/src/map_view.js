@@ -6,7 +6,7 @@ import maplibregl from 'maplibre-gl';
 import { api } from './api.js';
 import { h, clear, navigate, statusLine, showMessage } from './dom.js';
 import { t, tOr, errorText, mapLocale } from './i18n.js';
-import { mapStyle, fovPolygon, kindColours, statusColours, levelColours, legendKinds, kindFilter } from './mapstyle.js';
+import { mapStyle, fovPolygon, kindColours, statusColours, levelColours, legendKinds, kindFilter, isOfKind } from './mapstyle.js';
 import { mountRoutePanel } from './route_panel.js';
 import { placeSearch, placeLabel, placePoint, zoomFor } from './place_search.js';
 import { bottomSheet } from './bottom_sheet.js';
@@ -157,6 +157,18 @@ export function render(main) {
     if (removed || !map.getLayer('cameras')) return;
     map.setFilter('cameras', cameraFilter());
     updateFov();
+    refreshInView();
+  }
+  // The map's filters, on a camera from the API (the list of cameras in view shows what the map
+  // shows).
+  function passesFilters(p) {
+    if (filters.kind && !isOfKind(filters.kind, p.kind)) return false;
+    if (filters.status && p.status !== filters.status) return false;
+    if (filters.operator) {
+      const needle = filters.operator.toLowerCase();
+      if (!['operator', 'manufacturer', 'model'].some((k) => (p.tags?.[k] || '').toLowerCase().includes(needle))) return false;
+    }
+    return true;
   }
   function updateFov() {
     const source = removed ? null : map.getSource('fov');
@@ -195,7 +207,7 @@ export function render(main) {
   function drawInView(fc) {
     const c = map.getCenter();
     const away = (f) => Math.hypot(f.geometry.coordinates[0] - c.lng, f.geometry.coordinates[1] - c.lat);
-    const cameras = [...fc.features].sort((a, b) => away(a) - away(b));
+    const cameras = fc.features.filter((f) => passesFilters(f.properties)).sort((a, b) => away(a) - away(b));
     clear(inViewList);
     inViewList.append(...cameras.slice(0, inViewShown).map((f) => {
       const p = f.properties;

@@ -13,6 +13,11 @@ export const namedKinds = ['fixed', 'dome', 'panning', 'ALPR'];
 /// Legend and filter entries: the named types, then `other`.
 export const legendKinds = [...namedKinds, 'other'];
 
+/// Whether a camera of type `type` belongs to the legend entry `kind` (as kindFilter draws it).
+export function isOfKind(kind, type) {
+  return kind === 'other' ? !namedKinds.includes(type) : type === kind;
+}
+
 /// A filter expression for cameras of one legend entry.
 export function kindFilter(kind) {
   return kind === 'other' ? ['!', ['in', ['get', 'type'], ['literal', namedKinds]]] : ['==', ['get', 'type'], kind];
