@@ -1,5 +1,7 @@
 #include "http/forwarded.hpp"
 
+#include "http/field_text.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -29,35 +31,20 @@ IpAddress from_asio(const ip::address& a) {
     return out;
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 std::vector<std::string_view> split(std::string_view s, char separator) {
     std::vector<std::string_view> parts;
     while (true) {
         const auto at = s.find(separator);
-        parts.push_back(trim(s.substr(0, at)));
+        parts.push_back(trim_whitespace(s.substr(0, at)));
         if (at == std::string_view::npos) break;
         s.remove_prefix(at + 1);
     }
     return parts;
 }
 
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
 // One node of a chain: "203.0.113.7", "203.0.113.7:4711", "[2001:db8::1]:4711", "\"[...]\"".
 std::optional<IpAddress> node_address(std::string_view node) {
-    node = trim(node);
+    node = trim_whitespace(node);
     if (node.size() >= 2 && node.front() == '"' && node.back() == '"')
         node = node.substr(1, node.size() - 2);
     if (!node.empty() && node.front() == '[') {
@@ -79,13 +66,13 @@ bool is_trusted(const IpAddress& a, std::span<const AddressRange> trusted) {
 std::optional<std::vector<IpAddress>> chain_of(std::string_view forwarded,
                                                std::string_view x_forwarded_for) {
     std::vector<IpAddress> chain;
-    if (!trim(forwarded).empty()) {
+    if (!trim_whitespace(forwarded).empty()) {
         for (std::string_view element : split(forwarded, ',')) {
             std::optional<IpAddress> found;
             for (std::string_view pair : split(element, ';')) {
                 const auto eq = pair.find('=');
                 if (eq == std::string_view::npos) continue;
-                if (!equals_ignoring_case(trim(pair.substr(0, eq)), "for")) continue;
+                if (!equals_ignoring_case(trim_whitespace(pair.substr(0, eq)), "for")) continue;
                 found = node_address(pair.substr(eq + 1));
                 if (!found) return std::nullopt;
             }
@@ -94,7 +81,7 @@ std::optional<std::vector<IpAddress>> chain_of(std::string_view forwarded,
         }
         return chain;
     }
-    if (trim(x_forwarded_for).empty()) return chain;
+    if (trim_whitespace(x_forwarded_for).empty()) return chain;
     for (std::string_view node : split(x_forwarded_for, ',')) {
         auto address = node_address(node);
         if (!address) return std::nullopt;
@@ -104,13 +91,13 @@ std::optional<std::vector<IpAddress>> chain_of(std::string_view forwarded,
 }
 
 bool says_https(std::string_view forwarded, std::string_view x_forwarded_proto) {
-    if (!trim(forwarded).empty()) {
+    if (!trim_whitespace(forwarded).empty()) {
         // The scheme the client used is in the first element (the proxy nearest the client).
         for (std::string_view pair : split(split(forwarded, ',').front(), ';')) {
             const auto eq = pair.find('=');
             if (eq != std::string_view::npos &&
-                equals_ignoring_case(trim(pair.substr(0, eq)), "proto"))
-                return equals_ignoring_case(trim(pair.substr(eq + 1)), "https");
+                equals_ignoring_case(trim_whitespace(pair.substr(0, eq)), "proto"))
+                return equals_ignoring_case(trim_whitespace(pair.substr(eq + 1)), "https");
         }
         return false;
     }

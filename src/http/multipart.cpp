@@ -1,5 +1,7 @@
 #include "http/multipart.hpp"
 
+#include "http/field_text.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -15,14 +17,6 @@ std::string lower(std::string_view text) {
     return out;
 }
 
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
-}
-
 // Value of `name` in "type; a=1; name="x"" (quoted or token); nullopt if absent.
 std::optional<std::string> header_parameter(std::string_view value, std::string_view name) {
     std::size_t pos = value.find(';');
@@ -30,9 +24,9 @@ std::optional<std::string> header_parameter(std::string_view value, std::string_
         value.remove_prefix(pos + 1);
         auto eq = value.find('=');
         if (eq == std::string_view::npos) return std::nullopt;
-        auto key = lower(trim(value.substr(0, eq)));
+        auto key = lower(trim_whitespace(value.substr(0, eq)));
         value.remove_prefix(eq + 1);
-        value = trim(value);
+        value = trim_whitespace(value);
         std::string parsed;
         if (!value.empty() && value.front() == '"') {
             std::size_t i = 1;
@@ -44,7 +38,7 @@ std::optional<std::string> header_parameter(std::string_view value, std::string_
             value.remove_prefix(i + 1);
         } else {
             auto end = value.find(';');
-            parsed = std::string(trim(value.substr(0, end)));
+            parsed = std::string(trim_whitespace(value.substr(0, end)));
             value.remove_prefix(end == std::string_view::npos ? value.size() : end);
         }
         if (key == name) return parsed;
@@ -57,7 +51,7 @@ std::optional<std::string> header_parameter(std::string_view value, std::string_
 
 Result<std::optional<std::string>> multipart_boundary(std::string_view content_type) {
     auto semicolon = content_type.find(';');
-    auto type = lower(trim(content_type.substr(0, semicolon)));
+    auto type = lower(trim_whitespace(content_type.substr(0, semicolon)));
     if (type != "multipart/form-data") return std::optional<std::string>{};
     auto boundary = header_parameter(content_type, "boundary");
     // RFC 2046: 1 to 70 characters.
@@ -76,10 +70,10 @@ Status parse_part_headers(std::string_view headers, MultipartPart& part) {
         auto colon = line.find(':');
         if (colon == std::string_view::npos)
             return fail(Errc::invalid_argument, "malformed multipart part header");
-        auto name = lower(trim(line.substr(0, colon)));
-        auto value = trim(line.substr(colon + 1));
+        auto name = lower(trim_whitespace(line.substr(0, colon)));
+        auto value = trim_whitespace(line.substr(colon + 1));
         if (name == "content-disposition") {
-            if (lower(trim(value.substr(0, value.find(';')))) != "form-data")
+            if (lower(trim_whitespace(value.substr(0, value.find(';')))) != "form-data")
                 return fail(Errc::invalid_argument,
                             "multipart parts must be Content-Disposition: form-data");
             auto field = header_parameter(value, "name");
@@ -88,7 +82,7 @@ Status parse_part_headers(std::string_view headers, MultipartPart& part) {
             part.filename = header_parameter(value, "filename").value_or("");
             has_disposition = true;
         } else if (name == "content-type") {
-            part.content_type = lower(trim(value.substr(0, value.find(';'))));
+            part.content_type = lower(trim_whitespace(value.substr(0, value.find(';'))));
         }
     }
     if (!has_disposition)

@@ -4,6 +4,7 @@
 
 #include "http/accept_encoding.hpp"
 #include "http/endpoints/endpoints.hpp"
+#include "http/field_text.hpp"
 #include "http/response.hpp"
 #include "tiles/tile_service.hpp"
 #include "tiles/tilejson.hpp"
@@ -27,10 +28,7 @@ std::optional<std::int64_t> parse_coordinate(std::string_view text) {
 // RFC 9110 13.1.2: If-None-Match uses the weak comparison; "*" matches any current tile.
 bool etag_matches(std::string_view header, std::string_view etag) {
     auto opaque = [](std::string_view tag) {
-        while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t'))
-            tag.remove_prefix(1);
-        while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t'))
-            tag.remove_suffix(1);
+        tag = trim_whitespace(tag);
         if (tag.starts_with("W/")) tag.remove_prefix(2);
         return tag;
     };
