@@ -18,40 +18,17 @@
 //   node tests/web/language.mjs --binary build/sightline --web build/web [--artifacts DIR]
 //
 // Exit code 77 (CTest's SKIP_RETURN_CODE) when Chromium is missing, unless CI=true.
-import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
-import { arg, runCli, skip, sayFrom, startServer as startServerAt } from './harness.mjs';
+import { browserTest, launchChromium, sayFrom, startServer as startServerAt } from './harness.mjs';
 
-const started = Date.now();
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../..');
-const require = createRequire(path.join(repo, 'web/package.json'));
-const { chromium } = require('playwright-core');
+const { repo, chromium, binary, webDir, artifacts, work, dataDir, catalogue, log, run } = browserTest('language');
 
-const binary = path.resolve(arg('--binary', path.join(repo, 'build/sightline')));
-const webDir = path.resolve(arg('--web', path.join(path.dirname(binary), 'web')));
-const artifacts = path.resolve(arg('--artifacts', path.join(repo, 'tests/artifacts/web')));
 const fixture = path.join(repo, 'tests/fixtures/osm/search.osm');
-const chromiumPath = '/usr/bin/chromium';
 const password = 'correct horse battery';
-const catalogue = {
-  en: JSON.parse(readFileSync(path.join(repo, 'web/src/i18n/en.json'), 'utf8')),
-  'sr-Cyrl': JSON.parse(readFileSync(path.join(repo, 'web/src/i18n/sr-Cyrl.json'), 'utf8')),
-};
 const say = sayFrom(catalogue);
-
-if (!existsSync(chromiumPath)) skip(`${chromiumPath} is missing: apt-get install chromium fonts-dejavu-core`);
-if (!existsSync(path.join(webDir, 'index.html'))) throw new Error(`${webDir}/index.html missing: build the web_app target`);
-
-mkdirSync(artifacts, { recursive: true });
-const work = mkdtempSync(path.join(os.tmpdir(), 'sightline-web-language-'));
-const dataDir = path.join(work, 'data');
-const log = (m) => console.log(`[language] ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s  ${m}`);
-const run = (args, input) => runCli(binary, args, input);
 
 // Latin words a Serbian page may show: acronyms (OSM, GPX, CSV, UTC, ALPR, ...), units, brand
 // names, the language picker's own names, and names that come from the data (added below).
@@ -181,14 +158,7 @@ try {
     body: JSON.stringify({ location: { lat: 44.81352, lon: 20.46141 }, tags: { 'camera:type': 'dome', 'camera:mount': 'wall', operator: 'police' } }) })).json();
   assert.ok(report.id, 'the report was taken');
 
-  browser = await chromium.launchPersistentContext(path.join(work, 'chromium-profile'), {
-    executablePath: chromiumPath,
-    headless: true,
-    locale: 'sr-Cyrl-RS',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--use-gl=swiftshader', '--enable-unsafe-swiftshader'],
-  });
+  browser = await launchChromium(chromium, path.join(work, 'chromium-profile'), { locale: 'sr-Cyrl-RS' });
   const requests = [];
   const pageErrors = [];
   browser.on('request', (r) => requests.push(r.url()));

@@ -22,41 +22,19 @@
 // Munich extract, where the bare URL opens); --screenshots also writes the first visit and the
 // phone's bottom sheet there. Exit code 77 (CTest's SKIP_RETURN_CODE) when Chromium is missing,
 // unless CI=true.
-import { createRequire } from 'node:module';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
-import { arg, runCli, skip, sayFrom, startServer as startServerAt } from './harness.mjs';
+import { arg, browserTest, launchChromium, runCli, sayFrom, startServer as startServerAt } from './harness.mjs';
 
-const started = Date.now();
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../..');
-const require = createRequire(path.join(repo, 'web/package.json'));
-const { chromium } = require('playwright-core');
+const { repo, chromium, binary, webDir, artifacts, work, dataDir, catalogue, log } = browserTest('layout');
 
-const binary = path.resolve(arg('--binary', path.join(repo, 'build/sightline')));
-const webDir = path.resolve(arg('--web', path.join(path.dirname(binary), 'web')));
-const artifacts = path.resolve(arg('--artifacts', path.join(repo, 'tests/artifacts/web')));
 const osm = path.resolve(arg('--osm', path.join(repo, 'tests/fixtures/osm/search.osm')));
 const [atLat, atLon] = arg('--at', '44.8150/20.4590').split('/').map(Number);
 const docsShots = arg('--screenshots', null);
-const chromiumPath = '/usr/bin/chromium';
-const catalogue = Object.fromEntries(['en', 'sr-Latn', 'sr-Cyrl'].map((lang) =>
-  [lang, JSON.parse(readFileSync(path.join(repo, `web/src/i18n/${lang}.json`), 'utf8'))]));
-/// The page's sentence for a key, with {placeholders} filled, as i18n.js's t().
 const say = sayFrom(catalogue);
 const desktop = { width: 1280, height: 800 };
 const phoneSize = { width: 360, height: 740 };
-
-if (!existsSync(chromiumPath)) skip(`${chromiumPath} is missing: apt-get install chromium fonts-dejavu-core`);
-if (!existsSync(path.join(webDir, 'index.html'))) throw new Error(`${webDir}/index.html missing: build the web_app target`);
-
-mkdirSync(artifacts, { recursive: true });
-const work = mkdtempSync(path.join(os.tmpdir(), 'sightline-web-layout-'));
-const dataDir = path.join(work, 'data');
-const log = (m) => console.log(`[layout] ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s  ${m}`);
 
 let step = 0;
 /// A screenshot in the artifacts; with --screenshots, also under `docsName` there.
@@ -129,15 +107,7 @@ try {
   const here15 = `${base}/#15/${atLat}/${atLon}`;
   log(`server ${base}`);
 
-  const launch = (profile, options = {}) => chromium.launchPersistentContext(path.join(work, profile), {
-    executablePath: chromiumPath,
-    headless: true,
-    locale: 'en-US',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--use-gl=swiftshader', '--enable-unsafe-swiftshader'],
-    ...options,
-  });
+  const launch = (profile, options = {}) => launchChromium(chromium, path.join(work, profile), options);
   browser = await launch('chromium-profile');
   touch = await launch('chromium-touch', { viewport: phoneSize, hasTouch: true, isMobile: true });
   const requests = [];
