@@ -21,43 +21,17 @@
 //   node tests/web/search.mjs --binary build/sightline --web build/web [--artifacts DIR]
 //
 // Exit code 77 (CTest's SKIP_RETURN_CODE) when Chromium is missing, unless CI=true.
-import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
-import { arg, runCli, skip, sayFrom, startServer as startServerAt } from './harness.mjs';
+import { browserTest, launchChromium, sayFrom, startServer as startServerAt } from './harness.mjs';
 
-const started = Date.now();
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../..');
-const require = createRequire(path.join(repo, 'web/package.json'));
-const { chromium } = require('playwright-core');
+const { repo, chromium, binary, webDir, artifacts, work, dataDir, catalogue, log, run } = browserTest('search');
 
-const binary = path.resolve(arg('--binary', path.join(repo, 'build/sightline')));
-const webDir = path.resolve(arg('--web', path.join(path.dirname(binary), 'web')));
-const artifacts = path.resolve(arg('--artifacts', path.join(repo, 'tests/artifacts/web')));
 const fixture = path.join(repo, 'tests/fixtures/osm/search.osm');
-const chromiumPath = '/usr/bin/chromium';
 const password = 'correct horse battery';
-const catalogue = {
-  en: JSON.parse(readFileSync(path.join(repo, 'web/src/i18n/en.json'), 'utf8')),
-  'sr-Cyrl': JSON.parse(readFileSync(path.join(repo, 'web/src/i18n/sr-Cyrl.json'), 'utf8')),
-};
-/// The page's sentence for a key, with {placeholders} filled, as i18n.js's t().
 const say = sayFrom(catalogue);
 
-if (!existsSync(chromiumPath)) skip(`${chromiumPath} is missing: apt-get install chromium fonts-dejavu-core`);
-if (!existsSync(path.join(webDir, 'index.html'))) throw new Error(`${webDir}/index.html missing: build the web_app target`);
-
-mkdirSync(artifacts, { recursive: true });
-const work = mkdtempSync(path.join(os.tmpdir(), 'sightline-web-search-'));
-const dataDir = path.join(work, 'data');
-const log = (m) => console.log(`[search] ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s  ${m}`);
-
-
-const run = (args, input) => runCli(binary, args, input);
 function startServer(extra) {
   return startServerAt(binary, dataDir, ['--report-rate', '0', ...extra]);
 }
@@ -141,14 +115,7 @@ try {
   const origin = new URL(base).origin;
   log(`server ${base}`);
 
-  browser = await chromium.launchPersistentContext(path.join(work, 'chromium-profile'), {
-    executablePath: chromiumPath,
-    headless: true,
-    locale: 'en-US',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--use-gl=swiftshader', '--enable-unsafe-swiftshader'],
-  });
+  browser = await launchChromium(chromium, path.join(work, 'chromium-profile'));
   const requests = [];
   const pageErrors = [];
   browser.on('request', (r) => requests.push(r.url()));
