@@ -42,7 +42,9 @@ FaceSearch::FaceSearch(const faces::FaceDetector& detector, int width, int heigh
         const int stride = (((pass.width + 15) / 16 * 16) * 3 + 63) / 64 * 64;
         m_passes.push_back(
             {pass, std::move(convert), stride,
-             std::vector<std::uint8_t>(static_cast<std::size_t>(stride) * (pass.height + 1))});
+             std::vector<std::uint8_t>(static_cast<std::size_t>(stride) * (pass.height + 1)),
+             faces::plan_tiles(pass.width, pass.height, max_tile_pixels, tile_overlap,
+                               max_tile_columns)});
     }
 }
 
@@ -57,8 +59,7 @@ std::optional<std::vector<faces::FaceBox>> FaceSearch::search(const AVFrame& fra
         sws_scale(p.convert.get(), frame.data, frame.linesize, 0, m_height, planes, strides);
         const double sx = static_cast<double>(m_width) / p.pass.width;
         const double sy = static_cast<double>(m_height) / p.pass.height;
-        const faces::Tiles tiles = faces::plan_tiles(p.pass.width, p.pass.height, max_tile_pixels,
-                                                     tile_overlap, max_tile_columns);
+        const faces::Tiles& tiles = p.tiles;
         for (const int top : tiles.ys)
             for (const int left : tiles.xs) {
                 const faces::ImageView view{p.bgr.data() +

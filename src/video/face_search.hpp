@@ -32,6 +32,7 @@ class FaceSearch {
         SwsHandle convert;              // yuv420p at frame size -> BGR24 at the pass size
         int stride = 0;                 // bytes per row of `bgr`
         std::vector<std::uint8_t> bgr;  // the converted picture
+        faces::Tiles tiles;             // where the network looks in it
     };
 
     const faces::FaceDetector& m_detector;
