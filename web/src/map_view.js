@@ -142,9 +142,7 @@ export function render(main) {
     const b = map.getBounds();
     try {
       const fc = await api.cameras([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(6)), 10000);
-      const needle = filters.operator.toLowerCase();
-      operatorIds = fc.features.filter((f) => ['operator', 'manufacturer', 'model']
-        .some((k) => (f.properties.tags?.[k] || '').toLowerCase().includes(needle))).map((f) => f.properties.id);
+      operatorIds = fc.features.filter((f) => matchesOperator(f.properties)).map((f) => f.properties.id);
       showMessage(operatorStatus, '');
     } catch (err) {
       operatorIds = [];
@@ -164,11 +162,12 @@ export function render(main) {
   function passesFilters(p) {
     if (filters.kind && !isOfKind(filters.kind, p.kind)) return false;
     if (filters.status && p.status !== filters.status) return false;
-    if (filters.operator) {
-      const needle = filters.operator.toLowerCase();
-      if (!['operator', 'manufacturer', 'model'].some((k) => (p.tags?.[k] || '').toLowerCase().includes(needle))) return false;
-    }
-    return true;
+    return !filters.operator || matchesOperator(p);
+  }
+  // The operator filter: its text in the camera's operator, manufacturer or model.
+  function matchesOperator(p) {
+    const needle = filters.operator.toLowerCase();
+    return ['operator', 'manufacturer', 'model'].some((k) => (p.tags?.[k] || '').toLowerCase().includes(needle));
   }
   function updateFov() {
     const source = removed ? null : map.getSource('fov');
