@@ -370,8 +370,7 @@ void ScrubJobs::remove(std::string_view id) {
     if (delete_now) delete_folder(id);
 }
 
-std::size_t ScrubJobs::sweep() {
-    auto now = Clock::now();
+std::size_t ScrubJobs::sweep(Clock::time_point now) {
     std::vector<std::shared_ptr<Job>> expired;
     std::vector<std::string> idle_folders;  // running jobs' folders go when their work returns
     {

@@ -139,8 +139,10 @@ class ScrubJobs {
     /// Deletes a job and its files now (after its result was downloaded). A running job is
     /// cancelled and deleted when its work returns. Unknown ids are ignored.
     void remove(std::string_view id);
-    /// Deletes the jobs older than the ttl; returns how many. The sweeper thread calls it.
-    std::size_t sweep();
+    /// Deletes the jobs older than the ttl at `now`; returns how many. The sweeper thread calls
+    /// it with the current time; tests pass a later one instead of sleeping.
+    std::size_t sweep(std::chrono::steady_clock::time_point now);
+    std::size_t sweep() { return sweep(std::chrono::steady_clock::now()); }
 
     struct Counts {
         std::size_t uploading = 0;

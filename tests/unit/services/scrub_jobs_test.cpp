@@ -316,13 +316,18 @@ TEST_F(ScrubJobsTest, AnswersConflictForTheResultOfAnUnfinishedJob) {
 }
 
 TEST_F(ScrubJobsTest, DeletesJobsAfterTheirTimeToLive) {
+    // The test decides the time: a sweeper that waited for the clock raced the worker, which
+    // started the queued job when the running one expired a tick before it.
     m_work.close();
-    auto jobs = make({.ttl = std::chrono::seconds(1), .sweep_interval = 50ms});
+    auto jobs = make({.ttl = std::chrono::seconds(60), .sweep_interval = 3600s});
     auto running = submit(*jobs, tagged("R1"));
     m_work.started(1);
     auto queued = submit(*jobs, tagged("Q1"));
-    EXPECT_EQ(jobs->sweep(), 0u);
-    std::this_thread::sleep_for(1300ms);
+    auto now = std::chrono::steady_clock::now();
+    EXPECT_EQ(jobs->sweep(now), 0u);
+    EXPECT_EQ(jobs->sweep(now + 30s), 0u);
+    EXPECT_EQ(jobs->status(queued)->state, ScrubState::queued);
+    EXPECT_EQ(jobs->sweep(now + 61s), 2u);
     EXPECT_EQ(jobs->status(running).error().code, Errc::not_found);
     EXPECT_EQ(jobs->status(queued).error().code, Errc::not_found);
     auto deadline = std::chrono::steady_clock::now() + 5s;
@@ -332,6 +337,20 @@ TEST_F(ScrubJobsTest, DeletesJobsAfterTheirTimeToLive) {
     auto counts = jobs->counts();
     EXPECT_EQ(counts.queued + counts.running + counts.done + counts.failed, 0u);
     EXPECT_EQ(m_work.started_so_far(), 1u);  // the queued job never ran
+}
+
+TEST_F(ScrubJobsTest, TheSweeperThreadDeletesExpiredJobsByItself) {
+    auto jobs = make({.ttl = std::chrono::seconds(1), .sweep_interval = 50ms});
+    auto id = submit(*jobs, jpeg_bytes);
+    EXPECT_EQ(wait_finished(*jobs, id).state, ScrubState::done);
+    // No wall-clock bound is asserted: the deadline only keeps a broken sweeper from hanging.
+    auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (jobs->status(id).has_value() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(20ms);
+    EXPECT_EQ(jobs->status(id).error().code, Errc::not_found);
+    while (entries() > 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(5ms);
+    EXPECT_EQ(entries(), 0u);
 }
 
 TEST_F(ScrubJobsTest, ShutdownCancelsRunningJobsAndDeletesEverything) {
