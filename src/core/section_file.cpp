@@ -1,0 +1,272 @@
+#include "core/section_file.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <limits>
+
+#include <fmt/core.h>
+
+namespace sightline::core {
+namespace {
+
+constexpr std::size_t magic_size = 8;
+constexpr std::size_t alignment = 64;
+
+struct Header {
+    char magic[magic_size];
+    std::uint32_t version;
+    std::uint32_t section_count;
+    std::uint64_t checksum;  ///< of every byte after the header
+    std::uint64_t file_size;
+};
+static_assert(sizeof(Header) == 32);
+
+struct TableEntry {
+    std::uint32_t id;
+    std::uint32_t element_size;
+    std::uint64_t offset;
+    std::uint64_t count;
+};
+static_assert(sizeof(TableEntry) == 24);
+
+constexpr std::uint64_t round_up(std::uint64_t n) {
+    return (n + alignment - 1) / alignment * alignment;
+}
+
+/// checksum64 in pieces: all but the last piece must be a multiple of 32 bytes.
+class Checksum {
+  public:
+    explicit Checksum(std::uint64_t seed) {
+        for (std::size_t i = 0; i < m_lanes.size(); ++i)
+            m_lanes[i] = seed + 0x9E3779B97F4A7C15ULL * (i + 1);
+    }
+    void update(std::span<const std::byte> bytes) {
+        std::size_t i = 0;
+        for (; i + 32 <= bytes.size(); i += 32)
+            for (std::size_t lane = 0; lane < 4; ++lane) {
+                std::uint64_t word;
+                std::memcpy(&word, bytes.data() + i + lane * 8, 8);
+                mix(m_lanes[lane], word);
+            }
+        for (; i < bytes.size(); ++i)  // the tail (last piece only)
+            mix(m_lanes[i % 4], static_cast<std::uint64_t>(bytes[i]) + 1);
+        m_length += bytes.size();
+    }
+    [[nodiscard]] std::uint64_t value() const {
+        std::uint64_t h = m_length;
+        for (auto lane : m_lanes)
+            mix(h, lane);
+        return h ^ (h >> 29);
+    }
+
+  private:
+    static void mix(std::uint64_t& h, std::uint64_t word) {
+        h ^= word;
+        h *= 0xBF58476D1CE4E5B9ULL;
+        h ^= h >> 31;
+    }
+    std::array<std::uint64_t, 4> m_lanes{};
+    std::uint64_t m_length = 0;
+};
+
+struct FileDescriptor {
+    int fd = -1;
+    explicit FileDescriptor(int f) : fd(f) {}
+    ~FileDescriptor() {
+        if (fd >= 0) ::close(fd);
+    }
+    FileDescriptor(const FileDescriptor&) = delete;
+    FileDescriptor& operator=(const FileDescriptor&) = delete;
+};
+
+std::string errno_text(int error) {
+    return std::strerror(error);
+}
+
+bool write_all(int fd, std::span<const std::byte> bytes) {
+    while (!bytes.empty()) {
+        ssize_t n = ::write(fd, bytes.data(), bytes.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        bytes = bytes.subspan(static_cast<std::size_t>(n));
+    }
+    return true;
+}
+
+}  // namespace
+
+std::uint64_t checksum64(std::span<const std::byte> bytes, std::uint64_t seed) {
+    Checksum sum(seed);
+    sum.update(bytes);
+    return sum.value();
+}
+
+SectionFileWriter::SectionFileWriter(std::string_view magic, std::uint32_t version)
+    : m_magic(magic), m_version(version) {
+    m_magic.resize(magic_size, '\0');
+}
+
+void SectionFileWriter::add_bytes(std::uint32_t id, std::size_t element_size, std::size_t count,
+                                  std::span<const std::byte> bytes) {
+    Section s;
+    s.id = id;
+    s.element_size = static_cast<std::uint32_t>(element_size);
+    s.count = count;
+    s.bytes = bytes;
+    m_sections.push_back(std::move(s));
+}
+
+Status SectionFileWriter::write(const std::filesystem::path& path) const {
+    // Lay out: header, table, then each section at a multiple of 64 bytes.
+    std::vector<TableEntry> table;
+    std::uint64_t offset = round_up(sizeof(Header) + m_sections.size() * sizeof(TableEntry));
+    const std::uint64_t first = offset;
+    for (const auto& s : m_sections) {
+        table.push_back({s.id, s.element_size, offset, s.count});
+        offset = round_up(offset + s.bytes.size());
+    }
+    const std::uint64_t file_size = offset;
+
+    std::vector<std::byte> head(first, std::byte{0});
+    std::memcpy(head.data() + sizeof(Header), table.data(), table.size() * sizeof(TableEntry));
+    Checksum sum(0);
+    sum.update(std::span(head).subspan(sizeof(Header)));  // first is a multiple of 64
+    static const std::array<std::byte, alignment> zeros{};
+    for (const auto& s : m_sections) {
+        std::size_t whole = s.bytes.size() / 32 * 32;
+        std::vector<std::byte> last(s.bytes.begin() + static_cast<std::ptrdiff_t>(whole),
+                                    s.bytes.end());
+        last.resize(round_up(s.bytes.size()) - whole, std::byte{0});
+        sum.update(s.bytes.first(whole));
+        sum.update(last);  // a multiple of 32, padding included
+    }
+    Header header{};
+    std::memcpy(header.magic, m_magic.data(), magic_size);
+    header.version = m_version;
+    header.section_count = static_cast<std::uint32_t>(m_sections.size());
+    header.checksum = sum.value();
+    header.file_size = file_size;
+    std::memcpy(head.data(), &header, sizeof header);
+
+    // A name of this process's own: two processes on one data folder never write one file.
+    const std::filesystem::path temp = fmt::format("{}.partial.{}", path.string(), ::getpid());
+    FileDescriptor out(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    if (out.fd < 0)
+        return fail(Errc::unavailable,
+                    fmt::format("cannot write {}: {}", temp.string(), errno_text(errno)));
+    bool ok = write_all(out.fd, head);
+    for (const auto& s : m_sections) {
+        ok = ok && write_all(out.fd, s.bytes);
+        ok = ok &&
+             write_all(out.fd, std::span(zeros).first(round_up(s.bytes.size()) - s.bytes.size()));
+    }
+    ok = ok && ::fsync(out.fd) == 0;
+    int error = errno;
+    std::error_code ec;
+    if (ok) std::filesystem::rename(temp, path, ec);
+    if (!ok || ec) {
+        std::filesystem::remove(temp, ec);
+        return fail(Errc::unavailable,
+                    fmt::format("cannot write {}: {}", path.string(),
+                                ok ? std::string("rename failed") : errno_text(error)));
+    }
+    FileDescriptor dir(::open(path.parent_path().empty() ? "." : path.parent_path().c_str(),
+                              O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dir.fd >= 0) ::fsync(dir.fd);
+    return {};
+}
+
+Result<std::shared_ptr<const SectionFile>> SectionFile::open(const std::filesystem::path& path,
+                                                             std::string_view magic,
+                                                             std::uint32_t version) {
+    const std::string name = path.string();
+    FileDescriptor in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (in.fd < 0) {
+        int error = errno;
+        return fail(error == ENOENT ? Errc::not_found : Errc::unavailable,
+                    fmt::format("cannot open {}: {}", name, errno_text(error)));
+    }
+    auto refuse = [&](std::string_view why) {
+        return fail(Errc::invalid_argument, fmt::format("{} is not usable: {}", name, why));
+    };
+    struct stat info {};
+    if (::fstat(in.fd, &info) != 0 || !S_ISREG(info.st_mode)) return refuse("not a file");
+    const auto size = static_cast<std::uint64_t>(info.st_size);
+    Header header{};
+    if (size < sizeof header || ::pread(in.fd, &header, sizeof header, 0) != sizeof header)
+        return refuse("shorter than its header");
+    std::string expected(magic);
+    expected.resize(magic_size, '\0');
+    if (std::memcmp(header.magic, expected.data(), magic_size) != 0)
+        return refuse("not this kind of file");
+    if (header.version != version)
+        return refuse(
+            fmt::format("format version {} (this build reads {})", header.version, version));
+    if (header.file_size != size)
+        return refuse(fmt::format("{} bytes long, its header says {}", size, header.file_size));
+    if (header.section_count > 4096) return refuse("too many sections");
+
+    // The checksum, read in pieces outside the mapping.
+    Checksum sum(0);
+    std::vector<std::byte> buffer(1 << 20);
+    for (std::uint64_t at = sizeof header; at < size;) {
+        const std::size_t want =
+            static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), size - at));
+        ssize_t n = ::pread(in.fd, buffer.data(), want, static_cast<off_t>(at));
+        if (n < 0 && errno == EINTR) continue;
+        if (n != static_cast<ssize_t>(want)) return refuse("cannot be read whole");
+        sum.update(std::span(buffer).first(want));
+        at += want;
+    }
+    if (sum.value() != header.checksum) return refuse("its checksum does not match");
+
+    std::vector<Entry> entries(header.section_count);
+    for (std::uint32_t i = 0; i < header.section_count; ++i) {
+        TableEntry t{};
+        if (::pread(in.fd, &t, sizeof t, static_cast<off_t>(sizeof header + i * sizeof t)) !=
+            sizeof t)
+            return refuse("its section table is cut short");
+        if (t.element_size == 0 || t.offset % alignment != 0 || t.offset > size ||
+            t.count > (size - t.offset) / t.element_size)
+            return refuse(fmt::format("section {} lies outside the file", t.id));
+        entries[i] = {t.id, t.element_size, t.offset, t.count};
+    }
+
+    std::shared_ptr<SectionFile> file(new SectionFile());
+    if (size > 0) {
+        void* base = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, in.fd, 0);
+        if (base == MAP_FAILED)
+            return fail(Errc::unavailable,
+                        fmt::format("cannot map {}: {}", name, errno_text(errno)));
+        ::madvise(base, size, MADV_RANDOM);
+        file->m_base = static_cast<const std::byte*>(base);
+    }
+    file->m_size = size;
+    file->m_entries = std::move(entries);
+    return std::shared_ptr<const SectionFile>(std::move(file));
+}
+
+SectionFile::~SectionFile() {
+    if (m_base != nullptr) ::munmap(const_cast<std::byte*>(m_base), m_size);
+}
+
+Result<std::span<const std::byte>> SectionFile::section_bytes(std::uint32_t id,
+                                                              std::size_t element_size) const {
+    for (const auto& e : m_entries) {
+        if (e.id != id) continue;
+        if (e.element_size != element_size)
+            return fail(Errc::invalid_argument,
+                        fmt::format("section {} holds {}-byte elements, not {}", id, e.element_size,
+                                    element_size));
+        return std::span<const std::byte>(m_base + e.offset, e.count * e.element_size);
+    }
+    return fail(Errc::invalid_argument, fmt::format("section {} is missing", id));
+}
+
+}  // namespace sightline::core
