@@ -75,6 +75,9 @@ class MapStore {
                                const std::function<void(const model::Area&)>& visit) = 0;
     /// Bumped by every import (for tile caches).
     virtual std::int64_t map_version() = 0;
+    /// A random id of this data set, made when it was created: with map_version and
+    /// camera_version it tells whether a cache kept outside the store was made from it.
+    virtual std::string data_id() = 0;
     virtual std::optional<ImportRun> last_import() = 0;
     /// Cameras created or changed in Sightline since the last import (no OSM id, or changed
     /// locally after it): what an osmChange export offers back to OpenStreetMap.

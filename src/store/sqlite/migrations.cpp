@@ -235,12 +235,20 @@ UPDATE meta SET value = value + 1 WHERE key = 'camera_version' AND changes() > 0
 ALTER TABLE import_runs ADD COLUMN place TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr std::array<Migration, 5> all_migrations{{
+// A random name for this data set, so that caches kept beside the database (the prepared routing
+// data) can tell it from another database with the same version counters: a data folder whose
+// sightline.db was deleted and imported afresh counts from 1 again.
+constexpr const char* schema_v6 = R"sql(
+INSERT OR IGNORE INTO meta (key, value) VALUES ('data_id', lower(hex(randomblob(16))));
+)sql";
+
+constexpr std::array<Migration, 6> all_migrations{{
     {1, "initial schema: cameras, R*Tree index, reports, users, sessions, audit", schema_v1},
     {2, "OpenStreetMap imports: streets, areas, import runs, locally modified cameras", schema_v2},
     {3, "photos of reports: scrubbed image records and their links to reports", schema_v3},
     {4, "search: addresses, streets, places and points of interest of the imported map", schema_v4},
     {5, "imported cameras are reported, not verified; imported areas get a place name", schema_v5},
+    {6, "a random id for the data set, for caches kept beside it", schema_v6},
 }};
 
 }  // namespace

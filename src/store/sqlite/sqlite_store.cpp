@@ -77,6 +77,12 @@ std::int64_t SqliteStore::camera_version() {
     return db->query_int64("SELECT value FROM meta WHERE key = 'camera_version'");
 }
 
+std::string SqliteStore::data_id() {
+    auto db = m_readers->acquire();
+    auto stmt = db->prepare("SELECT value FROM meta WHERE key = 'data_id'");
+    return stmt.step() ? stmt.string(0) : std::string();
+}
+
 Status SqliteStore::backup_to(const std::filesystem::path& destination) {
     std::error_code ec;
     if (std::filesystem::equivalent(destination, m_path, ec))

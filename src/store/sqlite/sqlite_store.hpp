@@ -101,6 +101,7 @@ class SqliteStore final : public Store, public MapStore {
     void for_each_area(const geo::BBox& bbox, model::AreaKind kind,
                        const std::function<void(const model::Area&)>& visit) override;
     std::int64_t map_version() override;
+    std::string data_id() override;
     std::optional<ImportRun> last_import() override;
     std::vector<model::Camera> cameras_changed_since_import() override;
     std::vector<model::Place> find_places(const PlaceQuery& query) override;

@@ -12,6 +12,19 @@
 
 namespace sightline::store::testing {
 
+TEST(SqliteStore, EachDataSetHasARandomIdThatOutlivesReopening) {
+    TempDir one, two;
+    std::string id;
+    {
+        auto store = open_store(one.path());
+        id = store->data_id();
+        EXPECT_EQ(id.size(), 32u);
+        EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+        EXPECT_NE(open_store(two.path())->data_id(), id);
+    }
+    EXPECT_EQ(open_store(one.path())->data_id(), id);
+}
+
 TEST(SqliteStore, CreatesTheDataDirectoryAndAppliesAllMigrations) {
     TempDir dir;
     auto store = open_store(dir.path() / "nested" / "data");
