@@ -131,8 +131,9 @@ Landmarks Landmarks::build(const WalkGraph& graph, std::size_t count) {
             next = v;
         }
     std::vector<std::vector<double>> columns;
+    std::vector<NodeId> landmarks;
     for (std::size_t i = 0; i < count; ++i) {
-        lm.m_landmarks.push_back(next);
+        landmarks.push_back(next);
         auto& d = columns.emplace_back(costs_from(graph, next, by_length));
         far = -1;
         for (NodeId v = 0; v < graph.node_count(); ++v) {
@@ -145,18 +146,19 @@ Landmarks Landmarks::build(const WalkGraph& graph, std::size_t count) {
         }
         if (far <= 0) break;  // every node of the component is a landmark already
     }
+    lm.m_landmarks = core::SharedArray(std::move(landmarks));
     lm.m_length = lm.node_major(columns);
     lm.refresh_seen(graph);
     return lm;
 }
 
-std::vector<double> Landmarks::node_major(const std::vector<std::vector<double>>& columns) const {
+Landmarks::Table Landmarks::node_major(const std::vector<std::vector<double>>& columns) const {
     const std::size_t count = m_landmarks.size();
-    std::vector<double> table(count * m_node_count);
+    std::vector<float> table(count * m_node_count);
     for (std::size_t i = 0; i < count; ++i)
         for (std::size_t n = 0; n < m_node_count; ++n)
-            table[n * count + i] = columns[i][n];
-    return table;
+            table[n * count + i] = static_cast<float>(columns[i][n]);  // nearest; inf stays inf
+    return Table(std::move(table));
 }
 
 void Landmarks::refresh_seen(const WalkGraph& graph) {
@@ -164,6 +166,8 @@ void Landmarks::refresh_seen(const WalkGraph& graph) {
     std::vector<std::jthread> workers;
     for (std::size_t level = 0; level < m_seen.size(); ++level)
         workers.emplace_back([this, &graph, level] { refresh_level(graph, level); });
+    workers.clear();
+    m_seen_current = true;
 }
 
 void Landmarks::refresh_level(const WalkGraph& graph, std::size_t level) {
@@ -185,11 +189,17 @@ void Landmarks::refresh_level(const WalkGraph& graph, std::size_t level) {
 
 namespace {
 
-/// max over landmarks of |d(L,t) - d(L,v)|, from the two nodes' rows.
-double bound(const double* node, const double* target, std::size_t landmarks) noexcept {
+/// max over landmarks of |d(L,t) - d(L,v)|, from the two nodes' rows. A float holds its
+/// distance to within half an ulp, at most x * 2^-24 for a value x; each difference gives up
+/// twice that (2^-23 of the sum), so the bound never exceeds the true one.
+double bound(const float* node, const float* target, std::size_t landmarks) noexcept {
+    constexpr double rounding = 1.0 / (1 << 23);
     double best = 0;
-    for (std::size_t i = 0; i < landmarks; ++i)
-        best = std::max(best, std::abs(target[i] - node[i]));
+    for (std::size_t i = 0; i < landmarks; ++i) {
+        const double a = target[i];
+        const double b = node[i];
+        best = std::max(best, std::abs(a - b) - (a + b) * rounding);
+    }
     return best;
 }
 
@@ -198,15 +208,15 @@ double bound(const double* node, const double* target, std::size_t landmarks) no
 double Landmarks::lower_bound(const Metric& metric, NodeId node, NodeId target) const {
     const std::size_t count = m_landmarks.size();
     if (count == 0) return 0;
-    const double* a = m_length.data() + node * count;
-    const double* b = m_length.data() + target * count;
+    const float* a = m_length.data() + node * count;
+    const float* b = m_length.data() + target * count;
     // Landmarks lie in the main component: a node outside it has no bounds, and one of the two
     // outside means no path.
     const bool a_main = a[0] < unreachable;
     const bool b_main = b[0] < unreachable;
     if (!a_main || !b_main) return a_main == b_main ? 0 : unreachable;
     const double length = bound(a, b, count);
-    if (metric.lambda <= 0) return length;
+    if (metric.lambda <= 0 || !m_seen_current) return length;
     const auto level = static_cast<std::size_t>(metric.level);
     const auto& seen_table = m_seen[level];
     const double seen =

@@ -11,6 +11,7 @@
 #include <span>
 #include <vector>
 
+#include "core/shared_array.hpp"
 #include "routing/walk_graph.hpp"
 
 namespace sightline::routing {
@@ -53,7 +54,9 @@ PathResult dijkstra(const WalkGraph& graph, const Metric& metric, std::span<cons
 /// for the seen metres of each level. By the triangle inequality |d(L,t) - d(L,v)| bounds d(v,t)
 /// from below for each metric, and length + lambda x seen bounds the combined weight for any
 /// lambda >= 0; tables for a few fixed lambdas tighten it for large ones. Seen distances change
-/// when cameras do: refresh_seen() them then.
+/// when cameras do: refresh_seen() them then, or mark them stale (length bounds stay valid).
+/// Tables hold floats: each bound gives up the rounding of its two values, so it stays below the
+/// true distance (docs/adr/007-prepared-routing-data.md).
 class Landmarks {
   public:
     Landmarks() = default;
@@ -61,29 +64,35 @@ class Landmarks {
     static Landmarks build(const WalkGraph& graph, std::size_t count);
     /// Recomputes the seen-metre distances (the landmarks and length distances stay).
     void refresh_seen(const WalkGraph& graph);
+    /// After cameras changed: bounds use the length tables only until refresh_seen().
+    void mark_seen_stale() noexcept { m_seen_current = false; }
+    [[nodiscard]] bool seen_current() const noexcept { return m_seen_current; }
+
+    void save(core::SectionFileWriter& file) const;
+    static Result<Landmarks> load(const std::shared_ptr<const core::SectionFile>& file,
+                                  std::size_t node_count);
 
     [[nodiscard]] std::size_t count() const noexcept { return m_landmarks.size(); }
-    [[nodiscard]] const std::vector<NodeId>& nodes() const noexcept { return m_landmarks; }
+    [[nodiscard]] std::span<const NodeId> nodes() const noexcept { return m_landmarks.span(); }
     /// Lower bound of the metric's cost from `node` to `target`.
     [[nodiscard]] double lower_bound(const Metric& metric, NodeId node, NodeId target) const;
 
   private:
+    using Table = core::SharedArray<float>;
     /// One distance vector per landmark -> [node][landmark], so a node's bounds share a cache line.
     void refresh_level(const WalkGraph& graph, std::size_t level);
-    [[nodiscard]] std::vector<double> node_major(
-        const std::vector<std::vector<double>>& columns) const;
+    [[nodiscard]] Table node_major(const std::vector<std::vector<double>>& columns) const;
 
     std::size_t m_node_count = 0;
-    std::vector<NodeId> m_landmarks;
-    // [node][landmark]: one table for length, one per level. Doubles: float rounding would make
-    // the bounds overshoot by millimetres on long paths.
-    std::vector<double> m_length;
-    std::array<std::vector<double>, analysis::dori_level_count> m_seen;
+    core::SharedArray<NodeId> m_landmarks;
+    bool m_seen_current = true;
+    // [node][landmark]: one table for length, one per level.
+    Table m_length;
+    std::array<Table, analysis::dori_level_count> m_seen;
     /// Distances under length + lambda_k x seen, per level and grid lambda: near-exact bounds
     /// for a query lambda at or above a grid value.
     static constexpr std::array<double, 3> lambda_grid{4.0, 64.0, 1024.0};
-    std::array<std::array<std::vector<double>, lambda_grid.size()>, analysis::dori_level_count>
-        m_combined;
+    std::array<std::array<Table, lambda_grid.size()>, analysis::dori_level_count> m_combined;
 };
 
 /// A* with landmark lower bounds. Keeps scratch arrays between queries: one object per thread.

@@ -40,42 +40,49 @@ geo::LatLon lerp(geo::LatLon a, geo::LatLon b, double t) noexcept {
 }  // namespace
 
 WalkGraph WalkGraph::build(std::vector<StreetInput> streets) {
-    WalkGraph g;
     std::erase_if(streets, [](const StreetInput& s) { return s.points.size() < 2; });
-    for (auto& s : streets) {
-        const std::size_t segments = s.points.size() - 1;
-        if (s.seen_m.size() != segments) s.seen_m.assign(segments, LevelMetres{});
-    }
-    g.m_streets = std::move(streets);
 
     std::unordered_map<std::uint64_t, std::uint32_t> uses;
-    for (const auto& s : g.m_streets)
+    for (const auto& s : streets)
         for (auto p : s.points)
             ++uses[coordinate_key(p)];
 
+    std::vector<geo::LatLon> nodes;
     std::unordered_map<std::uint64_t, NodeId> node_of;
     auto node_at = [&](geo::LatLon p) {
         auto [it, added] =
-            node_of.try_emplace(coordinate_key(p), static_cast<NodeId>(g.m_nodes.size()));
-        if (added) g.m_nodes.push_back(p);
+            node_of.try_emplace(coordinate_key(p), static_cast<NodeId>(nodes.size()));
+        if (added) nodes.push_back(p);
         return it->second;
     };
 
-    g.m_street_first_point.reserve(g.m_streets.size() + 1);
-    g.m_street_first_edge.reserve(g.m_streets.size() + 1);
-    for (std::uint32_t si = 0; si < g.m_streets.size(); ++si) {
-        auto& s = g.m_streets[si];
-        g.m_street_first_point.push_back(static_cast<std::uint32_t>(g.m_point_offset_m.size()));
-        g.m_street_first_edge.push_back(static_cast<std::uint32_t>(g.m_edges.size()));
+    std::vector<std::int64_t> street_way;
+    std::vector<std::uint32_t> street_first_point;
+    std::vector<std::uint32_t> street_first_edge;
+    std::vector<geo::LatLon> points;
+    std::vector<double> point_offset_m;
+    std::vector<LevelMetres> segment_seen;
+    std::vector<Edge> edges;
+    street_way.reserve(streets.size());
+    street_first_point.reserve(streets.size() + 1);
+    street_first_edge.reserve(streets.size() + 1);
+    for (std::uint32_t si = 0; si < streets.size(); ++si) {
+        auto& s = streets[si];
+        const std::size_t segments = s.points.size() - 1;
+        if (s.seen_m.size() != segments) s.seen_m.assign(segments, LevelMetres{});
+        const auto base = static_cast<std::uint32_t>(points.size());
+        street_way.push_back(s.osm_way_id);
+        street_first_point.push_back(base);
+        street_first_edge.push_back(static_cast<std::uint32_t>(edges.size()));
         double offset = 0;
-        g.m_point_offset_m.push_back(0);
+        point_offset_m.push_back(0);
         for (std::size_t i = 1; i < s.points.size(); ++i) {
             const double segment = geo::distance_m(s.points[i - 1], s.points[i]);
             // The camera model measures in a flat frame; never count more seen than there is.
             for (auto& m : s.seen_m[i - 1])
                 m = std::clamp(m, 0.0, segment);
             offset += segment;
-            g.m_point_offset_m.push_back(offset);
+            point_offset_m.push_back(offset);
         }
         const std::uint32_t last = static_cast<std::uint32_t>(s.points.size() - 1);
         std::uint32_t start = 0;
@@ -88,36 +95,57 @@ WalkGraph WalkGraph::build(std::vector<StreetInput> streets) {
             e.street = si;
             e.first_point = start;
             e.last_point = i;
-            const std::uint32_t base = g.m_street_first_point.back();
-            e.length_m = g.m_point_offset_m[base + i] - g.m_point_offset_m[base + start];
+            e.length_m = point_offset_m[base + i] - point_offset_m[base + start];
             for (std::uint32_t k = start; k < i; ++k)
                 for (std::size_t l = 0; l < e.seen_m.size(); ++l)
                     e.seen_m[l] += s.seen_m[k][l];
-            g.m_edges.push_back(e);
+            edges.push_back(e);
             start = i;
             start_node = e.to;
         }
+        points.insert(points.end(), s.points.begin(), s.points.end());
+        segment_seen.insert(segment_seen.end(), s.seen_m.begin(), s.seen_m.end());
+        s = {};  // the input's memory goes as the graph's grows
     }
-    g.m_street_first_point.push_back(static_cast<std::uint32_t>(g.m_point_offset_m.size()));
-    g.m_street_first_edge.push_back(static_cast<std::uint32_t>(g.m_edges.size()));
+    street_first_point.push_back(static_cast<std::uint32_t>(points.size()));
+    street_first_edge.push_back(static_cast<std::uint32_t>(edges.size()));
 
-    g.m_arc_start.assign(g.m_nodes.size() + 1, 0);
-    for (const auto& e : g.m_edges) {
-        ++g.m_arc_start[e.from + 1];
-        ++g.m_arc_start[e.to + 1];
+    std::vector<std::uint32_t> arc_start(nodes.size() + 1, 0);
+    for (const auto& e : edges) {
+        ++arc_start[e.from + 1];
+        ++arc_start[e.to + 1];
     }
-    for (std::size_t n = 0; n < g.m_nodes.size(); ++n)
-        g.m_arc_start[n + 1] += g.m_arc_start[n];
-    g.m_arcs.resize(g.m_arc_start.back());
-    std::vector<std::uint32_t> fill(g.m_arc_start.begin(), g.m_arc_start.end() - 1);
-    for (EdgeId id = 0; id < g.m_edges.size(); ++id) {
-        const auto& e = g.m_edges[id];
-        g.m_arcs[fill[e.from]++] = {e.to, id};
-        g.m_arcs[fill[e.to]++] = {e.from, id};
+    for (std::size_t n = 0; n < nodes.size(); ++n)
+        arc_start[n + 1] += arc_start[n];
+    std::vector<Arc> arcs(arc_start.back());
+    std::vector<std::uint32_t> fill(arc_start.begin(), arc_start.end() - 1);
+    for (EdgeId id = 0; id < edges.size(); ++id) {
+        const auto& e = edges[id];
+        arcs[fill[e.from]++] = {e.to, id};
+        arcs[fill[e.to]++] = {e.from, id};
     }
+
+    WalkGraph g;
+    g.m_street_way = core::SharedArray(std::move(street_way));
+    g.m_street_first_point = core::SharedArray(std::move(street_first_point));
+    g.m_points = core::SharedArray(std::move(points));
+    g.m_point_offset_m = core::SharedArray(std::move(point_offset_m));
+    g.m_segment_seen = core::SharedArray(std::move(segment_seen));
+    g.m_street_first_edge = core::SharedArray(std::move(street_first_edge));
+    g.m_nodes = core::SharedArray(std::move(nodes));
+    g.m_edges = core::SharedArray(std::move(edges));
+    g.m_arc_start = core::SharedArray(std::move(arc_start));
+    g.m_arcs = core::SharedArray(std::move(arcs));
     g.find_components();
     g.index_segments();
     return g;
+}
+
+StreetView WalkGraph::street(std::uint32_t s) const {
+    const std::uint32_t first = m_street_first_point[s];
+    const std::uint32_t count = m_street_first_point[s + 1] - first;
+    return {m_street_way[s], m_points.span().subspan(first, count),
+            m_segment_seen.span().subspan(first_segment(s), count - 1)};
 }
 
 void WalkGraph::find_components() {
@@ -151,34 +179,36 @@ void WalkGraph::find_components() {
     std::vector<std::uint32_t> rank(order.size());
     for (std::uint32_t i = 0; i < order.size(); ++i)
         rank[order[i]] = i;
-    m_component.resize(m_nodes.size());
+    std::vector<std::uint32_t> component(m_nodes.size());
     for (NodeId n = 0; n < m_nodes.size(); ++n)
-        m_component[n] = rank[raw[n]];
+        component[n] = rank[raw[n]];
+    m_component = core::SharedArray(std::move(component));
 }
 
 void WalkGraph::index_segments() {
-    m_grid.clear();
-    for (std::uint32_t si = 0; si < m_streets.size(); ++si) {
-        const auto& pts = m_streets[si].points;
+    std::vector<GridEntry> grid;
+    for (std::uint32_t si = 0; si < street_count(); ++si) {
+        const auto pts = street(si).points;
         for (std::uint32_t i = 0; i + 1 < pts.size(); ++i) {
             const auto r0 = static_cast<std::int64_t>(
-                std::floor(std::min(pts[i].lat, pts[i + 1].lat) / m_cell_deg));
+                std::floor(std::min(pts[i].lat, pts[i + 1].lat) / cell_deg));
             const auto r1 = static_cast<std::int64_t>(
-                std::floor(std::max(pts[i].lat, pts[i + 1].lat) / m_cell_deg));
+                std::floor(std::max(pts[i].lat, pts[i + 1].lat) / cell_deg));
             const auto c0 = static_cast<std::int64_t>(
-                std::floor(std::min(pts[i].lon, pts[i + 1].lon) / m_cell_deg));
+                std::floor(std::min(pts[i].lon, pts[i + 1].lon) / cell_deg));
             const auto c1 = static_cast<std::int64_t>(
-                std::floor(std::max(pts[i].lon, pts[i + 1].lon) / m_cell_deg));
+                std::floor(std::max(pts[i].lon, pts[i + 1].lon) / cell_deg));
             for (auto r = r0; r <= r1; ++r)
                 for (auto c = c0; c <= c1; ++c)
-                    m_grid.push_back({cell_key(r, c), {si, i}});
+                    grid.push_back({cell_key(r, c), si, i});
         }
     }
-    std::sort(m_grid.begin(), m_grid.end(), [](const auto& a, const auto& b) {
-        return a.first != b.first                   ? a.first < b.first
-               : a.second.street != b.second.street ? a.second.street < b.second.street
-                                                    : a.second.segment < b.second.segment;
+    std::sort(grid.begin(), grid.end(), [](const GridEntry& a, const GridEntry& b) {
+        return a.cell != b.cell       ? a.cell < b.cell
+               : a.street != b.street ? a.street < b.street
+                                      : a.segment < b.segment;
     });
+    m_grid = core::SharedArray(std::move(grid));
 }
 
 EdgeId WalkGraph::edge_of_segment(std::uint32_t street, std::uint32_t segment) const {
@@ -199,8 +229,8 @@ std::optional<Snap> WalkGraph::snap(geo::LatLon position, double max_distance_m,
         std::uint32_t segment = 0;
         double t = 0;
     } best;
-    auto consider = [&](SegmentRef ref) {
-        const auto& pts = m_streets[ref.street].points;
+    auto consider = [&](const GridEntry& ref) {
+        const auto pts = street(ref.street).points;
         const geo::LatLon a = pts[ref.segment];
         const geo::LatLon b = pts[ref.segment + 1];
         const double ax = (a.lon - position.lon) * flat.per_lon;
@@ -222,19 +252,19 @@ std::optional<Snap> WalkGraph::snap(geo::LatLon position, double max_distance_m,
         const double r = std::min(radius, max_distance_m);
         const double dlat = r / flat.per_lat;
         const double dlon = r / std::max(flat.per_lon, 1.0);
-        const auto r0 = static_cast<std::int64_t>(std::floor((position.lat - dlat) / m_cell_deg));
-        const auto r1 = static_cast<std::int64_t>(std::floor((position.lat + dlat) / m_cell_deg));
-        const auto c0 = static_cast<std::int64_t>(std::floor((position.lon - dlon) / m_cell_deg));
-        const auto c1 = static_cast<std::int64_t>(std::floor((position.lon + dlon) / m_cell_deg));
+        const auto r0 = static_cast<std::int64_t>(std::floor((position.lat - dlat) / cell_deg));
+        const auto r1 = static_cast<std::int64_t>(std::floor((position.lat + dlat) / cell_deg));
+        const auto c0 = static_cast<std::int64_t>(std::floor((position.lon - dlon) / cell_deg));
+        const auto c1 = static_cast<std::int64_t>(std::floor((position.lon + dlon) / cell_deg));
         if ((r1 - r0 + 1) * (c1 - c0 + 1) > 4'000'000) break;  // beyond any sane max distance
         for (auto row = r0; row <= r1; ++row)
             for (auto col = c0; col <= c1; ++col) {
                 const auto key = cell_key(row, col);
                 auto it = std::lower_bound(
                     m_grid.begin(), m_grid.end(), key,
-                    [](const auto& item, std::uint64_t k) { return item.first < k; });
-                for (; it != m_grid.end() && it->first == key; ++it)
-                    consider(it->second);
+                    [](const GridEntry& item, std::uint64_t k) { return item.cell < k; });
+                for (; it != m_grid.end() && it->cell == key; ++it)
+                    consider(*it);
             }
         if (best.distance <= r || r >= max_distance_m) break;
     }
@@ -249,7 +279,7 @@ std::optional<Snap> WalkGraph::snap(geo::LatLon position, double max_distance_m,
     s.edge = id;
     s.offset_m = seg_from + (seg_to - seg_from) * best.t - m_point_offset_m[base + e.first_point];
     s.offset_m = std::clamp(s.offset_m, 0.0, e.length_m);
-    const auto& pts = m_streets[best.street].points;
+    const auto pts = street(best.street).points;
     s.point = lerp(pts[best.segment], pts[best.segment + 1], best.t);
     s.distance_m = geo::distance_m(position, s.point);  // the flat frame only ranks candidates
     return s;
@@ -268,7 +298,7 @@ EdgePart WalkGraph::part(EdgeId id, double from_offset_m, double to_offset_m) co
     part.length_m = hi - lo;
     const std::uint32_t base = m_street_first_point[e.street];
     const double start = m_point_offset_m[base + e.first_point];
-    const auto& seen = m_streets[e.street].seen_m;
+    const auto seen = street(e.street).seen_m;
     for (std::uint32_t k = e.first_point; k < e.last_point; ++k) {
         const double a = m_point_offset_m[base + k] - start;
         const double b = m_point_offset_m[base + k + 1] - start;
@@ -289,7 +319,7 @@ std::vector<geo::LatLon> WalkGraph::geometry(EdgeId id, double from_offset_m,
     const double hi = std::clamp(std::max(from_offset_m, to_offset_m), 0.0, e.length_m);
     const std::uint32_t base = m_street_first_point[e.street];
     const double start = m_point_offset_m[base + e.first_point];
-    const auto& pts = m_streets[e.street].points;
+    const auto pts = street(e.street).points;
     auto at = [&](double offset) {
         for (std::uint32_t k = e.first_point; k < e.last_point; ++k) {
             const double a = m_point_offset_m[base + k] - start;
@@ -314,22 +344,24 @@ std::vector<geo::LatLon> WalkGraph::geometry(EdgeId id, double from_offset_m,
 }
 
 void WalkGraph::set_street_seen(std::uint32_t street, std::vector<LevelMetres> seen_m) {
-    auto& s = m_streets[street];
-    const std::size_t segments = s.points.size() - 1;
-    if (seen_m.size() != segments) seen_m.assign(segments, LevelMetres{});
     const std::uint32_t base = m_street_first_point[street];
+    const std::size_t segments = m_street_first_point[street + 1] - base - 1;
+    if (seen_m.size() != segments) seen_m.assign(segments, LevelMetres{});
     for (std::size_t k = 0; k < segments; ++k) {
         const double segment = m_point_offset_m[base + k + 1] - m_point_offset_m[base + k];
         for (auto& m : seen_m[k])
             m = std::clamp(m, 0.0, segment);
     }
-    s.seen_m = std::move(seen_m);
+    // Copies the arrays on the first change after a copy of the graph (or a load from a file).
+    auto all_seen = m_segment_seen.make_mutable();
+    std::copy(seen_m.begin(), seen_m.end(), all_seen.begin() + first_segment(street));
+    auto edges = m_edges.make_mutable();
     for (auto id = m_street_first_edge[street]; id < m_street_first_edge[street + 1]; ++id) {
-        Edge& e = m_edges[id];
+        Edge& e = edges[id];
         e.seen_m = {};
         for (std::uint32_t k = e.first_point; k < e.last_point; ++k)
             for (std::size_t l = 0; l < e.seen_m.size(); ++l)
-                e.seen_m[l] += s.seen_m[k][l];
+                e.seen_m[l] += seen_m[k][l];
     }
 }
 

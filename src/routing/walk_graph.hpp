@@ -6,12 +6,20 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
 
 #include "analysis/camera_capability.hpp"
+#include "core/error.hpp"
+#include "core/shared_array.hpp"
 #include "geo/lat_lon.hpp"
+
+namespace sightline::core {
+class SectionFile;
+class SectionFileWriter;
+}  // namespace sightline::core
 
 namespace sightline::routing {
 
@@ -54,6 +62,13 @@ struct Snap {
     geo::LatLon point;
 };
 
+/// One street of the graph, viewing the graph's arrays.
+struct StreetView {
+    std::int64_t osm_way_id = 0;
+    std::span<const geo::LatLon> points;
+    std::span<const LevelMetres> seen_m;  ///< per segment
+};
+
 /// Length and seen metres of a stretch of an edge.
 struct EdgePart {
     double length_m = 0;
@@ -67,15 +82,22 @@ class WalkGraph {
     /// every street; streets with fewer than 2 points are skipped.
     static WalkGraph build(std::vector<StreetInput> streets);
 
+    /// Adds the graph's arrays to a file (routing/routing_data.hpp says which file).
+    void save(core::SectionFileWriter& file) const;
+    /// The graph viewing the arrays of a mapped file (kept alive as long as the graph or a copy
+    /// lives); invalid_argument when a section is missing or inconsistent.
+    static Result<WalkGraph> load(const std::shared_ptr<const core::SectionFile>& file);
+
     [[nodiscard]] std::size_t node_count() const noexcept { return m_nodes.size(); }
     [[nodiscard]] std::size_t edge_count() const noexcept { return m_edges.size(); }
     [[nodiscard]] geo::LatLon node_location(NodeId node) const { return m_nodes[node]; }
     [[nodiscard]] const Edge& edge(EdgeId id) const { return m_edges[id]; }
-    [[nodiscard]] const std::vector<Edge>& edges() const noexcept { return m_edges; }
+    [[nodiscard]] std::span<const Edge> edges() const noexcept { return m_edges.span(); }
     [[nodiscard]] std::span<const Arc> arcs(NodeId node) const {
         return {m_arcs.data() + m_arc_start[node], m_arcs.data() + m_arc_start[node + 1]};
     }
-    [[nodiscard]] const std::vector<StreetInput>& streets() const noexcept { return m_streets; }
+    [[nodiscard]] std::size_t street_count() const noexcept { return m_street_way.size(); }
+    [[nodiscard]] StreetView street(std::uint32_t s) const;
     /// Connected component of a node (0 is the largest component).
     [[nodiscard]] std::uint32_t component(NodeId node) const { return m_component[node]; }
 
@@ -95,26 +117,34 @@ class WalkGraph {
     void set_street_seen(std::uint32_t street, std::vector<LevelMetres> seen_m);
 
   private:
-    struct SegmentRef {
+    struct GridEntry {
+        std::uint64_t cell = 0;
         std::uint32_t street = 0;
         std::uint32_t segment = 0;
     };
     void index_segments();
     void find_components();
     [[nodiscard]] EdgeId edge_of_segment(std::uint32_t street, std::uint32_t segment) const;
+    /// Index of a street's first segment in m_segment_seen (a street of n points has n-1).
+    [[nodiscard]] std::uint32_t first_segment(std::uint32_t street) const noexcept {
+        return m_street_first_point[street] - street;
+    }
 
-    std::vector<StreetInput> m_streets;
-    std::vector<double> m_point_offset_m;  ///< per street point: metres from street start
-    std::vector<std::uint32_t> m_street_first_point;  ///< index into m_point_offset_m per street
-    std::vector<std::uint32_t> m_street_first_edge;   ///< edges of a street are consecutive
-    std::vector<geo::LatLon> m_nodes;
-    std::vector<Edge> m_edges;
-    std::vector<std::uint32_t> m_arc_start;
-    std::vector<Arc> m_arcs;
-    std::vector<std::uint32_t> m_component;
-    // Segment grid for snapping: cells of m_cell_deg, sorted by cell key.
-    double m_cell_deg = 0.002;
-    std::vector<std::pair<std::uint64_t, SegmentRef>> m_grid;
+    // Arrays only (no pointers), so that a graph can live in a mapped file; see save()/load().
+    core::SharedArray<std::int64_t> m_street_way;           ///< OSM way id per street
+    core::SharedArray<std::uint32_t> m_street_first_point;  ///< per street + 1: into m_points
+    core::SharedArray<geo::LatLon> m_points;                ///< every street's points in turn
+    core::SharedArray<double> m_point_offset_m;     ///< per point: metres from its street's start
+    core::SharedArray<LevelMetres> m_segment_seen;  ///< per segment, streets in turn
+    core::SharedArray<std::uint32_t> m_street_first_edge;  ///< edges of a street are consecutive
+    core::SharedArray<geo::LatLon> m_nodes;
+    core::SharedArray<Edge> m_edges;
+    core::SharedArray<std::uint32_t> m_arc_start;
+    core::SharedArray<Arc> m_arcs;
+    core::SharedArray<std::uint32_t> m_component;
+    // Segment grid for snapping: cells of cell_deg, sorted by cell key.
+    static constexpr double cell_deg = 0.002;
+    core::SharedArray<GridEntry> m_grid;
 };
 
 }  // namespace sightline::routing

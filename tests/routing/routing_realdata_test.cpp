@@ -213,7 +213,7 @@ TEST_P(RoutingRealData, CameraChangesUpdateTheGraphAsAFullRebuildWould) {
     const auto& a = updated->walk;
     const auto& b = built->walk;
     ASSERT_EQ(a.edge_count(), b.edge_count());
-    ASSERT_EQ(a.streets().size(), b.streets().size());
+    ASSERT_EQ(a.street_count(), b.street_count());
     // The update measures a street in a local frame around the changed camera, the full build in
     // one frame for the whole extract: they may differ by about 1e-4 of the seen metres (a
     // centimetre on 100 m), which no route notices. Anything more is a wrong update.
@@ -221,8 +221,8 @@ TEST_P(RoutingRealData, CameraChangesUpdateTheGraphAsAFullRebuildWould) {
     std::size_t differ = 0;
     std::string first_differences;
     for (routing::EdgeId e = 0; e < b.edge_count(); ++e) {
-        const auto& street = b.streets()[b.edge(e).street];
-        ASSERT_EQ(a.streets()[a.edge(e).street].osm_way_id, street.osm_way_id);
+        const auto street = b.street(b.edge(e).street);
+        ASSERT_EQ(a.street(a.edge(e).street).osm_way_id, street.osm_way_id);
         for (std::size_t l = 0; l < routing::LevelMetres{}.size(); ++l) {
             const double want = b.edge(e).seen_m[l];
             const double got = a.edge(e).seen_m[l];

@@ -228,8 +228,8 @@ TEST(PathSearch, AltStaysExactAfterSeenMetresChangeAndLandmarksAreRefreshed) {
         std::mt19937_64 rng(seed);
         for (int round = 0; round < 3; ++round) {
             // Replace the seen metres of a third of the streets (more seen, less, or none).
-            for (std::uint32_t s = 0; s < graph.streets().size(); ++s) {
-                const auto& points = graph.streets()[s].points;
+            for (std::uint32_t s = 0; s < graph.street_count(); ++s) {
+                const auto points = graph.street(s).points;
                 if (points.size() < 2 || rng() % 3 != 0) continue;
                 std::vector<LevelMetres> seen;
                 if (rng() % 4 != 0)
@@ -254,6 +254,35 @@ TEST(PathSearch, AltStaysExactAfterSeenMetresChangeAndLandmarksAreRefreshed) {
                 }
             }
         }
+    }
+}
+
+// Right after cameras change the server marks the seen tables stale instead of waiting for their
+// refresh: the bounds fall back to lengths (still below every cost) and ALT stays exact.
+TEST(PathSearch, AltStaysExactWithStaleSeenTablesUntilTheyAreRefreshed) {
+    for (std::uint64_t seed = 70; seed < 74; ++seed) {
+        SCOPED_TRACE(::testing::Message() << "graph seed " << seed);
+        auto graph = WalkGraph::build(testing::random_streets(seed, 40, 70, 1));
+        auto landmarks = Landmarks::build(graph, 5);
+        std::mt19937_64 rng(seed);
+        // Less seen everywhere: the old seen distances now overestimate.
+        for (std::uint32_t s = 0; s < graph.street_count(); ++s)
+            if (rng() % 2 == 0) graph.set_street_seen(s, {});
+        landmarks.mark_seen_stale();
+        EXPECT_FALSE(landmarks.seen_current());
+        AltSearch alt(graph, landmarks);
+        for (double lambda : lambdas) {
+            Metric metric{lambda, DoriLevel::observe};
+            AllPairs brute(graph, metric);
+            for (int q = 0; q < 20; ++q) {
+                auto sources = random_seeds(rng, graph);
+                auto targets = random_seeds(rng, graph);
+                expect_path(graph, metric, sources, targets, alt.find(metric, sources, targets),
+                            brute.cost(sources, targets), "ALT with stale seen tables");
+            }
+        }
+        landmarks.refresh_seen(graph);
+        EXPECT_TRUE(landmarks.seen_current());
     }
 }
 

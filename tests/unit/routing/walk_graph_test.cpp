@@ -34,8 +34,8 @@ LevelMetres sum(const LevelMetres& a, const LevelMetres& b) {
 
 /// The graph's index of the street with this OSM id (skipped streets may be left out).
 std::uint32_t street_index(const WalkGraph& graph, std::int64_t osm_way_id) {
-    for (std::uint32_t s = 0; s < graph.streets().size(); ++s)
-        if (graph.streets()[s].osm_way_id == osm_way_id) return s;
+    for (std::uint32_t s = 0; s < graph.street_count(); ++s)
+        if (graph.street(s).osm_way_id == osm_way_id) return s;
     ADD_FAILURE() << "street " << osm_way_id << " is not in the graph";
     return 0;
 }
@@ -85,7 +85,7 @@ TEST(WalkGraph, SharedPointsAndStreetEndsBecomeNodesAndBendsDoNot) {
     EXPECT_EQ(graph.node_location(first.to), at(100, 0));
     EXPECT_EQ(graph.node_location(second.from), at(100, 0));
     EXPECT_EQ(graph.node_location(second.to), at(150, 0));
-    const auto& a_points = graph.streets()[first.street].points;
+    const auto a_points = graph.street(first.street).points;
     EXPECT_NEAR(first.length_m, polyline_m(a_points, 0, 2), tight * first.length_m);
     EXPECT_NEAR(first.length_m, 100, 0.01);
     EXPECT_NEAR(second.length_m, 50, 0.01);
@@ -162,10 +162,10 @@ TEST(WalkGraph, StreetsOfFewerThanTwoPointsAreSkipped) {
     EXPECT_EQ(graph.edge_count(), 1u);
     EXPECT_EQ(find_node(graph, at(50, 0)), graph.node_count());
     EXPECT_EQ(find_node(graph, at(500, 500)), graph.node_count());
-    for (const auto& s : graph.streets())
-        if (s.osm_way_id != 1) {
-            EXPECT_LT(s.points.size(), 2u) << "street " << s.osm_way_id;
-        }
+    for (std::uint32_t i = 0; i < graph.street_count(); ++i) {
+        const auto s = graph.street(i);
+        EXPECT_EQ(s.osm_way_id, 1) << "street " << s.osm_way_id << " has fewer than 2 points";
+    }
 }
 
 TEST(WalkGraph, NoStreetsGiveAnEmptyGraph) {
@@ -280,7 +280,7 @@ TEST(WalkGraphSnap, FindsTheNearestEdgeAndTheOffsetAlongIt) {
     auto snap = graph.snap(at(150, 10), 100);
     ASSERT_TRUE(snap.has_value());
     const auto& e = graph.edge(snap->edge);
-    EXPECT_EQ(graph.streets()[e.street].osm_way_id, 1);
+    EXPECT_EQ(graph.street(e.street).osm_way_id, 1);
     EXPECT_NEAR(geo::distance_m(snap->point, at(150, 0)), 0, 0.05);
     EXPECT_NEAR(snap->distance_m, 10, 0.05);
     EXPECT_NEAR(snap->distance_m, geo::distance_m(at(150, 10), snap->point), 0.001);
@@ -319,7 +319,7 @@ TEST(WalkGraphSnap, ARestrictionToOneComponentSkipsNearerEdgesOfOthers) {
 
     auto restricted = graph.snap(at(150, 10), 100, graph.component(north));
     ASSERT_TRUE(restricted.has_value());
-    EXPECT_EQ(graph.streets()[graph.edge(restricted->edge).street].osm_way_id, 3);
+    EXPECT_EQ(graph.street(graph.edge(restricted->edge).street).osm_way_id, 3);
     EXPECT_NEAR(restricted->distance_m, 40, 0.05);
     EXPECT_NEAR(geo::distance_m(restricted->point, at(150, 50)), 0, 0.05);
     EXPECT_FALSE(graph.snap(at(150, 10), 30, graph.component(north)).has_value());
