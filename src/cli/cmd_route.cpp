@@ -20,7 +20,7 @@ namespace sightline::cli {
 namespace {
 
 // The largest detour RoutingService accepts, refused here with the option's name.
-constexpr double max_detour = services::RoutingOptions{}.max_detour_limit;
+const double max_detour = services::RoutingOptions{}.max_detour_limit;
 
 std::size_t cameras_seeing(const services::RouteExposure& e, analysis::DoriLevel level) {
     std::size_t count = 0;
@@ -103,9 +103,11 @@ class RouteCommand final : public Command {
         return {};
     }
     int run() override {
-        auto store = store::open_sqlite_store(data_dir_from(m_args));
+        const std::filesystem::path data = data_dir_from(m_args);
+        auto store = store::open_sqlite_store(data);
         services::AnalysisService analysis(*store, *store);
-        services::RoutingService routing(*store, *store, analysis);
+        services::RoutingService routing(*store, *store, analysis,
+                                         {.prepared_file = data / "routing.bin"});
         ProgressBar progress;
         services::AnalysisProgress report_progress;
         if (show_progress(m_args))

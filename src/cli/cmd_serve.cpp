@@ -151,6 +151,7 @@ class ServeCommand final : public Command {
         mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
         auto store = store::open_sqlite_store(m_data);
         m_service_options.photo_dir = std::filesystem::path(m_data) / "photos";
+        m_service_options.routing.prepared_file = std::filesystem::path(m_data) / "routing.bin";
         services::Services services(*store, *store, m_service_options);
         if (const std::size_t swept = services.photos.sweep_orphan_files(); swept > 0)
             log::info(fmt::format("removed {} orphan photo files", swept));
@@ -188,8 +189,8 @@ class ServeCommand final : public Command {
                 return;
             }
             auto stats = services.routing.stats();
-            log::info(fmt::format("routing graph: {} nodes, {} edges in {:.2f} s", stats.nodes,
-                                  stats.edges, stats.build_s));
+            log::info(fmt::format("routing graph: {} nodes, {} edges {} in {:.2f} s", stats.nodes,
+                                  stats.edges, stats.loaded ? "loaded" : "built", stats.build_s));
         });
         server.run();
         log::info("stopped");

@@ -3,11 +3,15 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <unordered_map>
 
 #include <fmt/core.h>
 
+#include "core/log.hpp"
+#include "core/section_file.hpp"
 #include "geo/distance.hpp"
+#include "routing/routing_data.hpp"
 
 namespace sightline::services {
 namespace {
@@ -65,19 +69,20 @@ struct StreetKeyHash {
         return std::hash<std::int64_t>{}(k.way * 1'000'003 ^ k.lat * 7919 ^ k.lon);
     }
 };
-StreetKey key_of(std::int64_t way, const std::vector<geo::LatLon>& points) {
+StreetKey key_of(std::int64_t way, std::span<const geo::LatLon> points) {
     return {way, std::llround(points.front().lat * 1e7), std::llround(points.front().lon * 1e7)};
 }
 
-/// Per-thread search state, tied to the graph it was made for.
+/// Per-thread search state, tied to the graph it was made for. The graph is held weakly, so an
+/// idle thread does not keep a replaced graph (and its memory) alive.
 struct ThreadSearch {
-    std::shared_ptr<const RoutingGraph> graph;
+    std::weak_ptr<const RoutingGraph> graph;
     std::unique_ptr<routing::AltSearch> search;
 };
 
 routing::AltSearch& search_for(const std::shared_ptr<const RoutingGraph>& graph) {
     thread_local ThreadSearch state;
-    if (state.graph != graph) {
+    if (state.graph.lock() != graph || !state.search) {
         state.search.reset();
         state.graph = graph;
         state.search = std::make_unique<routing::AltSearch>(graph->walk, graph->landmarks);
@@ -85,13 +90,192 @@ routing::AltSearch& search_for(const std::shared_ptr<const RoutingGraph>& graph)
     return *state.search;
 }
 
+// The service's own sections of the prepared file: what the graph was made from.
+constexpr std::uint32_t meta_section = routing::first_caller_section;
+constexpr std::uint32_t camera_section = routing::first_caller_section + 1;
+
+struct PreparedMeta {
+    std::int64_t map_version = 0;
+    std::int64_t camera_version = 0;
+    char data_id[64] = {};
+};
+
+struct PreparedCamera {
+    std::int64_t id = 0;
+    std::int64_t updated_at = 0;
+    double lat = 0;
+    double lon = 0;
+    std::int64_t removed = 0;
+};
+
+Status write_prepared(const RoutingGraph& graph, const std::string& data_id,
+                      const std::filesystem::path& path) {
+    core::SectionFileWriter file(routing::routing_data_magic, routing::routing_data_version);
+    graph.walk.save(file);
+    graph.landmarks.save(file);
+    PreparedMeta meta;
+    meta.map_version = graph.map_version;
+    meta.camera_version = graph.camera_version;
+    std::memcpy(meta.data_id, data_id.data(), std::min(data_id.size(), sizeof meta.data_id - 1));
+    file.add_copy(meta_section, std::span<const PreparedMeta>(&meta, 1));
+    std::vector<PreparedCamera> cameras;
+    cameras.reserve(graph.cameras.size());
+    for (const auto& [id, mark] : graph.cameras)
+        cameras.push_back(
+            {id, mark.updated_at, mark.location.lat, mark.location.lon, mark.removed ? 1 : 0});
+    std::sort(cameras.begin(), cameras.end(),
+              [](const PreparedCamera& a, const PreparedCamera& b) { return a.id < b.id; });
+    file.add_copy(camera_section, std::span<const PreparedCamera>(cameras));
+    return file.write(path);
+}
+
+/// The graph of a prepared file made from this data set; an error says why it cannot be used.
+Result<std::shared_ptr<RoutingGraph>> read_prepared(const std::filesystem::path& path,
+                                                    const std::string& data_id) {
+    auto file =
+        core::SectionFile::open(path, routing::routing_data_magic, routing::routing_data_version);
+    if (!file) return std::unexpected(file.error());
+    auto meta = (*file)->section<PreparedMeta>(meta_section);
+    if (!meta) return std::unexpected(meta.error());
+    if (meta->size() != 1) return fail(Errc::invalid_argument, "its header section is malformed");
+    const PreparedMeta& m = meta->front();
+    if (std::string(m.data_id, strnlen(m.data_id, sizeof m.data_id)) != data_id)
+        return fail(Errc::invalid_argument, "it was made from another database");
+    auto walk = routing::WalkGraph::load(*file);
+    if (!walk) return std::unexpected(walk.error());
+    auto landmarks = routing::Landmarks::load(*file, walk->node_count());
+    if (!landmarks) return std::unexpected(landmarks.error());
+    auto cameras = (*file)->section<PreparedCamera>(camera_section);
+    if (!cameras) return std::unexpected(cameras.error());
+    auto graph = std::make_shared<RoutingGraph>();
+    graph->walk = std::move(*walk);
+    graph->landmarks = std::move(*landmarks);
+    graph->map_version = m.map_version;
+    graph->camera_version = m.camera_version;
+    graph->from_file = true;
+    for (const auto& c : *cameras)
+        graph->cameras[c.id] = {c.updated_at, {c.lat, c.lon}, c.removed != 0};
+    return graph;
+}
+
 }  // namespace
 
 RoutingService::RoutingService(store::Store& store, store::MapStore& map, AnalysisService& analysis,
                                RoutingOptions options)
-    : m_store(store), m_map(map), m_analysis(analysis), m_options(options) {}
+    : m_store(store),
+      m_map(map),
+      m_analysis(analysis),
+      m_options(std::move(options)),
+      m_data_id(m_options.prepared_file.empty() ? std::string() : map.data_id()) {
+    m_background = std::thread([this] { background_loop(); });
+}
 
-RoutingService::~RoutingService() = default;
+RoutingService::~RoutingService() {
+    {
+        std::lock_guard lock(m_background_mutex);
+        m_stopping = true;
+    }
+    m_background_changed.notify_all();
+    m_background.join();
+}
+
+std::shared_ptr<RoutingGraph> RoutingService::load_prepared(std::int64_t map_version) {
+    if (m_options.prepared_file.empty() || m_data_id.empty()) return nullptr;
+    auto loaded = read_prepared(m_options.prepared_file, m_data_id);
+    if (!loaded) {
+        if (loaded.error().code != Errc::not_found)
+            log::warn(fmt::format("routing graph: the prepared file is rebuilt: {}",
+                                  loaded.error().message));
+        return nullptr;
+    }
+    if ((*loaded)->map_version != map_version) {
+        log::info("routing graph: the prepared file is of an older map; rebuilding it");
+        return nullptr;
+    }
+    return *loaded;
+}
+
+void RoutingService::publish(std::shared_ptr<const RoutingGraph> next) {
+    {
+        std::lock_guard publish(m_publish);
+        m_graph = next;
+        m_stats.mapped = next->from_file;
+        m_stats.landmarks_current = next->landmarks.seen_current();
+    }
+    const bool work =
+        !next->landmarks.seen_current() || (!m_options.prepared_file.empty() && !next->from_file);
+    if (!work) return;
+    {
+        std::lock_guard lock(m_background_mutex);
+        m_background_next = std::move(next);
+    }
+    m_background_changed.notify_all();
+}
+
+bool RoutingService::stopping() {
+    std::lock_guard lock(m_background_mutex);
+    return m_stopping;
+}
+
+void RoutingService::wait_background() {
+    std::unique_lock lock(m_background_mutex);
+    m_background_changed.wait(lock, [this] { return !m_background_next && !m_background_busy; });
+}
+
+void RoutingService::background_loop() {
+    std::unique_lock lock(m_background_mutex);
+    while (true) {
+        m_background_changed.wait(lock, [this] { return m_stopping || m_background_next; });
+        if (m_stopping) break;
+        auto taken = std::move(m_background_next);
+        m_background_next.reset();
+        m_background_busy = true;
+        lock.unlock();
+
+        std::shared_ptr<const RoutingGraph> result = taken;
+        try {
+            if (!taken->landmarks.seen_current()) {
+                auto refreshed = std::make_shared<RoutingGraph>(*taken);
+                refreshed->landmarks.refresh_seen(refreshed->walk);
+                result = refreshed;
+            }
+            if (!m_options.prepared_file.empty() && !m_data_id.empty() && !stopping()) {
+                auto written = write_prepared(*result, m_data_id, m_options.prepared_file);
+                if (!written) {
+                    log::warn(fmt::format("routing graph: {}", written.error().message));
+                } else {
+                    // Serve from the file from now on: the kernel keeps in memory what routes
+                    // use, and the built arrays are freed.
+                    auto mapped = read_prepared(m_options.prepared_file, m_data_id);
+                    if (mapped && (*mapped)->camera_version == result->camera_version &&
+                        (*mapped)->map_version == result->map_version)
+                        result = *mapped;
+                    else if (!mapped)
+                        log::warn(fmt::format("routing graph: the file just written: {}",
+                                              mapped.error().message));
+                    std::lock_guard publish(m_publish);
+                    ++m_stats.files_written;
+                }
+            }
+        } catch (const std::exception& e) {
+            log::warn(fmt::format("routing graph: background work failed: {}", e.what()));
+        }
+        {
+            // Swap in only if nothing newer was published meanwhile.
+            std::lock_guard publish(m_publish);
+            if (m_graph == taken && result != taken) {
+                m_graph = result;
+                m_stats.mapped = result->from_file;
+                m_stats.landmarks_current = result->landmarks.seen_current();
+            }
+        }
+        taken.reset();
+        result.reset();
+        lock.lock();
+        m_background_busy = false;
+        m_background_changed.notify_all();
+    }
+}
 
 std::shared_ptr<const RoutingGraph> RoutingService::graph() {
     std::lock_guard lock(m_publish);
@@ -123,6 +307,27 @@ Result<std::shared_ptr<const RoutingGraph>> RoutingService::current(
     if (old && old->map_version == map_version && old->camera_version == camera_version) return old;
 
     const auto start = Clock::now();
+    if (!old) {
+        if (auto loaded = load_prepared(map_version)) {
+            old = loaded;
+            {
+                std::lock_guard publish_lock(m_publish);
+                m_stats = {};
+                m_stats.nodes = loaded->walk.node_count();
+                m_stats.edges = loaded->walk.edge_count();
+                m_stats.streets = loaded->walk.street_count();
+                m_stats.landmarks = loaded->landmarks.count();
+                m_stats.map_version = loaded->map_version;
+                m_stats.camera_version = loaded->camera_version;
+                m_stats.build_s = seconds_since(start);
+                m_stats.loaded = true;
+            }
+            if (loaded->camera_version == camera_version) {
+                publish(loaded);
+                return old;
+            }
+        }
+    }
     auto marks = camera_marks(m_store);
 
     // Cameras changed but the map did not: recompute only the streets they can see.
@@ -142,11 +347,13 @@ Result<std::shared_ptr<const RoutingGraph>> RoutingService::current(
         for (const auto& [id, mark] : old->cameras)
             if (!marks.contains(id)) moved.push_back(mark.location);
         if (moved.size() <= 2 * max_incremental_cameras) {
-            auto next = std::make_shared<RoutingGraph>(*old);
+            auto next = std::make_shared<RoutingGraph>(*old);  // shares the arrays until changed
+            next->from_file = false;
             std::unordered_map<StreetKey, std::uint32_t, StreetKeyHash> index;
-            const auto& streets = next->walk.streets();
-            for (std::uint32_t i = 0; i < streets.size(); ++i)
-                index.emplace(key_of(streets[i].osm_way_id, streets[i].points), i);
+            for (std::uint32_t i = 0; i < next->walk.street_count(); ++i) {
+                const auto street = next->walk.street(i);
+                index.emplace(key_of(street.osm_way_id, street.points), i);
+            }
             std::size_t updated = 0;
             for (const auto& area : reach_areas(moved, m_analysis.options().max_range_m)) {
                 auto seen = m_analysis.street_exposure(area, 1);
@@ -158,16 +365,18 @@ Result<std::shared_ptr<const RoutingGraph>> RoutingService::current(
                     ++updated;
                 }
             }
-            if (progress) progress("landmarks", 0, 1);
-            next->landmarks.refresh_seen(next->walk);
-            if (progress) progress("landmarks", 1, 1);
+            // The seen tables no longer bound the new weights: lengths bound them until the
+            // background refresh (routes stay exact, only slower meanwhile).
+            if (updated > 0) next->landmarks.mark_seen_stale();
             next->camera_version = camera_version;
             next->cameras = std::move(marks);
-            std::lock_guard publish(m_publish);
-            m_graph = next;
-            m_stats.camera_version = camera_version;
-            m_stats.update_s = seconds_since(start);
-            m_stats.streets_updated = updated;
+            {
+                std::lock_guard publish_lock(m_publish);
+                m_stats.camera_version = camera_version;
+                m_stats.update_s = seconds_since(start);
+                m_stats.streets_updated = updated;
+            }
+            publish(next);
             return std::shared_ptr<const RoutingGraph>(next);
         }
     }
@@ -192,16 +401,18 @@ Result<std::shared_ptr<const RoutingGraph>> RoutingService::current(
         next->landmarks = routing::Landmarks::build(next->walk, m_options.landmarks);
         if (progress) progress("landmarks", 1, 1);
     }
-    std::lock_guard publish(m_publish);
-    m_graph = next;
-    m_stats = {};
-    m_stats.nodes = next->walk.node_count();
-    m_stats.edges = next->walk.edge_count();
-    m_stats.streets = next->walk.streets().size();
-    m_stats.landmarks = next->landmarks.count();
-    m_stats.map_version = map_version;
-    m_stats.camera_version = camera_version;
-    m_stats.build_s = seconds_since(start);
+    {
+        std::lock_guard publish_lock(m_publish);
+        m_stats = {};
+        m_stats.nodes = next->walk.node_count();
+        m_stats.edges = next->walk.edge_count();
+        m_stats.streets = next->walk.street_count();
+        m_stats.landmarks = next->landmarks.count();
+        m_stats.map_version = map_version;
+        m_stats.camera_version = camera_version;
+        m_stats.build_s = seconds_since(start);
+    }
+    publish(next);
     return std::shared_ptr<const RoutingGraph>(next);
 }
 

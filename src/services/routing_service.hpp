@@ -2,14 +2,22 @@
 // Walking routes that trade distance for time on camera, over the imported street network. Keeps
 // one walking graph with the seen metres of every edge (from AnalysisService's viewsheds) and its
 // landmarks; rebuilds it when a new map is imported, and when cameras change only recomputes the
-// streets within their reach. Queries run on an immutable snapshot and may run on many threads;
-// they wait only for the update that brings the graph up to date with the store.
+// streets within their reach (the landmarks' seen tables are then refreshed in the background;
+// until then bounds use lengths only, which keeps routes exact). Queries run on an immutable
+// snapshot and may run on many threads; they wait only for the update that brings the graph up
+// to date with the store. With a prepared file (RoutingOptions::prepared_file) the graph is kept
+// on disk as well: loaded memory-mapped at start when it matches the store (data id, map and
+// camera versions), written again in the background after every change, and never used when
+// stale or damaged (docs/adr/007-prepared-routing-data.md).
 
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -28,6 +36,8 @@ struct RoutingOptions {
     double max_detour_limit = 5;  ///< the largest max_detour a query may ask for
     std::size_t landmarks = 8;
     double speed_m_s = 1.4;  ///< walking speed, for durations
+    /// Where the prepared routing data is kept (DATA/routing.bin); empty: in memory only.
+    std::filesystem::path prepared_file;
 };
 
 struct RouteRequest {
@@ -68,9 +78,13 @@ struct RoutingGraphStats {
     std::size_t landmarks = 0;
     std::int64_t map_version = 0;
     std::int64_t camera_version = 0;
-    double build_s = 0;               ///< last full build
+    double build_s = 0;               ///< last full build, or load of the prepared file
     double update_s = 0;              ///< last incremental update (0 if none yet)
     std::size_t streets_updated = 0;  ///< by the last incremental update
+    bool loaded = false;              ///< the graph came from the prepared file
+    bool mapped = false;              ///< the graph in use is memory-mapped from that file
+    bool landmarks_current = true;    ///< false while the seen tables wait for a refresh
+    std::size_t files_written = 0;    ///< prepared files written by this process
 };
 
 /// The graph and what it was built from; immutable once published.
@@ -94,20 +108,36 @@ class RoutingService {
     /// The current graph (after prepare()) for benchmarks and checks; null before.
     [[nodiscard]] std::shared_ptr<const RoutingGraph> graph();
     [[nodiscard]] RoutingGraphStats stats();
+    /// Waits until the background work (landmark refresh, writing the prepared file) has caught
+    /// up with the current graph; for tests, benchmarks and commands that exit afterwards.
+    void wait_background();
 
     [[nodiscard]] const RoutingOptions& options() const noexcept { return m_options; }
 
   private:
     Result<std::shared_ptr<const RoutingGraph>> current(const AnalysisProgress& progress);
+    /// The prepared file's graph when it was made from this data set and map; null otherwise.
+    std::shared_ptr<RoutingGraph> load_prepared(std::int64_t map_version);
+    void publish(std::shared_ptr<const RoutingGraph> graph);  // m_update held
+    void background_loop();
+    bool stopping();
 
     store::Store& m_store;
     store::MapStore& m_map;
     AnalysisService& m_analysis;
     RoutingOptions m_options;
-    std::mutex m_update;  ///< one build or update at a time
+    const std::string m_data_id;  ///< of the store, when a prepared file is used
+    std::mutex m_update;          ///< one build or update at a time
     std::mutex m_publish;
     std::shared_ptr<const RoutingGraph> m_graph;
     RoutingGraphStats m_stats;
+    // Background work on the latest published graph: refresh, write, swap in the mapped copy.
+    std::mutex m_background_mutex;
+    std::condition_variable m_background_changed;
+    std::shared_ptr<const RoutingGraph> m_background_next;
+    bool m_background_busy = false;
+    bool m_stopping = false;
+    std::thread m_background;  ///< last member: started after the others exist
 };
 
 /// What a published graph holds (read-only for callers).
@@ -116,6 +146,7 @@ struct RoutingGraph {
     routing::Landmarks landmarks;
     std::int64_t map_version = 0;
     std::int64_t camera_version = 0;
+    bool from_file = false;  ///< its arrays are mapped from the prepared file
     /// Each camera as the graph last saw it, to find what changed.
     struct CameraMark {
         std::int64_t updated_at = 0;

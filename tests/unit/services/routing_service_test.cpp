@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <numbers>
 #include <random>
 
@@ -148,6 +149,132 @@ TEST_F(RoutingServiceTest, FollowsCameraChangesStreetByStreet) {
     ASSERT_TRUE(removed) << removed.error().message;
     EXPECT_EQ(removed->routes.size(), 1u);
     EXPECT_EQ(removed->routes[0].exposure.seen_m, 0);
+}
+
+// The prepared file: written after a build, loaded by the next server, followed through camera
+// changes, and never used when it is damaged or made from other data.
+class PreparedRoutingTest : public RoutingServiceTest {
+  protected:
+    RoutingOptions options() const { return {.prepared_file = m_dir / "routing.bin"}; }
+    /// A server's whole life: start, answer, write the file, stop.
+    RouteReport serve_once(RoutingGraphStats* stats = nullptr) {
+        AnalysisService analysis(*m_store, *m_store);
+        RoutingService routing(*m_store, *m_store, analysis, options());
+        auto report = routing.route(across());
+        EXPECT_TRUE(report) << report.error().message;
+        routing.wait_background();
+        if (stats) *stats = routing.stats();
+        return report ? *report : RouteReport{};
+    }
+};
+
+TEST_F(PreparedRoutingTest, TheNextServerLoadsTheGraphTheFirstOneBuilt) {
+    import_ladder();
+    add_camera({south_lat, lon_at(0)});
+    RoutingGraphStats first;
+    auto built = serve_once(&first);
+    EXPECT_FALSE(first.loaded);
+    EXPECT_EQ(first.files_written, 1u);
+    EXPECT_TRUE(first.mapped);  // it serves from the file once written
+    ASSERT_TRUE(std::filesystem::exists(m_dir / "routing.bin"));
+
+    RoutingGraphStats second;
+    auto loaded = serve_once(&second);
+    EXPECT_TRUE(second.loaded);
+    EXPECT_TRUE(second.mapped);
+    EXPECT_EQ(second.files_written, 0u);  // nothing changed: nothing to write
+    ASSERT_EQ(loaded.routes.size(), built.routes.size());
+    for (std::size_t i = 0; i < built.routes.size(); ++i) {
+        EXPECT_EQ(loaded.routes[i].points, built.routes[i].points);
+        EXPECT_EQ(loaded.routes[i].exposure.seen_m, built.routes[i].exposure.seen_m);
+    }
+}
+
+TEST_F(PreparedRoutingTest, ACameraAddedSinceTheFileIsFollowedAndWrittenBack) {
+    import_ladder();
+    serve_once();
+    add_camera({south_lat, lon_at(0)});  // while no server runs
+    RoutingGraphStats stats;
+    auto report = serve_once(&stats);
+    EXPECT_TRUE(stats.loaded);
+    EXPECT_GT(stats.streets_updated, 0u);  // the file's graph, updated street by street
+    EXPECT_EQ(stats.files_written, 1u);
+    EXPECT_TRUE(stats.landmarks_current);  // refreshed in the background
+    ASSERT_EQ(report.routes.size(), 2u);
+    EXPECT_NEAR(report.routes[0].exposure.seen_m, 20, 0.5);
+
+    RoutingGraphStats next;
+    auto again = serve_once(&next);
+    EXPECT_TRUE(next.loaded);
+    EXPECT_EQ(next.streets_updated, 0u);
+    EXPECT_EQ(next.files_written, 0u);
+    EXPECT_EQ(again.routes.size(), 2u);
+}
+
+TEST_F(PreparedRoutingTest, ARouteRightAfterACameraChangeIsExactBeforeTheLandmarksCatchUp) {
+    import_ladder();
+    AnalysisService analysis(*m_store, *m_store);
+    RoutingService routing(*m_store, *m_store, analysis, options());
+    ASSERT_TRUE(routing.route(across()));
+    routing.wait_background();
+    add_camera({south_lat, lon_at(0)});
+    auto report = routing.route(across());  // the background refresh may not have run yet
+    ASSERT_TRUE(report) << report.error().message;
+    ASSERT_EQ(report->routes.size(), 2u);
+    EXPECT_NEAR(report->routes[1].exposure.length_m, 520, 1);
+    EXPECT_EQ(report->routes[1].exposure.seen_m, 0);
+    routing.wait_background();
+    EXPECT_TRUE(routing.stats().landmarks_current);
+    EXPECT_TRUE(routing.stats().mapped);
+}
+
+TEST_F(PreparedRoutingTest, ADamagedFileIsRebuiltNeverUsed) {
+    import_ladder();
+    add_camera({south_lat, lon_at(0)});
+    auto built = serve_once();
+    const auto path = m_dir / "routing.bin";
+    {
+        std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+        file.seekp(static_cast<std::streamoff>(std::filesystem::file_size(path) / 2));
+        file.put('\x7f');
+    }
+    RoutingGraphStats stats;
+    auto report = serve_once(&stats);
+    EXPECT_FALSE(stats.loaded);
+    EXPECT_EQ(stats.files_written, 1u);
+    EXPECT_EQ(report.routes.size(), built.routes.size());
+    RoutingGraphStats next;
+    serve_once(&next);
+    EXPECT_TRUE(next.loaded);  // the rebuilt file is good
+}
+
+TEST_F(PreparedRoutingTest, AFileOfAnotherDatabaseOrAnOlderMapIsNotUsed) {
+    import_ladder();
+    serve_once();
+    // Another data set with the same version counters: a fresh database, imported once.
+    const auto other_dir = m_dir.string() + "-other";
+    {
+        auto other = store::open_sqlite_store(other_dir);
+        m_store.swap(other);
+        import_ladder();
+        std::filesystem::copy_file(m_dir / "routing.bin",
+                                   std::filesystem::path(other_dir) / "routing.bin");
+        const auto original_dir = m_dir;
+        m_dir = other_dir;
+        RoutingGraphStats stats;
+        serve_once(&stats);
+        EXPECT_FALSE(stats.loaded);
+        EXPECT_EQ(stats.files_written, 1u);
+        m_dir = original_dir;
+        m_store.swap(other);
+    }
+    std::filesystem::remove_all(other_dir);
+    // A new import of the same data set: the map changed.
+    import_ladder();
+    RoutingGraphStats stats;
+    serve_once(&stats);
+    EXPECT_FALSE(stats.loaded);
+    EXPECT_EQ(stats.files_written, 1u);
 }
 
 TEST_F(RoutingServiceTest, RefusesBadRequestsClearly) {
