@@ -1,6 +1,7 @@
 #include "routing/path_search.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <functional>
 #include <queue>
@@ -162,29 +163,42 @@ Landmarks::Table Landmarks::node_major(const std::vector<std::vector<double>>& c
 }
 
 void Landmarks::refresh_seen(const WalkGraph& graph) {
-    // The levels' tables are independent: one thread each (cameras changed, a query waits).
+    // The levels' tables are independent: one thread each, as many at once as there are cores
+    // (each holds its landmarks' distance columns of doubles while it works).
+    const std::size_t threads =
+        std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, m_seen.size());
+    std::atomic<std::size_t> next_level{0};
     std::vector<std::jthread> workers;
-    for (std::size_t level = 0; level < m_seen.size(); ++level)
-        workers.emplace_back([this, &graph, level] { refresh_level(graph, level); });
+    for (std::size_t t = 0; t < threads; ++t)
+        workers.emplace_back([this, &graph, &next_level] {
+            for (std::size_t level; (level = next_level++) < m_seen.size();)
+                refresh_level(graph, level);
+        });
     workers.clear();
     m_seen_current = true;
 }
 
 void Landmarks::refresh_level(const WalkGraph& graph, std::size_t level) {
-    std::vector<std::vector<double>> columns;
-    for (NodeId landmark : m_landmarks)
-        columns.push_back(
-            costs_from(graph, landmark, [level](const Edge& e) { return e.seen_m[level]; }));
-    m_seen[level] = node_major(columns);
+    m_seen[level] = table_of(graph, [level](const Edge& e) { return e.seen_m[level]; });
     for (std::size_t k = 0; k < lambda_grid.size(); ++k) {
         const double lambda = lambda_grid[k];
-        columns.clear();
-        for (NodeId landmark : m_landmarks)
-            columns.push_back(costs_from(graph, landmark, [level, lambda](const Edge& e) {
-                return e.length_m + lambda * e.seen_m[level];
-            }));
-        m_combined[level][k] = node_major(columns);
+        m_combined[level][k] = table_of(graph, [level, lambda](const Edge& e) {
+            return e.length_m + lambda * e.seen_m[level];
+        });
     }
+}
+
+template <typename Weight>
+Landmarks::Table Landmarks::table_of(const WalkGraph& graph, const Weight& weight) const {
+    // One landmark's column at a time into the node-major table: a column of doubles at most.
+    const std::size_t count = m_landmarks.size();
+    std::vector<float> table(count * m_node_count);
+    for (std::size_t i = 0; i < count; ++i) {
+        const auto column = costs_from(graph, m_landmarks[i], weight);
+        for (std::size_t n = 0; n < m_node_count; ++n)
+            table[n * count + i] = static_cast<float>(column[n]);  // nearest; inf stays inf
+    }
+    return Table(std::move(table));
 }
 
 namespace {

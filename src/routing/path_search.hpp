@@ -81,6 +81,9 @@ class Landmarks {
     using Table = core::SharedArray<float>;
     /// One distance vector per landmark -> [node][landmark], so a node's bounds share a cache line.
     void refresh_level(const WalkGraph& graph, std::size_t level);
+    /// Distances from every landmark under `weight`, node-major.
+    template <typename Weight>
+    [[nodiscard]] Table table_of(const WalkGraph& graph, const Weight& weight) const;
     [[nodiscard]] Table node_major(const std::vector<std::vector<double>>& columns) const;
 
     std::size_t m_node_count = 0;

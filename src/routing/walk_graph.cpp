@@ -5,7 +5,6 @@
 #include <limits>
 #include <numbers>
 #include <queue>
-#include <unordered_map>
 
 #include "geo/distance.hpp"
 
@@ -42,18 +41,40 @@ geo::LatLon lerp(geo::LatLon a, geo::LatLon b, double t) noexcept {
 WalkGraph WalkGraph::build(std::vector<StreetInput> streets) {
     std::erase_if(streets, [](const StreetInput& s) { return s.points.size() < 2; });
 
-    std::unordered_map<std::uint64_t, std::uint32_t> uses;
+    // Every distinct point once, sorted, with whether two or more street points share it (a
+    // junction) and its node once it has one: sorted arrays take a fraction of the memory of
+    // hash maps on a country's millions of points.
+    std::vector<std::uint64_t> keys;
     for (const auto& s : streets)
         for (auto p : s.points)
-            ++uses[coordinate_key(p)];
-
+            keys.push_back(coordinate_key(p));
+    std::sort(keys.begin(), keys.end());
+    std::vector<std::uint8_t> shared;
+    std::size_t distinct = 0;
+    for (std::size_t i = 0; i < keys.size(); ++distinct) {
+        std::size_t j = i + 1;
+        while (j < keys.size() && keys[j] == keys[i])
+            ++j;
+        keys[distinct] = keys[i];
+        shared.push_back(j - i >= 2 ? 1 : 0);
+        i = j;
+    }
+    keys.resize(distinct);
+    keys.shrink_to_fit();
+    auto index_of = [&keys](geo::LatLon p) {
+        return static_cast<std::size_t>(
+            std::lower_bound(keys.begin(), keys.end(), coordinate_key(p)) - keys.begin());
+    };
+    constexpr NodeId no_node = std::numeric_limits<NodeId>::max();
+    std::vector<NodeId> node_of(keys.size(), no_node);
     std::vector<geo::LatLon> nodes;
-    std::unordered_map<std::uint64_t, NodeId> node_of;
     auto node_at = [&](geo::LatLon p) {
-        auto [it, added] =
-            node_of.try_emplace(coordinate_key(p), static_cast<NodeId>(nodes.size()));
-        if (added) nodes.push_back(p);
-        return it->second;
+        NodeId& node = node_of[index_of(p)];
+        if (node == no_node) {
+            node = static_cast<NodeId>(nodes.size());
+            nodes.push_back(p);
+        }
+        return node;
     };
 
     std::vector<std::int64_t> street_way;
@@ -88,7 +109,7 @@ WalkGraph WalkGraph::build(std::vector<StreetInput> streets) {
         std::uint32_t start = 0;
         NodeId start_node = node_at(s.points[0]);
         for (std::uint32_t i = 1; i <= last; ++i) {
-            if (i != last && uses[coordinate_key(s.points[i])] < 2) continue;
+            if (i != last && !shared[index_of(s.points[i])]) continue;
             Edge e;
             e.from = start_node;
             e.to = node_at(s.points[i]);

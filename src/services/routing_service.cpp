@@ -4,9 +4,15 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <optional>
+#include <span>
+#include <tuple>
 #include <unordered_map>
 
 #include <fmt/core.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "core/log.hpp"
 #include "core/section_file.hpp"
@@ -27,9 +33,10 @@ constexpr std::size_t max_incremental_cameras = 200;
 
 std::unordered_map<std::int64_t, RoutingGraph::CameraMark> camera_marks(store::Store& store) {
     std::unordered_map<std::int64_t, RoutingGraph::CameraMark> marks;
-    store.for_each_camera([&](const model::Camera& c) {
-        marks[c.id.value] = {c.updated_at, c.location, c.status == model::CameraStatus::removed};
-    });
+    const auto stamps = store.camera_stamps();
+    marks.reserve(stamps.size());
+    for (const auto& c : stamps)
+        marks[c.id.value] = {c.updated_at, c.location, c.removed};
     return marks;
 }
 
@@ -56,21 +63,38 @@ std::vector<geo::BBox> reach_areas(const std::vector<geo::LatLon>& points, doubl
     return areas;
 }
 
-/// A street's identity across reads: its way and where it starts (a way cut at a barrier gives
-/// several streets).
-struct StreetKey {
-    std::int64_t way = 0;
-    std::int64_t lat = 0;
-    std::int64_t lon = 0;
-    friend bool operator==(const StreetKey&, const StreetKey&) = default;
-};
-struct StreetKeyHash {
-    std::size_t operator()(const StreetKey& k) const noexcept {
-        return std::hash<std::int64_t>{}(k.way * 1'000'003 ^ k.lat * 7919 ^ k.lon);
-    }
-};
+using StreetKey = RoutingGraph::StreetKey;
+
 StreetKey key_of(std::int64_t way, std::span<const geo::LatLon> points) {
-    return {way, std::llround(points.front().lat * 1e7), std::llround(points.front().lon * 1e7)};
+    return {way, std::llround(points.front().lat * 1e7), std::llround(points.front().lon * 1e7), 0,
+            0};
+}
+
+bool key_less(const StreetKey& a, const StreetKey& b) {
+    return std::tie(a.way, a.lat, a.lon) < std::tie(b.way, b.lat, b.lon);
+}
+
+core::SharedArray<StreetKey> street_keys_of(const routing::WalkGraph& walk) {
+    std::vector<StreetKey> keys;
+    keys.reserve(walk.street_count());
+    for (std::uint32_t i = 0; i < walk.street_count(); ++i) {
+        const auto street = walk.street(i);
+        auto key = key_of(street.osm_way_id, street.points);
+        key.street = i;
+        keys.push_back(key);
+    }
+    std::sort(keys.begin(), keys.end(), key_less);
+    return core::SharedArray(std::move(keys));
+}
+
+/// The index in the graph of the street with this way and first point, if there is one.
+std::optional<std::uint32_t> find_street(const core::SharedArray<StreetKey>& keys, std::int64_t way,
+                                         std::span<const geo::LatLon> points) {
+    if (points.empty()) return std::nullopt;
+    const auto key = key_of(way, points);
+    auto it = std::lower_bound(keys.begin(), keys.end(), key, key_less);
+    if (it == keys.end() || key_less(key, *it)) return std::nullopt;
+    return it->street;
 }
 
 /// Per-thread search state, tied to the graph it was made for. The graph is held weakly, so an
@@ -90,9 +114,18 @@ routing::AltSearch& search_for(const std::shared_ptr<const RoutingGraph>& graph)
     return *state.search;
 }
 
+/// Gives the memory of a replaced graph back to the system: glibc keeps freed blocks of up to
+/// 32 MB in its heaps, where a graph's hundreds of megabytes would otherwise stay resident.
+void release_free_memory() {
+#if defined(__GLIBC__)
+    ::malloc_trim(0);
+#endif
+}
+
 // The service's own sections of the prepared file: what the graph was made from.
 constexpr std::uint32_t meta_section = routing::first_caller_section;
 constexpr std::uint32_t camera_section = routing::first_caller_section + 1;
+constexpr std::uint32_t street_key_section = routing::first_caller_section + 2;
 
 struct PreparedMeta {
     std::int64_t map_version = 0;
@@ -126,6 +159,7 @@ Status write_prepared(const RoutingGraph& graph, const std::string& data_id,
     std::sort(cameras.begin(), cameras.end(),
               [](const PreparedCamera& a, const PreparedCamera& b) { return a.id < b.id; });
     file.add_copy(camera_section, std::span<const PreparedCamera>(cameras));
+    file.add(street_key_section, graph.street_keys.span());
     return file.write(path);
 }
 
@@ -147,12 +181,17 @@ Result<std::shared_ptr<RoutingGraph>> read_prepared(const std::filesystem::path&
     if (!landmarks) return std::unexpected(landmarks.error());
     auto cameras = (*file)->section<PreparedCamera>(camera_section);
     if (!cameras) return std::unexpected(cameras.error());
+    auto street_keys = (*file)->section<RoutingGraph::StreetKey>(street_key_section);
+    if (!street_keys) return std::unexpected(street_keys.error());
+    if (street_keys->size() != walk->street_count())
+        return fail(Errc::invalid_argument, "its street index does not match its graph");
     auto graph = std::make_shared<RoutingGraph>();
     graph->walk = std::move(*walk);
     graph->landmarks = std::move(*landmarks);
     graph->map_version = m.map_version;
     graph->camera_version = m.camera_version;
     graph->from_file = true;
+    graph->street_keys = core::SharedArray<RoutingGraph::StreetKey>(*street_keys, *file);
     for (const auto& c : *cameras)
         graph->cameras[c.id] = {c.updated_at, {c.lat, c.lon}, c.removed != 0};
     return graph;
@@ -271,6 +310,7 @@ void RoutingService::background_loop() {
         }
         taken.reset();
         result.reset();
+        release_free_memory();
         lock.lock();
         m_background_busy = false;
         m_background_changed.notify_all();
@@ -349,19 +389,16 @@ Result<std::shared_ptr<const RoutingGraph>> RoutingService::current(
         if (moved.size() <= 2 * max_incremental_cameras) {
             auto next = std::make_shared<RoutingGraph>(*old);  // shares the arrays until changed
             next->from_file = false;
-            std::unordered_map<StreetKey, std::uint32_t, StreetKeyHash> index;
-            for (std::uint32_t i = 0; i < next->walk.street_count(); ++i) {
-                const auto street = next->walk.street(i);
-                index.emplace(key_of(street.osm_way_id, street.points), i);
-            }
+
             std::size_t updated = 0;
             for (const auto& area : reach_areas(moved, m_analysis.options().max_range_m)) {
                 auto seen = m_analysis.street_exposure(area, 1);
                 if (!seen) return std::unexpected(seen.error());
                 for (auto& s : *seen) {
-                    auto it = index.find(key_of(s.street.osm_way_id, s.street.points));
-                    if (it == index.end()) continue;
-                    next->walk.set_street_seen(it->second, std::move(s.segments));
+                    auto street =
+                        find_street(next->street_keys, s.street.osm_way_id, s.street.points);
+                    if (!street) continue;
+                    next->walk.set_street_seen(*street, std::move(s.segments));
                     ++updated;
                 }
             }
@@ -397,6 +434,7 @@ Result<std::shared_ptr<const RoutingGraph>> RoutingService::current(
                 {s.street.osm_way_id, std::move(s.street.points), std::move(s.segments)});
         seen->clear();
         next->walk = routing::WalkGraph::build(std::move(input));
+        next->street_keys = street_keys_of(next->walk);
         if (progress) progress("landmarks", 0, 1);
         next->landmarks = routing::Landmarks::build(next->walk, m_options.landmarks);
         if (progress) progress("landmarks", 1, 1);

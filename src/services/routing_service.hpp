@@ -23,6 +23,7 @@
 
 #include "analysis/camera_capability.hpp"
 #include "core/error.hpp"
+#include "core/shared_array.hpp"
 #include "geo/lat_lon.hpp"
 #include "routing/route_planner.hpp"
 #include "services/analysis_service.hpp"
@@ -147,6 +148,17 @@ struct RoutingGraph {
     std::int64_t map_version = 0;
     std::int64_t camera_version = 0;
     bool from_file = false;  ///< its arrays are mapped from the prepared file
+    /// Each street's identity (its way and where it starts: a way cut at a barrier gives
+    /// several streets) with its index in `walk`, sorted: finds the streets a camera change
+    /// touches without indexing every street again.
+    struct StreetKey {
+        std::int64_t way = 0;
+        std::int64_t lat = 0;  ///< of its first point, 1e-7 degrees
+        std::int64_t lon = 0;
+        std::uint32_t street = 0;
+        std::uint32_t unused = 0;
+    };
+    core::SharedArray<StreetKey> street_keys;
     /// Each camera as the graph last saw it, to find what changed.
     struct CameraMark {
         std::int64_t updated_at = 0;

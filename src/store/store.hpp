@@ -29,6 +29,15 @@ struct Decision {
 };
 
 /// Filter for camera listings. Unset fields do not filter.
+/// Where a camera is and when it last changed, without its tags: what caches derived from
+/// cameras compare to find the ones that changed.
+struct CameraStamp {
+    model::CameraId id;
+    std::int64_t updated_at = 0;
+    geo::LatLon location;
+    bool removed = false;
+};
+
 struct CameraQuery {
     std::optional<geo::BBox> bbox;
     std::optional<std::string> kind;  ///< model::camera_kind() value
@@ -123,6 +132,8 @@ class Store {
     /// Non-removed cameras within `radius_m` of a point, nearest first.
     virtual std::vector<model::Camera> cameras_near(geo::LatLon centre, double radius_m,
                                                     int limit) = 0;
+    /// Every camera's stamp (removed too), ordered by id: one light read (no tags).
+    virtual std::vector<CameraStamp> camera_stamps() = 0;
     /// Calls `visit` for every camera (removed too), ordered by id, without loading all at once.
     virtual void for_each_camera(const std::function<void(const model::Camera&)>& visit) = 0;
     /// One keyset page of cameras (removed too): at most `limit` whose key is greater than

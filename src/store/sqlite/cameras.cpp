@@ -189,6 +189,18 @@ std::vector<model::Camera> SqliteStore::cameras_near(geo::LatLon centre, double 
     return out;
 }
 
+std::vector<CameraStamp> SqliteStore::camera_stamps() {
+    auto db = m_readers->acquire();
+    auto stmt = db->prepare(
+        "SELECT id, updated_at, lat, lon, status = 'removed' FROM cameras "
+        "ORDER BY id");
+    std::vector<CameraStamp> stamps;
+    while (stmt.step())
+        stamps.push_back({model::CameraId{stmt.int64(0)}, stmt.int64(1),
+                          geo::LatLon{stmt.real(2), stmt.real(3)}, stmt.int64(4) != 0});
+    return stamps;
+}
+
 void SqliteStore::for_each_camera(const std::function<void(const model::Camera&)>& visit) {
     // Keyset pages, each read and released before `visit` runs: memory stays bounded, no read
     // transaction stays open for the length of an export, and `visit` may call the store.

@@ -62,6 +62,7 @@ class SqliteStore final : public Store, public MapStore {
     std::vector<model::Camera> find_cameras(const CameraQuery& query) override;
     std::vector<model::Camera> cameras_near(geo::LatLon centre, double radius_m,
                                             int limit) override;
+    std::vector<CameraStamp> camera_stamps() override;
     void for_each_camera(const std::function<void(const model::Camera&)>& visit) override;
     std::vector<model::Camera> camera_page(CameraOrder order, std::int64_t after,
                                            int limit) override;
