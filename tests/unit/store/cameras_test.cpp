@@ -68,6 +68,19 @@ class Cameras : public StoreTest {
 
 }  // namespace
 
+TEST_F(Cameras, StampsListEveryCameraWithItsPlaceTimeAndRemovalInIdOrder) {
+    fill(50, 17);  // statuses cycle through all four, removed included
+    auto stamps = store->camera_stamps();
+    ASSERT_EQ(stamps.size(), all.size());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        EXPECT_EQ(stamps[i].id, all[i].id);
+        EXPECT_EQ(stamps[i].updated_at, all[i].updated_at);
+        EXPECT_EQ(stamps[i].location, all[i].location);
+        EXPECT_EQ(stamps[i].removed, all[i].status == model::CameraStatus::removed);
+    }
+    EXPECT_TRUE(std::any_of(stamps.begin(), stamps.end(), [](const auto& s) { return s.removed; }));
+}
+
 TEST_F(Cameras, BboxListingsMatchABruteForceFilterOnRandomBoxes) {
     fill(3000, 42);
     ASSERT_EQ(all.size(), 3002u);
