@@ -285,6 +285,8 @@ void RoutingService::background_loop() {
                 } else {
                     // Serve from the file from now on: the kernel keeps in memory what routes
                     // use, and the built arrays are freed.
+                    log::info(fmt::format("routing graph: prepared file written ({} MB)",
+                                          std::filesystem::file_size(m_options.prepared_file) >> 20));
                     auto mapped = read_prepared(m_options.prepared_file, m_data_id);
                     if (mapped && (*mapped)->camera_version == result->camera_version &&
                         (*mapped)->map_version == result->map_version)
