@@ -56,7 +56,7 @@ PathResult dijkstra(const WalkGraph& graph, const Metric& metric, std::span<cons
 /// lambda >= 0; tables for a few fixed lambdas tighten it for large ones. Seen distances change
 /// when cameras do: refresh_seen() them then, or mark them stale (length bounds stay valid).
 /// Tables hold floats: each bound gives up the rounding of its two values, so it stays below the
-/// true distance (docs/adr/011-prepared-routing-data.md).
+/// true distance (docs/adr/010-prepared-routing-data.md).
 class Landmarks {
   public:
     Landmarks() = default;

@@ -1,7 +1,7 @@
 #pragma once
 // The prepared routing data on disk: a walking graph and its landmarks as the arrays of a
 // core::SectionFile, memory-mapped when loaded, so a server starts routing without rebuilding
-// them (docs/adr/011-prepared-routing-data.md). This header names the file's kind, its format
+// them (docs/adr/010-prepared-routing-data.md). This header names the file's kind, its format
 // version and the sections the routing module writes; callers may add sections of their own
 // with ids from first_caller_section on.
 

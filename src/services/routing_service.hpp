@@ -8,7 +8,7 @@
 // to date with the store. With a prepared file (RoutingOptions::prepared_file) the graph is kept
 // on disk as well: loaded memory-mapped at start when it matches the store (data id, map and
 // camera versions), written again in the background after every change, and never used when
-// stale or damaged (docs/adr/011-prepared-routing-data.md).
+// stale or damaged (docs/adr/010-prepared-routing-data.md).
 
 #include <condition_variable>
 #include <cstddef>
