@@ -1,8 +1,9 @@
 // sightline import FILE: an OpenStreetMap extract (cameras, streets, buildings, water, parks),
-// read completely first and then applied in one transaction.
+// written into the store while it is read, in one transaction committed once it was all read.
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 
 #include <fmt/core.h>
@@ -12,6 +13,7 @@
 #include "cli/progress_bar.hpp"
 #include "core/clock.hpp"
 #include "osm/importer.hpp"
+#include "osm/store_import.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace sightline::cli {
@@ -45,9 +47,8 @@ class ImportCommand final : public Command {
                "and stores its surveillance cameras (man_made=surveillance nodes, and ways at\n"
                "their centroid), the walkable street network, building footprints, water and\n"
                "parks, and what `sightline search` finds: addresses, named streets, places and\n"
-               "points of interest. The whole file is read first, then applied in one\n"
-               "transaction: a bad or\n"
-               "truncated file changes nothing (exit 2).\n\n"
+               "points of interest. It is written in one transaction that commits only once\n"
+               "the whole file was read: a bad or truncated file changes nothing (exit 2).\n\n"
                "Importing a newer extract again updates cameras by OSM id and marks those gone\n"
                "from OSM inside the extract's bounds as removed. Cameras that moderators changed\n"
                "since the last import are kept and a conflict is recorded in their history.\n"
@@ -81,18 +82,20 @@ class ImportCommand final : public Command {
                 draw_progress(bar, p);
             };
         auto start = Clock::now();
-        auto extract = osm::read_osm_file(m_file, options);
+        // A missing or unreadable file is refused before the data folder is touched.
+        if (auto ok = osm::check_osm_file(m_file); !ok) return report_error("import", ok.error());
+        const auto data_dir = data_dir_from(m_args);
+        auto store = store::open_sqlite_store(data_dir);
+        options.temp_dir = data_dir;
+        store::Decision decision{"import", "", unix_now()};
+        auto summary = osm::import_osm_file(m_file, *store, decision, options);
         if (latest) draw_progress(bar, *latest, /*force=*/true);
         bar.finish();
-        if (!extract) return report_error("import", extract.error());
-
-        auto store = store::open_sqlite_store(data_dir_from(m_args));
-        store::Decision decision{"import", "", unix_now()};
-        auto summary = store->apply_osm_import(*extract, decision);
         if (!summary) return report_error("import", summary.error());
         double seconds = std::chrono::duration<double>(Clock::now() - start).count();
         const auto& s = *summary;
-        fmt::print("imported {} in {:.2f} s\n", extract->source_name, seconds);
+        fmt::print("imported {} in {:.2f} s\n", std::filesystem::path(m_file).filename().string(),
+                   seconds);
         fmt::print("cameras: {} new, {} updated, {} unchanged, {} removed, {} conflicts\n",
                    s.cameras_new, s.cameras_updated, s.cameras_unchanged, s.cameras_removed,
                    s.cameras_conflicts);

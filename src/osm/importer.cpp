@@ -4,6 +4,7 @@
 // areas.
 #include "osm/importer.hpp"
 
+#include "osm/place_spill.hpp"
 #include "osm/places.hpp"
 
 // GCC 12 at -O3 reports false positives (stringop-overread, array-bounds) inside libosmium's
@@ -173,8 +174,11 @@ geo::LatLon centroid(const std::vector<geo::LatLon>& points) {
 
 class ExtractHandler : public osmium::handler::Handler {
   public:
-    ExtractHandler(model::OsmExtract& extract, ReadStats& stats)
-        : m_extract(extract), m_stats(stats) {}
+    /// Cameras go into extract.cameras; streets and areas to `sink` as they are built; places
+    /// into `places` (their context is filled at the end) and the street grouping.
+    ExtractHandler(model::OsmExtract& extract, model::MapDataSink& sink, PlaceSpill& places,
+                   ReadStats& stats)
+        : m_extract(extract), m_sink(sink), m_places(places), m_stats(stats) {}
 
     void node(const osmium::Node& node) {
         ++m_stats.nodes;
@@ -245,7 +249,8 @@ class ExtractHandler : public osmium::handler::Handler {
                 model::Street piece = s;
                 piece.points.assign(points.begin() + static_cast<std::ptrdiff_t>(begin),
                                     points.begin() + static_cast<std::ptrdiff_t>(cut));
-                m_extract.streets.push_back(std::move(piece));
+                m_sink.add_street(piece);
+                m_street_places.add(piece);
             }
             begin = cut + 1;
         }
@@ -278,7 +283,7 @@ class ExtractHandler : public osmium::handler::Handler {
             a.rings.push_back(ring_points(outer));
             for (const auto& inner : area.inner_rings(outer))
                 a.rings.push_back(ring_points(inner));
-            m_extract.areas.push_back(std::move(a));
+            m_sink.add_area(a);
         }
     }
 
@@ -296,6 +301,10 @@ class ExtractHandler : public osmium::handler::Handler {
     }
 
     [[nodiscard]] const osmium::Box& node_box() const noexcept { return m_box; }
+    [[nodiscard]] const StreetPlaceBuilder& street_places() const noexcept {
+        return m_street_places;
+    }
+    [[nodiscard]] const PlaceContext& context() const noexcept { return m_context; }
 
   private:
     static bool has_place_key(const osmium::TagList& tags) {
@@ -314,10 +323,15 @@ class ExtractHandler : public osmium::handler::Handler {
         auto place = place_from_tags(pairs);
         if (!place) return;
         place->location = location();
-        m_extract.places.push_back(std::move(*place));
+        m_context.consider(*place);
+        m_places.push(*place);
     }
 
     model::OsmExtract& m_extract;
+    model::MapDataSink& m_sink;
+    PlaceSpill& m_places;
+    StreetPlaceBuilder m_street_places;
+    PlaceContext m_context;
     ReadStats& m_stats;
     osmium::Box m_box;
     std::unordered_set<osmium::object_id_type> m_blocking_nodes;
@@ -359,8 +373,8 @@ using LocationIndex =
 using LocationHandler = osmium::handler::NodeLocationsForWays<LocationIndex>;
 using Manager = osmium::area::MultipolygonManager<osmium::area::Assembler>;
 
-model::OsmExtract read_extract(const std::filesystem::path& path, const ImportOptions& options,
-                               ReadStats& stats) {
+model::OsmExtract read_extract(const std::filesystem::path& path, model::MapDataSink& sink,
+                               const ImportOptions& options, ReadStats& stats) {
     auto start = Clock::now();
     std::uint64_t total = std::filesystem::file_size(path);
     std::uint64_t objects = 0;
@@ -377,7 +391,9 @@ model::OsmExtract read_extract(const std::filesystem::path& path, const ImportOp
 
     model::OsmExtract extract;
     extract.source_name = path.filename().string();
-    ExtractHandler handler{extract, stats};
+    PlaceSpill places{options.temp_dir.empty() ? std::filesystem::temp_directory_path()
+                                               : options.temp_dir};
+    ExtractHandler handler{extract, sink, places, stats};
 
     // Pass 1: multipolygon relations.
     std::uint64_t relation_candidates = 0;
@@ -421,9 +437,16 @@ model::OsmExtract read_extract(const std::filesystem::path& path, const ImportOp
     reader.close();
     handler.finish(relation_candidates);
     report(2, total);
-    for (auto& street : street_places(extract.streets))
-        extract.places.push_back(std::move(street));
-    add_context(extract.places);
+    // Places in reading order, then one per street, as add_context() over all of them.
+    const auto& context = handler.context();
+    places.for_each([&](model::Place& place) {
+        context.fill(place);
+        sink.add_place(place);
+    });
+    for (auto& place : handler.street_places().places()) {
+        context.fill(place);
+        sink.add_place(place);
+    }
 
     // The header box, unless it is a placeholder: heidelberg_routing says 0,0,180,90, which
     // would make a re-import "remove" the cameras and streets of every other city in that
@@ -527,8 +550,7 @@ Status check_pbf_blob_types(const std::filesystem::path& path) {
 
 }  // namespace
 
-Result<model::OsmExtract> read_osm_file(const std::filesystem::path& path,
-                                        const ImportOptions& options) {
+Status check_osm_file(const std::filesystem::path& path) {
     std::string name = path.string();
     std::error_code ec;
     if (!std::filesystem::exists(path, ec))
@@ -544,16 +566,53 @@ Result<model::OsmExtract> read_osm_file(const std::filesystem::path& path,
         if (auto ok = check_pbf_blob_types(path); !ok)
             return fail(Errc::invalid_argument,
                         fmt::format("cannot read {}: {}", name, ok.error().message));
+    return {};
+}
+
+Result<model::OsmExtract> read_osm_file(const std::filesystem::path& path, model::MapDataSink& sink,
+                                        const ImportOptions& options) {
+    if (auto ok = check_osm_file(path); !ok) return std::unexpected(ok.error());
     ReadStats stats;
     try {
-        auto extract = read_extract(path, options, stats);
+        auto extract = read_extract(path, sink, options, stats);
         if (options.stats) *options.stats = stats;
         return extract;
+    } catch (const sightline::Exception&) {
+        throw;  // the environment (a full disk, the store), not the file: not "cannot read"
     } catch (const std::exception& e) {
         // libosmium reports truncated and corrupt input (pbf_error, xml_error, io_error,
         // gzip/bzip2 errors) as exceptions derived from std ones.
-        return fail(Errc::invalid_argument, fmt::format("cannot read {}: {}", name, e.what()));
+        return fail(Errc::invalid_argument,
+                    fmt::format("cannot read {}: {}", path.string(), e.what()));
     }
+}
+
+namespace {
+
+// The in-memory form: everything the sink gets kept in the extract.
+class CollectingSink final : public model::MapDataSink {
+  public:
+    explicit CollectingSink(model::OsmExtract& extract) : m_extract(extract) {}
+    void add_street(const model::Street& street) override { m_extract.streets.push_back(street); }
+    void add_area(const model::Area& area) override { m_extract.areas.push_back(area); }
+    void add_place(const model::Place& place) override { m_extract.places.push_back(place); }
+
+  private:
+    model::OsmExtract& m_extract;
+};
+
+}  // namespace
+
+Result<model::OsmExtract> read_osm_file(const std::filesystem::path& path,
+                                        const ImportOptions& options) {
+    model::OsmExtract collected;
+    CollectingSink sink{collected};
+    auto extract = read_osm_file(path, sink, options);
+    if (!extract) return extract;
+    extract->streets = std::move(collected.streets);
+    extract->areas = std::move(collected.areas);
+    extract->places = std::move(collected.places);
+    return extract;
 }
 
 }  // namespace sightline::osm

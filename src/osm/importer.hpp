@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "model/map_data.hpp"
+#include "model/map_data_sink.hpp"
 
 namespace sightline::osm {
 
@@ -39,17 +40,34 @@ struct ImportOptions {
     std::function<void(const ReadProgress&)> on_progress;
     /// If set, receives the statistics of a successful read.
     ReadStats* stats = nullptr;
+    /// Where temporary files go (the places waiting for their context; unlinked at once). Empty:
+    /// the system's temporary directory. The import puts them in the data folder.
+    std::filesystem::path temp_dir;
 };
 
 /// True if the file name ends in a suffix read_osm_file() accepts.
 bool is_osm_file_name(std::string_view file_name);
 
-/// Reads the whole extract into memory (nothing is written anywhere). Fails with not_found if
-/// the file does not exist, invalid_argument "cannot read FILE: ..." for an unknown suffix or
-/// a truncated or corrupt file. Dangling node references and broken multipolygons are skipped
-/// and counted in ReadStats. The extract's bounds are the header box (clipped to the nodes'
-/// box when it is a placeholder over 100 times larger), else the box of the nodes read. Blocks;
-/// uses libosmium's decoder threads for PBF.
+/// The checks made before reading: not_found if the file does not exist, invalid_argument
+/// "cannot read FILE: ..." for a directory, an unknown suffix or a PBF whose blob framing is
+/// unusable. Cheap (a PBF's blob headers are walked, not decoded).
+Status check_osm_file(const std::filesystem::path& path);
+
+/// Reads the extract, handing its streets and areas to `sink` as they are built and its places
+/// at the end (their context needs all of them); returns the rest: the source name, the bounds
+/// and the cameras (few, kept in memory). Memory stays bounded by the node location index and
+/// the cameras, not by the file's size. Fails as check_osm_file(), and with invalid_argument
+/// "cannot read FILE: ..." for a truncated or corrupt file, possibly after the sink received
+/// part of it: the caller must be able to drop what it got (OsmImportWriter rolls back).
+/// Dangling node references and broken multipolygons are skipped and counted in ReadStats. The
+/// bounds are the header box (clipped to the nodes' box when it is a placeholder over 100 times
+/// larger), else the box of the nodes read. Blocks; uses libosmium's decoder threads for PBF.
+/// Throws sightline::Exception when the sink or a temporary file fails (disk full).
+Result<model::OsmExtract> read_osm_file(const std::filesystem::path& path, model::MapDataSink& sink,
+                                        const ImportOptions& options = {});
+
+/// The same, everything in memory (small extracts, tests, fuzzing): the sink's part is put into
+/// the extract's streets, areas and places. Nothing is written anywhere but a temporary file.
 Result<model::OsmExtract> read_osm_file(const std::filesystem::path& path,
                                         const ImportOptions& options = {});
 

@@ -129,15 +129,33 @@ std::optional<model::Place> place_from_tags(const TagPairs& tags) {
 }
 
 std::vector<model::Place> street_places(const std::vector<model::Street>& streets, double gap_m) {
+    StreetPlaceBuilder builder(gap_m);
+    for (const auto& street : streets)
+        builder.add(street);
+    return builder.places();
+}
+
+void StreetPlaceBuilder::add(const model::Street& street) {
+    if (street.name.empty() || street.points.size() < 2) return;
+    Piece piece;
+    const auto& points = street.points;
+    piece.probes = {points.front(), points[points.size() / 2], points.back()};
+    for (std::size_t k = 1; k < points.size(); ++k)
+        piece.length_m += geo::distance_m(points[k - 1], points[k]);
+    auto known = std::find(m_highways.begin(), m_highways.end(), street.highway);
+    piece.highway = static_cast<std::uint32_t>(known - m_highways.begin());
+    if (known == m_highways.end()) m_highways.push_back(street.highway);
+    auto it = m_by_name.find(std::string_view(street.name));
+    if (it == m_by_name.end()) it = m_by_name.emplace(street.name, std::vector<Piece>{}).first;
+    it->second.push_back(piece);
+}
+
+std::vector<model::Place> StreetPlaceBuilder::places() const {
     // Pieces by name; then, within a name, groups of pieces that reach each other within gap_m
     // (union-find over pieces, compared by their end points and middles).
-    std::map<std::string_view, std::vector<const model::Street*>> by_name;
-    for (const auto& street : streets)
-        if (!street.name.empty() && street.points.size() >= 2)
-            by_name[street.name].push_back(&street);
-
+    const double gap_m = m_gap_m;
     std::vector<model::Place> out;
-    for (const auto& [name, pieces] : by_name) {
+    for (const auto& [name, pieces] : m_by_name) {
         const std::size_t n = pieces.size();
         std::vector<std::size_t> parent(n);
         for (std::size_t i = 0; i < n; ++i)
@@ -146,10 +164,6 @@ std::vector<model::Place> street_places(const std::vector<model::Street>& street
             while (parent[i] != i)
                 i = parent[i] = parent[parent[i]];
             return i;
-        };
-        auto probes = [](const model::Street& s) {
-            return std::array<geo::LatLon, 3>{s.points.front(), s.points[s.points.size() / 2],
-                                              s.points.back()};
         };
         // Quadratic in the pieces of one name: a name has a few hundred pieces at most, except in
         // country-size files, where a coarse grid keeps it near linear.
@@ -160,13 +174,13 @@ std::vector<model::Place> street_places(const std::vector<model::Street>& street
                    static_cast<std::int64_t>(std::floor(p.lon / cell_deg) + 1e9);
         };
         for (std::size_t i = 0; i < n; ++i)
-            for (const auto& p : probes(*pieces[i])) {
+            for (const auto& p : pieces[i].probes) {
                 const auto cell = cell_of(p);
                 auto& here = grid[cell];
                 if (here.empty() || here.back() != i) here.push_back(i);
             }
         for (std::size_t i = 0; i < n; ++i) {
-            for (const auto& p : probes(*pieces[i])) {
+            for (const auto& p : pieces[i].probes) {
                 const auto base_lat = static_cast<std::int64_t>(std::floor(p.lat / cell_deg));
                 const auto base_lon = std::floor(p.lon / cell_deg);
                 for (int dlat = -1; dlat <= 1; ++dlat)
@@ -178,98 +192,115 @@ std::vector<model::Place> street_places(const std::vector<model::Street>& street
                         for (std::size_t j : it->second) {
                             if (find(i) == find(j)) continue;
                             bool near = false;
-                            for (const auto& q : probes(*pieces[j]))
+                            for (const auto& q : pieces[j].probes)
                                 near = near || geo::distance_m(p, q) <= gap_m;
                             if (near) parent[find(i)] = find(j);
                         }
                     }
             }
         }
-        std::map<std::size_t, std::vector<const model::Street*>> groups;
+        std::map<std::size_t, std::vector<const Piece*>> groups;
         for (std::size_t i = 0; i < n; ++i)
-            groups[find(i)].push_back(pieces[i]);
+            groups[find(i)].push_back(&pieces[i]);
         for (const auto& [root, group] : groups) {
-            const model::Street* longest = group.front();
+            const Piece* longest = group.front();
             double longest_m = -1;
             for (const auto* piece : group) {
-                double length = 0;
-                for (std::size_t k = 1; k < piece->points.size(); ++k)
-                    length += geo::distance_m(piece->points[k - 1], piece->points[k]);
-                if (length > longest_m) {
-                    longest_m = length;
+                if (piece->length_m > longest_m) {
+                    longest_m = piece->length_m;
                     longest = piece;
                 }
             }
             model::Place place;
             place.kind = model::PlaceKind::street;
-            place.type = longest->highway;
-            place.name = std::string(name);
-            place.location = longest->points[longest->points.size() / 2];
+            place.type = m_highways[longest->highway];
+            place.name = name;
+            place.location = longest->probes[1];
             out.push_back(std::move(place));
         }
     }
     return out;
 }
 
+namespace {
+
+// Reach of each kind of place, smallest kinds first: the smallest place whose reach covers a
+// point names its surroundings (the quarter rather than the city it is in).
+struct Reach {
+    std::string_view type;
+    double metres;
+};
+constexpr std::array<Reach, 9> reach{{{"neighbourhood", 1000},
+                                      {"quarter", 1500},
+                                      {"hamlet", 1000},
+                                      {"suburb", 3000},
+                                      {"village", 2500},
+                                      {"city_district", 4000},
+                                      {"borough", 4000},
+                                      {"town", 5000},
+                                      {"city", 10000}}};
+
+std::optional<std::size_t> rank_of(std::string_view type) {
+    for (std::size_t i = 0; i < reach.size(); ++i)
+        if (reach[i].type == type) return i;
+    return std::nullopt;
+}
+
+std::int64_t grid_key(std::int64_t a, std::int64_t b) {
+    return (a << 32) ^ (b & 0xffffffff);
+}
+
+}  // namespace
+
 void add_context(std::vector<model::Place>& places, double radius_m) {
-    // Reach of each kind of place, smallest kinds first: the smallest place whose reach covers a
-    // point names its surroundings (the quarter rather than the city it is in).
-    struct Reach {
-        std::string_view type;
-        double metres;
-    };
-    static constexpr std::array<Reach, 9> reach{{{"neighbourhood", 1000},
-                                                 {"quarter", 1500},
-                                                 {"hamlet", 1000},
-                                                 {"suburb", 3000},
-                                                 {"village", 2500},
-                                                 {"city_district", 4000},
-                                                 {"borough", 4000},
-                                                 {"town", 5000},
-                                                 {"city", 10000}}};
-    auto rank_of = [](std::string_view type) -> std::optional<std::size_t> {
-        for (std::size_t i = 0; i < reach.size(); ++i)
-            if (reach[i].type == type) return i;
-        return std::nullopt;
-    };
-    std::vector<std::pair<const model::Place*, std::size_t>> areas;
+    PlaceContext context(radius_m);
     for (const auto& p : places)
-        if (p.kind == model::PlaceKind::place)
-            if (auto rank = rank_of(p.type)) areas.emplace_back(&p, *rank);
-    if (areas.empty()) return;
-    const double largest_m = std::min(radius_m, reach.back().metres);
-    const double cell_deg = largest_m / 111'000.0;
-    std::unordered_map<std::int64_t, std::vector<std::pair<const model::Place*, std::size_t>>> grid;
-    auto key = [](std::int64_t a, std::int64_t b) { return (a << 32) ^ (b & 0xffffffff); };
+        context.consider(p);
+    for (auto& p : places)
+        context.fill(p);
+}
+
+void PlaceContext::consider(const model::Place& place) {
+    if (place.kind != model::PlaceKind::place) return;
+    auto rank = rank_of(place.type);
+    if (!rank) return;
+    const double cell_deg = std::min(m_radius_m, reach.back().metres) / 111'000.0;
     auto cell = [cell_deg](double degrees) {
         return static_cast<std::int64_t>(std::floor(degrees / cell_deg));
     };
-    for (const auto& area : areas)
-        grid[key(cell(area.first->location.lat), cell(area.first->location.lon))].push_back(area);
-    for (auto& p : places) {
-        const auto lat = cell(p.location.lat);
-        const auto lon = cell(p.location.lon);
-        const model::Place* best = nullptr;
-        std::size_t best_rank = 0;
-        double best_m = 0;
-        // A degree of longitude is shorter than one of latitude: look one more cell east and west.
-        for (std::int64_t dlat = -1; dlat <= 1; ++dlat)
-            for (std::int64_t dlon = -2; dlon <= 2; ++dlon) {
-                auto it = grid.find(key(lat + dlat, lon + dlon));
-                if (it == grid.end()) continue;
-                for (const auto& [area, rank] : it->second) {
-                    if (area == &p || area->name == p.name) continue;
-                    const double d = geo::distance_m(p.location, area->location);
-                    if (d > std::min(reach[rank].metres, radius_m)) continue;
-                    if (!best || rank < best_rank || (rank == best_rank && d < best_m)) {
-                        best = area;
-                        best_rank = rank;
-                        best_m = d;
-                    }
+    m_grid[grid_key(cell(place.location.lat), cell(place.location.lon))].push_back(
+        m_candidates.size());
+    m_candidates.push_back({place.name, place.location, *rank});
+}
+
+void PlaceContext::fill(model::Place& p) const {
+    if (m_candidates.empty()) return;
+    const double cell_deg = std::min(m_radius_m, reach.back().metres) / 111'000.0;
+    auto cell = [cell_deg](double degrees) {
+        return static_cast<std::int64_t>(std::floor(degrees / cell_deg));
+    };
+    const auto lat = cell(p.location.lat);
+    const auto lon = cell(p.location.lon);
+    const Candidate* best = nullptr;
+    double best_m = 0;
+    // A degree of longitude is shorter than one of latitude: look one more cell east and west.
+    for (std::int64_t dlat = -1; dlat <= 1; ++dlat)
+        for (std::int64_t dlon = -2; dlon <= 2; ++dlon) {
+            auto it = m_grid.find(grid_key(lat + dlat, lon + dlon));
+            if (it == m_grid.end()) continue;
+            for (std::size_t index : it->second) {
+                const Candidate& area = m_candidates[index];
+                // The same name also leaves out the place itself.
+                if (area.name == p.name) continue;
+                const double d = geo::distance_m(p.location, area.location);
+                if (d > std::min(reach[area.rank].metres, m_radius_m)) continue;
+                if (!best || area.rank < best->rank || (area.rank == best->rank && d < best_m)) {
+                    best = &area;
+                    best_m = d;
                 }
             }
-        if (best) p.context = best->name;
-    }
+        }
+    if (best) p.context = best->name;
 }
 
 }  // namespace sightline::osm

@@ -3,8 +3,14 @@
 // way), places and points of interest, from OSM tags; and the place around each ("Stari grad")
 // for labels. No libosmium here: the importer hands tags over as plain pairs.
 
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -31,9 +37,50 @@ std::optional<model::Place> place_from_tags(const TagPairs& tags);
 std::vector<model::Place> street_places(const std::vector<model::Street>& streets,
                                         double gap_m = 500);
 
+/// street_places() a street at a time, for a country that is not held in memory: of each named
+/// street it keeps only what the grouping needs (three points, its length, its highway value),
+/// about 64 bytes instead of all its points. places() gives what street_places() would for the
+/// streets added, in the same order.
+class StreetPlaceBuilder {
+  public:
+    explicit StreetPlaceBuilder(double gap_m = 500) : m_gap_m(gap_m) {}
+    void add(const model::Street& street);
+    [[nodiscard]] std::vector<model::Place> places() const;
+
+  private:
+    struct Piece {
+        std::array<geo::LatLon, 3> probes;  ///< first point, middle point, last point
+        double length_m = 0;
+        std::uint32_t highway = 0;  ///< index into m_highways
+    };
+    double m_gap_m;
+    std::map<std::string, std::vector<Piece>, std::less<>> m_by_name;
+    std::vector<std::string> m_highways;
+};
+
 /// Fills Place::context of every place with the name of the nearest place=suburb, quarter,
 /// neighbourhood, city_district, borough, village, town, hamlet or city within `radius_m`
 /// (smaller kinds preferred within their usual reach), unless that is the place itself.
 void add_context(std::vector<model::Place>& places, double radius_m = 5000);
+
+/// add_context() for places that are not all in memory: consider() every place once (it keeps
+/// the few that can be a context: suburbs, villages, cities...), then fill() each; fill() gives
+/// what add_context() would have over all the places considered.
+class PlaceContext {
+  public:
+    explicit PlaceContext(double radius_m = 5000) : m_radius_m(radius_m) {}
+    void consider(const model::Place& place);
+    void fill(model::Place& place) const;
+
+  private:
+    struct Candidate {
+        std::string name;
+        geo::LatLon location;
+        std::size_t rank = 0;  ///< smaller kinds of place first
+    };
+    double m_radius_m;
+    std::vector<Candidate> m_candidates;
+    std::unordered_map<std::int64_t, std::vector<std::size_t>> m_grid;  ///< cell -> candidates
+};
 
 }  // namespace sightline::osm

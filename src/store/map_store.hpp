@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,23 +13,10 @@
 #include "core/error.hpp"
 #include "geo/bbox.hpp"
 #include "model/map_data.hpp"
+#include "store/osm_import_writer.hpp"
 #include "store/store.hpp"
 
 namespace sightline::store {
-
-struct OsmImportSummary {
-    std::int64_t cameras_new = 0;
-    std::int64_t cameras_updated = 0;  ///< newer OSM version applied
-    std::int64_t cameras_unchanged = 0;
-    std::int64_t cameras_removed = 0;  ///< gone from OSM inside the extract's bounds
-    std::int64_t cameras_conflicts =
-        0;  ///< changed in OSM and locally: local kept, conflict recorded
-    std::int64_t streets = 0;
-    std::int64_t buildings = 0;
-    std::int64_t water = 0;
-    std::int64_t parks = 0;
-    std::int64_t places = 0;  ///< searchable addresses, streets, places, points of interest
-};
 
 /// Words to find places by (MapStore::find_places): every inner list must match (any one of its
 /// alternatives, e.g. a word and its one-typo variants); words are folded index words
@@ -63,6 +51,12 @@ class MapStore {
     /// and an audit event. On any failure nothing changes.
     virtual Result<OsmImportSummary> apply_osm_import(const model::OsmExtract& extract,
                                                       const Decision& decision) = 0;
+    /// The same import, written while it is read (a country does not fit in memory): the
+    /// writer takes rows as they come and applies the cameras and bounds in finish(). Until
+    /// then the store looks unchanged; without a finish() nothing changes. Takes the write lock
+    /// (waiting for another process's writer like every write) and holds it for the writer's
+    /// life.
+    virtual std::unique_ptr<OsmImportWriter> begin_osm_import(const Decision& decision) = 0;
 
     /// Streets whose bounding box intersects `bbox` (R*Tree), in no particular order.
     virtual void for_each_street(const geo::BBox& bbox,

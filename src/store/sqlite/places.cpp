@@ -120,41 +120,33 @@ std::string place_words(const model::Place& place) {
     return out;
 }
 
-std::int64_t insert_places(Connection& db, const std::vector<model::Place>& places) {
-    auto insert = [&db](const model::Place& p, const std::string& names, const std::string& words) {
-        auto stmt = db.prepare(
-            "INSERT INTO places (kind, name, housenumber, street, type, context, names, lat, lon, "
-            "words) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-        stmt.bind_all(model::to_string(p.kind), p.name, p.housenumber, p.street, p.type, p.context,
-                      names, p.location.lat, p.location.lon, words);
-        stmt.run();
-        const auto id = db.last_insert_rowid();
-        auto index = db.prepare(
-            "INSERT INTO place_index (id, min_lat, max_lat, min_lon, max_lon) VALUES (?1, ?2, ?2, "
-            "?3, ?3)");
-        index.bind_all(id, p.location.lat, p.location.lon);
-        index.run();
-        auto fts = db.prepare("INSERT INTO places_fts (rowid, words) VALUES (?1, ?2)");
-        fts.bind_all(id, words);
-        fts.run();
-    };
-    std::int64_t count = 0;
+bool insert_place(Connection& db, const model::Place& p) {
+    if (!p.location.is_valid() || p.name.empty()) return false;
+    const std::string words = place_words(p);
+    if (words.empty()) return false;
     std::string names;
-    for (const auto& p : places) {
-        if (!p.location.is_valid() || p.name.empty()) continue;
-        const std::string words = place_words(p);
-        if (words.empty()) continue;
-        names.clear();
-        for (const auto& n : p.names) {
-            if (n == p.name) continue;  // read_place() gives the name back first
-            if (!names.empty()) names += '\n';
-            for (char c : n)
-                names += c == '\n' ? ' ' : c;
-        }
-        insert(p, names, words);
-        ++count;
+    for (const auto& n : p.names) {
+        if (n == p.name) continue;  // read_place() gives the name back first
+        if (!names.empty()) names += '\n';
+        for (char c : n)
+            names += c == '\n' ? ' ' : c;
     }
-    return count;
+    auto stmt = db.prepare(
+        "INSERT INTO places (kind, name, housenumber, street, type, context, names, lat, lon, "
+        "words) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    stmt.bind_all(model::to_string(p.kind), p.name, p.housenumber, p.street, p.type, p.context,
+                  names, p.location.lat, p.location.lon, words);
+    stmt.run();
+    const auto id = db.last_insert_rowid();
+    auto index = db.prepare(
+        "INSERT INTO place_index (id, min_lat, max_lat, min_lon, max_lon) VALUES (?1, ?2, ?2, "
+        "?3, ?3)");
+    index.bind_all(id, p.location.lat, p.location.lon);
+    index.run();
+    auto fts = db.prepare("INSERT INTO places_fts (rowid, words) VALUES (?1, ?2)");
+    fts.bind_all(id, words);
+    fts.run();
+    return true;
 }
 
 void refresh_place_words(Connection& db) {
@@ -164,13 +156,13 @@ void refresh_place_words(Connection& db) {
         "'zcell*' AND term <> 'zplace'");
 }
 
-void delete_places_in(Connection& db, const geo::BBox& b) {
+void delete_places_in(Connection& db, const geo::BBox& b, std::int64_t last_id) {
     std::vector<std::int64_t> ids;
     {
         auto stmt = db.prepare(
             "SELECT id FROM place_index WHERE min_lat >= ?1 AND max_lat <= ?2 AND min_lon >= ?3 "
-            "AND max_lon <= ?4");
-        stmt.bind_all(b.south, b.north, b.west, b.east);
+            "AND max_lon <= ?4 AND id <= ?5");
+        stmt.bind_all(b.south, b.north, b.west, b.east, last_id);
         while (stmt.step())
             ids.push_back(stmt.int64(0));
     }

@@ -14,12 +14,14 @@ namespace sightline::store::sqlite {
 
 /// The folded index words of a place (its names, street and house number), space-separated.
 std::string place_words(const model::Place& place);
-/// Inserts places with their words and index entries; returns how many (nameless ones skipped).
-std::int64_t insert_places(Connection& db, const std::vector<model::Place>& places);
+/// Inserts a place with its words and index entries; false (nothing written) for one without a
+/// name, words or a valid location.
+bool insert_place(Connection& db, const model::Place& place);
 /// Rebuilds the table of distinct index words (typo candidates) from the FTS vocabulary.
 void refresh_place_words(Connection& db);
-/// Deletes the places inside `bounds` (a re-import of the same area replaces them).
-void delete_places_in(Connection& db, const geo::BBox& bounds);
+/// Deletes the places inside `bounds` with ids up to `last_id` (a re-import of the same area
+/// replaces those that were there before it began).
+void delete_places_in(Connection& db, const geo::BBox& bounds, std::int64_t last_id);
 /// What people call an imported area: the name of its most important settlement (a city, else a
 /// town, municipality, village, borough, suburb; nearest the centre among equals), or "" when
 /// the area holds none.

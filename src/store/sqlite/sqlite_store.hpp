@@ -96,6 +96,7 @@ class SqliteStore final : public Store, public MapStore {
     // --- OpenStreetMap imports (map_data.cpp) ------------------------------------------------
     Result<OsmImportSummary> apply_osm_import(const model::OsmExtract& extract,
                                               const Decision& decision) override;
+    std::unique_ptr<OsmImportWriter> begin_osm_import(const Decision& decision) override;
     void for_each_street(const geo::BBox& bbox,
                          const std::function<void(const model::Street&)>& visit) override;
     std::optional<geo::BBox> street_bounds() override;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "osm/importer.hpp"
+#include "osm/store_import.hpp"
 #include "osm_test_support.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -223,6 +224,95 @@ TEST_F(Reimport, ABadFileLeavesTheStoreAsItWas) {
     EXPECT_EQ(m_store->camera_version(), version);
     EXPECT_EQ(m_store->map_version(), map_version);
     EXPECT_EQ(street_count(world), 3);
+}
+
+// sightline import writes the store while it reads. A cut file is found out in the first pass
+// (relations), before anything is written; either way the store must stay as it was.
+TEST_F(Reimport, ATruncatedPbfImportedWhileReadingLeavesTheStoreAsItWas) {
+    auto source = testing::shared_osm("munich_center.osm.pbf");
+    if (!std::filesystem::exists(source)) GTEST_SKIP() << "no " << source;
+    apply("basic.osm");
+    auto version = m_store->camera_version();
+    auto map_version = m_store->map_version();
+    auto places = m_store->place_count();
+    auto run = m_store->last_import();
+    ASSERT_TRUE(run);
+
+    testing::TempDir dir;
+    std::filesystem::path broken = dir.path() / "cut.osm.pbf";
+    {
+        std::ifstream in(source, std::ios::binary);
+        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::ofstream(broken, std::ios::binary) << bytes.substr(0, bytes.size() - 100);
+    }
+    auto s = import_osm_file(broken, *m_store, import_decision(1'800'000'000));
+    ASSERT_FALSE(s);
+    EXPECT_EQ(s.error().code, Errc::invalid_argument);
+    EXPECT_NE(s.error().message.find("cannot read"), std::string::npos) << s.error().message;
+    EXPECT_EQ(m_store->camera_version(), version);
+    EXPECT_EQ(m_store->map_version(), map_version);
+    EXPECT_EQ(m_store->place_count(), places);
+    EXPECT_EQ(street_count(world), 3);
+    EXPECT_EQ(m_store->last_import()->id, run->id);
+    // The write lock was given back: the next import goes through.
+    EXPECT_TRUE(import_osm_file(testing::fixture("basic_v2.osm"), *m_store,
+                                import_decision(1'800'000'000)));
+}
+
+// Anomaly: the store fails in the middle of the stream (disk full) after a street was written
+// into the open transaction. Nothing of it may survive.
+TEST_F(Reimport, AWriterThatFailsHalfwayLeavesTheStoreAsItWas) {
+    apply("basic.osm");
+    auto version = m_store->camera_version();
+    auto map_version = m_store->map_version();
+    auto places = m_store->place_count();
+    struct FailingSink final : model::MapDataSink {
+        explicit FailingSink(model::MapDataSink& to) : to(to) {}
+        model::MapDataSink& to;
+        int streets = 0;
+        void add_street(const model::Street& s) override {
+            if (streets == 1) throw sightline::Exception("disk full (simulated)");
+            to.add_street(s);
+            ++streets;
+        }
+        void add_area(const model::Area& a) override { to.add_area(a); }
+        void add_place(const model::Place& p) override { to.add_place(p); }
+    };
+    {
+        auto writer = m_store->begin_osm_import(import_decision(1'800'000'000));
+        FailingSink failing(*writer);
+        EXPECT_THROW(read_osm_file(testing::fixture("basic.osm"), failing), sightline::Exception);
+        ASSERT_GT(failing.streets, 0) << "streets went into the transaction before the failure";
+    }
+    EXPECT_EQ(m_store->camera_version(), version);
+    EXPECT_EQ(m_store->map_version(), map_version);
+    EXPECT_EQ(m_store->place_count(), places);
+    EXPECT_EQ(street_count(world), 3);
+    // A writer left without finish() must not keep the lock either.
+    EXPECT_TRUE(import_osm_file(testing::fixture("basic_v2.osm"), *m_store, import_decision()));
+}
+
+// The streamed import and the in-memory one leave the same store, first import and re-import.
+TEST_F(Reimport, StreamingTheFileGivesWhatApplyingItInMemoryGives) {
+    testing::TempDir other_dir;
+    auto other = store::open_sqlite_store(other_dir.path());
+    for (const char* name : {"basic.osm", "elsewhere.osm", "basic_v2.osm"}) {
+        auto in_memory = apply(name);
+        auto streamed = import_osm_file(testing::fixture(name), *other, import_decision());
+        ASSERT_TRUE(streamed) << streamed.error().message;
+        EXPECT_EQ(streamed->cameras_new, in_memory.cameras_new) << name;
+        EXPECT_EQ(streamed->cameras_updated, in_memory.cameras_updated) << name;
+        EXPECT_EQ(streamed->cameras_removed, in_memory.cameras_removed) << name;
+        EXPECT_EQ(streamed->streets, in_memory.streets) << name;
+        EXPECT_EQ(streamed->buildings + streamed->water + streamed->parks,
+                  in_memory.buildings + in_memory.water + in_memory.parks)
+            << name;
+        EXPECT_EQ(streamed->places, in_memory.places) << name;
+        EXPECT_EQ(other->place_count(), m_store->place_count()) << name;
+        std::int64_t streets = 0;
+        other->for_each_street(world, [&](const model::Street&) { ++streets; });
+        EXPECT_EQ(streets, street_count(world)) << name;
+    }
 }
 
 TEST_F(Reimport, RejectsAnExtractWithoutValidBounds) {

@@ -1,0 +1,379 @@
+// SqliteStore: writing an OpenStreetMap import (cameras by OSM id, streets, areas, places,
+// import runs). Rows are written as they are read, inside one transaction that an
+// SqliteOsmImportWriter holds open; the rows they replace are removed at the end, when the
+// extract's bounds are known (see docs/adr/011-streaming-import.md).
+#include <map>
+#include <mutex>
+#include <set>
+
+#include <fmt/core.h>
+
+#include "store/sqlite/connection.hpp"
+#include "store/sqlite/json_columns.hpp"
+#include "store/sqlite/packed_geometry.hpp"
+#include "store/sqlite/places.hpp"
+#include "store/sqlite/rows.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace sightline::store {
+
+using sqlite::Connection;
+using sqlite::Transaction;
+
+namespace {
+
+// R*Tree boxes are 32-bit floats rounded outwards (~1e-5 degree at these magnitudes): widen the
+// bounds a little so rows on the edge of the extract count as inside.
+constexpr double rtree_slack_deg = 1e-4;
+
+geo::BBox widened(geo::BBox b) {
+    b.west -= rtree_slack_deg;
+    b.south -= rtree_slack_deg;
+    b.east += rtree_slack_deg;
+    b.north += rtree_slack_deg;
+    return b;
+}
+
+void index_box(Connection& db, const char* sql, std::int64_t id, const geo::BBox& b) {
+    auto stmt = db.prepare(sql);
+    stmt.bind_all(id, b.south, b.north, b.west, b.east);
+    stmt.run();
+}
+
+// --- cameras ---------------------------------------------------------------------------------
+
+struct StoredOsmCamera {
+    model::CameraId id;
+    int version = 0;
+    bool removed = false;
+    std::int64_t locally_modified_at = 0;
+    geo::LatLon location;
+    std::string tags_json;
+    bool seen = false;
+};
+
+using OsmKey = std::pair<std::string, std::int64_t>;
+
+std::map<OsmKey, StoredOsmCamera> load_osm_cameras(Connection& db) {
+    std::map<OsmKey, StoredOsmCamera> out;
+    auto stmt = db.prepare(
+        "SELECT id, osm_type, osm_id, osm_version, status, locally_modified_at, lat, lon, tags "
+        "FROM cameras WHERE osm_id IS NOT NULL");
+    while (stmt.step()) {
+        StoredOsmCamera c;
+        c.id = model::CameraId{stmt.int64(0)};
+        c.version = static_cast<int>(stmt.int64(3));
+        c.removed = stmt.text(4) == "removed";
+        c.locally_modified_at = stmt.int64(5);
+        c.location = {stmt.real(6), stmt.real(7)};
+        c.tags_json = stmt.string(8);
+        out.emplace(OsmKey{stmt.string(1), stmt.int64(2)}, std::move(c));
+    }
+    return out;
+}
+
+void set_locally_modified(Connection& db, model::CameraId id, std::int64_t at) {
+    auto stmt = db.prepare("UPDATE cameras SET locally_modified_at = ?2 WHERE id = ?1");
+    stmt.bind_all(id.value, at);
+    stmt.run();
+}
+
+std::string osm_name(const model::OsmProvenance& osm) {
+    return fmt::format("{}/{} v{}", osm.type, osm.id, osm.version);
+}
+
+void apply_cameras(Connection& db, const model::OsmExtract& extract, const Decision& decision,
+                   OsmImportSummary& summary) {
+    auto stored = load_osm_cameras(db);
+    std::set<OsmKey> incoming;
+    for (const auto& camera : extract.cameras) {
+        if (!camera.location.is_valid() || camera.osm.id == 0) continue;
+        OsmKey key{camera.osm.type, camera.osm.id};
+        if (!incoming.insert(key).second) continue;  // duplicates in a file: first one wins
+        std::string tags_json = sqlite::write_tags(camera.tags);
+        auto found = stored.find(key);
+        if (found == stored.end()) {
+            model::Camera c;
+            c.location = camera.location;
+            // Mapped by someone, not checked by this instance's moderators.
+            c.status = model::CameraStatus::reported;
+            c.tags = camera.tags;
+            c.first_seen = decision.at;
+            c.updated_at = decision.at;
+            c.osm = camera.osm;
+            auto id = sqlite::insert_camera_row(db, c);
+            sqlite::append_history(
+                db, id,
+                {decision.at, "imported", decision.actor, osm_name(camera.osm), std::nullopt});
+            ++summary.cameras_new;
+            continue;
+        }
+        auto& old = found->second;
+        old.seen = true;
+        bool same_content = old.tags_json == tags_json && old.location == camera.location;
+        // Removed earlier because it was gone from OSM, and back now.
+        bool reappeared = old.removed && old.locally_modified_at == 0;
+        bool changed = camera.osm.version > old.version ||
+                       (camera.osm.version == old.version && !same_content) || reappeared;
+        if (!changed) {
+            ++summary.cameras_unchanged;
+            continue;
+        }
+        if (old.locally_modified_at > 0) {
+            if (same_content && !old.removed) {
+                // The local change reached OSM (a mapper uploaded our osmChange): in sync again.
+                auto stmt = db.prepare(
+                    "UPDATE cameras SET osm_version = ?2, osm_timestamp = ?3, "
+                    "locally_modified_at = 0 WHERE id = ?1");
+                stmt.bind_all(old.id.value, camera.osm.version, camera.osm.timestamp);
+                stmt.run();
+                ++summary.cameras_unchanged;
+                continue;
+            }
+            sqlite::append_history(
+                db, old.id,
+                {decision.at, "conflict", decision.actor,
+                 fmt::format("OpenStreetMap has {} but the camera was changed here; local state "
+                             "kept",
+                             osm_name(camera.osm)),
+                 std::nullopt});
+            ++summary.cameras_conflicts;
+            continue;
+        }
+        {
+            auto update = db.prepare(
+                "UPDATE cameras SET lat = ?2, lon = ?3, tags = ?4, kind = ?5, osm_version = ?6, "
+                "osm_timestamp = ?7, updated_at = ?8, status = CASE WHEN status <> 'removed' "
+                "THEN status WHEN last_verified > 0 THEN 'verified' ELSE 'reported' END "
+                "WHERE id = ?1");
+            update.bind_all(old.id.value, camera.location.lat, camera.location.lon, tags_json,
+                            model::camera_kind(camera.tags), camera.osm.version,
+                            camera.osm.timestamp, decision.at);
+            update.run();
+            auto index = db.prepare(
+                "UPDATE camera_index SET min_lat = ?2, max_lat = ?2, min_lon = ?3, max_lon = ?3 "
+                "WHERE id = ?1");
+            index.bind_all(old.id.value, camera.location.lat, camera.location.lon);
+            index.run();
+        }
+        sqlite::append_history(
+            db, old.id,
+            {decision.at, reappeared ? "restored" : "updated", decision.actor,
+             fmt::format("OpenStreetMap v{} -> v{}", old.version, camera.osm.version),
+             std::nullopt});
+        ++summary.cameras_updated;
+    }
+
+    // Cameras of earlier imports inside these bounds that the extract no longer has.
+    for (auto& [key, old] : stored) {
+        if (old.seen || !extract.bounds.contains(old.location)) continue;
+        if (old.removed) {
+            // Removed here and now gone from OSM too: the deletion has been uploaded.
+            if (old.locally_modified_at > 0) set_locally_modified(db, old.id, 0);
+            continue;
+        }
+        if (old.locally_modified_at > 0) {
+            sqlite::append_history(
+                db, old.id,
+                {decision.at, "conflict", decision.actor,
+                 "deleted in OpenStreetMap but changed here; local state kept", std::nullopt});
+            ++summary.cameras_conflicts;
+            continue;
+        }
+        auto update =
+            db.prepare("UPDATE cameras SET status = 'removed', updated_at = ?2 WHERE id = ?1");
+        update.bind_all(old.id.value, decision.at);
+        update.run();
+        sqlite::append_history(
+            db, old.id,
+            {decision.at, "removed", decision.actor,
+             fmt::format("gone from OpenStreetMap ({})", extract.source_name), std::nullopt});
+        ++summary.cameras_removed;
+    }
+}
+
+// --- streets and areas -----------------------------------------------------------------------
+
+// The rows that were there before this import began: ids up to these (INTEGER PRIMARY KEY
+// gives new rows larger ones), so the rows this import already wrote are never removed.
+struct OldRows {
+    std::int64_t last_street = 0;
+    std::int64_t last_area = 0;
+    std::int64_t last_place = 0;
+};
+
+// Earlier rows whose box lies within `bounds` (the extract replaces them), plus earlier copies
+// of the ways and relations the extract brings (they may reach outside its bounds).
+void delete_replaced(Connection& db, const geo::BBox& bounds, const OldRows& old) {
+    const geo::BBox b = widened(bounds);
+    auto collect = [&db, &b](const char* sql, std::int64_t last) {
+        std::vector<std::int64_t> ids;
+        if (last == 0) return ids;
+        auto stmt = db.prepare(sql);
+        stmt.bind_all(b.south, b.north, b.west, b.east, last);
+        while (stmt.step())
+            ids.push_back(stmt.int64(0));
+        return ids;
+    };
+    for (auto id : collect("SELECT id FROM street_index WHERE min_lat >= ?1 AND max_lat <= ?2 AND "
+                           "min_lon >= ?3 AND max_lon <= ?4 AND id <= ?5",
+                           old.last_street)) {
+        auto del = db.prepare("DELETE FROM streets WHERE id = ?1");
+        del.bind(1, id);
+        del.run();
+    }
+    for (auto id : collect("SELECT id FROM area_index WHERE min_lat >= ?1 AND max_lat <= ?2 AND "
+                           "min_lon >= ?3 AND max_lon <= ?4 AND id <= ?5",
+                           old.last_area)) {
+        auto del = db.prepare("DELETE FROM areas WHERE id = ?1");
+        del.bind(1, id);
+        del.run();
+    }
+    // Whatever is left of the same OSM objects (nothing after the bounds delete in the usual
+    // case, so the lookups by OSM id are skipped then).
+    auto left = [&db](const char* sql, std::int64_t last) {
+        if (last == 0) return false;
+        auto stmt = db.prepare(sql);
+        stmt.bind(1, last);
+        return stmt.step();
+    };
+    if (left("SELECT 1 FROM streets WHERE id <= ?1 LIMIT 1", old.last_street)) {
+        auto del = db.prepare(
+            "DELETE FROM streets WHERE id <= ?1 AND EXISTS (SELECT 1 FROM streets AS n WHERE "
+            "n.osm_way_id = streets.osm_way_id AND n.id > ?1)");
+        del.bind(1, old.last_street);
+        del.run();
+    }
+    if (left("SELECT 1 FROM areas WHERE id <= ?1 LIMIT 1", old.last_area)) {
+        auto del = db.prepare(
+            "DELETE FROM areas WHERE id <= ?1 AND EXISTS (SELECT 1 FROM areas AS n WHERE "
+            "n.osm_id = areas.osm_id AND n.from_relation = areas.from_relation AND n.id > ?1)");
+        del.bind(1, old.last_area);
+        del.run();
+    }
+}
+
+std::int64_t last_id(Connection& db, const char* sql) {
+    return db.query_int64(sql);
+}
+
+class SqliteOsmImportWriter final : public OsmImportWriter {
+  public:
+    SqliteOsmImportWriter(std::mutex& write_mutex, Connection& db, const Decision& decision)
+        : m_lock(write_mutex), m_db(db), m_tx(db), m_decision(decision) {
+        m_old.last_street = last_id(db, "SELECT coalesce(max(id), 0) FROM streets");
+        m_old.last_area = last_id(db, "SELECT coalesce(max(id), 0) FROM areas");
+        m_old.last_place = last_id(db, "SELECT coalesce(max(id), 0) FROM places");
+    }
+
+    void add_street(const model::Street& s) override {
+        if (s.points.size() < 2) return;
+        m_blob.clear();
+        sqlite::put_points(m_blob, s.points);
+        auto insert = m_db.prepare(
+            "INSERT INTO streets (osm_way_id, highway, name, points) VALUES (?1, ?2, ?3, ?4)");
+        insert.bind_all(s.osm_way_id, s.highway, s.name);
+        insert.bind_blob(4, m_blob);
+        insert.run();
+        index_box(m_db,
+                  "INSERT INTO street_index (id, min_lat, max_lat, min_lon, max_lon) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5)",
+                  m_db.last_insert_rowid(), sqlite::box_of(s.points));
+        ++m_summary.streets;
+    }
+
+    void add_area(const model::Area& a) override {
+        if (a.rings.empty() || a.rings[0].size() < 3) return;
+        m_blob.clear();
+        sqlite::put_rings(m_blob, a.rings);
+        auto insert = m_db.prepare(
+            "INSERT INTO areas (osm_id, from_relation, kind, name, height_m, rings) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        insert.bind_all(a.osm_id, a.from_relation ? 1 : 0, model::to_string(a.kind), a.name,
+                        a.height_m);
+        insert.bind_blob(6, m_blob);
+        insert.run();
+        index_box(m_db,
+                  "INSERT INTO area_index (id, min_lat, max_lat, min_lon, max_lon) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5)",
+                  m_db.last_insert_rowid(), sqlite::box_of(a.rings[0]));
+        switch (a.kind) {
+            case model::AreaKind::building:
+                ++m_summary.buildings;
+                break;
+            case model::AreaKind::water:
+                ++m_summary.water;
+                break;
+            case model::AreaKind::park:
+                ++m_summary.parks;
+                break;
+        }
+    }
+
+    void add_place(const model::Place& place) override {
+        if (sqlite::insert_place(m_db, place)) ++m_summary.places;
+    }
+
+    Result<OsmImportSummary> finish(const model::OsmExtract& rest) override {
+        const auto& b = rest.bounds;
+        if (!(b.west <= b.east && b.south <= b.north) || !geo::LatLon{b.south, b.west}.is_valid() ||
+            !geo::LatLon{b.north, b.east}.is_valid())
+            return fail(Errc::invalid_argument, "the extract's bounds are not a valid box");
+        for (const auto& place : rest.places)
+            add_place(place);
+        for (const auto& street : rest.streets)
+            add_street(street);
+        for (const auto& area : rest.areas)
+            add_area(area);
+
+        auto& db = m_db;
+        apply_cameras(db, rest, m_decision, m_summary);
+        delete_replaced(db, b, m_old);
+        if (m_old.last_place > 0) sqlite::delete_places_in(db, widened(b), m_old.last_place);
+        sqlite::refresh_place_words(db);
+
+        const auto& summary = m_summary;
+        auto run = db.prepare(
+            "INSERT INTO import_runs (at, source_name, west, south, east, north, cameras_new, "
+            "cameras_updated, cameras_unchanged, cameras_removed, cameras_conflicts, streets, "
+            "buildings, water, parks, place) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+            "?11, ?12, ?13, ?14, ?15, ?16)");
+        run.bind_all(m_decision.at, rest.source_name, b.west, b.south, b.east, b.north,
+                     summary.cameras_new, summary.cameras_updated, summary.cameras_unchanged,
+                     summary.cameras_removed, summary.cameras_conflicts, summary.streets,
+                     summary.buildings, summary.water, summary.parks,
+                     sqlite::settlement_name(db, b));
+        run.run();
+        auto run_id = db.last_insert_rowid();
+        sqlite::append_audit(db, m_decision.at, m_decision.actor, "import_osm",
+                             fmt::format("import/{}", run_id),
+                             m_decision.reason.empty() ? rest.source_name : m_decision.reason);
+        db.execute("UPDATE meta SET value = value + 1 WHERE key = 'map_version'");
+        if (summary.cameras_new + summary.cameras_updated + summary.cameras_removed > 0)
+            sqlite::bump_camera_version(db);
+        m_tx.commit();
+        return summary;
+    }
+
+  private:
+    std::unique_lock<std::mutex> m_lock;  // before m_tx: the rollback runs under the lock
+    Connection& m_db;
+    Transaction m_tx;
+    Decision m_decision;
+    OldRows m_old;
+    OsmImportSummary m_summary;
+    std::string m_blob;  // reused: one street's or area's packed geometry
+};
+
+}  // namespace
+
+std::unique_ptr<OsmImportWriter> SqliteStore::begin_osm_import(const Decision& decision) {
+    return std::make_unique<SqliteOsmImportWriter>(m_write_mutex, *m_writer, decision);
+}
+
+Result<OsmImportSummary> SqliteStore::apply_osm_import(const model::OsmExtract& extract,
+                                                       const Decision& decision) {
+    return begin_osm_import(decision)->finish(extract);
+}
+
+}  // namespace sightline::store
