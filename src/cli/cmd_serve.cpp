@@ -183,6 +183,9 @@ class ServeCommand final : public Command {
                               std::filesystem::absolute(m_data).string(), store->schema_version()));
         // Build the walking graph now, not on the first route request (joined before services
         // go away; a route request meanwhile waits for it).
+        // The camera snapshot for tiles too: without it the first low-zoom tile of a country
+        // reads every camera from the store.
+        std::jthread camera_snapshot([&tile_service] { tile_service.prepare(); });
         std::jthread routing_graph([&services] {
             if (auto ready = services.routing.prepare(); !ready) {
                 log::warn(fmt::format("routing graph: {}", ready.error().message));
