@@ -11,38 +11,46 @@ namespace {
 constexpr double max_grid_cells = 4e6;
 constexpr double on_boundary_m = 1e-9;
 
-double squared_distance_to_segment(Vec2 p, Vec2 a, Vec2 b) noexcept {
-    Vec2 d = b - a;
-    double len2 = dot(d, d);
-    double t = len2 > 0 ? std::clamp(dot(p - a, d) / len2, 0.0, 1.0) : 0.0;
-    Vec2 off = p - (a + d * t);
-    return dot(off, off);
-}
-
 // Closed polygon test: points on the boundary count as inside (a line along the edge of what
-// a camera sees is seen: for privacy, over-counting is the conservative error).
-bool inside_or_on(Vec2 p, std::span<const Vec2> ring) noexcept {
+// a camera sees is seen: for privacy, over-counting is the conservative error). `edges(y0, y1,
+// visit)` visits every edge whose y-range meets [y0, y1], each once: only those can cross the
+// ray along y = p.y or pass within on_boundary_m of p.
+template <typename Edges>
+bool inside_or_on(Vec2 p, std::span<const Vec2> ring, const Edges& edges) noexcept {
     bool inside = false;
-    for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
+    bool on = false;
+    edges(p.y - on_boundary_m, p.y + on_boundary_m, [&](std::size_t j, std::size_t i) {
+        if (on) return;
         Vec2 a = ring[j];
         Vec2 b = ring[i];
         if (p.x >= std::min(a.x, b.x) - on_boundary_m &&
             p.x <= std::max(a.x, b.x) + on_boundary_m &&
             p.y >= std::min(a.y, b.y) - on_boundary_m &&
             p.y <= std::max(a.y, b.y) + on_boundary_m &&
-            squared_distance_to_segment(p, a, b) <= on_boundary_m * on_boundary_m)
-            return true;
+            squared_distance_to_segment(p, a, b) <= on_boundary_m * on_boundary_m) {
+            on = true;
+            return;
+        }
         if ((a.y > p.y) != (b.y > p.y)) {
             double x = a.x + (p.y - a.y) / (b.y - a.y) * (b.x - a.x);
             if (p.x < x) inside = !inside;
         }
-    }
-    return inside;
+    });
+    return on || inside;
 }
 
-}  // namespace
+/// Every edge of the ring, whatever the range.
+struct AllEdges {
+    std::size_t size;
+    template <typename Visit>
+    void operator()(double, double, const Visit& visit) const {
+        for (std::size_t i = 0, j = size - 1; i < size; j = i++)
+            visit(j, i);
+    }
+};
 
-std::vector<Interval> clip_segment(Vec2 a, Vec2 b, std::span<const Vec2> ring) {
+template <typename Edges>
+std::vector<Interval> clip_with(Vec2 a, Vec2 b, std::span<const Vec2> ring, const Edges& edges) {
     std::vector<Interval> out;
     Vec2 d = b - a;
     double segment_length = length(d);
@@ -54,15 +62,15 @@ std::vector<Interval> clip_segment(Vec2 a, Vec2 b, std::span<const Vec2> ring) {
     const double slack = on_boundary_m;
     Vec2 lo{std::min(a.x, b.x) - slack, std::min(a.y, b.y) - slack};
     Vec2 hi{std::max(a.x, b.x) + slack, std::max(a.y, b.y) + slack};
-    for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
+    edges(lo.y, hi.y, [&](std::size_t j, std::size_t i) {
         Vec2 c = ring[j];
         Vec2 e = ring[i];
         if (std::max(c.x, e.x) < lo.x || std::min(c.x, e.x) > hi.x || std::max(c.y, e.y) < lo.y ||
             std::min(c.y, e.y) > hi.y)
-            continue;  // cannot meet the segment
+            return;  // cannot meet the segment
         Vec2 f = e - c;
         double f_length2 = dot(f, f);
-        if (f_length2 == 0) continue;
+        if (f_length2 == 0) return;
         double denominator = cross(d, f);
         if (denominator * denominator > 1e-24 * length2 * f_length2) {
             double t = cross(c - a, f) / denominator;
@@ -70,18 +78,18 @@ std::vector<Interval> clip_segment(Vec2 a, Vec2 b, std::span<const Vec2> ring) {
             if (u >= -1e-12 && u <= 1 + 1e-12 && t > 0 && t < 1) cuts.push_back(t);
         } else if (std::abs(cross(c - a, d)) <= on_boundary_m * segment_length) {
             // Runs along the edge: its ends are where inside may change.
-            for (Vec2 v : {c, ring[i]}) {
+            for (Vec2 v : {c, e}) {
                 double t = dot(v - a, d) / length2;
                 if (t > 0 && t < 1) cuts.push_back(t);
             }
         }
-    }
+    });
     std::sort(cuts.begin(), cuts.end());
     for (std::size_t k = 0; k + 1 < cuts.size(); ++k) {
         double t0 = cuts[k];
         double t1 = cuts[k + 1];
         if ((t1 - t0) * segment_length < 1e-12) continue;
-        if (!inside_or_on(a + d * (0.5 * (t0 + t1)), ring)) continue;
+        if (!inside_or_on(a + d * (0.5 * (t0 + t1)), ring, edges)) continue;
         double from = t0 * segment_length;
         double to = t1 * segment_length;
         if (!out.empty() && out.back().to_m >= from - 1e-12)
@@ -90,6 +98,88 @@ std::vector<Interval> clip_segment(Vec2 a, Vec2 b, std::span<const Vec2> ring) {
             out.push_back({from, to});
     }
     return out;
+}
+
+/// Edges per band aimed at; rings of fewer vertices than min_banded_ring are scanned whole
+/// (sorting them into bands costs more than it saves on the few segments a route meets).
+constexpr std::size_t edges_per_band = 8;
+constexpr std::size_t min_banded_ring = 64;
+constexpr std::size_t max_bands = 1024;
+
+}  // namespace
+
+double squared_distance_to_segment(Vec2 p, Vec2 a, Vec2 b) noexcept {
+    Vec2 d = b - a;
+    double len2 = dot(d, d);
+    double t = len2 > 0 ? std::clamp(dot(p - a, d) / len2, 0.0, 1.0) : 0.0;
+    Vec2 off = p - (a + d * t);
+    return dot(off, off);
+}
+
+template <typename Visit>
+void RingBands::for_edges(double y0, double y1, const Visit& visit) const {
+    if (m_band_start.empty()) {
+        if (m_size >= 3) AllEdges{m_size}(y0, y1, visit);
+        return;
+    }
+    const std::size_t b0 = band_of(y0);
+    const std::size_t b1 = band_of(y1);
+    for (std::size_t b = b0; b <= b1; ++b)
+        for (std::uint32_t k = m_band_start[b]; k < m_band_start[b + 1]; ++k) {
+            const std::uint32_t i = m_edges[k];
+            // An edge spanning several bands is visited in the first one the query shares.
+            if (std::max<std::size_t>(m_first_band[i], b0) != b) continue;
+            visit(i == 0 ? m_size - 1 : i - 1, i);
+        }
+}
+
+std::vector<Interval> clip_segment(Vec2 a, Vec2 b, std::span<const Vec2> ring) {
+    return clip_with(a, b, ring, AllEdges{ring.size()});
+}
+
+std::vector<Interval> clip_segment(Vec2 a, Vec2 b, std::span<const Vec2> ring,
+                                   const RingBands& bands) {
+    return clip_with(a, b, ring, [&bands](double y0, double y1, const auto& visit) {
+        bands.for_edges(y0, y1, visit);
+    });
+}
+
+RingBands::RingBands(std::span<const Vec2> ring) : m_size(ring.size()) {
+    const std::size_t n = ring.size();
+    if (n < min_banded_ring) return;
+    double min_y = ring[0].y, max_y = ring[0].y;
+    for (auto p : ring) {
+        min_y = std::min(min_y, p.y);
+        max_y = std::max(max_y, p.y);
+    }
+    if (!std::isfinite(min_y) || !std::isfinite(max_y)) return;
+    const std::size_t bands = std::clamp<std::size_t>(n / edges_per_band, 1, max_bands);
+    m_min_y = min_y;
+    m_band_height = std::max((max_y - min_y) / static_cast<double>(bands), 1e-9);
+    m_band_start.assign(bands + 2, 0);  // one spare band for max_y itself
+    m_first_band.resize(n);
+    auto each_edge = [&](const auto& add) {
+        for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
+            const std::size_t b0 = band_of(std::min(ring[i].y, ring[j].y));
+            const std::size_t b1 = band_of(std::max(ring[i].y, ring[j].y));
+            m_first_band[i] = static_cast<std::uint32_t>(b0);
+            for (std::size_t b = b0; b <= b1; ++b)
+                add(b, i);
+        }
+    };
+    each_edge([&](std::size_t b, std::size_t) { ++m_band_start[b + 1]; });
+    for (std::size_t b = 1; b < m_band_start.size(); ++b)
+        m_band_start[b] += m_band_start[b - 1];
+    m_edges.resize(m_band_start.back());
+    std::vector<std::uint32_t> fill(m_band_start.begin(), m_band_start.end() - 1);
+    each_edge(
+        [&](std::size_t b, std::size_t i) { m_edges[fill[b]++] = static_cast<std::uint32_t>(i); });
+}
+
+std::size_t RingBands::band_of(double y) const noexcept {
+    const double band = std::floor((y - m_min_y) / m_band_height);
+    const auto last = static_cast<double>(m_band_start.size() - 2);
+    return static_cast<std::size_t>(std::clamp(band, 0.0, last));
 }
 
 std::vector<Interval> unite(std::vector<Interval> intervals) {
@@ -115,6 +205,16 @@ double total_length(std::span<const Interval> intervals) noexcept {
 
 ViewshedIndex::ViewshedIndex(std::vector<PlacedViewshed> viewsheds, double cell_size_m)
     : viewsheds_(std::move(viewsheds)), cell_size_m_(cell_size_m) {
+    ring_start_.reserve(viewsheds_.size() * dori_level_count + 1);
+    std::uint32_t rings = 0;
+    for (const auto& placed : viewsheds_)
+        for (const auto& level : placed.viewshed.rings) {
+            ring_start_.push_back(rings);
+            rings += static_cast<std::uint32_t>(level.size());
+        }
+    ring_start_.push_back(rings);
+    bands_.resize(rings);
+    bands_made_ = std::make_unique<std::once_flag[]>(rings);
     if (!(std::isfinite(cell_size_m_) && cell_size_m_ > 0)) cell_size_m_ = 100.0;
     bool any = false;
     Vec2 lo{}, hi{};
@@ -149,6 +249,15 @@ ViewshedIndex::ViewshedIndex(std::vector<PlacedViewshed> viewsheds, double cell_
         return true;
     };
     bucket_by_cells(viewsheds_.size(), columns_, rows_, cells, cell_start_, cell_items_);
+}
+
+const RingBands& ViewshedIndex::bands(std::uint32_t viewshed, std::size_t level,
+                                      std::size_t ring) const {
+    const std::size_t i = ring_start_[viewshed * dori_level_count + level] + ring;
+    std::call_once(bands_made_[i], [&] {
+        bands_[i] = RingBands(viewsheds_[viewshed].viewshed.rings[level][ring]);
+    });
+    return bands_[i];
 }
 
 const std::vector<PlacedViewshed>& ViewshedIndex::viewsheds() const noexcept {
@@ -207,8 +316,9 @@ LineExposure line_exposure(std::span<const Vec2> points, const ViewshedIndex& in
                 if (level > 0 && mine[level - 1].empty()) break;
                 double r = placed.viewshed.range_m[level];
                 if (r > 0 && distance2 > r * r * (1 + 1e-9) + 1e-12) break;  // 0: unknown
-                for (const auto& ring : placed.viewshed.rings[level]) {
-                    auto part = clip_segment(a, b, ring);
+                const auto& rings = placed.viewshed.rings[level];
+                for (std::size_t r = 0; r < rings.size(); ++r) {
+                    auto part = clip_segment(a, b, rings[r], index.bands(c, level, r));
                     mine[level].insert(mine[level].end(), part.begin(), part.end());
                 }
             }

@@ -4,6 +4,8 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <span>
 #include <vector>
 
@@ -22,6 +24,35 @@ struct Interval {
 /// running along an edge is seen there (over-counting is the conservative error). Empty for a
 /// zero-length segment or a ring of fewer than 3 points.
 std::vector<Interval> clip_segment(Vec2 a, Vec2 b, std::span<const Vec2> ring);
+
+/// Squared distance from p to the segment a-b.
+double squared_distance_to_segment(Vec2 p, Vec2 a, Vec2 b) noexcept;
+
+/// A ring's edges sorted into horizontal bands of its bounding box, so that a segment or a point
+/// meets only the edges of the bands it spans: clipping a street segment against a viewshed of
+/// hundreds of vertices then looks at a handful of edges. Rings of few vertices get one band.
+class RingBands {
+  public:
+    RingBands() = default;
+    explicit RingBands(std::span<const Vec2> ring);
+    /// Calls visit(j, i) once for every edge ring[j]-ring[i] (j = i - 1, cyclic) whose y-range
+    /// meets [y0, y1]; a few more edges may be visited, never fewer.
+    template <typename Visit>
+    void for_edges(double y0, double y1, const Visit& visit) const;
+
+  private:
+    [[nodiscard]] std::size_t band_of(double y) const noexcept;
+    std::size_t m_size = 0;  ///< vertices of the ring (no bands: every edge is visited)
+    double m_min_y = 0;
+    double m_band_height = 1;
+    std::vector<std::uint32_t> m_band_start;  ///< band b's edges: m_edges[start[b]..start[b+1])
+    std::vector<std::uint32_t> m_edges;       ///< edge i: ring[i - 1] to ring[i]
+    std::vector<std::uint32_t> m_first_band;  ///< per edge, the lowest band it lies in
+};
+
+/// clip_segment with the ring's bands: the same intervals, fewer edges looked at.
+std::vector<Interval> clip_segment(Vec2 a, Vec2 b, std::span<const Vec2> ring,
+                                   const RingBands& bands);
 
 /// Union of sorted or unsorted intervals: sorted and disjoint.
 std::vector<Interval> unite(std::vector<Interval> intervals);
@@ -58,9 +89,17 @@ class ViewshedIndex {
     [[nodiscard]] const std::vector<PlacedViewshed>& viewsheds() const noexcept;
     /// Indexes into viewsheds() whose bounding box meets the segment's bounding box.
     void candidates(Vec2 a, Vec2 b, std::vector<std::uint32_t>& out) const;
+    /// The bands of ring `ring` of viewsheds()[viewshed] at `level`, made on first use (a
+    /// route's scene holds hundreds of rings it never clips); thread-safe.
+    [[nodiscard]] const RingBands& bands(std::uint32_t viewshed, std::size_t level,
+                                         std::size_t ring) const;
 
   private:
     std::vector<PlacedViewshed> viewsheds_;
+    /// Per viewshed and level (viewshed * levels + level), the index of its first ring in bands_.
+    std::vector<std::uint32_t> ring_start_;
+    mutable std::vector<RingBands> bands_;
+    std::unique_ptr<std::once_flag[]> bands_made_;
     double cell_size_m_;
     Vec2 min_{};
     int columns_ = 0;

@@ -617,13 +617,29 @@ void seen_stretches(Vec2 a, Vec2 b, const analysis::ViewshedIndex& index,
     index.candidates(a, b, candidates);
     std::array<std::vector<analysis::Interval>, dori_level_count> by_level;
     std::vector<double> cuts{0.0, len};
+    // A candidate out of range at a level, or seeing nothing of the segment there, sees nothing
+    // at finer levels either (their rings lie inside): skip it from then on, as line_exposure.
+    std::vector<char> done(candidates.size(), 0);
     for (std::size_t level = 0; level < dori_level_count; ++level) {
         std::vector<analysis::Interval> all;
-        for (auto c : candidates)
-            for (const auto& ring : index.viewsheds()[c].viewshed.rings[level]) {
-                auto in = analysis::clip_segment(a, b, ring);
+        for (std::size_t k = 0; k < candidates.size(); ++k) {
+            if (done[k]) continue;
+            const auto c = candidates[k];
+            const auto& viewshed = index.viewsheds()[c].viewshed;
+            const double r = viewshed.range_m[level];
+            if (r > 0 && analysis::squared_distance_to_segment(viewshed.origin, a, b) >
+                             r * r * (1 + 1e-9) + 1e-12) {
+                done[k] = 1;
+                continue;
+            }
+            const auto before = all.size();
+            const auto& rings = viewshed.rings[level];
+            for (std::size_t ring = 0; ring < rings.size(); ++ring) {
+                auto in = analysis::clip_segment(a, b, rings[ring], index.bands(c, level, ring));
                 all.insert(all.end(), in.begin(), in.end());
             }
+            if (all.size() == before) done[k] = 1;
+        }
         by_level[level] = analysis::unite(std::move(all));
         for (auto in : by_level[level]) {
             cuts.push_back(std::clamp(in.from_m, 0.0, len));

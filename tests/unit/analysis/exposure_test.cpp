@@ -16,6 +16,49 @@ using testing::parse_scene;
 
 const std::vector<Vec2> square{{0, 0}, {4, 0}, {4, 4}, {0, 4}};
 
+// The bands only skip edges a segment cannot meet: on random star-shaped rings (like viewsheds,
+// up to 400 vertices, some on a grid so that edges run along segments and through vertices)
+// clipping with them gives exactly the intervals of the plain scan.
+TEST(ClipSegment, BandsGiveExactlyThePlainScansIntervals) {
+    std::mt19937_64 rng(2024);
+    std::uniform_real_distribution<double> unit(0, 1);
+    for (int shape = 0; shape < 60; ++shape) {
+        const std::size_t n = 3 + rng() % 400;
+        const bool grid = shape % 3 == 0;
+        std::vector<Vec2> ring;
+        for (std::size_t k = 0; k < n; ++k) {
+            const double angle = 2 * std::numbers::pi * (k + 0.5 * unit(rng)) / n;
+            double r = 5 + 45 * unit(rng);
+            Vec2 p{r * std::cos(angle), r * std::sin(angle)};
+            if (grid) p = {std::round(p.x), std::round(p.y)};
+            ring.push_back(p);
+        }
+        const RingBands bands(ring);
+        for (int s = 0; s < 200; ++s) {
+            Vec2 a{-60 + 120 * unit(rng), -60 + 120 * unit(rng)};
+            Vec2 b{-60 + 120 * unit(rng), -60 + 120 * unit(rng)};
+            if (grid) {
+                a = {std::round(a.x), std::round(a.y)};
+                b = s % 2 == 0 ? Vec2{std::round(b.x), a.y}
+                               : Vec2{std::round(b.x), std::round(b.y)};
+            }
+            const auto plain = clip_segment(a, b, ring);
+            const auto banded = clip_segment(a, b, ring, bands);
+            ASSERT_EQ(banded.size(), plain.size()) << "shape " << shape << " segment " << s;
+            for (std::size_t k = 0; k < plain.size(); ++k) {
+                EXPECT_EQ(banded[k].from_m, plain[k].from_m);
+                EXPECT_EQ(banded[k].to_m, plain[k].to_m);
+            }
+        }
+    }
+    // Degenerate rings: too few points, or not finite.
+    const std::vector<Vec2> two{{0, 0}, {1, 1}};
+    EXPECT_TRUE(clip_segment({-1, 0}, {1, 0}, two, RingBands(two)).empty());
+    const std::vector<Vec2> broken{{0, 0}, {std::nan(""), 1}, {1, 0}};
+    EXPECT_EQ(clip_segment({-1, 0.5}, {2, 0.5}, broken, RingBands(broken)).size(),
+              clip_segment({-1, 0.5}, {2, 0.5}, broken).size());
+}
+
 TEST(ClipSegment, CrossingASquareGivesTheInsidePart) {
     auto in = clip_segment({-1, 2}, {5, 2}, square);
     ASSERT_EQ(in.size(), 1u);
