@@ -9,7 +9,10 @@
 # 143 MB), kept in WORK_DIR between runs. Set COUNTRY_PBF to use another file for the main
 # table. Steps (each on a fresh data folder in WORK_DIR):
 #   1. `sightline import` (wall time, peak RSS) against `osmium tags-filter` of the same objects
-#      with their nodes, and with -R (no nodes), in the same run.
+#      with their nodes, and with -R (no nodes), in the same run; and against GDAL's
+#      `ogr2ogr -f GPKG` of the whole file (a GeoPackage is SQLite with R*Tree indexes too: the
+#      fairer peer for an import into a spatial database, though it stores every tagged object
+#      and no search index).
 #   2. First `sightline serve`: seconds until a route answers (the graph is built), peak RSS,
 #      and RSS once the prepared file is written and served mapped.
 #   3. Second `serve`: seconds until a route answers (the file is loaded) and RSS after the
@@ -44,7 +47,7 @@ sightline=$build/sightline
 log() { printf '[country-bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 source "$root/bench/tools/ensure_packages.sh"
-ensure_packages osmium-tool python3-pyosmium wrk curl bc
+ensure_packages osmium-tool python3-pyosmium wrk curl bc gdal-bin
 [[ -x $sightline ]] || die "no $sightline: build first"
 [[ -f $source_pbf ]] || die "no $source_pbf"
 
@@ -65,29 +68,28 @@ country_file() {  # N (per side) -> path, generated once
     local n=$1 out=$work/country-$1x$1.osm.pbf
     if [[ ! -f $out ]]; then
         log "generating $((n * n)) copies of munich_center"
-        python3 "$tile_tool" "$source_pbf" "$out.partial.osm.pbf" "$n" "$n" >&2
+        /usr/bin/python3 "$tile_tool" "$source_pbf" "$out.partial.osm.pbf" "$n" "$n" >&2 ||
+            die "cannot make $out (needs python3-pyosmium)"
         mv "$out.partial.osm.pbf" "$out"
     fi
     echo "$out"
 }
 
 timed() {  # prints "WALL_S PEAK_MB" of a command (its output discarded)
-    local t
-    t=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-    read -r wall kb <<<"$t"
+    /usr/bin/time -o "$work/time.txt" -f '%e %M' "$@" >/dev/null 2>&1 || die "failed: $*"
+    read -r wall kb <"$work/time.txt"
     echo "$wall $(mb "$kb")"
 }
 
 import_into() {  # PBF DATA -> "WALL_S PEAK_MB"
     rm -rf "$2"
-    local out
-    out=$( { /usr/bin/time -f 'TIME %e %M' "$sightline" import "$1" --data "$2" --quiet >/dev/null; } 2>&1 ) ||
-        die "import failed: $out"
-    read -r _ wall kb < <(grep '^TIME' <<<"$out")
-    echo "$wall $(mb "$kb")"
+    timed "$sightline" import "$1" --data "$2" --quiet
 }
 
 rss_mb() { awk '/^VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
+# Anonymous memory: what the kernel cannot drop under pressure (RSS also counts pages of the
+# mapped routing file and of SQLite's memory map, which it can).
+anon_mb() { awk '/^RssAnon/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 hwm_mb() { awk '/^VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 
 start_server() {  # DATA LOG
@@ -120,20 +122,23 @@ first_start() {  # DATA -> "READY_S PEAK_MB MAPPED_MB"
     sleep 2
     peak=$(hwm_mb "$server_pid")
     local mapped
-    mapped=$(rss_mb "$server_pid")
+    mapped="$(rss_mb "$server_pid") ($(anon_mb "$server_pid"))"
     stop_server
     echo "$ready $peak $mapped"
 }
 
 # --- the country --------------------------------------------------------------------------------
 country=${COUNTRY_PBF:-$(country_file "$side")}
-log "country: $country ($(du -m "$country" | cut -f1) MB)"
+log "country: $country ($(du -Lm "$country" | cut -f1) MB)"
 data=$work/data
 
 log "import vs osmium tags-filter"
 read -r import_s import_mb < <(import_into "$country" "$data")
 read -r osmium_s osmium_mb < <(timed osmium tags-filter "$country" "${osmium_filter[@]}" -o /dev/null -f pbf --overwrite)
 read -r osmium_r_s osmium_r_mb < <(timed osmium tags-filter "$country" "${osmium_filter[@]}" -R -o /dev/null -f pbf --overwrite)
+rm -f "$work/peer.gpkg"
+read -r gpkg_s gpkg_mb < <(timed ogr2ogr -f GPKG "$work/peer.gpkg" "$country")
+rm -f "$work/peer.gpkg"
 log "import ${import_s}s ${import_mb}MB; osmium ${osmium_s}s ${osmium_mb}MB; -R ${osmium_r_s}s"
 
 log "first start (builds the routing data)"
@@ -143,7 +148,7 @@ log "second start (loads it)"
 start=$(now)
 start_server "$data" "$work/serve-second.log"
 load_ready_s=$(wait_route "$start")
-load_ready_mb=$(rss_mb "$server_pid")
+load_ready_mb="$(rss_mb "$server_pid") ($(anon_mb "$server_pid"))"
 
 log "routes: 1,000 random pairs in Munich, wrk -c1"
 python3 - "$work/pairs.txt" <<'EOF'
@@ -180,7 +185,7 @@ print(int((lon + 180) / 360 * n), int((1 - math.log(math.tan(math.radians(lat)) 
     tile_warm_max=$(echo "if ($warm_ms > $tile_warm_max) $warm_ms else $tile_warm_max" | bc -l)
     tile_rows+="$z:${cold_ms}/${warm_ms} "
 done
-serve_mb=$(rss_mb "$server_pid")
+serve_mb="$(rss_mb "$server_pid") ($(anon_mb "$server_pid"))"
 
 log "camera change"
 printf 'lat,lon\n48.13850,11.57750\n' >"$work/camera.csv"
@@ -199,13 +204,16 @@ for n in $curve; do
     log "curve: $((n * n)) copies"
     read -r c_import_s c_import_mb < <(import_into "$file" "$work/curve-data")
     read -r c_osmium_s _ < <(timed osmium tags-filter "$file" "${osmium_filter[@]}" -o /dev/null -f pbf --overwrite)
+    rm -f "$work/peer.gpkg"
+    read -r c_gpkg_s _ < <(timed ogr2ogr -f GPKG "$work/peer.gpkg" "$file")
+    rm -f "$work/peer.gpkg"
     read -r c_build_s c_build_peak c_mapped < <(first_start "$work/curve-data")
     start=$(now)
     start_server "$work/curve-data" "$work/serve-curve.log"
     c_load_s=$(wait_route "$start")
-    c_load_mb=$(rss_mb "$server_pid")
+    c_load_mb="$(rss_mb "$server_pid") ($(anon_mb "$server_pid"))"
     stop_server
-    curve_rows+="| $((n * n)) | $(du -m "$file" | cut -f1) | $c_import_s | $c_import_mb | $c_osmium_s | $c_build_s | $c_build_peak | $c_mapped | $c_load_s | $c_load_mb |"$'\n'
+    curve_rows+="| $((n * n)) | $(du -Lm "$file" | cut -f1) | $c_import_s | $c_import_mb | $c_osmium_s | $c_gpkg_s | $c_build_s | $c_build_peak | $c_mapped | $c_load_s | $c_load_mb |"$'\n'
 done
 rm -rf "$work/curve-data"
 
@@ -214,14 +222,17 @@ cpu=$(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')
     echo "<!-- country-bench:start -->"
     echo "### A country on a small server (bench/country.sh, $(date -u +%Y-%m-%d))"
     echo
-    echo "$(nproc) cores ($cpu). Country: $(basename "$country"), $(du -m "$country" | cut -f1) MB."
+    echo "$(nproc) cores ($cpu). Country: $(basename "$country"), $(du -Lm "$country" | cut -f1) MB."
     echo
     echo "| step | Sightline | peer in the same run |"
     echo "|---|---|---|"
-    echo "| \`sightline import\` | ${import_s} s, peak RSS ${import_mb} MB | \`osmium tags-filter\` with nodes: ${osmium_s} s, ${osmium_mb} MB; with \`-R\`: ${osmium_r_s} s, ${osmium_r_mb} MB |"
+    echo "| \`sightline import\` | ${import_s} s, peak RSS ${import_mb} MB | \`osmium tags-filter\` with nodes: ${osmium_s} s, ${osmium_mb} MB; with \`-R\`: ${osmium_r_s} s, ${osmium_r_mb} MB; \`ogr2ogr -f GPKG\`: ${gpkg_s} s, ${gpkg_mb} MB |"
     echo "| first \`serve\` (builds the routing data) until a route answers | ${build_ready_s} s, peak RSS ${build_peak_mb} MB; ${build_mapped_mb} MB once served from its file | - |"
     echo "| next \`serve\` (maps the routing data) until a route answers | ${load_ready_s} s, RSS ${load_ready_mb} MB | - |"
     echo "| \`serve\` RSS after the route and tile runs | ${serve_mb} MB | - |"
+    echo
+    echo "RSS in MB, anonymous memory in brackets: RSS also counts pages of the mapped routing file"
+    echo "and of SQLite's memory map, which the kernel drops under pressure."
     echo "| \`GET /api/v1/route\`, 1,000 Munich pairs, keep-alive, 1 connection | p50 ${route_p50} ms, p99 ${route_p99} ms, ${route_rps}/s | - |"
     echo "| camera added (import-csv) until the next route answers with it | ${change_s} s | - |"
     echo "| tiles z0-z14, cold / warm, slowest zoom | ${tile_cold_max} ms / ${tile_warm_max} ms | - |"
@@ -230,8 +241,8 @@ cpu=$(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')
     echo
     echo "Scale curve (each a fresh data folder; ready = seconds until a route answers):"
     echo
-    echo "| copies | PBF MB | import s | import peak MB | osmium s | first serve ready s | its peak MB | once mapped MB | next serve ready s | its RSS MB |"
-    echo "|---|---|---|---|---|---|---|---|---|---|"
+    echo "| copies | PBF MB | import s | import peak MB | osmium s | ogr2ogr GPKG s | first serve ready s | its peak MB | once mapped MB | next serve ready s | its RSS MB |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|"
     printf '%s' "$curve_rows"
     echo "<!-- country-bench:end -->"
 } >"$work/section.md"

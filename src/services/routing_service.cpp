@@ -434,9 +434,10 @@ Result<std::shared_ptr<const RoutingGraph>> RoutingService::current(
         for (auto& s : *seen)
             input.push_back(
                 {s.street.osm_way_id, std::move(s.street.points), std::move(s.segments)});
-        seen->clear();
+        seen.value() = {};
         next->walk = routing::WalkGraph::build(std::move(input));
         next->street_keys = street_keys_of(next->walk);
+        release_free_memory();  // the measured streets and the build's maps, before landmarks
         if (progress) progress("landmarks", 0, 1);
         next->landmarks = routing::Landmarks::build(next->walk, m_options.landmarks);
         if (progress) progress("landmarks", 1, 1);
