@@ -230,12 +230,12 @@ cpu=$(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')
     echo "| first \`serve\` (builds the routing data) until a route answers | ${build_ready_s} s, peak RSS ${build_peak_mb} MB; ${build_mapped_mb} MB once served from its file | - |"
     echo "| next \`serve\` (maps the routing data) until a route answers | ${load_ready_s} s, RSS ${load_ready_mb} MB | - |"
     echo "| \`serve\` RSS after the route and tile runs | ${serve_mb} MB | - |"
-    echo
-    echo "RSS in MB, anonymous memory in brackets: RSS also counts pages of the mapped routing file"
-    echo "and of SQLite's memory map, which the kernel drops under pressure."
     echo "| \`GET /api/v1/route\`, 1,000 Munich pairs, keep-alive, 1 connection | p50 ${route_p50} ms, p99 ${route_p99} ms, ${route_rps}/s | - |"
     echo "| camera added (import-csv) until the next route answers with it | ${change_s} s | - |"
     echo "| tiles z0-z14, cold / warm, slowest zoom | ${tile_cold_max} ms / ${tile_warm_max} ms | - |"
+    echo
+    echo "RSS in MB, anonymous memory in brackets: RSS also counts pages of the mapped routing file"
+    echo "and of SQLite's memory map, which the kernel drops under pressure."
     echo
     echo "Tiles per zoom (ms, cold/warm): $tile_rows"
     echo
