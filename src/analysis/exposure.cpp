@@ -108,14 +108,6 @@ constexpr std::size_t max_bands = 1024;
 
 }  // namespace
 
-double squared_distance_to_segment(Vec2 p, Vec2 a, Vec2 b) noexcept {
-    Vec2 d = b - a;
-    double len2 = dot(d, d);
-    double t = len2 > 0 ? std::clamp(dot(p - a, d) / len2, 0.0, 1.0) : 0.0;
-    Vec2 off = p - (a + d * t);
-    return dot(off, off);
-}
-
 template <typename Visit>
 void RingBands::for_edges(double y0, double y1, const Visit& visit) const {
     if (m_band_start.empty()) {

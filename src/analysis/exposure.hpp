@@ -25,9 +25,6 @@ struct Interval {
 /// zero-length segment or a ring of fewer than 3 points.
 std::vector<Interval> clip_segment(Vec2 a, Vec2 b, std::span<const Vec2> ring);
 
-/// Squared distance from p to the segment a-b.
-double squared_distance_to_segment(Vec2 p, Vec2 a, Vec2 b) noexcept;
-
 /// A ring's edges sorted into horizontal bands of its bounding box, so that a segment or a point
 /// meets only the edges of the bands it spans: clipping a street segment against a viewshed of
 /// hundreds of vertices then looks at a handful of edges. Rings of few vertices get one band.

@@ -2,6 +2,7 @@
 // A flat local frame in metres around an origin (x east, y north): equirectangular, accurate to
 // well under 0.1 % within the few hundred metres a camera sees. All analysis geometry lives in it.
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -26,6 +27,14 @@ constexpr double cross(Vec2 a, Vec2 b) noexcept {
 }
 inline double length(Vec2 a) noexcept {
     return std::hypot(a.x, a.y);
+}
+/// Squared distance from p to the segment a-b.
+inline double squared_distance_to_segment(Vec2 p, Vec2 a, Vec2 b) noexcept {
+    const Vec2 d = b - a;
+    const double len2 = dot(d, d);
+    const double t = len2 > 0 ? std::clamp(dot(p - a, d) / len2, 0.0, 1.0) : 0.0;
+    const Vec2 off = p - (a + d * t);
+    return dot(off, off);
 }
 
 class LocalFrame {

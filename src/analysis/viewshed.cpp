@@ -13,14 +13,6 @@ namespace {
 constexpr double two_pi = 2 * std::numbers::pi;
 constexpr double max_grid_cells = 4e6;
 
-double squared_distance_to_segment(Vec2 p, Vec2 a, Vec2 b) noexcept {
-    Vec2 d = b - a;
-    double len2 = dot(d, d);
-    double t = len2 > 0 ? std::clamp(dot(p - a, d) / len2, 0.0, 1.0) : 0.0;
-    Vec2 off = p - (a + d * t);
-    return dot(off, off);
-}
-
 double normalised_angle(double a) noexcept {
     a = std::fmod(a, two_pi);
     if (a < 0) a += two_pi;

@@ -122,6 +122,19 @@ void release_free_memory() {
 #endif
 }
 
+/// The figures of a graph just built or loaded in `seconds`.
+RoutingGraphStats stats_of(const RoutingGraph& graph, double seconds) {
+    RoutingGraphStats stats;
+    stats.nodes = graph.walk.node_count();
+    stats.edges = graph.walk.edge_count();
+    stats.streets = graph.walk.street_count();
+    stats.landmarks = graph.landmarks.count();
+    stats.map_version = graph.map_version;
+    stats.camera_version = graph.camera_version;
+    stats.build_s = seconds;
+    return stats;
+}
+
 // The service's own sections of the prepared file: what the graph was made from.
 constexpr std::uint32_t meta_section = routing::first_caller_section;
 constexpr std::uint32_t camera_section = routing::first_caller_section + 1;
@@ -285,8 +298,9 @@ void RoutingService::background_loop() {
                 } else {
                     // Serve from the file from now on: the kernel keeps in memory what routes
                     // use, and the built arrays are freed.
-                    log::info(fmt::format("routing graph: prepared file written ({} MB)",
-                                          std::filesystem::file_size(m_options.prepared_file) >> 20));
+                    log::info(
+                        fmt::format("routing graph: prepared file written ({} MB)",
+                                    std::filesystem::file_size(m_options.prepared_file) >> 20));
                     auto mapped = read_prepared(m_options.prepared_file, m_data_id);
                     if (mapped && (*mapped)->camera_version == result->camera_version &&
                         (*mapped)->map_version == result->map_version)
@@ -354,14 +368,7 @@ Result<std::shared_ptr<const RoutingGraph>> RoutingService::current(
             old = loaded;
             {
                 std::lock_guard publish_lock(m_publish);
-                m_stats = {};
-                m_stats.nodes = loaded->walk.node_count();
-                m_stats.edges = loaded->walk.edge_count();
-                m_stats.streets = loaded->walk.street_count();
-                m_stats.landmarks = loaded->landmarks.count();
-                m_stats.map_version = loaded->map_version;
-                m_stats.camera_version = loaded->camera_version;
-                m_stats.build_s = seconds_since(start);
+                m_stats = stats_of(*loaded, seconds_since(start));
                 m_stats.loaded = true;
             }
             if (loaded->camera_version == camera_version) {
@@ -444,14 +451,7 @@ Result<std::shared_ptr<const RoutingGraph>> RoutingService::current(
     }
     {
         std::lock_guard publish_lock(m_publish);
-        m_stats = {};
-        m_stats.nodes = next->walk.node_count();
-        m_stats.edges = next->walk.edge_count();
-        m_stats.streets = next->walk.street_count();
-        m_stats.landmarks = next->landmarks.count();
-        m_stats.map_version = map_version;
-        m_stats.camera_version = camera_version;
-        m_stats.build_s = seconds_since(start);
+        m_stats = stats_of(*next, seconds_since(start));
     }
     publish(next);
     return std::shared_ptr<const RoutingGraph>(next);
