@@ -1,7 +1,7 @@
 // What the browser tests share: command-line options, skipping (a failure under CI=true), the
 // CLI, the real server on a free port, and the app's sentences in a language.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -93,4 +93,29 @@ export function launchChromium(chromium, profileDir, options = {}) {
       '--use-gl=swiftshader', '--enable-unsafe-swiftshader'],
     ...options,
   });
+}
+
+/// `shot(page, name)`: a screenshot `${prefix}NN-${name}.png` in `artifacts`, numbered in the
+/// order taken, logged; returns its path. `options` go to page.screenshot (fullPage, say).
+export function screenshots(artifacts, prefix, log, options = {}) {
+  let step = 0;
+  return async (page, name) => {
+    step += 1;
+    const file = path.join(artifacts, `${prefix}${String(step).padStart(2, '0')}-${name}.png`);
+    await page.screenshot({ path: file, ...options });
+    log(`screenshot ${file}`);
+    return file;
+  };
+}
+
+/// The requests that went to another host than `origin` (data: and blob: URLs stay local).
+export const requestsElsewhere = (requests, origin) =>
+  requests.filter((u) => !u.startsWith(origin + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));
+
+/// The end of a browser test, whatever happened: closes the browsers, stops the server and
+/// deletes the work folder (any of them may not exist yet).
+export async function tearDown({ browsers = [], server, work }) {
+  for (const browser of browsers) if (browser) await browser.close().catch(() => {});
+  if (server) server.child.kill('SIGTERM');
+  if (work) rmSync(work, { recursive: true, force: true });
 }

@@ -18,11 +18,11 @@
 //   node tests/web/language.mjs --binary build/sightline --web build/web [--artifacts DIR]
 //
 // Exit code 77 (CTest's SKIP_RETURN_CODE) when Chromium is missing, unless CI=true.
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
-import { browserTest, launchChromium, sayFrom, startServer as startServerAt } from './harness.mjs';
+import { browserTest, launchChromium, requestsElsewhere, sayFrom, screenshots, startServer as startServerAt, tearDown } from './harness.mjs';
 
 const { repo, chromium, binary, webDir, artifacts, work, dataDir, catalogue, log, run } = browserTest('language');
 
@@ -35,13 +35,7 @@ const say = sayFrom(catalogue);
 const allowed = new Set(['m', 'km', 'km²', 's', 'MapLibre', 'OpenStreetMap', 'GeoJSON', 'Huawei', 'Sightline', 'English', 'Srpski']);
 const isAllowed = (word) => allowed.has(word) || /^[A-Z]{2,}$/.test(word);
 
-let step = 0;
-async function shot(page, name) {
-  step += 1;
-  const file = path.join(artifacts, `language-${String(step).padStart(2, '0')}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  log(`screenshot ${file}`);
-}
+const shot = screenshots(artifacts, 'language-', log, { fullPage: true });
 
 async function waitForMap(page) {
   await page.waitForFunction(() => window.sightlineMap && window.sightlineMap.isStyleLoaded()
@@ -308,7 +302,7 @@ try {
   await page.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });
   await checkCyrillic(page, 'stats');
 
-  const foreign = requests.filter((u) => !u.startsWith(origin + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));
+  const foreign = requestsElsewhere(requests, origin);
   assert.deepEqual(foreign, [], 'requests to other hosts');
   assert.deepEqual(pageErrors, [], 'uncaught page errors');
   assert.deepEqual(problems, [], 'English in the Serbian interface, or legend and filter miss what the map draws');
@@ -317,7 +311,5 @@ try {
   console.error(e);
   process.exitCode = 1;
 } finally {
-  if (browser) await browser.close().catch(() => {});
-  if (server) server.child.kill('SIGTERM');
-  rmSync(work, { recursive: true, force: true });
+  await tearDown({ browsers: [browser], server, work });
 }

@@ -22,10 +22,10 @@
 // Munich extract, where the bare URL opens); --screenshots also writes the first visit and the
 // phone's bottom sheet there. Exit code 77 (CTest's SKIP_RETURN_CODE) when Chromium is missing,
 // unless CI=true.
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
-import { arg, browserTest, launchChromium, runCli, sayFrom, startServer as startServerAt } from './harness.mjs';
+import { arg, browserTest, launchChromium, requestsElsewhere, runCli, sayFrom, screenshots, startServer as startServerAt, tearDown } from './harness.mjs';
 
 const { repo, chromium, binary, webDir, artifacts, work, dataDir, catalogue, log } = browserTest('layout');
 
@@ -36,13 +36,10 @@ const say = sayFrom(catalogue);
 const desktop = { width: 1280, height: 800 };
 const phoneSize = { width: 360, height: 740 };
 
-let step = 0;
+const screenshot = screenshots(artifacts, 'layout-', log);
 /// A screenshot in the artifacts; with --screenshots, also under `docsName` there.
 async function shot(page, name, docsName) {
-  step += 1;
-  const file = path.join(artifacts, `layout-${String(step).padStart(2, '0')}-${name}.png`);
-  await page.screenshot({ path: file });
-  log(`screenshot ${file}`);
+  const file = await screenshot(page, name);
   if (docsShots && docsName) {
     mkdirSync(docsShots, { recursive: true });
     copyFileSync(file, path.join(docsShots, docsName));
@@ -368,7 +365,7 @@ try {
   }, touch);
 
   // --- every request went to the test server -------------------------------------------------
-  const foreign = requests.filter((u) => !u.startsWith(origin + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));
+  const foreign = requestsElsewhere(requests, origin);
   log(`${requests.length} requests, ${foreign.length} elsewhere`);
   assert.deepEqual(foreign, [], 'requests to other hosts');
   assert.deepEqual(pageErrors, [], 'uncaught page errors');
@@ -378,8 +375,5 @@ try {
   console.error(e);
   process.exitCode = 1;
 } finally {
-  if (touch) await touch.close().catch(() => {});
-  if (browser) await browser.close().catch(() => {});
-  if (server) server.child.kill('SIGTERM');
-  rmSync(work, { recursive: true, force: true });
+  await tearDown({ browsers: [touch, browser], server, work });
 }

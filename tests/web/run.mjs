@@ -9,13 +9,13 @@
 // Exit code 77 (CTest's SKIP_RETURN_CODE) when the Munich extract or Chromium is missing,
 // unless CI=true, where that is a failure.
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, copyFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
-import { arg, runCli, skip, startServer as startServerAt } from './harness.mjs';
+import { arg, requestsElsewhere, runCli, screenshots, skip, startServer as startServerAt, tearDown } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
@@ -38,7 +38,6 @@ if (!existsSync(path.join(webDir, 'index.html'))) throw new Error(`${webDir}/ind
 mkdirSync(artifacts, { recursive: true });
 const work = mkdtempSync(path.join(os.tmpdir(), 'sightline-web-'));
 const dataDir = path.join(work, 'data');
-let step = 0;
 const log = (m) => console.log(`[web] ${m}`);
 
 
@@ -62,13 +61,7 @@ function rawGet(base, rawPath) {
 }
 const getJson = async (base, p) => JSON.parse((await rawGet(base, p)).body.toString());
 
-async function shot(page, name) {
-  step += 1;
-  const file = path.join(artifacts, `${String(step).padStart(2, '0')}-${name}.png`);
-  await page.screenshot({ path: file });
-  log(`screenshot ${file}`);
-  return file;
-}
+const shot = screenshots(artifacts, '', log);
 
 async function waitForMap(page, name = 'sightlineMap') {
   await page.waitForFunction((n) => window[n] && window[n].isStyleLoaded() && window[n].isSourceLoaded('sightline'), name, { timeout: 30000 });
@@ -487,7 +480,7 @@ try {
   await shot(phone, 'phone-map');
 
   // --- every request went to the test server ---------------------------------------------------
-  const foreign = requests.filter((u) => !u.startsWith(origin + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));
+  const foreign = requestsElsewhere(requests, origin);
   log(`${requests.length} requests, ${foreign.length} elsewhere`);
   assert.deepEqual(foreign, [], 'requests to other hosts');
   assert.deepEqual(pageErrors, [], 'uncaught page errors');
@@ -497,7 +490,5 @@ try {
   console.error(e);
   process.exitCode = 1;
 } finally {
-  if (browser) await browser.close().catch(() => {});
-  if (server) server.child.kill('SIGTERM');
-  rmSync(work, { recursive: true, force: true });
+  await tearDown({ browsers: [browser], server, work });
 }

@@ -24,14 +24,14 @@
 // unless CI=true, where that is a failure.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
-import { arg, skip, sayFrom, startServer as startServerAt } from './harness.mjs';
+import { arg, requestsElsewhere, sayFrom, screenshots, skip, startServer as startServerAt, tearDown } from './harness.mjs';
 
 const started = Date.now();
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -226,13 +226,7 @@ try {
     page.on('console', (m) => { if (m.type() === 'error') log(`console: ${m.text()}`); });
     return page;
   }
-  let step = 0;
-  async function shot(page, name) {
-    step += 1;
-    const file = path.join(artifacts, `scrub-${String(step).padStart(2, '0')}-${name}.png`);
-    await page.screenshot({ path: file });
-    log(`screenshot ${file}`);
-  }
+  const shot = screenshots(artifacts, 'scrub-', log);
   const visible = (page, selector, timeout = 30000) => page.waitForSelector(selector, { state: 'visible', timeout });
 
   // --- desktop, English: from the nav -------------------------------------------------------------
@@ -464,7 +458,7 @@ try {
   await waitJobsEmpty('after the photo');
 
   // --- every request went to the test server ------------------------------------------------------
-  const foreign = requests.filter((u) => !u.startsWith(origin + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));
+  const foreign = requestsElsewhere(requests, origin);
   log(`${requests.length} requests, ${foreign.length} elsewhere`);
   assert.deepEqual(foreign, [], 'requests to other hosts');
   assert.deepEqual(pageErrors, [], 'uncaught page errors');
@@ -477,7 +471,5 @@ try {
   process.exitCode = 1;
 } finally {
   held.forEach((stop) => stop());
-  if (browser) await browser.close().catch(() => {});
-  if (server) server.child.kill('SIGTERM');
-  rmSync(work, { recursive: true, force: true });
+  await tearDown({ browsers: [browser], server, work });
 }

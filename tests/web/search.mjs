@@ -21,10 +21,10 @@
 //   node tests/web/search.mjs --binary build/sightline --web build/web [--artifacts DIR]
 //
 // Exit code 77 (CTest's SKIP_RETURN_CODE) when Chromium is missing, unless CI=true.
-import { rmSync } from 'node:fs';
+
 import path from 'node:path';
 import assert from 'node:assert/strict';
-import { browserTest, launchChromium, sayFrom, startServer as startServerAt } from './harness.mjs';
+import { browserTest, launchChromium, requestsElsewhere, sayFrom, screenshots, startServer as startServerAt, tearDown } from './harness.mjs';
 
 const { repo, chromium, binary, webDir, artifacts, work, dataDir, catalogue, log, run } = browserTest('search');
 
@@ -36,13 +36,7 @@ function startServer(extra) {
   return startServerAt(binary, dataDir, ['--report-rate', '0', ...extra]);
 }
 
-let step = 0;
-async function shot(page, name) {
-  step += 1;
-  const file = path.join(artifacts, `search-${String(step).padStart(2, '0')}-${name}.png`);
-  await page.screenshot({ path: file });
-  log(`screenshot ${file}`);
-}
+const shot = screenshots(artifacts, 'search-', log);
 
 async function waitForMap(page) {
   await page.waitForFunction(() => window.sightlineMap && window.sightlineMap.isStyleLoaded(), null, { timeout: 30000 });
@@ -347,7 +341,7 @@ try {
   assert.ok(near(await phone.evaluate(() => window.sightlineMap.getZoom()), 17, 0.01), 'an address is shown at zoom 17');
 
   // --- every request went to the test server -------------------------------------------------
-  const foreign = requests.filter((u) => !u.startsWith(origin + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));
+  const foreign = requestsElsewhere(requests, origin);
   log(`${requests.length} requests, ${foreign.length} elsewhere`);
   assert.deepEqual(foreign, [], 'requests to other hosts');
   assert.deepEqual(pageErrors, [], 'uncaught page errors');
@@ -356,7 +350,5 @@ try {
   console.error(e);
   process.exitCode = 1;
 } finally {
-  if (browser) await browser.close().catch(() => {});
-  if (server) server.child.kill('SIGTERM');
-  rmSync(work, { recursive: true, force: true });
+  await tearDown({ browsers: [browser], server, work });
 }

@@ -23,23 +23,17 @@
 //   node tests/web/statistics.mjs --binary build/sightline --web build/web [--artifacts DIR]
 //
 // Exit code 77 (CTest's SKIP_RETURN_CODE) when Chromium is missing, unless CI=true.
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
-import { browserTest, launchChromium, sayFrom, startServer as startServerAt } from './harness.mjs';
+import { browserTest, launchChromium, requestsElsewhere, sayFrom, screenshots, startServer as startServerAt, tearDown } from './harness.mjs';
 
 const { repo, chromium, binary, webDir, artifacts, work, dataDir, catalogue, log, run } = browserTest('statistics');
 
 const fixture = path.join(repo, 'tests/fixtures/osm/search.osm');
 const say = sayFrom(catalogue);
 
-let step = 0;
-async function shot(page, name) {
-  step += 1;
-  const file = path.join(artifacts, `statistics-${String(step).padStart(2, '0')}-${name}.png`);
-  await page.screenshot({ path: file });
-  log(`screenshot ${file}`);
-}
+const shot = screenshots(artifacts, 'statistics-', log);
 
 const problems = [];
 /// A finding to report at the end (the walk goes on, so that one run lists every finding).
@@ -317,7 +311,7 @@ try {
     if (process.argv.includes('--update-screenshot')) await phone.screenshot({ path: path.join(repo, 'docs/screenshots/stats-phone-sr-cyrl.png') });
   }
 
-  const foreign = requests.filter((u) => !u.startsWith(origin + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));
+  const foreign = requestsElsewhere(requests, origin);
   expect(foreign.length === 0, `requests to other hosts: ${foreign.join(', ')}`);
   expect(pageErrors.length === 0, `uncaught page errors: ${pageErrors.join('; ')}`);
   assert.deepEqual(problems, [], 'the statistics page');
@@ -326,7 +320,5 @@ try {
   console.error(e);
   process.exitCode = 1;
 } finally {
-  if (browser) await browser.close().catch(() => {});
-  if (server) server.child.kill('SIGTERM');
-  rmSync(work, { recursive: true, force: true });
+  await tearDown({ browsers: [browser], server, work });
 }

@@ -19,23 +19,17 @@
 //   node tests/web/usability.mjs --binary build/sightline --web build/web [--artifacts DIR]
 //
 // Exit code 77 (CTest's SKIP_RETURN_CODE) when Chromium is missing, unless CI=true.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
-import { browserTest, launchChromium, runCli, sayFrom, startServer } from './harness.mjs';
+import { browserTest, launchChromium, requestsElsewhere, runCli, sayFrom, screenshots, startServer, tearDown } from './harness.mjs';
 
 const { repo, chromium, binary, webDir, artifacts, work, dataDir, catalogue, log } = browserTest('usability');
 
 const fixture = path.join(repo, 'tests/fixtures/osm/search.osm');
 const say = sayFrom(catalogue);
 
-let step = 0;
-async function shot(page, name) {
-  step += 1;
-  const file = path.join(artifacts, `usability-${String(step).padStart(2, '0')}-${name}.png`);
-  await page.screenshot({ path: file });
-  log(`screenshot ${file}`);
-}
+const shot = screenshots(artifacts, 'usability-', log);
 
 async function waitForMap(page, name = 'sightlineMap') {
   await page.waitForFunction((n) => window[n] && window[n].isStyleLoaded(), name, { timeout: 30000 });
@@ -347,7 +341,7 @@ try {
   });
 
   // --- every request went to the test server -------------------------------------------------
-  const foreign = requests.filter((u) => !u.startsWith(origin + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));
+  const foreign = requestsElsewhere(requests, origin);
   log(`${requests.length} requests, ${foreign.length} elsewhere`);
   assert.deepEqual(foreign, [], 'requests to other hosts');
   assert.deepEqual(pageErrors, [], 'uncaught page errors');
@@ -357,7 +351,5 @@ try {
   console.error(e);
   process.exitCode = 1;
 } finally {
-  if (browser) await browser.close().catch(() => {});
-  if (server) server.child.kill('SIGTERM');
-  rmSync(work, { recursive: true, force: true });
+  await tearDown({ browsers: [browser], server, work });
 }
