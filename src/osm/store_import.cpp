@@ -6,7 +6,8 @@ Result<store::OsmImportSummary> import_osm_file(const std::filesystem::path& pat
                                                 store::MapStore& store,
                                                 const store::Decision& decision,
                                                 const ImportOptions& options) {
-    if (auto ok = check_osm_file(path); !ok) return std::unexpected(ok.error());
+    // read_osm_file checks the file first (check_osm_file); a file it refuses only opened
+    // the transaction, which the writer rolls back.
     auto writer = store.begin_osm_import(decision);
     auto rest = read_osm_file(path, *writer, options);
     if (!rest) return std::unexpected(rest.error());  // the writer rolls back
