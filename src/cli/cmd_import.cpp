@@ -42,7 +42,7 @@ class ImportCommand final : public Command {
         return "import an OpenStreetMap extract (.osm.pbf, .osm, .osm.bz2, .osm.gz)";
     }
     std::string help() const override {
-        return "Usage: sightline import FILE [--data DIR] [--quiet]\n\n"
+        return "Usage: sightline import FILE [--district-level N] [--data DIR] [--quiet]\n\n"
                "Reads an OpenStreetMap extract (for example a regional extract from Geofabrik)\n"
                "and stores its surveillance cameras (man_made=surveillance nodes, and ways at\n"
                "their centroid), the walkable street network, building footprints, water and\n"
@@ -53,6 +53,10 @@ class ImportCommand final : public Command {
                "from OSM inside the extract's bounds as removed. Cameras that moderators changed\n"
                "since the last import are kept and a conflict is recorded in their history.\n"
                "Streets and areas inside the bounds are replaced; other cities stay.\n\n"
+               "Districts are the administrative boundaries (boundary=administrative) at one\n"
+               "admin_level: --district-level, else the finest level present among 8-10. A\n"
+               "boundary cut off by the extract's edge cannot be closed: it is listed as\n"
+               "incomplete and left out of the figures, never guessed.\n\n"
                "A progress bar goes to stderr when it is a terminal; the summary to stdout.\n\n" +
                format_options(specs());
     }
@@ -63,6 +67,11 @@ class ImportCommand final : public Command {
         if (m_args.positionals.size() != 1)
             return fail(Errc::invalid_argument, "give exactly one OSM FILE");
         m_file = m_args.positionals[0];
+        if (auto level = m_args.value("district-level")) {
+            auto n = parse_integer("--district-level", *level, 1, 11);
+            if (!n) return std::unexpected(n.error());
+            m_district_level = static_cast<int>(*n);
+        }
         if (!osm::is_osm_file_name(m_file))
             return fail(Errc::invalid_argument,
                         fmt::format("cannot read {}: unknown format (expected .osm.pbf, .osm, "
@@ -76,6 +85,7 @@ class ImportCommand final : public Command {
         osm::ReadStats stats;
         osm::ImportOptions options;
         options.stats = &stats;
+        options.district_level = m_district_level;
         if (show_progress(m_args))
             options.on_progress = [&](const osm::ReadProgress& p) {
                 latest = p;
@@ -101,6 +111,12 @@ class ImportCommand final : public Command {
                    s.cameras_conflicts);
         fmt::print("streets: {}\nbuildings: {}\nwater: {}\nparks: {}\nsearchable places: {}\n",
                    s.streets, s.buildings, s.water, s.parks, s.places);
+        if (s.district_level == 0)
+            fmt::print("districts: none (no boundary=administrative at level {})\n",
+                       m_district_level != 0 ? fmt::format("{}", m_district_level) : "8-10");
+        else
+            fmt::print("districts: {} at admin_level {}, {} incomplete (cut off by the edge)\n",
+                       s.districts, s.district_level, s.districts_incomplete);
         fmt::print("skipped node refs: {}\ndropped ways: {}\nbroken multipolygons: {}\n",
                    stats.missing_node_refs, stats.dropped_ways, stats.broken_multipolygons);
         return 0;
@@ -108,10 +124,14 @@ class ImportCommand final : public Command {
 
   private:
     static std::vector<OptionSpec> specs() {
-        return {data_option(), {"quiet", "", "no progress bar"}};
+        return {data_option(),
+                {"district-level", "N",
+                 "admin_level of the districts (1-11); default: the finest present among 8-10"},
+                {"quiet", "", "no progress bar"}};
     }
     ParsedArgs m_args;
     std::string m_file;
+    int m_district_level = 0;
 };
 
 }  // namespace

@@ -5,10 +5,12 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "geo/bbox.hpp"
 #include "geo/lat_lon.hpp"
+#include "geo/polygon.hpp"
 #include "model/camera.hpp"
 #include "model/tags.hpp"
 
@@ -67,6 +69,21 @@ struct Place {
     geo::LatLon location;
 };
 
+/// An administrative boundary (boundary=administrative) at the level chosen for districts: what
+/// figures are broken down by. One whose outline could not be closed (cut off by the extract's
+/// edge) is kept as incomplete, without polygons, so it can be reported rather than guessed.
+struct District {
+    std::int64_t id = 0;  ///< the store's id; 0 until stored
+    std::int64_t osm_id = 0;
+    bool from_relation = true;  ///< osm_id is a relation id (else a closed way's)
+    int admin_level = 0;
+    std::string name;
+    /// The name:xx tags as (xx, value), sorted by xx: "de", "en", "sr", "sr-Latn", ...
+    std::vector<std::pair<std::string, std::string>> names;
+    bool complete = true;
+    geo::MultiPolygon polygons;  ///< empty when incomplete
+};
+
 /// Everything one import brings, applied to the store in one transaction.
 struct OsmExtract {
     std::string source_name;  ///< file name, for the import log
@@ -76,6 +93,9 @@ struct OsmExtract {
     std::vector<Street> streets;
     std::vector<Area> areas;
     std::vector<Place> places;
+    /// The boundaries at the district level (complete ones first, then incomplete), with it.
+    std::vector<District> districts;
+    int district_level = 0;  ///< 0 when the extract has none
 };
 
 }  // namespace sightline::model

@@ -30,8 +30,12 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <stdexcept>
+#include <string_view>
 #include <system_error>
+#include <tuple>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -120,6 +124,7 @@ osmium::TagsFilter area_filter() {
         filter.add_rule(true, osmium::TagMatcher{"landuse", v});
     for (const char* v : {"park", "garden", "playground"})
         filter.add_rule(true, osmium::TagMatcher{"leisure", v});
+    filter.add_rule(true, osmium::TagMatcher{"boundary", "administrative"});
     return filter;
 }
 
@@ -177,8 +182,24 @@ class ExtractHandler : public osmium::handler::Handler {
     /// Cameras go into extract.cameras; streets and areas to `sink` as they are built; places
     /// into `places` (their context is filled at the end) and the street grouping.
     ExtractHandler(model::OsmExtract& extract, model::MapDataSink& sink, PlaceSpill& places,
-                   ReadStats& stats)
-        : m_extract(extract), m_sink(sink), m_places(places), m_stats(stats) {}
+                   ReadStats& stats, int district_level)
+        : m_extract(extract),
+          m_sink(sink),
+          m_places(places),
+          m_stats(stats),
+          m_min_district_level(district_level != 0 ? district_level : 8),
+          m_max_district_level(district_level != 0 ? district_level : 10) {}
+
+    /// Pass 1: remembers an administrative boundary relation at a district level (its area is
+    /// assembled in pass 2, or it is reported incomplete); true if it is one.
+    bool consider_boundary(const osmium::Relation& relation) {
+        auto district = district_from_tags(relation.tags());
+        if (!district) return false;
+        district->osm_id = relation.id();
+        district->complete = false;
+        m_boundaries.emplace(relation.id(), std::move(*district));
+        return true;
+    }
 
     void node(const osmium::Node& node) {
         ++m_stats.nodes;
@@ -260,6 +281,10 @@ class ExtractHandler : public osmium::handler::Handler {
 
     void area(const osmium::Area& area) {
         const auto& tags = area.tags();
+        if (equals(tags.get_value_by_key("boundary"), "administrative")) {
+            add_district(area);
+            return;
+        }
         auto kind = classify_area([&tags](const char* key) { return tags.get_value_by_key(key); });
         if (kind == Kind::none) return;
         (area.from_way() ? m_area_ways : m_area_relations).push_back(area.orig_id());
@@ -289,6 +314,7 @@ class ExtractHandler : public osmium::handler::Handler {
 
     /// Called once after pass 2.
     void finish(std::uint64_t relation_candidates) {
+        choose_districts();
         auto distinct = [](std::vector<osmium::object_id_type>& ids) {
             std::sort(ids.begin(), ids.end());
             return static_cast<std::uint64_t>(std::unique(ids.begin(), ids.end()) - ids.begin());
@@ -307,6 +333,82 @@ class ExtractHandler : public osmium::handler::Handler {
     [[nodiscard]] const PlaceContext& context() const noexcept { return m_context; }
 
   private:
+    // A district at an allowed level, without its outline, from a boundary's tags.
+    std::optional<model::District> district_from_tags(const osmium::TagList& tags) const {
+        if (!equals(tags.get_value_by_key("boundary"), "administrative")) return std::nullopt;
+        const char* level_text = tags.get_value_by_key("admin_level");
+        if (level_text == nullptr) return std::nullopt;
+        int level = 0;
+        std::string_view text{level_text};
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), level);
+        if (ec != std::errc{} || end != text.data() + text.size() || level < m_min_district_level ||
+            level > m_max_district_level)
+            return std::nullopt;
+        model::District district;
+        district.admin_level = level;
+        if (const char* name = tags.get_value_by_key("name")) district.name = name;
+        for (const auto& tag : tags) {
+            std::string_view key{tag.key()};
+            if (key.starts_with("name:") && key.size() > 5 && *tag.value() != '\0')
+                district.names.emplace_back(std::string(key.substr(5)), tag.value());
+        }
+        std::sort(district.names.begin(), district.names.end());
+        return district;
+    }
+
+    void add_district(const osmium::Area& area) {
+        std::optional<model::District> district;
+        if (area.from_way()) {
+            district = district_from_tags(area.tags());
+        } else if (auto it = m_boundaries.find(area.orig_id()); it != m_boundaries.end()) {
+            district = it->second;
+            m_boundaries.erase(it);
+        }
+        if (!district) return;
+        district->osm_id = area.orig_id();
+        district->from_relation = !area.from_way();
+        district->complete = true;
+        auto ring_points = [](const osmium::NodeRefList& ring) {
+            geo::Ring points;
+            points.reserve(ring.size());
+            for (const auto& ref : ring)
+                points.push_back(to_lat_lon(ref.location()));
+            return points;
+        };
+        for (const auto& outer : area.outer_rings()) {
+            geo::Polygon& polygon = district->polygons.emplace_back();
+            polygon.push_back(ring_points(outer));
+            for (const auto& inner : area.inner_rings(outer))
+                polygon.push_back(ring_points(inner));
+        }
+        if (!district->polygons.empty()) m_districts.push_back(std::move(*district));
+    }
+
+    // The finest level with a complete boundary (else the finest with any), its complete
+    // boundaries by name, then the ones whose outline could not be closed.
+    void choose_districts() {
+        int level = 0;
+        for (const auto& d : m_districts)
+            level = std::max(level, d.admin_level);
+        if (level == 0)
+            for (const auto& [id, d] : m_boundaries)
+                level = std::max(level, d.admin_level);
+        m_extract.district_level = level;
+        auto by_name = [](const model::District& a, const model::District& b) {
+            return std::tie(a.name, a.osm_id) < std::tie(b.name, b.osm_id);
+        };
+        for (auto& d : m_districts)
+            if (d.admin_level == level) m_extract.districts.push_back(std::move(d));
+        std::sort(m_extract.districts.begin(), m_extract.districts.end(), by_name);
+        std::size_t complete = m_extract.districts.size();
+        for (auto& [id, d] : m_boundaries)
+            if (d.admin_level == level) m_extract.districts.push_back(std::move(d));
+        std::sort(m_extract.districts.begin() + static_cast<std::ptrdiff_t>(complete),
+                  m_extract.districts.end(), by_name);
+        m_districts.clear();
+        m_boundaries.clear();
+    }
+
     static bool has_place_key(const osmium::TagList& tags) {
         return tags.get_value_by_key("name") != nullptr ||
                tags.get_value_by_key("addr:housenumber") != nullptr;
@@ -338,6 +440,10 @@ class ExtractHandler : public osmium::handler::Handler {
     std::vector<osmium::object_id_type> m_area_ways;
     std::vector<osmium::object_id_type> m_area_relations;
     std::uint64_t m_area_way_candidates = 0;
+    int m_min_district_level;
+    int m_max_district_level;
+    std::unordered_map<osmium::object_id_type, model::District> m_boundaries;  ///< not built yet
+    std::vector<model::District> m_districts;                                  ///< built
 };
 
 // A TagList is "key\0value\0..." walked with strlen. libosmium's PBF decoder copies strings
@@ -393,7 +499,7 @@ model::OsmExtract read_extract(const std::filesystem::path& path, model::MapData
     extract.source_name = path.filename().string();
     PlaceSpill places{options.temp_dir.empty() ? std::filesystem::temp_directory_path()
                                                : options.temp_dir};
-    ExtractHandler handler{extract, sink, places, stats};
+    ExtractHandler handler{extract, sink, places, stats, options.district_level};
 
     // Pass 1: multipolygon relations.
     std::uint64_t relation_candidates = 0;
@@ -404,13 +510,16 @@ model::OsmExtract read_extract(const std::filesystem::path& path, model::MapData
             for (const auto& relation : buffer.select<osmium::Relation>()) {
                 ++objects;
                 handler.relation(relation);
-                if (manager.new_relation(relation) &&
-                    classify_area([&relation](const char* key) {
-                        return relation.tags().get_value_by_key(key);
-                    }) != Kind::none)
-                    ++relation_candidates;
+                // Only the relations whose areas are kept reach the manager: it holds the member
+                // ways of every relation it accepts until pass 2 has seen them.
+                if (!manager.new_relation(relation)) continue;  // not an area relation
+                const bool kept_area = classify_area([&relation](const char* key) {
+                                           return relation.tags().get_value_by_key(key);
+                                       }) != Kind::none;
+                if (!kept_area && !handler.consider_boundary(relation)) continue;
+                manager.relation(relation);
+                if (kept_area) ++relation_candidates;
             }
-            osmium::apply(buffer, manager);
             report(1, reader.offset());
         }
         reader.close();

@@ -43,6 +43,9 @@ struct ImportOptions {
     /// Where temporary files go (the places waiting for their context; unlinked at once). Empty:
     /// the system's temporary directory. The import puts them in the data folder.
     std::filesystem::path temp_dir;
+    /// The admin_level of the districts (boundary=administrative) to read; 0: the finest level
+    /// present among 8-10.
+    int district_level = 0;
 };
 
 /// True if the file name ends in a suffix read_osm_file() accepts.

@@ -54,8 +54,6 @@ void write_cameras_seen(JsonWriter& w, const std::vector<CameraSeen>& cameras) {
     w.end_array();
 }
 
-namespace {
-
 void write_shares(JsonWriter& w, const LevelMetres& metres, double total) {
     w.begin_object();
     for (auto level : levels)
@@ -80,6 +78,19 @@ void write_ring(JsonWriter& w, const std::vector<geo::LatLon>& ring) {
     if (!ring.empty() && !(ring.front() == ring.back())) write_position(w, ring.front());
     w.end_array();
 }
+
+void write_multi_polygon(JsonWriter& w, const geo::MultiPolygon& polygons) {
+    w.begin_object().key("type").value("MultiPolygon").key("coordinates").begin_array();
+    for (const auto& polygon : polygons) {
+        w.begin_array();
+        for (const auto& ring : polygon)
+            write_ring(w, ring);
+        w.end_array();
+    }
+    w.end_array().end_object();
+}
+
+namespace {
 
 // street_m, by_level (metres) and share (of street_m) for an area, a cell or a district.
 void write_measures(JsonWriter& w, double street_m, const LevelMetres& by_level) {
@@ -146,24 +157,16 @@ std::string coverage_geojson(const CoverageReport& r,
     w.begin_object().key("type").value("FeatureCollection").key("features").begin_array();
     for (std::size_t i = 0; i < r.cells.size(); ++i) {
         const auto& cell = r.cells[i];
-        w.begin_object().key("type").value("Feature").key("geometry").begin_object();
+        w.begin_object().key("type").value("Feature").key("geometry");
         if (district && districts && i < districts->size()) {
-            w.key("type").value("MultiPolygon").key("coordinates").begin_array();
-            for (const auto& polygon : (*districts)[i].polygons) {
-                w.begin_array();
-                for (const auto& ring : polygon)
-                    write_ring(w, ring);
-                w.end_array();
-            }
-            w.end_array();
+            write_multi_polygon(w, (*districts)[i].polygons);
         } else {
             const auto& b = cell.bbox;
-            w.key("type").value("Polygon").key("coordinates").begin_array();
+            w.begin_object().key("type").value("Polygon").key("coordinates").begin_array();
             write_ring(
                 w, {{b.south, b.west}, {b.south, b.east}, {b.north, b.east}, {b.north, b.west}});
-            w.end_array();
+            w.end_array().end_object();
         }
-        w.end_object();
         w.key("properties");
         write_cell_properties(w, cell, district);
         w.end_object();

@@ -33,6 +33,14 @@ void write_levels(JsonWriter& w, const LevelMetres& metres);
 void write_position(JsonWriter& w, geo::LatLon position);
 /// A GeoJSON LineString geometry.
 void write_line_string(JsonWriter& w, const std::vector<geo::LatLon>& points);
+/// {"detect": share, ...}: each level's metres over `total` (0 when total is 0), 4 decimals.
+void write_shares(JsonWriter& w, const LevelMetres& metres, double total);
+/// [west, south, east, north] with 7 decimals.
+void write_bbox(JsonWriter& w, const geo::BBox& box);
+/// A GeoJSON ring: positions, closed if the ring is not.
+void write_ring(JsonWriter& w, const std::vector<geo::LatLon>& ring);
+/// A GeoJSON MultiPolygon geometry.
+void write_multi_polygon(JsonWriter& w, const geo::MultiPolygon& polygons);
 /// [{"id", "lat", "lon", "seen_m", "by_level"}] in the given order.
 void write_cameras_seen(JsonWriter& w, const std::vector<CameraSeen>& cameras);
 

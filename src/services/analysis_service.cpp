@@ -395,10 +395,11 @@ Result<CoverageReport> AnalysisService::coverage(const CoverageRequest& request)
         !geo::LatLon{area.south, area.west}.is_valid() ||
         !geo::LatLon{area.north, area.east}.is_valid())
         return fail(Errc::invalid_argument, "the area is not a valid bbox");
-    if (area.area_km2() > m_options.max_area_km2)
+    const double max_area_km2 = request.max_area_km2.value_or(m_options.max_area_km2);
+    if (area.area_km2() > max_area_km2)
         return fail(Errc::too_large,
                     fmt::format("the area covers {:.1f} km²; the limit is {:.0f} km²",
-                                area.area_km2(), m_options.max_area_km2));
+                                area.area_km2(), max_area_km2));
     const bool by_district = !request.districts.empty();
     double cell_m = request.cell_m > 0 ? request.cell_m : m_options.default_cell_m;
     if (!std::isfinite(cell_m) || cell_m < m_options.min_cell_m || cell_m > 100'000)

@@ -53,6 +53,9 @@ struct CoverageRequest {
         districts;              ///< when given: one result per district, no grid
     unsigned threads = 0;       ///< 0 = options.threads
     AnalysisProgress progress;  ///< may be empty
+    /// Overrides options.max_area_km2, for callers whose area is bounded otherwise (a district
+    /// read at import); never set from a client's request.
+    std::optional<double> max_area_km2;
 };
 
 /// Street metres of one grid cell or district.

@@ -3,6 +3,7 @@
 
 #include "services/analysis_service.hpp"
 #include "services/auth_service.hpp"
+#include "services/district_service.hpp"
 #include "services/moderation_service.hpp"
 #include "services/photo_service.hpp"
 #include "services/report_service.hpp"
@@ -32,6 +33,7 @@ struct Services {
           reports(s, photos, options.reports),
           moderation(s),
           analysis(s, m, options.analysis),
+          districts(s, m, analysis),
           routing(s, m, analysis, options.routing),
           search(s, m) {}
 
@@ -41,9 +43,10 @@ struct Services {
     PhotoService photos;  ///< before reports, which use it
     ReportService reports;
     ModerationService moderation;
-    AnalysisService analysis;  ///< coverage and exposure (viewshed cache)
-    RoutingService routing;    ///< walking routes (after analysis, which it uses)
-    SearchService search;      ///< places by name, and the nearest address to a point
+    AnalysisService analysis;   ///< coverage and exposure (viewshed cache)
+    DistrictService districts;  ///< figures per district (after analysis, which it uses)
+    RoutingService routing;     ///< walking routes (after analysis, which it uses)
+    SearchService search;       ///< places by name, and the nearest address to a point
 };
 
 }  // namespace sightline::services

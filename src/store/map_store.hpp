@@ -73,6 +73,11 @@ class MapStore {
     /// camera_version it tells whether a cache kept outside the store was made from it.
     virtual std::string data_id() = 0;
     virtual std::optional<ImportRun> last_import() = 0;
+    /// The districts of every import (model::District), by name; complete ones first, each with
+    /// its outline when `with_polygons`, then the incomplete ones.
+    virtual std::vector<model::District> districts(bool with_polygons) = 0;
+    /// One district with its outline; nullopt if there is no such id.
+    virtual std::optional<model::District> find_district(std::int64_t id) = 0;
     /// Cameras created or changed in Sightline since the last import (no OSM id, or changed
     /// locally after it): what an osmChange export offers back to OpenStreetMap.
     virtual std::vector<model::Camera> cameras_changed_since_import() = 0;

@@ -22,7 +22,10 @@ struct OsmImportSummary {
     std::int64_t buildings = 0;
     std::int64_t water = 0;
     std::int64_t parks = 0;
-    std::int64_t places = 0;  ///< searchable addresses, streets, places, points of interest
+    std::int64_t places = 0;     ///< searchable addresses, streets, places, points of interest
+    std::int64_t districts = 0;  ///< complete boundaries at the district level
+    std::int64_t districts_incomplete = 0;  ///< cut off by the extract's edge, left out
+    int district_level = 0;                 ///< their admin_level; 0 when there are none
 };
 
 /// One import in progress. add_street/add_area/add_place (model::MapDataSink) write rows at

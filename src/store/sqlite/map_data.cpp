@@ -2,7 +2,10 @@
 // import itself is written by osm_import.cpp).
 #include <optional>
 
+#include <fmt/core.h>
+
 #include "store/sqlite/connection.hpp"
+#include "store/sqlite/json_columns.hpp"
 #include "store/sqlite/packed_geometry.hpp"
 #include "store/sqlite/read_pool.hpp"
 #include "store/sqlite/rows.hpp"
@@ -67,6 +70,45 @@ std::optional<geo::BBox> SqliteStore::street_bounds() {
 std::int64_t SqliteStore::map_version() {
     auto db = m_readers->acquire();
     return db->query_int64("SELECT value FROM meta WHERE key = 'map_version'");
+}
+
+namespace {
+
+constexpr const char* district_columns =
+    "SELECT id, osm_type, osm_id, admin_level, name, names, complete, polygons FROM districts";
+
+model::District district_row(const sqlite::Statement& stmt, bool with_polygons) {
+    model::District d;
+    d.id = stmt.int64(0);
+    d.from_relation = stmt.text(1) == "relation";
+    d.osm_id = stmt.int64(2);
+    d.admin_level = static_cast<int>(stmt.int64(3));
+    d.name = stmt.string(4);
+    for (auto& [key, value] : sqlite::read_tags(stmt.text(5)))
+        d.names.emplace_back(key, value);
+    d.complete = stmt.int64(6) != 0;
+    if (with_polygons && !stmt.is_null(7)) d.polygons = sqlite::read_polygons(stmt.text(7));
+    return d;
+}
+
+}  // namespace
+
+std::vector<model::District> SqliteStore::districts(bool with_polygons) {
+    auto db = m_readers->acquire();
+    auto stmt = db->prepare(
+        fmt::format("{} ORDER BY complete DESC, name, osm_id", district_columns).c_str());
+    std::vector<model::District> out;
+    while (stmt.step())
+        out.push_back(district_row(stmt, with_polygons));
+    return out;
+}
+
+std::optional<model::District> SqliteStore::find_district(std::int64_t id) {
+    auto db = m_readers->acquire();
+    auto stmt = db->prepare(fmt::format("{} WHERE id = ?1", district_columns).c_str());
+    stmt.bind(1, id);
+    if (!stmt.step()) return std::nullopt;
+    return district_row(stmt, true);
 }
 
 std::optional<ImportRun> SqliteStore::last_import() {

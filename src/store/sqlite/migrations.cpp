@@ -242,13 +242,35 @@ constexpr const char* schema_v6 = R"sql(
 INSERT OR IGNORE INTO meta (key, value) VALUES ('data_id', lower(hex(randomblob(16))));
 )sql";
 
-constexpr std::array<Migration, 6> all_migrations{{
+// Administrative boundaries at the district level of the latest import of each area. An
+// incomplete one (cut off by the extract's edge) has no outline and no box.
+constexpr const char* schema_v7 = R"sql(
+CREATE TABLE districts (
+    id          INTEGER PRIMARY KEY,
+    osm_type    TEXT NOT NULL CHECK (osm_type IN ('way', 'relation')),
+    osm_id      INTEGER NOT NULL,
+    admin_level INTEGER NOT NULL,
+    name        TEXT NOT NULL,
+    names       TEXT NOT NULL DEFAULT '{}',
+    complete    INTEGER NOT NULL CHECK (complete IN (0, 1)),
+    west        REAL,
+    south       REAL,
+    east        REAL,
+    north       REAL,
+    polygons    BLOB,
+    CHECK ((complete = 1) = (polygons IS NOT NULL AND west IS NOT NULL))
+);
+CREATE UNIQUE INDEX districts_osm ON districts (osm_type, osm_id);
+)sql";
+
+constexpr std::array<Migration, 7> all_migrations{{
     {1, "initial schema: cameras, R*Tree index, reports, users, sessions, audit", schema_v1},
     {2, "OpenStreetMap imports: streets, areas, import runs, locally modified cameras", schema_v2},
     {3, "photos of reports: scrubbed image records and their links to reports", schema_v3},
     {4, "search: addresses, streets, places and points of interest of the imported map", schema_v4},
     {5, "imported cameras are reported, not verified; imported areas get a place name", schema_v5},
     {6, "a random id for the data set, for caches kept beside it", schema_v6},
+    {7, "districts: administrative boundaries read at import", schema_v7},
 }};
 
 }  // namespace

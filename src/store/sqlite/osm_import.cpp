@@ -192,6 +192,52 @@ void apply_cameras(Connection& db, const model::OsmExtract& extract, const Decis
     }
 }
 
+// --- districts ---------------------------------------------------------------------------------
+
+// The extract's districts replace the complete ones whose box lies within its bounds (an import
+// of the same area at another level leaves nothing of the old one) and earlier rows of the same
+// boundaries.
+void replace_districts(Connection& db, const model::OsmExtract& extract,
+                       OsmImportSummary& summary) {
+    const geo::BBox b = widened(extract.bounds);
+    auto del = db.prepare(
+        "DELETE FROM districts WHERE complete = 1 AND west >= ?1 AND south >= ?2 AND east <= ?3 "
+        "AND north <= ?4");
+    del.bind_all(b.west, b.south, b.east, b.north);
+    del.run();
+    std::string blob;
+    for (const auto& d : extract.districts) {
+        model::Tags names(d.names.begin(), d.names.end());
+        auto insert = db.prepare(
+            "INSERT OR REPLACE INTO districts (osm_type, osm_id, admin_level, name, names, "
+            "complete, west, south, east, north, polygons) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+            "?8, ?9, ?10, ?11)");
+        insert.bind_all(d.from_relation ? "relation" : "way", d.osm_id,
+                        static_cast<std::int64_t>(d.admin_level), d.name, sqlite::write_tags(names),
+                        static_cast<std::int64_t>(d.complete ? 1 : 0));
+        if (d.complete && !d.polygons.empty()) {
+            auto box = geo::BBox::empty_box();
+            for (const auto& polygon : d.polygons)
+                for (auto p : polygon.front())
+                    box.extend(p);
+            blob.clear();
+            sqlite::put_polygons(blob, d.polygons);
+            insert.bind(7, box.west);
+            insert.bind(8, box.south);
+            insert.bind(9, box.east);
+            insert.bind(10, box.north);
+            insert.bind_blob(11, blob);
+            ++summary.districts;
+        } else {
+            for (int column = 7; column <= 11; ++column)
+                insert.bind(column, std::nullopt);
+            ++summary.districts_incomplete;
+        }
+        insert.run();
+    }
+    summary.district_level = extract.district_level;
+}
+
 // --- streets and areas -----------------------------------------------------------------------
 
 // The rows that were there before this import began: ids up to these (INTEGER PRIMARY KEY
@@ -328,6 +374,7 @@ class SqliteOsmImportWriter final : public OsmImportWriter {
 
         auto& db = m_db;
         apply_cameras(db, rest, m_decision, m_summary);
+        replace_districts(db, rest, m_summary);
         delete_replaced(db, b, m_old);
         if (m_old.last_place > 0) sqlite::delete_places_in(db, widened(b), m_old.last_place);
         sqlite::refresh_place_words(db);

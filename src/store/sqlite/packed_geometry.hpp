@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "geo/bbox.hpp"
 #include "geo/lat_lon.hpp"
+#include "geo/polygon.hpp"
 
 namespace sightline::store::sqlite {
 
@@ -86,6 +87,33 @@ inline std::vector<std::vector<geo::LatLon>> read_rings(std::string_view bytes) 
             ring.push_back(r.point());
     }
     return rings;
+}
+
+// Multipolygons (districts): an int32 polygon count, then each polygon as put_rings writes it.
+inline void put_polygons(std::string& out, const geo::MultiPolygon& polygons) {
+    put_int32(out, static_cast<std::int32_t>(polygons.size()));
+    for (const auto& polygon : polygons)
+        put_rings(out, polygon);
+}
+
+inline geo::MultiPolygon read_polygons(std::string_view bytes) {
+    PackedReader r(bytes);
+    auto count = [&r](std::size_t min_bytes_each) {
+        auto n = r.int32();
+        if (n < 0 || static_cast<std::size_t>(n) * min_bytes_each > r.left())
+            throw sightline::Exception("corrupt database row: packed polygons");
+        return static_cast<std::size_t>(n);
+    };
+    geo::MultiPolygon polygons(count(4));
+    for (auto& polygon : polygons) {
+        polygon.resize(count(4));
+        for (auto& ring : polygon) {
+            ring.resize(count(8));
+            for (auto& point : ring)
+                point = r.point();
+        }
+    }
+    return polygons;
 }
 
 inline geo::BBox box_of(const std::vector<geo::LatLon>& points) {

@@ -105,6 +105,8 @@ class SqliteStore final : public Store, public MapStore {
     std::int64_t map_version() override;
     std::string data_id() override;
     std::optional<ImportRun> last_import() override;
+    std::vector<model::District> districts(bool with_polygons) override;
+    std::optional<model::District> find_district(std::int64_t id) override;
     std::vector<model::Camera> cameras_changed_since_import() override;
     std::vector<model::Place> find_places(const PlaceQuery& query) override;
     std::vector<std::string> place_words_between(std::string_view from, std::string_view to,

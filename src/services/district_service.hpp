@@ -1,0 +1,61 @@
+#pragma once
+// Figures per district (the administrative boundaries read at import): area, cameras, street
+// length and the share of it each DORI level watches. Computed for every district at once, once
+// per camera change and map import, and kept until the next one.
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "core/error.hpp"
+#include "geo/bbox.hpp"
+#include "model/map_data.hpp"
+#include "services/analysis_service.hpp"
+#include "store/map_store.hpp"
+#include "store/store.hpp"
+
+namespace sightline::services {
+
+struct DistrictFigures {
+    model::District district;  ///< without its outline (DistrictService::outline has it)
+    geo::BBox bbox;
+    double area_km2 = 0;
+    /// Non-removed cameras inside; a camera on a border two districts share counts in one.
+    std::int64_t cameras = 0;
+    double street_m = 0;      ///< walkable street length inside
+    LevelMetres watched_m{};  ///< of street_m, what the cameras see at each DORI level
+};
+
+struct DistrictTable {
+    int level = 0;  ///< the finest admin_level among the districts; 0 when there are none
+    std::vector<DistrictFigures> districts;   ///< complete ones, by name
+    std::vector<model::District> incomplete;  ///< cut off by an extract's edge, by name
+    std::int64_t camera_version = 0;          ///< what the figures were computed from
+    std::int64_t map_version = 0;
+};
+
+class DistrictService {
+  public:
+    DistrictService(store::Store& store, store::MapStore& map, AnalysisService& analysis)
+        : m_store(store), m_map(map), m_analysis(analysis) {}
+
+    /// The figures of every district, computed now if cameras or the map changed since the last
+    /// call (one caller computes, the others wait for it). Progress phase "districts".
+    Result<std::shared_ptr<const DistrictTable>> table(const AnalysisProgress& progress = {});
+    /// One district's figures with its outline; not_found for an unknown or incomplete id.
+    Result<std::pair<DistrictFigures, geo::MultiPolygon>> district(std::int64_t id);
+
+  private:
+    Result<DistrictFigures> measure(const model::District& district);
+
+    store::Store& m_store;
+    store::MapStore& m_map;
+    AnalysisService& m_analysis;
+    std::mutex m_compute;  ///< one computation at a time
+    std::mutex m_mutex;    ///< guards m_table
+    std::shared_ptr<const DistrictTable> m_table;
+};
+
+}  // namespace sightline::services
