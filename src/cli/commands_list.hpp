@@ -20,5 +20,7 @@ std::unique_ptr<Command> make_coverage_command();
 std::unique_ptr<Command> make_exposure_command();
 std::unique_ptr<Command> make_route_command();
 std::unique_ptr<Command> make_search_command();
+std::unique_ptr<Command> make_districts_command();
+std::unique_ptr<Command> make_report_command();
 
 }  // namespace sightline::cli

@@ -2,6 +2,7 @@
 // Everything the HTTP endpoints and CLI commands call, wired to one store.
 
 #include "services/analysis_service.hpp"
+#include "services/area_report_service.hpp"
 #include "services/auth_service.hpp"
 #include "services/district_service.hpp"
 #include "services/moderation_service.hpp"
@@ -34,6 +35,7 @@ struct Services {
           moderation(s),
           analysis(s, m, options.analysis),
           districts(s, m, analysis),
+          area_reports(s, m, analysis, districts),
           routing(s, m, analysis, options.routing),
           search(s, m) {}
 
@@ -43,10 +45,11 @@ struct Services {
     PhotoService photos;  ///< before reports, which use it
     ReportService reports;
     ModerationService moderation;
-    AnalysisService analysis;   ///< coverage and exposure (viewshed cache)
-    DistrictService districts;  ///< figures per district (after analysis, which it uses)
-    RoutingService routing;     ///< walking routes (after analysis, which it uses)
-    SearchService search;       ///< places by name, and the nearest address to a point
+    AnalysisService analysis;        ///< coverage and exposure (viewshed cache)
+    DistrictService districts;       ///< figures per district (after analysis, which it uses)
+    AreaReportService area_reports;  ///< what the printable report shows (after districts)
+    RoutingService routing;          ///< walking routes (after analysis, which it uses)
+    SearchService search;            ///< places by name, and the nearest address to a point
 };
 
 }  // namespace sightline::services

@@ -3,11 +3,13 @@
 // cameras in Zapad, one in Istok, one outside both; "Cut" is cut off by the extract's edge.
 
 #include <algorithm>
+#include <fstream>
 
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include "http/api_fixture.hpp"
+#include "support/command_output.hpp"
 
 namespace sightline::testing {
 namespace {
@@ -120,6 +122,47 @@ TEST_F(DistrictsApi, FiguresFollowCameraChanges) {
     import_cameras(data_dir(), "lat,lon,type\n44.8020,20.4350,fixed\n44.8080,20.4380,dome\n");
     auto after = by_name(client().get("/api/v1/districts").json()["districts"], "Istok");
     EXPECT_EQ(after["cameras"].get<int>(), before["cameras"].get<int>() + 2);
+}
+
+TEST_F(DistrictsApi, APrintableReportOfADistrict) {
+    auto list = client().get("/api/v1/districts").json();
+    auto west = by_name(list["districts"], "Zapad");
+    auto response = client().get(
+        fmt::format("/api/v1/report.pdf?district={}&lang=sr-Latn", west["id"].get<int>()));
+    ASSERT_EQ(response.status, 200) << response.body.substr(0, 200);
+    EXPECT_EQ(response.header("content-type"), "application/pdf");
+    ASSERT_EQ(response.body.rfind("%PDF-", 0), 0u);
+    // Read back with poppler: the district's Serbian name and its figures.
+    auto path = data_dir() / "report.pdf";
+    std::ofstream(path, std::ios::binary) << response.body;
+    auto text = command_output("pdftotext -layout '" + path.string() + "' -");
+    // One space between words, however far apart the layout puts a label and its value.
+    text.erase(std::unique(text.begin(), text.end(),
+                           [](char a, char b) { return a == ' ' && b == ' '; }),
+               text.end());
+    EXPECT_NE(text.find("Video nadzor: Zapad"), std::string::npos) << text;
+    EXPECT_NE(text.find(fmt::format("Kamere {}", west["cameras"].get<int>())), std::string::npos)
+        << text;
+}
+
+TEST_F(DistrictsApi, APrintableReportOfABoundingBox) {
+    auto response = client().get("/api/v1/report.pdf?bbox=20.40,44.80,20.44,44.81");
+    ASSERT_EQ(response.status, 200) << response.body.substr(0, 200);
+    auto path = data_dir() / "box.pdf";
+    std::ofstream(path, std::ios::binary) << response.body;
+    auto text = command_output("pdftotext -layout '" + path.string() + "' -");
+    EXPECT_NE(text.find("Video surveillance: the selected area"), std::string::npos) << text;
+}
+
+TEST_F(DistrictsApi, TheReportRefusesBadQueries) {
+    expect_json_error(client().get("/api/v1/report.pdf"), 400, "invalid_argument");
+    expect_json_error(client().get("/api/v1/report.pdf?bbox=20.40,44.80,20.44,44.81&district=1"),
+                      400, "invalid_argument");
+    expect_json_error(client().get("/api/v1/report.pdf?district=abc"), 400, "invalid_argument");
+    expect_json_error(client().get("/api/v1/report.pdf?district=999999"), 404, "not_found");
+    expect_json_error(client().get("/api/v1/report.pdf?bbox=20.40,44.80,20.44,44.81&lang=de"), 400,
+                      "invalid_argument");
+    expect_json_error(client().get("/api/v1/report.pdf?bbox=10,47,12,49"), 413, "too_large");
 }
 
 }  // namespace

@@ -46,6 +46,7 @@ const std::set<Route>& server_routes() {
         {"get", "/api/v1/districts.geojson"},
         {"get", "/api/v1/districts.csv"},
         {"get", "/api/v1/districts/{id}"},
+        {"get", "/api/v1/report.pdf"},
         {"get", "/api/v1/route"},
         {"get", "/api/v1/search"},
         {"get", "/api/v1/reverse"},

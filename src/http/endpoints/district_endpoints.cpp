@@ -56,6 +56,10 @@ void register_district_routes(Router& router, ApiContext& ctx) {
                [&ctx](const Request&) { return districts_csv(ctx); });
     router.add("GET", "/api/v1/districts/{id}",
                [&ctx](const Request& r) { return district(r, ctx); });
+    // The first answer after a camera change or an import measures every district.
+    for (const char* path : {"/api/v1/districts", "/api/v1/districts.geojson",
+                             "/api/v1/districts.csv", "/api/v1/districts/{id}"})
+        router.set_lane("GET", path, Lane::heavy);
 }
 
 }  // namespace sightline::http
