@@ -1,4 +1,7 @@
-// sightline districts [--csv | --json]: the districts read at import with their figures.
+// sightline districts [--csv | --json | --geojson]: the districts read at import with their
+// figures.
+
+#include <map>
 
 #include <fmt/core.h>
 
@@ -18,13 +21,13 @@ class DistrictsCommand final : public Command {
         return "list the districts with their cameras and watched street share";
     }
     std::string help() const override {
-        return "Usage: sightline districts [--csv | --json] [--data DIR] [--quiet]\n\n"
+        return "Usage: sightline districts [--csv | --json | --geojson] [--data DIR] [--quiet]\n\n"
                "The districts `sightline import` read (administrative boundaries, see its\n"
                "--district-level) with their id (for `sightline report --district`), area,\n"
                "cameras, cameras per km² and per km of street and the share of their streets the\n"
                "cameras observe; incomplete ones (cut off by the extract's edge) are named at the\n"
-               "end. --csv and --json give what GET /api/v1/districts.csv and /api/v1/districts\n"
-               "answer.\n\n" +
+               "end. --csv, --json and --geojson give what GET /api/v1/districts.csv,\n"
+               "/api/v1/districts and /api/v1/districts.geojson answer.\n\n" +
                format_options(specs());
     }
     Status parse(const std::vector<std::string>& args) override {
@@ -33,8 +36,8 @@ class DistrictsCommand final : public Command {
         m_args = *parsed;
         if (!m_args.positionals.empty())
             return fail(Errc::invalid_argument, "unexpected argument " + m_args.positionals[0]);
-        if (m_args.has("csv") && m_args.has("json"))
-            return fail(Errc::invalid_argument, "give --csv or --json, not both");
+        if (m_args.has("csv") + m_args.has("json") + m_args.has("geojson") > 1)
+            return fail(Errc::invalid_argument, "give one of --csv, --json and --geojson");
         return {};
     }
     int run() override {
@@ -53,6 +56,13 @@ class DistrictsCommand final : public Command {
         const auto& t = **table;
         if (m_args.has("json")) {
             fmt::print("{}\n", services::districts_json(t));
+            return 0;
+        }
+        if (m_args.has("geojson")) {
+            std::map<std::int64_t, geo::MultiPolygon> outlines;
+            for (auto& d : store->districts(/*with_polygons=*/true))
+                if (d.complete) outlines.emplace(d.id, std::move(d.polygons));
+            fmt::print("{}\n", services::districts_geojson(t, outlines));
             return 0;
         }
         if (m_args.has("csv")) {
@@ -85,6 +95,7 @@ class DistrictsCommand final : public Command {
     static std::vector<OptionSpec> specs() {
         return {{"csv", "", "CSV, as GET /api/v1/districts.csv"},
                 {"json", "", "JSON, as GET /api/v1/districts"},
+                {"geojson", "", "outlines and figures, as GET /api/v1/districts.geojson"},
                 data_option(),
                 {"quiet", "", "no progress bar"}};
     }

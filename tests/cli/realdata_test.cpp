@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
 #include <map>
+#include <sstream>
 
 #include "cli/cli_fixture.hpp"
+#include "support/command_output.hpp"
 
 namespace sightline::testing {
 namespace {
@@ -81,6 +84,80 @@ TEST_F(RealData, TheZagrebListImportsEveryCameraWithItsAddress) {
         }
     }
     EXPECT_TRUE(unmatched.empty());
+}
+
+// Munich's centre (munich_center.osm.pbf): 5 Bezirksteile (admin_level 10) lie wholly inside
+// the extract, 11 more are cut by its edge. Each district's camera count is checked against
+// SpatiaLite (through GDAL) on the same outlines and cameras: at least the cameras strictly
+// within, at most those touching it, and all districts together count every camera in any of
+// them exactly once.
+TEST_F(RealData, DistrictCamerasAgreeWithSpatialite) {
+    const std::filesystem::path file = SIGHTLINE_SHARED_DATA "/osm/munich_center.osm.pbf";
+    if (!std::filesystem::exists(file)) {
+        const char* ci = std::getenv("CI");
+        if (ci && std::string_view(ci) == "true") FAIL() << file << " is missing on CI";
+        GTEST_SKIP() << file << " is not here (set up ../shared/data to run this test)";
+    }
+    auto imported = sightline({"import", file.string(), "--quiet"});
+    ASSERT_EQ(imported.exit_code, 0) << describe(imported);
+    EXPECT_NE(imported.out.find("districts: 5 at admin_level 10, 11 incomplete"), std::string::npos)
+        << imported.out;
+
+    auto listed = sightline({"districts", "--json", "--quiet"});
+    ASSERT_EQ(listed.exit_code, 0) << describe(listed);
+    auto districts = nlohmann::json::parse(listed.out);
+    ASSERT_EQ(districts["districts"].size(), 5u);
+    ASSERT_EQ(districts["incomplete"].size(), 11u);
+
+    auto outlines = sightline({"districts", "--geojson", "--quiet"});
+    ASSERT_EQ(outlines.exit_code, 0) << describe(outlines);
+    std::ofstream(work() / "districts.geojson") << outlines.out;
+    ASSERT_EQ(
+        sightline({"export", "geojson", "--out", (work() / "cameras.geojson").string()}).exit_code,
+        0);
+    const auto gpkg = (work() / "both.gpkg").string();
+    command_output("ogr2ogr -f GPKG '" + gpkg + "' '" + (work() / "districts.geojson").string() +
+                   "' -nln districts 2>&1");
+    command_output("ogr2ogr -update -f GPKG '" + gpkg + "' '" +
+                   (work() / "cameras.geojson").string() + "' -nln cameras 2>&1");
+    auto count = [&](const std::string& predicate) {
+        std::map<std::string, int> counts;
+        auto out = command_output(
+            "ogrinfo -q '" + gpkg +
+            "' -dialect sqlite -sql \"SELECT d.name AS n, count(c.status) "
+            "AS k FROM districts d LEFT JOIN cameras c ON " +
+            predicate + "(c.geom, d.geom) AND c.status <> 'removed' GROUP BY d.name\" 2>&1");
+        // ogrinfo prints "  n (String) = NAME" then "  k (Integer) = COUNT" per feature.
+        std::string name;
+        std::istringstream lines(out);
+        for (std::string line; std::getline(lines, line);) {
+            if (auto at = line.find("n (String) = "); at != std::string::npos)
+                name = line.substr(at + 13);
+            else if (auto k = line.find("k (Integer) = "); k != std::string::npos)
+                counts[name] = std::stoi(line.substr(k + 14));
+        }
+        return counts;
+    };
+    auto within = count("ST_Within");
+    auto touching = count("ST_Intersects");
+    ASSERT_EQ(within.size(), 5u) << "ogrinfo read no districts";
+    int ours_total = 0;
+    for (const auto& d : districts["districts"]) {
+        auto name = d["name"].get<std::string>();
+        int ours = d["cameras"].get<int>();
+        EXPECT_GE(ours, within[name]) << name;
+        EXPECT_LE(ours, touching[name]) << name;
+        ours_total += ours;
+    }
+    auto union_count =
+        command_output("ogrinfo -q '" + gpkg +
+                       "' -dialect sqlite -sql \"SELECT count(*) AS k FROM cameras c "
+                       "WHERE c.status <> 'removed' AND EXISTS (SELECT 1 FROM districts d WHERE "
+                       "ST_Intersects(c.geom, d.geom))\" 2>&1");
+    auto at = union_count.find("k (Integer) = ");
+    ASSERT_NE(at, std::string::npos) << union_count;
+    EXPECT_EQ(ours_total, std::stoi(union_count.substr(at + 14)));
+    EXPECT_GT(ours_total, 100);  // the old town is densely watched
 }
 
 }  // namespace
