@@ -7,7 +7,8 @@ find_program(SIGHTLINE_NPM npm REQUIRED)
 set(web_source_dir ${PROJECT_SOURCE_DIR}/web)
 set(web_output_dir ${CMAKE_BINARY_DIR}/web)
 file(GLOB_RECURSE web_sources CONFIGURE_DEPENDS
-     ${web_source_dir}/src/* ${web_source_dir}/index.html ${web_source_dir}/build.mjs)
+     ${web_source_dir}/src/* ${web_source_dir}/index.html ${web_source_dir}/embed.html
+     ${web_source_dir}/build.mjs)
 
 add_custom_command(
     OUTPUT ${web_source_dir}/node_modules/.package-lock.json

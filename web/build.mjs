@@ -1,7 +1,7 @@
 // Bundles the app with esbuild: node build.mjs --out DIR
-// DIR/index.html plus DIR/assets/{app,fonts}-HASH.* (hashed names: served as immutable), and
-// of each text file NAME.br and NAME.gz, made once here at the highest levels (the server sends
-// the best one the browser accepts as it is).
+// DIR/index.html and DIR/embed.html plus DIR/assets/{app,embed,fonts}-HASH.* (hashed names: served
+// as immutable), and of each text file NAME.br and NAME.gz, made once here at the highest levels
+// (the server sends the best one the browser accepts as it is).
 // Nothing is fetched: MapLibre comes from node_modules, the DejaVu font from fonts-dejavu-core.
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
@@ -33,8 +33,20 @@ const assets = path.join(outDir, 'assets');
 rmSync(assets, { recursive: true, force: true });
 mkdirSync(assets, { recursive: true });
 
-const result = await build({
-  entryPoints: { app: path.join(here, 'src/main.js') },
+// The embed (/embed) reads only a few sentences: its catalogues keep just those keys.
+const embedKeys = /^(attribution|map\.label|camera\.title|embed\..*|kind\..*|status\..*|maplibre\..*)$/;
+const embedCatalogues = {
+  name: 'embed-catalogues',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]i18n[\\/][^\\/]+\.json$/ }, (args) => {
+      const all = JSON.parse(readFileSync(args.path, 'utf8'));
+      const kept = Object.fromEntries(Object.entries(all).filter(([k]) => embedKeys.test(k)));
+      return { contents: JSON.stringify(kept), loader: 'json' };
+    });
+  },
+};
+
+const common = {
   bundle: true,
   format: 'esm',
   target: ['es2022'],
@@ -45,17 +57,26 @@ const result = await build({
   loader: { '.ttf': 'file' },
   publicPath: '/assets',
   metafile: true,
-  plugins: [debianFonts],
   logLevel: 'warning',
-});
-
-const outputs = Object.keys(result.metafile.outputs).map((p) => path.basename(p));
-const js = outputs.find((n) => n.startsWith('app-') && n.endsWith('.js'));
-const css = outputs.find((n) => n.startsWith('app-') && n.endsWith('.css'));
-const html = readFileSync(path.join(here, 'index.html'), 'utf8')
-  .replace('%APP_JS%', `/assets/${js}`)
-  .replace('%APP_CSS%', `/assets/${css}`);
-writeFileSync(path.join(outDir, 'index.html'), html);
+};
+// Two pages: the app (index.html) and the bare map for iframes (embed.html), each with its own
+// bundle so that the embed loads none of the app's views.
+const pages = [
+  { entry: 'app', source: 'src/main.js', html: 'index.html', plugins: [debianFonts] },
+  { entry: 'embed', source: 'src/embed.js', html: 'embed.html', plugins: [debianFonts, embedCatalogues] },
+];
+const outputs = [];
+for (const page of pages) {
+  const result = await build({ ...common, entryPoints: { [page.entry]: path.join(here, page.source) }, plugins: page.plugins });
+  const names = Object.keys(result.metafile.outputs).map((p) => path.basename(p));
+  outputs.push(...names);
+  const js = names.find((n) => n.startsWith(`${page.entry}-`) && n.endsWith('.js'));
+  const css = names.find((n) => n.startsWith(`${page.entry}-`) && n.endsWith('.css'));
+  const html = readFileSync(path.join(here, page.html), 'utf8')
+    .replace('%APP_JS%', `/assets/${js}`)
+    .replace('%APP_CSS%', `/assets/${css}`);
+  writeFileSync(path.join(outDir, page.html), html);
+}
 
 // Precompressed copies of what compresses (scripts, styles, fonts, maps), kept only when smaller.
 const compressible = /\.(js|css|ttf|svg|json|map)$/;
@@ -67,4 +88,4 @@ for (const name of readdirSync(assets).filter((n) => compressible.test(n))) {
   if (br.length < data.length) writeFileSync(`${file}.br`, br);
   if (gz.length < data.length) writeFileSync(`${file}.gz`, gz);
 }
-console.log(`web app: ${outDir} (${outputs.join(', ')})`);
+console.log(`web app: ${outDir} (${[...new Set(outputs)].join(', ')})`);

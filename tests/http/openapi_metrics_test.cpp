@@ -63,6 +63,9 @@ const std::set<Route>& server_routes() {
         {"get", "/report"},
         {"get", "/moderation"},
         {"get", "/stats"},
+        {"get", "/districts"},
+        {"get", "/district/{id}"},
+        {"get", "/embed"},
         {"get", "/assets/{file...}"},
     };
     return routes;

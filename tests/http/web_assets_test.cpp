@@ -1,6 +1,7 @@
 // The web app's files (GET /assets/{file}): the bundle's precompressed copies, as web/build.mjs
 // writes them, sent as they are to the clients that accept them; per client the same answer
-// from disk and from the memory cache of hashed files.
+// from disk and from the memory cache of hashed files. The app's pages may not be framed by
+// another site; the embed (/embed) may, by any.
 
 #include <fstream>
 
@@ -25,6 +26,7 @@ class WebAssets : public ApiTest {
         const auto assets = m_web.path() / "assets";
         std::filesystem::create_directories(assets);
         write(m_web.path() / "index.html", "<!doctype html><title>Sightline</title>");
+        write(m_web.path() / "embed.html", "<!doctype html><title>Sightline map</title>");
         write(assets / "app-ABCD1234.js", script);
         write(assets / "app-ABCD1234.js.br", script_br);
         write(assets / "app-ABCD1234.js.gz", script_gz);
@@ -75,6 +77,26 @@ TEST_F(WebAssets, AFileWithoutStoredCopiesIsSentPlainAndTheCopiesAreNotAddressab
     EXPECT_EQ(css.body, "body{}");
     EXPECT_EQ(asset("app-ABCD1234.js.br", "br").status, 404) << "only known content types";
     EXPECT_EQ(asset("app-ABCD1234.js.gz", std::nullopt).status, 404);
+}
+
+TEST_F(WebAssets, TheAppRefusesFramesAndTheEmbedAllowsEveryFrame) {
+    for (const char* path : {"/", "/camera/1", "/stats", "/districts", "/district/3"}) {
+        SCOPED_TRACE(path);
+        auto res = client().get(path);
+        ASSERT_EQ(res.status, 200) << res.body;
+        EXPECT_EQ(res.body, "<!doctype html><title>Sightline</title>");
+        EXPECT_NE(res.header("content-security-policy").find("frame-ancestors 'none'"),
+                  std::string::npos);
+    }
+    auto embed = client().get("/embed");
+    ASSERT_EQ(embed.status, 200) << embed.body;
+    EXPECT_EQ(embed.body, "<!doctype html><title>Sightline map</title>");
+    EXPECT_EQ(embed.header("content-type"), "text/html; charset=utf-8");
+    const auto csp = embed.header("content-security-policy");
+    EXPECT_NE(csp.find("default-src 'self'"), std::string::npos) << csp;
+    EXPECT_EQ(csp.find("frame-ancestors"), std::string::npos) << csp;
+    EXPECT_EQ(embed.header("x-frame-options"), "");
+    EXPECT_EQ(embed.header("set-cookie"), "");
 }
 
 }  // namespace

@@ -1,11 +1,12 @@
 // One camera's page (/camera/{id}): tags in plain words, photos, status, confirmations, first
 // seen, last verified and its history, from GET /api/v1/cameras/{id}; where it is in words
-// ("near Terazije 3") from GET /api/v1/reverse.
+// ("near Terazije 3") from GET /api/v1/reverse; the <iframe> snippet that embeds the map around it.
 import { api } from './api.js';
 import { h, statusLine, showMessage, formatDate } from './dom.js';
 import { t, tOr, errorText, language } from './i18n.js';
 import { orderedTags, tagLabel, tagValue } from './tags.js';
 import { nearLine } from './place_search.js';
+import { embedSection } from './embed_snippet.js';
 
 // Actors whose history detail is a person's own words (a moderator's reason); the others' details
 // are the server's English ("node/42 v3", "added tags: ...").
@@ -56,6 +57,7 @@ export function render(main, params) {
       h('h2', {}, t('camera.history')),
       (p.history || []).length
         ? h('ol', { class: 'history' }, p.history.map(historyItem))
-        : h('p', {}, t('camera.nohistory'))));
+        : h('p', {}, t('camera.nohistory')),
+      embedSection('camera-embed', { zoom: 17, lat, lon }, t('embed.title.camera', { id: p.id }))));
   }).catch((err) => showMessage(status, err.status === 404 ? t('camera.notfound') : errorText(err), 'error'));
 }

@@ -10,7 +10,9 @@ let current = 'en';
 const listeners = [];
 
 function initialLanguage() {
-  const saved = localStorage.getItem(storageKey);
+  // A framed page (the embed) may be refused its storage when the browser blocks third-party data.
+  let saved = null;
+  try { saved = localStorage.getItem(storageKey); } catch { /* no storage: the browser's language */ }
   if (saved && catalogues[saved]) return saved;
   const browser = (navigator.language || '').toLowerCase();
   if (browser.startsWith('sr')) return browser.includes('latn') ? 'sr-Latn' : 'sr-Cyrl';
@@ -43,6 +45,14 @@ export function setLanguage(lang) {
   localStorage.setItem(storageKey, lang);
   applyStatic(document);
   for (const fn of listeners) fn(lang);
+}
+
+/// The language for this page only, not remembered (the embed's `lang=`); false if unknown.
+export function useLanguage(lang) {
+  if (!catalogues[lang]) return false;
+  current = lang;
+  document.documentElement.lang = current;
+  return true;
 }
 
 export function onLanguageChange(fn) { listeners.push(fn); }

@@ -1,5 +1,6 @@
-// The app shell: client-side routes (/, /camera/{id}, /report, /safe, /moderation, /stats; the server
-// answers index.html for each), the language switch and the DejaVu font MapLibre draws labels with.
+// The app shell: client-side routes (/, /camera/{id}, /report, /safe, /moderation, /stats,
+// /districts, /district/{id}; the server answers index.html for each), the language switch and the
+// DejaVu font MapLibre draws labels with.
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
 import { applyStatic, language, setLanguage, onLanguageChange } from './i18n.js';
@@ -10,6 +11,8 @@ import * as reportView from './report_view.js';
 import * as moderationView from './moderation_view.js';
 import * as statsView from './stats_view.js';
 import * as scrubView from './scrub_view.js';
+import * as districtsView from './districts_view.js';
+import * as districtView from './district_view.js';
 
 const routes = [
   { pattern: /^\/$/, view: mapView, nav: '/' },
@@ -18,6 +21,8 @@ const routes = [
   { pattern: /^\/safe$/, view: scrubView, nav: '/safe' },
   { pattern: /^\/moderation$/, view: moderationView, nav: '/moderation' },
   { pattern: /^\/stats$/, view: statsView, nav: '/stats' },
+  { pattern: /^\/districts$/, view: districtsView, nav: '/districts' },
+  { pattern: /^\/district\/(?<id>\d+)$/, view: districtView, nav: '/districts' },
 ];
 
 let cleanup = null;

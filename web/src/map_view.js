@@ -6,12 +6,12 @@ import maplibregl from 'maplibre-gl';
 import { api } from './api.js';
 import { h, clear, navigate, statusLine, showMessage } from './dom.js';
 import { t, tOr, errorText, mapLocale } from './i18n.js';
-import { mapStyle, fovPolygon, kindColours, statusColours, levelColours, legendKinds, kindFilter, isOfKind } from './mapstyle.js';
+import { mapStyle, defaultView, fovPolygon, kindColours, statusColours, levelColours, legendKinds } from './mapstyle.js';
 import { mountRoutePanel } from './route_panel.js';
 import { placeSearch, placeLabel, placePoint, zoomFor } from './place_search.js';
 import { bottomSheet } from './bottom_sheet.js';
-
-const statuses = ['reported', 'verified', 'disputed', 'removed'];
+import { mountDistrictLayer } from './district_layer.js';
+import { statuses, cameraFilter as filterFor, passesFilters as passes, matchesOperator as matches } from './camera_filters.js';
 // Filters survive a language switch (the view is drawn again).
 const filters = { kind: '', status: '', operator: '' };
 // The place last found with the search box (its marker comes back after a language switch).
@@ -20,8 +20,7 @@ let foundPlace = null;
 let inViewOpen = false;
 const inViewShown = 50;
 const inViewAsked = 1000;
-// Zoom 15: the first zoom at which mapstyle.js draws street names and the viewsheds.
-export const defaultView = '#15/48.1374/11.5755';
+export { defaultView };
 // The legend is open until the user closes it; then it stays closed.
 const legendKey = 'sightline.legend';
 
@@ -65,6 +64,7 @@ export function render(main) {
     ontoggle: () => { inViewOpen = inView.open; refreshInView(); } },
   h('summary', {}, t('map.inview')), inViewList, inViewMore);
 
+  const legendLayers = h('div', { class: 'legend-layers' });
   const panel = h('aside', { id: 'panel', class: 'panel' },
     h('form', { class: 'search', role: 'search', onsubmit: (e) => { e.preventDefault(); search(searchInput.value); } },
       h('div', { class: 'field' }, h('label', { for: 'search' }, t('map.search')),
@@ -86,7 +86,7 @@ export function render(main) {
         h('span', { class: 'swatch', style: `background:${kindColours[k]}` }), t('kind.' + k))),
         statuses.map((s) => h('li', {}, h('span', { class: 'swatch ring', style: `border-color:${statusColours[s]}` }), t('status.' + s))),
         Object.entries(levelColours).map(([level, colour]) => h('li', {}, h('span', { class: 'swatch', style: `background:${colour}` }), t('level.' + level)))),
-      h('p', {}, t('map.viewsheds'))),
+      h('p', {}, t('map.viewsheds')), legendLayers),
     h('section', { class: 'opendata' }, h('h2', {}, t('map.opendata')),
       h('a', { class: 'button', href: '/api/v1/export/cameras.geojson', download: 'cameras.geojson' }, t('map.download.geojson')),
       h('a', { class: 'button', href: '/api/v1/export/cameras.csv', download: 'cameras.csv' }, t('map.download.csv')),
@@ -101,6 +101,8 @@ export function render(main) {
   map.addControl(new maplibregl.NavigationControl(), 'top-right');
   // In route mode a click on the map is a start or an end, never a camera or a cluster.
   const route = mountRoutePanel(panel, map);
+  const districtLayer = mountDistrictLayer(map, { isBusy: () => route.active() });
+  legendLayers.append(districtLayer.element);
   panel.prepend(intro({
     onSee: () => { sheet.set('peek'); map.getCanvas().focus(); },
     // The route panel's own button, so its state and the button's stay one.
@@ -128,13 +130,7 @@ export function render(main) {
   }
 
   let operatorIds = null;
-  function cameraFilter() {
-    const parts = ['all', ['!', ['has', 'cluster']]];
-    if (filters.kind) parts.push(kindFilter(filters.kind));
-    if (filters.status) parts.push(['==', ['get', 'status'], filters.status]);
-    if (filters.operator && operatorIds) parts.push(['in', ['get', 'id'], ['literal', operatorIds]]);
-    return parts;
-  }
+  const cameraFilter = () => filterFor(filters, operatorIds);
   // The tiles carry no operator: ask the API for the cameras in view and keep the matching ids.
   async function refreshOperator() {
     if (!filters.operator) { operatorIds = null; showMessage(operatorStatus, ''); return; }
@@ -158,17 +154,9 @@ export function render(main) {
     refreshInView();
   }
   // The map's filters, on a camera from the API (the list of cameras in view shows what the map
-  // shows).
-  function passesFilters(p) {
-    if (filters.kind && !isOfKind(filters.kind, p.kind)) return false;
-    if (filters.status && p.status !== filters.status) return false;
-    return !filters.operator || matchesOperator(p);
-  }
-  // The operator filter: its text in the camera's operator, manufacturer or model.
-  function matchesOperator(p) {
-    const needle = filters.operator.toLowerCase();
-    return ['operator', 'manufacturer', 'model'].some((k) => (p.tags?.[k] || '').toLowerCase().includes(needle));
-  }
+  // shows); the operator filter: its text in the camera's operator, manufacturer or model.
+  const passesFilters = (p) => passes(filters, p);
+  const matchesOperator = (p) => matches(filters, p);
   function updateFov() {
     const source = removed ? null : map.getSource('fov');
     if (!source) return;
@@ -283,6 +271,7 @@ export function render(main) {
     results.disconnect();
     finder.cancel();
     route.destroy();
+    districtLayer.destroy();
     placeMarker?.remove();
     map.remove();
     if (window.sightlineMap === map) window.sightlineMap = null;

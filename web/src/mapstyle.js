@@ -3,6 +3,10 @@
 // loads itself (MapLibre >= 5.11). Nothing comes from another host.
 import { t } from './i18n.js';
 
+/// Where the map opens without a position in its address. Zoom 15: the first zoom at which this
+/// style draws street names and the viewsheds.
+export const defaultView = '#15/48.1374/11.5755';
+
 // Okabe-Ito colours (distinct for the common colour-vision deficiencies), none of them the
 // orange and yellow of the viewshed shading (levelColours): see web/README.md.
 export const kindColours = {

@@ -1,6 +1,8 @@
 // The browser app: its built files from ApiOptions::web_dir. The pages the app routes itself
-// (/, /camera/{id}, /report, /moderation, /stats) all answer index.html; /assets/{file...}
-// serves the bundle, whose names carry a content hash and so never change.
+// (/, /camera/{id}, /report, /safe, /moderation, /stats, /districts, /district/{id}) all answer
+// index.html, which no other site may frame; /embed answers embed.html, the bare map for iframes
+// on any site; /assets/{file...} serves the bundle, whose names carry a content hash and so never
+// change.
 
 #include <algorithm>
 #include <array>
@@ -12,6 +14,8 @@
 #include <optional>
 #include <shared_mutex>
 #include <sstream>
+
+#include <fmt/format.h>
 
 #include "http/accept_encoding.hpp"
 #include "http/endpoints/endpoints.hpp"
@@ -105,17 +109,26 @@ Response serve_file(const fs::path& path, std::string_view content_type,
     return res;
 }
 
-Response index_page(const ApiContext& ctx) {
+// Whether other sites may show a page in a frame: the app may not (clickjacking of its forms
+// and moderation), the embed (/embed) exists to be framed and changes nothing.
+enum class Framing { refused, allowed };
+
+// The app loads only its own scripts, styles, fonts, tiles and photos.
+constexpr std::string_view own_sources_only =
+    "default-src 'self'; img-src 'self' data: blob:; worker-src 'self' blob:; child-src blob:; "
+    "style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'";
+
+Response page(const ApiContext& ctx, std::string_view file, Framing framing) {
     if (ctx.options.web_dir.empty() || !fs::is_directory(ctx.options.web_dir))
         return error_response(404, "not_found", not_built_message);
-    auto res = serve_file(fs::path(ctx.options.web_dir) / "index.html", "text/html; charset=utf-8",
-                          "no-cache");
+    auto res = serve_file(fs::path(ctx.options.web_dir) / std::string(file),
+                          "text/html; charset=utf-8", "no-cache");
     if (res.status == 404) return error_response(404, "not_found", not_built_message);
-    // The app loads only its own scripts, styles, fonts, tiles and photos.
+    // frame-ancestors * would still refuse file: and data: parents; the embed names none.
     res.with_header("Content-Security-Policy",
-                    "default-src 'self'; img-src 'self' data: blob:; worker-src 'self' blob:; "
-                    "child-src blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; "
-                    "base-uri 'none'; frame-ancestors 'none'");
+                    framing == Framing::refused
+                        ? fmt::format("{}; frame-ancestors 'none'", own_sources_only)
+                        : std::string(own_sources_only));
     res.with_header("Referrer-Policy", "no-referrer");
     return res;
 }
@@ -209,8 +222,12 @@ class ImmutableAssets {
 }  // namespace
 
 void register_web_routes(Router& router, ApiContext& ctx) {
-    for (const char* page : {"/", "/camera/{id}", "/report", "/safe", "/moderation", "/stats"})
-        router.add("GET", page, [&ctx](const Request&) { return index_page(ctx); });
+    for (const char* path : {"/", "/camera/{id}", "/report", "/safe", "/moderation", "/stats",
+                             "/districts", "/district/{id}"})
+        router.add("GET", path,
+                   [&ctx](const Request&) { return page(ctx, "index.html", Framing::refused); });
+    router.add("GET", "/embed",
+               [&ctx](const Request&) { return page(ctx, "embed.html", Framing::allowed); });
     auto assets = std::make_shared<ImmutableAssets>();
     router.add("GET", "/assets/{file...}", [&ctx, assets](const Request& req) {
         Response response = asset(req, ctx);
