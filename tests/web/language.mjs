@@ -45,6 +45,7 @@ async function waitForMap(page) {
 
 /// Everything a reader gets from the page: visible text (screen-reader-only text too), the options
 /// of the visible selects, and the title, aria-label, placeholder and alt of visible elements.
+/// Code marked translate="no" (the embed's <iframe> snippet) is not prose and is left out.
 function readableTexts(page) {
   return page.evaluate(() => {
     const shown = (el) => el.checkVisibility({ visibilityProperty: true });
@@ -52,7 +53,7 @@ function readableTexts(page) {
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const el = n.parentElement;
-      if (!n.textContent.trim() || !el || el.closest('script, style, select') || !shown(el)) continue;
+      if (!n.textContent.trim() || !el || el.closest('script, style, select, [translate="no"]') || !shown(el)) continue;
       texts.push(n.textContent);
     }
     for (const select of document.querySelectorAll('select')) if (shown(select)) texts.push(...[...select.options].map((o) => o.text));

@@ -30,7 +30,7 @@ export function embedSection(id, view, title) {
   const code = embedSnippet(view, title);
   const status = statusLine('embed-status');
   status.id = `${id}-status`;
-  const field = h('textarea', { id: `${id}-code`, class: 'embed-code', readonly: true, rows: 3, spellcheck: 'false',
+  const field = h('textarea', { id: `${id}-code`, class: 'embed-code', readonly: true, rows: 3, spellcheck: 'false', translate: 'no',
     'aria-describedby': `${id}-hint` }, code);
   return h('section', { class: 'embed-snippet', 'aria-labelledby': `${id}-title` },
     h('h2', { id: `${id}-title` }, t('embed.heading')),

@@ -1,0 +1,207 @@
+// The district views in Debian's headless Chromium (playwright-core from web/'s devDependencies;
+// no browser is ever downloaded), against the real `sightline serve` on
+// tests/fixtures/osm/districts.osm: two complete districts, West (Zapad, Запад) and East (Istok,
+// Исток), sharing a border with a camera on it, four cameras inside them and one outside, and a
+// third boundary cut by the extract's edge ("Cut"):
+//   - /districts lists both with the API's figures (cameras summing to the four inside, the border
+//     camera once), names in English, Serbian Latin (East has only name:sr: transliterated) and
+//     Cyrillic, "Cut" as left out; a click on a column's button sorts by it (largest first, then
+//     smallest first on a second click; Enter on the focused button too), with aria-sort;
+//   - the map's legend box "Districts: cameras per km²" draws the choropleth (the fill layer has
+//     rendered features) with the classes' bounds in the legend, and a click on a district opens
+//     its page;
+//   - /district/{id} shows its figures, its outline on a small map, the embed snippet and the
+//     links to the printable report and the Atom feed;
+//   - on a 360x740 phone neither the table nor the legend overflows horizontally;
+//   - every request went to the test server, no page errors.
+//
+//   node tests/web/districts.mjs --binary build/sightline --web build/web [--artifacts DIR]
+//
+// Exit code 77 (CTest's SKIP_RETURN_CODE) when Chromium is missing, unless CI=true.
+import path from 'node:path';
+import assert from 'node:assert/strict';
+import { browserTest, launchChromium, requestsElsewhere, sayFrom, screenshots, startServer, tearDown } from './harness.mjs';
+
+const { repo, chromium, binary, webDir, artifacts, work, dataDir, catalogue, log, run } = browserTest('districts');
+const say = sayFrom(catalogue);
+const shot = screenshots(artifacts, 'districts-', log);
+const fixture = path.join(repo, 'tests/fixtures/osm/districts.osm');
+const camerasInside = 4;  // nodes 50 (on the border), 51, 52 (West) and 53 (East); 54 is outside
+
+async function waitForMap(page, name = 'sightlineMap') {
+  await page.waitForFunction((n) => window[n] && window[n].isStyleLoaded() && window[n].isSourceLoaded('sightline'), name, { timeout: 30000 });
+  await page.evaluate((n) => new Promise((resolve) => { window[n].once('idle', resolve); window[n].triggerRepaint(); }), name);
+}
+
+/// The districts table as shown: the sorted column and its order, and per row the name and cells.
+function tableState(page) {
+  return page.evaluate(() => ({
+    sorted: [...document.querySelectorAll('#districts-table thead th[aria-sort]')].map((th) => [th.dataset.key, th.getAttribute('aria-sort')]),
+    rows: [...document.querySelectorAll('#districts-table tbody tr')].map((tr) => ({
+      id: Number(tr.dataset.id),
+      name: tr.querySelector('th').textContent,
+      href: tr.querySelector('th a').getAttribute('href'),
+      cells: Object.fromEntries([...tr.querySelectorAll('td')].map((td) => [td.dataset.key, td.textContent])),
+    })),
+  }));
+}
+
+/// How far the page (and `selector`'s box, when given) is wider than the screen, in px.
+function overflow(page, selector) {
+  return page.evaluate((sel) => {
+    const el = sel && document.querySelector(sel);
+    return { page: document.documentElement.scrollWidth - window.innerWidth, box: el ? el.scrollWidth - el.clientWidth : 0 };
+  }, selector);
+}
+
+let server = null;
+let browser = null;
+try {
+  log(`importing ${fixture}`);
+  run(['import', fixture, '--data', dataDir, '--quiet']);
+  server = await startServer(binary, dataDir, ['--report-rate', '0', '--web', webDir]);
+  const base = server.url;
+  const origin = new URL(base).origin;
+  const api = await (await fetch(`${base}/api/v1/districts`)).json();
+  log(`API: ${JSON.stringify(api)}`);
+  const west = api.districts.find((d) => d.names?.en === 'West');
+  const east = api.districts.find((d) => d.names?.en === 'East');
+  assert.ok(west && east, 'the API has West and East');
+  assert.equal(west.cameras + east.cameras, camerasInside, 'the border camera counted once');
+
+  browser = await launchChromium(chromium, path.join(work, 'chromium-profile'));
+  const requests = [];
+  const pageErrors = [];
+  browser.on('request', (r) => requests.push(r.url()));
+  async function newPage(viewport = { width: 1280, height: 800 }) {
+    const page = await browser.newPage();
+    await page.setViewportSize(viewport);
+    page.on('pageerror', (e) => { pageErrors.push(String(e)); log(`page error: ${e.stack}`); });
+    page.on('console', (m) => { if (m.type() === 'error' && !/viewsheds/.test(m.text())) log(`console: ${m.text()}`); });
+    return page;
+  }
+  const page = await newPage();
+
+  // --- the table ---------------------------------------------------------------------------------
+  await page.goto(`${base}/districts`);
+  await page.waitForSelector('#districts-table tbody tr');
+  let table = await tableState(page);
+  log(`table: ${JSON.stringify(table)}`);
+  assert.deepEqual(table.rows.map((r) => r.name).sort(), ['East', 'West'], 'English names');
+  for (const d of [west, east]) {
+    const row = table.rows.find((r) => r.id === d.id);
+    assert.equal(row.cells.cameras, String(d.cameras), `${d.name}: cameras as the API says`);
+    assert.equal(row.href, `/district/${d.id}`);
+    assert.equal(row.cells.cameras_per_km2, new Intl.NumberFormat('en', { maximumFractionDigits: 1 }).format(d.cameras_per_km2));
+    assert.equal(row.cells.watched_observe, new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 0 }).format(d.watched_share.observe));
+  }
+  assert.match(await page.textContent('#districts-incomplete'), /Cut/, 'the cut boundary is named as left out');
+  assert.equal(await page.getAttribute('#districts-csv', 'href'), '/api/v1/districts.csv');
+  // Sorting: the cameras column, largest first, then smallest first; Enter works as a click.
+  const byCameras = [west, east].sort((a, b) => b.cameras - a.cameras || 0);
+  await page.click('#sort-cameras');
+  table = await tableState(page);
+  assert.deepEqual(table.sorted, [['cameras', 'descending']]);
+  if (west.cameras !== east.cameras) assert.deepEqual(table.rows.map((r) => r.id), byCameras.map((d) => d.id), 'largest first');
+  await page.focus('#sort-cameras');
+  await page.keyboard.press('Enter');
+  table = await tableState(page);
+  assert.deepEqual(table.sorted, [['cameras', 'ascending']], 'Enter on the focused button turns the order');
+  if (west.cameras !== east.cameras) assert.deepEqual(table.rows.map((r) => r.id), byCameras.map((d) => d.id).reverse(), 'smallest first');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'sort-cameras', 'the focus stays on the button');
+  await page.click('#sort-name');
+  table = await tableState(page);
+  assert.deepEqual(table.rows.map((r) => r.name), ['East', 'West'], 'by name');
+  await shot(page, 'table');
+
+  // Names in Serbian: Latin (East has only name:sr, transliterated) and Cyrillic.
+  for (const [lang, names] of [['sr-Latn', ['Istok', 'Zapad']], ['sr-Cyrl', ['Запад', 'Исток']]]) {
+    await page.selectOption('#language', lang);
+    await page.waitForFunction((title) => document.querySelector('h1')?.textContent === title, say(lang, 'districts.title'));
+    await page.waitForSelector('#districts-table tbody tr');
+    table = await tableState(page);
+    assert.deepEqual(table.rows.map((r) => r.name).sort((a, b) => a.localeCompare(b, lang)), [...names].sort((a, b) => a.localeCompare(b, lang)), `${lang} names`);
+  }
+  await shot(page, 'table-sr-cyrl');
+  await page.selectOption('#language', 'en');
+
+  // --- the choropleth ------------------------------------------------------------------------------
+  await page.goto(`${base}/#14/44.8050/20.4200`);
+  await waitForMap(page);
+  assert.equal(await page.evaluate(() => !!window.sightlineMap.getLayer('district-fill')), false, 'off until asked for');
+  await page.check('#layer-districts');
+  await page.waitForSelector('#districts-legend li');
+  await waitForMap(page);
+  const fills = await page.evaluate(() => window.sightlineMap.queryRenderedFeatures({ layers: ['district-fill'] })
+    .map((f) => f.properties.district_id));
+  log(`district fills rendered: ${JSON.stringify(fills)}`);
+  assert.deepEqual([...new Set(fills)].sort(), [west.id, east.id].sort(), 'both districts filled');
+  const legend = await page.$$eval('#districts-legend li', (items) => items.map((li) => li.textContent));
+  log(`legend classes: ${JSON.stringify(legend)}`);
+  const perKm2 = (d) => new Intl.NumberFormat('en', { maximumFractionDigits: 1 }).format(d.cameras_per_km2);
+  for (const d of [west, east]) assert.ok(legend.some((text) => text.includes(perKm2(d))), `the legend bounds hold ${perKm2(d)}`);
+  await shot(page, 'choropleth');
+  // A click inside West, away from its cameras, opens its page.
+  const inside = await page.evaluate(() => window.sightlineMap.project([20.4150, 44.8020]));
+  const mapBox = await page.locator('#map').boundingBox();
+  await page.mouse.click(mapBox.x + inside.x, mapBox.y + inside.y);
+  await page.waitForURL(`${base}/district/${west.id}`);
+
+  // --- a district's page ---------------------------------------------------------------------------
+  await page.waitForSelector('#district-cameras');
+  assert.equal(await page.textContent('h1'), 'West');
+  assert.equal(await page.textContent('#district-cameras'), String(west.cameras));
+  assert.equal(await page.textContent('#district-per-km2'), perKm2(west));
+  assert.equal(await page.getAttribute('#district-report', 'href'), `/api/v1/report.pdf?district=${west.id}`);
+  assert.equal(await page.getAttribute('#district-feed', 'href'), `/feeds/district/${west.id}.atom`);
+  const snippet = await page.inputValue('#district-embed-code');
+  assert.match(snippet, new RegExp(`^<iframe src="${origin}/embed#[\\d.]+/44\\.8\\d*/20\\.41\\d*" width="\\d+" height="\\d+" .*title="[^"]*West[^"]*"></iframe>$`), snippet);
+  await waitForMap(page, 'sightlineDistrictMap');
+  const outline = await page.evaluate(() => window.sightlineDistrictMap.queryRenderedFeatures({ layers: ['district-outline'] }).length);
+  assert.ok(outline > 0, 'the outline is drawn on the small map');
+  await shot(page, 'district-page');
+  assert.equal((await fetch(`${base}/district/999999`)).status, 200, 'the page answers for any id');
+  await page.goto(`${base}/district/999999`);
+  await page.waitForFunction((text) => document.querySelector('.status')?.textContent === text, say('en', 'district.notfound'));
+
+  // --- a phone: 360x740 ----------------------------------------------------------------------------
+  const phone = await newPage({ width: 360, height: 740 });
+  await phone.goto(`${base}/districts`);
+  await phone.waitForSelector('#districts-table tbody tr');
+  for (const lang of ['en', 'sr-Cyrl']) {
+    if (lang !== 'en') {
+      await phone.evaluate((l) => localStorage.setItem('sightline.language', l), lang);
+      await phone.reload();
+      await phone.waitForSelector('#districts-table tbody tr');
+    }
+    const o = await overflow(phone, '.districts-table-wrap');
+    assert.ok(o.page <= 0 && o.box <= 0, `${lang}: the table fits 360 px (${JSON.stringify(o)})`);
+    const shown = await phone.$$eval('#districts-table thead th', (ths) => ths.filter((th) => th.checkVisibility()).map((th) => th.dataset.key));
+    assert.ok(shown.includes('watched_observe') && shown.includes('cameras_per_km2'), `${lang}: observe and per km² shown on a phone (${shown})`);
+  }
+  await shot(phone, 'phone-table');
+  await phone.goto(`${base}/#14/44.8050/20.4200`);
+  await waitForMap(phone);
+  await phone.click('.sheet-handle');
+  await phone.click('.sheet-handle');  // peek -> half -> full
+  await phone.locator('#layer-districts').scrollIntoViewIfNeeded();
+  await phone.check('#layer-districts');
+  await phone.waitForSelector('#districts-legend li');
+  await phone.locator('#districts-legend').scrollIntoViewIfNeeded();
+  const legendOverflow = await overflow(phone, '#panel');
+  const legendBox = await phone.locator('#districts-legend').boundingBox();
+  assert.ok(legendOverflow.page <= 0 && legendOverflow.box <= 0 && legendBox.x + legendBox.width <= 360,
+    `the legend fits 360 px (${JSON.stringify({ ...legendOverflow, right: legendBox.x + legendBox.width })})`);
+  await shot(phone, 'phone-legend');
+
+  const foreign = requestsElsewhere(requests, origin);
+  log(`${requests.length} requests, ${foreign.length} elsewhere`);
+  assert.deepEqual(foreign, [], 'requests to other hosts');
+  assert.deepEqual(pageErrors, [], 'uncaught page errors');
+  log('PASS');
+} catch (e) {
+  console.error(e);
+  process.exitCode = 1;
+} finally {
+  await tearDown({ browsers: [browser], server, work });
+}
