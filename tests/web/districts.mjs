@@ -46,6 +46,44 @@ function tableState(page) {
   }));
 }
 
+/// The colour [r, g, b] the screen shows at the map position [lon, lat] (from a screenshot: the
+/// WebGL canvas keeps no drawing buffer to read).
+async function pixelAt(page, lngLat) {
+  const point = await page.evaluate((p) => window.sightlineMap.project(p), lngLat);
+  const box = await page.locator('#map').boundingBox();
+  const png = await page.screenshot({ clip: { x: box.x + point.x, y: box.y + point.y, width: 1, height: 1 } });
+  return page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = c.height = 1;
+    const ctx = c.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    return [...ctx.getImageData(0, 0, 1, 1).data.slice(0, 3)];
+  }, png.toString('base64'));
+}
+
+// Latin words a Serbian Cyrillic page may show: acronyms, names of formats and data, the brand.
+const allowedLatin = new Set(['OpenStreetMap', 'GeoJSON', 'Atom', 'Sightline', 'English', 'Srpski', 'Cut', 'km', 'km²']);
+/// The Latin-script words in the page's visible text outside the allow-list (code marked
+/// translate="no" left out, as in language.mjs).
+function latinWords(page) {
+  return page.evaluate((allowed) => {
+    const words = new Set();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!el || el.closest('script, style, select, [translate="no"]') || !el.checkVisibility()) continue;
+      for (const [found] of n.textContent.replace(/https?:\/\/\S+/g, ' ').matchAll(/[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F²-]*/g)) {
+        const w = found.replace(/-+$/, '');  // "OpenStreetMap-у"
+        if (!allowed.includes(w) && !/^[A-Z]{2,}$/.test(w)) words.add(w);
+      }
+    }
+    return [...words];
+  }, [...allowedLatin]);
+}
+
 /// How far the page (and `selector`'s box, when given) is wider than the screen, in px.
 function overflow(page, selector) {
   return page.evaluate((sel) => {
@@ -97,18 +135,22 @@ try {
   }
   assert.match(await page.textContent('#districts-incomplete'), /Cut/, 'the cut boundary is named as left out');
   assert.equal(await page.getAttribute('#districts-csv', 'href'), '/api/v1/districts.csv');
-  // Sorting: the cameras column, largest first, then smallest first; Enter works as a click.
-  const byCameras = [west, east].sort((a, b) => b.cameras - a.cameras || 0);
-  await page.click('#sort-cameras');
+  // Sorting: cameras per km² (they differ: 1.15 and 1.13), largest first, then smallest first;
+  // Enter on the focused button works as a click.
+  assert.notEqual(west.cameras_per_km2, east.cameras_per_km2, 'the fixture gives different densities');
+  const byDensity = [west, east].sort((a, b) => b.cameras_per_km2 - a.cameras_per_km2).map((d) => d.id);
+  await page.click('#sort-cameras_per_km2');
   table = await tableState(page);
-  assert.deepEqual(table.sorted, [['cameras', 'descending']]);
-  if (west.cameras !== east.cameras) assert.deepEqual(table.rows.map((r) => r.id), byCameras.map((d) => d.id), 'largest first');
-  await page.focus('#sort-cameras');
+  assert.deepEqual(table.sorted, [['cameras_per_km2', 'descending']]);
+  assert.deepEqual(table.rows.map((r) => r.id), byDensity, 'largest first');
+  await page.focus('#sort-cameras_per_km2');
   await page.keyboard.press('Enter');
   table = await tableState(page);
-  assert.deepEqual(table.sorted, [['cameras', 'ascending']], 'Enter on the focused button turns the order');
-  if (west.cameras !== east.cameras) assert.deepEqual(table.rows.map((r) => r.id), byCameras.map((d) => d.id).reverse(), 'smallest first');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'sort-cameras', 'the focus stays on the button');
+  assert.deepEqual(table.sorted, [['cameras_per_km2', 'ascending']], 'Enter on the focused button turns the order');
+  assert.deepEqual(table.rows.map((r) => r.id), [...byDensity].reverse(), 'smallest first');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'sort-cameras_per_km2', 'the focus stays on the button');
+  await page.click('#sort-cameras');
+  assert.deepEqual((await tableState(page)).sorted, [['cameras', 'descending']]);
   await page.click('#sort-name');
   table = await tableState(page);
   assert.deepEqual(table.rows.map((r) => r.name), ['East', 'West'], 'by name');
@@ -122,7 +164,14 @@ try {
     table = await tableState(page);
     assert.deepEqual(table.rows.map((r) => r.name).sort((a, b) => a.localeCompare(b, lang)), [...names].sort((a, b) => a.localeCompare(b, lang)), `${lang} names`);
   }
+  assert.deepEqual(await latinWords(page), [], 'no Latin words on /districts in Serbian Cyrillic');
   await shot(page, 'table-sr-cyrl');
+  await page.goto(`${base}/district/${east.id}`);
+  await page.waitForSelector('#district-embed-code');
+  assert.equal(await page.textContent('h1'), 'Исток');
+  assert.deepEqual(await latinWords(page), [], 'no Latin words on a district page in Serbian Cyrillic');
+  await page.goto(`${base}/districts`);
+  await page.waitForSelector('#districts-table tbody tr');
   await page.selectOption('#language', 'en');
 
   // --- the choropleth ------------------------------------------------------------------------------
@@ -140,6 +189,13 @@ try {
   log(`legend classes: ${JSON.stringify(legend)}`);
   const perKm2 = (d) => new Intl.NumberFormat('en', { maximumFractionDigits: 1 }).format(d.cameras_per_km2);
   for (const d of [west, east]) assert.ok(legend.some((text) => text.includes(perKm2(d))), `the legend bounds hold ${perKm2(d)}`);
+  // Drawn in purple: inside West bluer than green (the map's background is a warm grey), and
+  // different from the same map outside the districts.
+  const insideWest = await pixelAt(page, [20.4150, 44.8020]);
+  const outside = await pixelAt(page, [20.4150, 44.8115]);
+  log(`pixels: inside West ${insideWest}, outside ${outside}`);
+  assert.ok(insideWest[2] > insideWest[1] + 10 && insideWest.some((v, i) => Math.abs(v - outside[i]) > 20),
+    `the district is filled (inside ${insideWest}, outside ${outside})`);
   await shot(page, 'choropleth');
   // A click inside West, away from its cameras, opens its page.
   const inside = await page.evaluate(() => window.sightlineMap.project([20.4150, 44.8020]));
@@ -188,10 +244,14 @@ try {
   await phone.check('#layer-districts');
   await phone.waitForSelector('#districts-legend li');
   await phone.locator('#districts-legend').scrollIntoViewIfNeeded();
-  const legendOverflow = await overflow(phone, '#panel');
-  const legendBox = await phone.locator('#districts-legend').boundingBox();
-  assert.ok(legendOverflow.page <= 0 && legendOverflow.box <= 0 && legendBox.x + legendBox.width <= 360,
-    `the legend fits 360 px (${JSON.stringify({ ...legendOverflow, right: legendBox.x + legendBox.width })})`);
+  const legendOverflow = await overflow(phone, '#map-legend');
+  const sticksOut = await phone.evaluate(() => {
+    const right = Math.min(window.innerWidth, document.querySelector('#panel').getBoundingClientRect().right);
+    return [...document.querySelectorAll('#map-legend, #map-legend *')].filter((el) => el.getBoundingClientRect().right > right + 0.5)
+      .map((el) => `${el.tagName}.${el.className}`);
+  });
+  assert.ok(legendOverflow.page <= 0 && legendOverflow.box <= 0 && sticksOut.length === 0,
+    `the legend fits 360 px (${JSON.stringify({ ...legendOverflow, sticksOut })})`);
   await shot(phone, 'phone-legend');
 
   const foreign = requestsElsewhere(requests, origin);
