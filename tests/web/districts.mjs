@@ -211,11 +211,32 @@ try {
   assert.equal(await page.getAttribute('#district-report', 'href'), `/api/v1/report.pdf?district=${west.id}`);
   assert.equal(await page.getAttribute('#district-feed', 'href'), `/feeds/district/${west.id}.atom`);
   const snippet = await page.inputValue('#district-embed-code');
-  assert.match(snippet, new RegExp(`^<iframe src="${origin}/embed#[\\d.]+/44\\.8\\d*/20\\.41\\d*" width="\\d+" height="\\d+" .*title="[^"]*West[^"]*"></iframe>$`), snippet);
+  const src = new RegExp(`^<iframe src="(${origin}/embed#[\\d.]+/44\\.8\\d*/20\\.41\\d*\\?district=${west.id})" width="\\d+" height="\\d+" .*title="[^"]*West[^"]*"></iframe>$`).exec(snippet);
+  assert.ok(src, `the snippet shows West's view and outline: ${snippet}`);
   await waitForMap(page, 'sightlineDistrictMap');
   const outline = await page.evaluate(() => window.sightlineDistrictMap.queryRenderedFeatures({ layers: ['district-outline'] }).length);
   assert.ok(outline > 0, 'the outline is drawn on the small map');
   await shot(page, 'district-page');
+  // The snippet's embed draws the district's outline around its cameras.
+  const framed = await newPage({ width: 600, height: 400 });
+  await framed.goto(src[1].replaceAll('&amp;', '&'));
+  await waitForMap(framed);
+  await framed.waitForFunction(() => window.sightlineMap.getLayer('district-outline'));
+  await waitForMap(framed);
+  const embedded = await framed.evaluate(([w, s, e, n]) => {
+    const map = window.sightlineMap;
+    const corners = [map.project([w, s]), map.project([e, n])];
+    const { width, height } = map.getCanvas().getBoundingClientRect();
+    return {
+      outline: map.queryRenderedFeatures({ layers: ['district-outline'] }).length,
+      cameras: map.queryRenderedFeatures({ layers: ['cameras'] }).length,
+      whole: corners.every((p) => p.x >= 0 && p.x <= width && p.y >= 0 && p.y <= height),
+    };
+  }, west.bbox);
+  assert.ok(embedded.outline > 0 && embedded.cameras >= west.cameras && embedded.whole,
+    `the embed shows the whole outline and the cameras (${JSON.stringify(embedded)})`);
+  await shot(framed, 'district-embed');
+  await framed.close();
   assert.equal((await fetch(`${base}/district/999999`)).status, 200, 'the page answers for any id');
   await page.goto(`${base}/district/999999`);
   await page.waitForFunction((text) => document.querySelector('.status')?.textContent === text, say('en', 'district.notfound'));

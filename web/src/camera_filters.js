@@ -28,9 +28,10 @@ export function passesFilters(filters, p) {
   return !filters.operator || matchesOperator(filters, p);
 }
 
-/// The embed's address: `#ZOOM/LAT/LON?type=&status=&operator=&lang=` (the filters inside the
-/// hash, after the position; query parameters before the hash are read too, the hash's win).
-/// Unknown or malformed values are ignored. Returns { view: {zoom, lat, lon} | null, filters, lang }.
+/// The embed's address: `#ZOOM/LAT/LON?type=&status=&operator=&lang=&district=` (the filters
+/// inside the hash, after the position; query parameters before the hash are read too, the hash's
+/// win). Unknown or malformed values are ignored. Returns { view: {zoom, lat, lon} | null,
+/// filters, lang, district: id | null }.
 export function parseEmbedAddress(search, hash) {
   const [position, query = ''] = hash.replace(/^#/, '').split('?');
   const params = new URLSearchParams(search);
@@ -48,12 +49,14 @@ export function parseEmbedAddress(search, hash) {
       operator: (params.get('operator') || '').trim().slice(0, 100),
     },
     lang: params.get('lang') || '',
+    district: /^\d{1,15}$/.test(params.get('district') || '') ? Number(params.get('district')) : null,
   };
 }
 
 /// The embed's address for a view and filters (the inverse of parseEmbedAddress).
-export function embedUrl(origin, { zoom, lat, lon }, filters = {}, lang = '') {
+export function embedUrl(origin, { zoom, lat, lon }, filters = {}, lang = '', district = null) {
   const params = new URLSearchParams();
+  if (district !== null && district !== undefined) params.set('district', String(district));
   if (filters.kind) params.set('type', filters.kind);
   if (filters.status) params.set('status', filters.status);
   if (filters.operator) params.set('operator', filters.operator);

@@ -54,7 +54,7 @@ export function render(main, params) {
         h('li', {}, h('a', { id: 'district-feed', href: `/feeds/district/${encodeURIComponent(d.id)}.atom`, type: 'application/atom+xml' }, t('district.feed'))),
         view ? h('li', {}, h('a', { id: 'district-on-map', href: `/#${view.zoom}/${view.lat.toFixed(5)}/${view.lon.toFixed(5)}`, 'data-link': true,
           onclick: () => setDistrictsLayer(true) }, t('district.on_map'))) : null),
-      view ? embedSection('district-embed', view, t('embed.title.district', { name })) : null);
+      view ? embedSection('district-embed', view, t('embed.title.district', { name }), { district: d.id }) : null);
 
     if (!bbox) return;
     map = new maplibregl.Map({

@@ -80,8 +80,9 @@ export function classRanges(values, breaks) {
 /// The centre and zoom that show `bbox` [W, S, E, N] in a `width` x `height` px frame.
 export function viewOfBbox([w, s, e, n], width = 600, height = 400) {
   const mercY = (lat) => Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360));
-  const zoomX = Math.log2((width * 360) / (256 * Math.max(e - w, 1e-9)));
-  const zoomY = Math.log2((height * 2 * Math.PI) / (256 * Math.max(mercY(n) - mercY(s), 1e-12)));
+  // MapLibre's world is 512 px wide at zoom 0.
+  const zoomX = Math.log2((width * 360) / (512 * Math.max(e - w, 1e-9)));
+  const zoomY = Math.log2((height * 2 * Math.PI) / (512 * Math.max(mercY(n) - mercY(s), 1e-12)));
   const zoom = Math.max(0, Math.min(18, Math.min(zoomX, zoomY) - 0.3));
   const lat = (Math.atan(Math.sinh((mercY(n) + mercY(s)) / 2)) * 180) / Math.PI;
   return { zoom: Math.floor(zoom * 10) / 10, lat, lon: (w + e) / 2 };

@@ -2,7 +2,8 @@
 // iframe on another site, with no header, navigation or panel; zoom buttons, the attribution
 // (OpenStreetMap and Sightline, opening in a new tab) and a small popup per camera with a link to
 // its page on this site. Its address holds the view and the map's filters:
-//   /embed#ZOOM/LAT/LON?type=fixed&status=verified&operator=police&lang=sr-Latn
+//   /embed#ZOOM/LAT/LON?type=fixed&status=verified&operator=police&lang=sr-Latn&district=3
+// (district: that district's outline, from /api/v1/districts/{id}).
 // Everything comes from this server; no cookie is sent (credentials: 'omit') and nothing is
 // stored. window.sightlineMap is the map (the browser tests query its rendered features).
 import maplibregl from 'maplibre-gl';
@@ -63,7 +64,24 @@ function start() {
     if (map.getLayer('cameras')) map.setFilter('cameras', cameraFilter(filters, operatorIds));
   }
   map.on('load', applyFilters);
-  if (filters.operator) map.on('moveend', applyFilters);
+
+  // A district's outline, under the cameras.
+  async function showDistrict(id) {
+    if (map.getLayer('district-outline')) map.removeLayer('district-outline');
+    if (map.getSource('district')) map.removeSource('district');
+    if (id === null) return;
+    try {
+      const response = await fetch(`/api/v1/districts/${id}`, { credentials: 'omit' });
+      if (!response.ok) return;
+      const d = await response.json();
+      if (!d.geometry || map.getSource('district')) return;
+      map.addSource('district', { type: 'geojson', data: { type: 'Feature', properties: {}, geometry: d.geometry } });
+      map.addLayer({ id: 'district-outline', type: 'line', source: 'district',
+        paint: { 'line-color': '#2d004b', 'line-width': 2.5 } }, 'street-names');
+    } catch { /* no outline: the map is still the map */ }
+  }
+  map.on('load', () => showDistrict(address.district));
+  map.on('moveend', () => { if (filters.operator) applyFilters(); });
 
   let popup = null;
   map.on('click', 'cameras', (e) => {
@@ -90,6 +108,7 @@ function start() {
     if (next.view) map.jumpTo({ center: [next.view.lon, next.view.lat], zoom: next.view.zoom });
     Object.assign(filters, next.filters);
     applyFilters();
+    showDistrict(next.district);
   });
   document.documentElement.lang = language();
 }

@@ -6,9 +6,10 @@ import { embedUrl } from './camera_filters.js';
 
 const attr = (s) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
-/// The <iframe> markup for the embed at `view` ({zoom, lat, lon}) on this site, titled `title`.
-export function embedSnippet(view, title, { width = 600, height = 400 } = {}) {
-  return `<iframe src="${attr(embedUrl(location.origin, view))}" width="${width}" height="${height}" `
+/// The <iframe> markup for the embed at `view` ({zoom, lat, lon}) on this site, titled `title`,
+/// with a district's outline when `district` is its id.
+export function embedSnippet(view, title, { width = 600, height = 400, district = null } = {}) {
+  return `<iframe src="${attr(embedUrl(location.origin, view, {}, '', district))}" width="${width}" height="${height}" `
     + `style="border:0" loading="lazy" title="${attr(title)}"></iframe>`;
 }
 
@@ -26,8 +27,8 @@ async function copyText(text, field) {
 
 /// A section with a heading, the snippet in a read-only field and a Copy button; `id` prefixes
 /// the elements' ids (`${id}-code`, `${id}-copy`, `${id}-status`).
-export function embedSection(id, view, title) {
-  const code = embedSnippet(view, title);
+export function embedSection(id, view, title, { district = null } = {}) {
+  const code = embedSnippet(view, title, { district });
   const status = statusLine('embed-status');
   status.id = `${id}-status`;
   const field = h('textarea', { id: `${id}-code`, class: 'embed-code', readonly: true, rows: 3, spellcheck: 'false', translate: 'no',
@@ -42,6 +43,6 @@ export function embedSection(id, view, title) {
         const ok = await copyText(field.value, field);
         showMessage(status, ok ? t('embed.copied') : t('embed.copy_failed'), ok ? 'info' : 'error');
       } }, t('embed.copy')),
-      h('a', { href: embedUrl(location.origin, view), target: '_blank', rel: 'noopener' }, t('embed.preview'))),
+      h('a', { href: embedUrl(location.origin, view, {}, '', district), target: '_blank', rel: 'noopener' }, t('embed.preview'))),
     status);
 }
