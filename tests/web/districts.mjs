@@ -12,6 +12,9 @@
 //     its page;
 //   - /district/{id} shows its figures, its outline on a small map, the embed snippet and the
 //     links to the printable report and the Atom feed;
+//   - the five classes' colours, as drawn over the basemap, stay apart from each other (ΔE >= 10),
+//     from the background (>= 12) and from the viewshed shading (>= 20), also under protanopia and
+//     deuteranopia;
 //   - on a 360x740 phone neither the table nor the legend overflows horizontally;
 //   - every request went to the test server, no page errors.
 //
@@ -21,6 +24,7 @@
 import path from 'node:path';
 import assert from 'node:assert/strict';
 import { browserTest, launchChromium, requestsElsewhere, sayFrom, screenshots, startServer, tearDown } from './harness.mjs';
+import { distance, over, visions } from './colours.mjs';
 
 const { repo, chromium, binary, webDir, artifacts, work, dataDir, catalogue, log, run } = browserTest('districts');
 const say = sayFrom(catalogue);
@@ -197,6 +201,30 @@ try {
   assert.ok(insideWest[2] > insideWest[1] + 10 && insideWest.some((v, i) => Math.abs(v - outside[i]) > 20),
     `the district is filled (inside ${insideWest}, outside ${outside})`);
   await shot(page, 'choropleth');
+  // The classes' colours as drawn: over the basemap's background, against each other and the
+  // viewsheds' shading, for normal vision and the two common colour-vision deficiencies.
+  const paint = await page.evaluate(() => {
+    const map = window.sightlineMap;
+    const colours = (expr) => expr.filter((v) => typeof v === 'string' && v.startsWith('#'));
+    return {
+      classes: colours(map.getPaintProperty('district-fill', 'fill-color')).slice(0, 5),
+      opacity: map.getPaintProperty('district-fill', 'fill-opacity'),
+      background: map.getPaintProperty('background', 'background-color'),
+      shading: colours(map.getPaintProperty('viewsheds', 'fill-color')),
+      shadingOpacity: map.getPaintProperty('viewsheds', 'fill-opacity'),
+    };
+  });
+  const background = typeof paint.background === 'string' ? paint.background : '#f4f1ea';
+  const drawn = paint.classes.map((c) => over(c, paint.opacity, background));
+  const shading = paint.shading.map((c) => over(c, paint.shadingOpacity, background));
+  assert.equal(drawn.length, 5, `five classes (${paint.classes})`);
+  for (const [vision, matrix] of Object.entries(visions)) {
+    const neighbours = Math.min(...drawn.slice(1).map((c, i) => distance(drawn[i], c, matrix)));
+    const fromBackground = distance(drawn[0], background, matrix);
+    const fromShading = Math.min(...drawn.flatMap((c) => shading.map((s) => distance(c, s, matrix))));
+    log(`${vision}: ΔE neighbouring classes >= ${neighbours.toFixed(1)}, lightest from the background ${fromBackground.toFixed(1)}, from the shading >= ${fromShading.toFixed(1)}`);
+    assert.ok(neighbours >= 10 && fromBackground >= 12 && fromShading >= 20, `${vision}: the classes are told apart`);
+  }
   // A click inside West, away from its cameras, opens its page.
   const inside = await page.evaluate(() => window.sightlineMap.project([20.4150, 44.8020]));
   const mapBox = await page.locator('#map').boundingBox();

@@ -1,11 +1,11 @@
 // The map's districts layer ("Districts: cameras per km²", a box in the legend): a choropleth of
-// GET /api/v1/districts.geojson in five quantile classes (about as many districts in each) with
-// its outlines, and the classes' bounds in the legend. A click on a district (not on a camera)
+// GET /api/v1/districts.geojson in five quantile classes (about as many districts in each,
+// colours in districts.js) with its outlines, and the classes' bounds in the legend. A click on a district (not on a camera)
 // opens its page. On or off survives a language switch and a visit to another page.
 import { api } from './api.js';
 import { h, clear, navigate, showMessage } from './dom.js';
 import { t, tPointer, errorText } from './i18n.js';
-import { choroplethColours, quantileBreaks, classOf, classRanges, formatNumber } from './districts.js';
+import { choroplethColours, choroplethOpacity, quantileBreaks, classOf, classRanges, formatNumber } from './districts.js';
 
 let on = false;
 // The outlines and figures, asked for once per five minutes (they change with the cameras).
@@ -22,8 +22,6 @@ function districts() {
   }
   return cached.promise;
 }
-
-export const fillOpacity = 0.55;
 
 /// The legend's part: the box, and under it the classes' bounds while the layer is on.
 /// `isBusy()` says when a click on the map means something else (route mode).
@@ -61,13 +59,14 @@ export function mountDistrictLayer(map, { isBusy = () => false } = {}) {
     if (map.getSource('districts')) map.getSource('districts').setData(data);
     else {
       map.addSource('districts', { type: 'geojson', data });
-      // Under the street names, viewsheds and cameras, which stay readable on top.
-      const before = map.getLayer('street-names') ? 'street-names' : undefined;
+      // The fill under the streets, the outline under the street names: streets, names,
+      // viewsheds and cameras stay readable on top.
+      const below = (id) => (map.getLayer(id) ? id : undefined);
       map.addLayer({ id: 'district-fill', type: 'fill', source: 'districts',
         paint: { 'fill-color': ['match', ['get', 'class'], ...choroplethColours.flatMap((c, i) => [i, c]), choroplethColours[0]],
-          'fill-opacity': fillOpacity } }, before);
+          'fill-opacity': choroplethOpacity } }, below('streets-casing'));
       map.addLayer({ id: 'district-outline', type: 'line', source: 'districts',
-        paint: { 'line-color': '#2d004b', 'line-width': 1.5 } }, before);
+        paint: { 'line-color': '#2d004b', 'line-width': 1.5 } }, below('street-names'));
     }
     clear(classes);
     delete classes.dataset.kind;
@@ -75,7 +74,7 @@ export function mountDistrictLayer(map, { isBusy = () => false } = {}) {
     const ranges = classRanges(values, breaks);
     classes.append(
       h('ul', { class: 'district-classes', 'aria-label': t('map.districts.toggle') }, ranges.map((r) => h('li', { dataset: { class: r.cls } },
-        h('span', { class: 'swatch square', style: `background:${choroplethColours[r.cls]};opacity:${fillOpacity + 0.2}` }),
+        h('span', { class: 'swatch square', style: `background:${choroplethColours[r.cls]};opacity:${choroplethOpacity}` }),
         r.from === r.to ? formatNumber(r.from, 1) : `${formatNumber(r.from, 1)} – ${formatNumber(r.to, 1)}`))),
       h('p', { class: 'hint' }, tPointer('map.districts.method')));
   }

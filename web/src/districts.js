@@ -44,10 +44,14 @@ export function formatShare(value) {
 /// The DORI levels (IEC 62676-4) of the watched shares, from the widest view to the closest.
 export const doriLevels = ['detect', 'observe', 'recognise', 'identify'];
 
-/// Five colours from light to dark: ColorBrewer's "Purples" (its 7-class scheme without the two
-/// lightest). One hue getting darker is read in order by colour-blind readers too, and purple is
-/// apart from the map's orange and yellow viewsheds, green parks and blue water.
-export const choroplethColours = ['#bcbddc', '#9e9ac8', '#807dba', '#6a51a3', '#4a1486'];
+/// Five colours from light to dark, drawn at `choroplethOpacity` over the basemap: ColorBrewer's
+/// 5-class "Purples" without its lightest, then the darkest of its 9 classes. One hue getting
+/// darker keeps its order for colour-blind readers; drawn, neighbouring classes stay at least
+/// ΔE 11 apart also under protanopia and deuteranopia, and every class at least ΔE 25 from the
+/// map's orange and yellow viewsheds (viridis' and cividis' yellows come within ΔE 2-6 of them;
+/// tests/web/districts.mjs checks the figures).
+export const choroplethColours = ['#cbc9e2', '#9e9ac8', '#756bb1', '#54278f', '#3f007d'];
+export const choroplethOpacity = 0.75;
 
 /// Quantile classes: the upper bounds of the first four of five classes with (about) the same
 /// number of districts each. Each class holds the values above the previous bound up to its own.

@@ -1,7 +1,7 @@
 // The public map: cameras by type and status with their field of view, clusters at low zoom,
-// filters, one search box for places and camera numbers (place_search.js) and the open-data
-// downloads. window.sightlineMap is the MapLibre map (the browser tests query its rendered
-// features).
+// filters, one search box for places and camera numbers (place_search.js), the districts layer
+// in the legend (district_layer.js) and the open-data downloads. window.sightlineMap is the
+// MapLibre map (the browser tests query its rendered features).
 import maplibregl from 'maplibre-gl';
 import { api } from './api.js';
 import { h, clear, navigate, statusLine, showMessage } from './dom.js';
