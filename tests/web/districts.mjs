@@ -179,6 +179,12 @@ try {
   await page.selectOption('#language', 'en');
 
   // --- the choropleth ------------------------------------------------------------------------------
+  // "Show the districts on the map" opens the map with the layer on; the box turns it off.
+  await page.click('#districts-on-map');
+  await page.waitForSelector('#layer-districts:checked');
+  await page.waitForFunction(() => window.sightlineMap?.getLayer('district-fill'));
+  await page.uncheck('#layer-districts');
+  await page.waitForFunction(() => !window.sightlineMap.getLayer('district-fill'));
   await page.goto(`${base}/#14/44.8050/20.4200`);
   await waitForMap(page);
   assert.equal(await page.evaluate(() => !!window.sightlineMap.getLayer('district-fill')), false, 'off until asked for');
@@ -285,6 +291,11 @@ try {
     assert.ok(shown.includes('watched_observe') && shown.includes('cameras_per_km2'), `${lang}: observe and per km² shown on a phone (${shown})`);
   }
   await shot(phone, 'phone-table');
+  await phone.goto(`${base}/district/${west.id}`);
+  await phone.waitForSelector('#district-embed-code');
+  const pageOverflow = await overflow(phone);
+  assert.ok(pageOverflow.page <= 0, `a district's page fits 360 px (${JSON.stringify(pageOverflow)})`);
+  await shot(phone, 'phone-district');
   await phone.goto(`${base}/#14/44.8050/20.4200`);
   await waitForMap(phone);
   await phone.click('.sheet-handle');
