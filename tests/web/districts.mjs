@@ -242,7 +242,11 @@ try {
   assert.equal(await page.textContent('h1'), 'West');
   assert.equal(await page.textContent('#district-cameras'), String(west.cameras));
   assert.equal(await page.textContent('#district-per-km2'), perKm2(west));
-  assert.equal(await page.getAttribute('#district-report', 'href'), `/api/v1/report.pdf?district=${west.id}`);
+  const report = await page.getAttribute('#district-report', 'href');
+  assert.equal(report, `/api/v1/report.pdf?district=${west.id}&lang=en`);
+  const pdf = await fetch(`${base}${report}`);
+  assert.equal(pdf.status, 200, 'the printable report answers');
+  assert.match(pdf.headers.get('content-type'), /^application\/pdf/);
   assert.equal(await page.getAttribute('#district-feed', 'href'), `/feeds/district/${west.id}.atom`);
   const snippet = await page.inputValue('#district-embed-code');
   const src = new RegExp(`^<iframe src="(${origin}/embed#[\\d.]+/44\\.8\\d*/20\\.41\\d*\\?district=${west.id})" width="\\d+" height="\\d+" .*title="[^"]*West[^"]*"></iframe>$`).exec(snippet);

@@ -5,7 +5,7 @@
 import maplibregl from 'maplibre-gl';
 import { api } from './api.js';
 import { h, statusLine, showMessage } from './dom.js';
-import { t, errorText, mapLocale } from './i18n.js';
+import { t, errorText, language, mapLocale } from './i18n.js';
 import { mapStyle } from './mapstyle.js';
 import { districtName, formatNumber, formatShare, doriLevels, viewOfBbox, choroplethColours } from './districts.js';
 import { embedSection } from './embed_snippet.js';
@@ -50,7 +50,8 @@ export function render(main, params) {
       h('p', { class: 'hint' }, t('districts.method')),
       mapEl,
       h('ul', { class: 'district-links' },
-        h('li', {}, h('a', { id: 'district-report', href: `/api/v1/report.pdf?district=${encodeURIComponent(d.id)}` }, t('district.report'))),
+        h('li', {}, h('a', { id: 'district-report', href: `/api/v1/report.pdf?district=${encodeURIComponent(d.id)}&lang=${language()}`,
+          type: 'application/pdf' }, t('district.report'))),
         h('li', {}, h('a', { id: 'district-feed', href: `/feeds/district/${encodeURIComponent(d.id)}.atom`, type: 'application/atom+xml' }, t('district.feed'))),
         view ? h('li', {}, h('a', { id: 'district-on-map', href: `/#${view.zoom}/${view.lat.toFixed(5)}/${view.lon.toFixed(5)}`, 'data-link': true,
           onclick: () => setDistrictsLayer(true) }, t('district.on_map'))) : null),
