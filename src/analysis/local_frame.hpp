@@ -37,6 +37,35 @@ inline double squared_distance_to_segment(Vec2 p, Vec2 a, Vec2 b) noexcept {
     return dot(off, off);
 }
 
+/// An axis-aligned rectangle in local metres.
+struct Rect {
+    Vec2 min;
+    Vec2 max;
+};
+
+/// Liang-Barsky: the part of a-b inside the rectangle, as parameters t0 < t1 in [0, 1]; false
+/// when none of it is.
+inline bool clip_to_rect(Vec2 a, Vec2 b, const Rect& r, double& t0, double& t1) noexcept {
+    t0 = 0;
+    t1 = 1;
+    const Vec2 d = b - a;
+    const double p[4] = {-d.x, d.x, -d.y, d.y};
+    const double q[4] = {a.x - r.min.x, r.max.x - a.x, a.y - r.min.y, r.max.y - a.y};
+    for (int i = 0; i < 4; ++i) {
+        if (p[i] == 0) {
+            if (q[i] < 0) return false;
+            continue;
+        }
+        const double t = q[i] / p[i];
+        if (p[i] < 0)
+            t0 = std::max(t0, t);
+        else
+            t1 = std::min(t1, t);
+        if (t0 > t1) return false;
+    }
+    return t1 > t0;
+}
+
 class LocalFrame {
   public:
     explicit LocalFrame(geo::LatLon origin) noexcept

@@ -8,12 +8,14 @@
 
 #include "analysis/district_file.hpp"
 #include "cli/command.hpp"
+#include "core/clock.hpp"
 #include "cli/commands_list.hpp"
 #include "cli/progress_bar.hpp"
 #include "cli/read_file.hpp"
 #include "cli/table_text.hpp"
 #include "services/analysis_json.hpp"
 #include "services/analysis_service.hpp"
+#include "services/campaign_service.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace sightline::cli {
@@ -108,6 +110,12 @@ class CoverageCommand final : public Command {
         auto report = analysis.coverage(m_request);
         progress.finish();
         if (!report) return report_error("coverage", report.error());
+        if (m_request.bbox) {
+            services::CampaignService campaigns(*store, *store);
+            auto surveyed = campaigns.surveyed_length(*m_request.bbox, unix_now());
+            report->surveyed_share =
+                surveyed.street_m > 0 ? surveyed.surveyed_m / surveyed.street_m : 0;
+        }
         double seconds = std::chrono::duration<double>(Clock::now() - started).count();
 
         if (m_format == "json") {
@@ -129,6 +137,9 @@ class CoverageCommand final : public Command {
                    r.viewsheds_cached, r.buildings);
         fmt::print("walkable streets: {:.2f} km\n", r.street_m / 1000);
         print_levels(r.by_level_m, r.street_m);
+        if (r.surveyed_share)
+            fmt::print("surveyed by campaigns (no older than their stale age): {:.1f} %\n",
+                       100 * *r.surveyed_share);
         if (!m_request.districts.empty()) {
             fmt::print("\n  {:<24} {:>10} {:>9} {:>9} {:>9} {:>9}\n", "district", "street m",
                        "detect", "observe", "recognise", "identify");

@@ -101,6 +101,11 @@ class ServeCommand final : public Command {
             m_service_options.reports.per_hour = *n;
             m_service_options.reports.burst = std::max(1.0, std::min(*n, 10.0));
         }
+        if (auto v = parsed->value("survey-stale-after")) {
+            auto n = parse_integer("--survey-stale-after", *v, 1, 36'500);
+            if (!n) return std::unexpected(n.error());
+            m_service_options.campaigns.stale_after_s = *n * 24 * 3600;
+        }
         if (auto v = parsed->value("read-timeout")) {
             auto n = parse_integer("--read-timeout", *v, 1, 3600);
             if (!n) return std::unexpected(n.error());
@@ -152,7 +157,7 @@ class ServeCommand final : public Command {
         auto store = store::open_sqlite_store(m_data);
         m_service_options.photo_dir = std::filesystem::path(m_data) / "photos";
         m_service_options.routing.prepared_file = std::filesystem::path(m_data) / "routing.bin";
-        services::Services services(*store, *store, m_service_options);
+        services::Services services(*store, *store, *store, m_service_options);
         if (const std::size_t swept = services.photos.sweep_orphan_files(); swept > 0)
             log::info(fmt::format("removed {} orphan photo files", swept));
         http::Metrics metrics;
@@ -291,6 +296,9 @@ class ServeCommand final : public Command {
                 {"report-rate", "N",
                  "anonymous reports allowed per client per hour, 0 to 1000000000 (default 30; 0 = "
                  "unlimited)"},
+                {"survey-stale-after", "DAYS",
+                 "a campaign task surveyed longer ago counts as stale: drawn so, and no longer "
+                 "in the surveyed share (1 to 36500; default 365)"},
                 {"secure-cookies", "",
                  "always mark the session cookie Secure (without it: when a trusted proxy says "
                  "the client used https)"},

@@ -132,6 +132,7 @@ std::string coverage_json(const CoverageReport& r) {
     w.key("buildings").value(static_cast<std::int64_t>(r.buildings));
     w.key("viewsheds_computed").value(static_cast<std::int64_t>(r.viewsheds_computed));
     w.key("viewsheds_cached").value(static_cast<std::int64_t>(r.viewsheds_cached));
+    if (r.surveyed_share) w.key("surveyed_share").value_fixed(*r.surveyed_share, 4);
     w.key(district ? "districts" : "cells").begin_array();
     for (const auto& cell : r.cells) {
         w.begin_object();

@@ -19,9 +19,11 @@
 
 namespace sightline::services {
 
+using analysis::clip_to_rect;
 using analysis::dori_level_count;
 using analysis::DoriLevel;
 using analysis::LocalFrame;
+using analysis::Rect;
 using analysis::Vec2;
 
 // --- the viewshed cache -------------------------------------------------------------------------
@@ -162,11 +164,6 @@ geo::LatLon centre(const geo::BBox& box) {
     return {(box.south + box.north) / 2, (box.west + box.east) / 2};
 }
 
-struct Rect {
-    Vec2 min;
-    Vec2 max;
-};
-
 Rect to_rect(const geo::BBox& box, const LocalFrame& frame) {
     return {frame.to_local({box.south, box.west}), frame.to_local({box.north, box.east})};
 }
@@ -175,28 +172,6 @@ double distance_to(const Rect& r, Vec2 p) {
     double dx = std::max({r.min.x - p.x, 0.0, p.x - r.max.x});
     double dy = std::max({r.min.y - p.y, 0.0, p.y - r.max.y});
     return std::hypot(dx, dy);
-}
-
-/// Liang-Barsky: the part of a-b inside the rectangle, as parameters t0 < t1 in [0, 1].
-bool clip_to_rect(Vec2 a, Vec2 b, const Rect& r, double& t0, double& t1) {
-    t0 = 0;
-    t1 = 1;
-    Vec2 d = b - a;
-    const double p[4] = {-d.x, d.x, -d.y, d.y};
-    const double q[4] = {a.x - r.min.x, r.max.x - a.x, a.y - r.min.y, r.max.y - a.y};
-    for (int i = 0; i < 4; ++i) {
-        if (p[i] == 0) {
-            if (q[i] < 0) return false;
-            continue;
-        }
-        double t = q[i] / p[i];
-        if (p[i] < 0)
-            t0 = std::max(t0, t);
-        else
-            t1 = std::min(t1, t);
-        if (t0 > t1) return false;
-    }
-    return t1 > t0;
 }
 
 void add(LevelMetres& to, const LevelMetres& from) {

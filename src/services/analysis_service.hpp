@@ -79,6 +79,9 @@ struct CoverageReport {
     std::size_t buildings = 0;
     std::size_t viewsheds_computed = 0;
     std::size_t viewsheds_cached = 0;
+    /// Share of the street length within surveyed campaign tasks (CampaignService), when the
+    /// caller measured it.
+    std::optional<double> surveyed_share;
 };
 
 struct ExposureRequest {

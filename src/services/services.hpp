@@ -4,6 +4,7 @@
 #include "services/analysis_service.hpp"
 #include "services/area_report_service.hpp"
 #include "services/auth_service.hpp"
+#include "services/campaign_service.hpp"
 #include "services/district_service.hpp"
 #include "services/moderation_service.hpp"
 #include "services/photo_service.hpp"
@@ -23,10 +24,12 @@ struct ServiceOptions {
     std::filesystem::path photo_dir;
     AnalysisOptions analysis;
     RoutingOptions routing;
+    CampaignOptions campaigns;
 };
 
 struct Services {
-    Services(store::Store& s, store::MapStore& m, const ServiceOptions& options)
+    Services(store::Store& s, store::MapStore& m, store::CampaignStore& c,
+             const ServiceOptions& options)
         : store(s),
           map(m),
           auth(s, options.auth),
@@ -37,7 +40,8 @@ struct Services {
           districts(s, m, analysis),
           area_reports(s, m, analysis, districts),
           routing(s, m, analysis, options.routing),
-          search(s, m) {}
+          search(s, m),
+          campaigns(c, m, options.campaigns) {}
 
     store::Store& store;
     store::MapStore& map;  ///< OSM imports: streets, areas, cameras changed since the import
@@ -50,6 +54,7 @@ struct Services {
     AreaReportService area_reports;  ///< what the printable report shows (after districts)
     RoutingService routing;          ///< walking routes (after analysis, which it uses)
     SearchService search;            ///< places by name, and the nearest address to a point
+    CampaignService campaigns;       ///< survey campaigns, the survey layer, surveyed share
 };
 
 }  // namespace sightline::services

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "analysis/route_file.hpp"
+#include "core/clock.hpp"
 #include "http/endpoints/endpoints.hpp"
 #include "http/endpoints/json_body.hpp"
 #include "http/response.hpp"
@@ -39,6 +40,8 @@ Response coverage(const Request& req, ApiContext& ctx) {
     request.cell_m = *cell;
     auto report = ctx.services.analysis.coverage(request);
     if (!report) return error_response(report.error());
+    auto surveyed = ctx.services.campaigns.surveyed_length(*box, unix_now());
+    report->surveyed_share = surveyed.street_m > 0 ? surveyed.surveyed_m / surveyed.street_m : 0;
     return json_response(200, services::coverage_json(*report));
 }
 

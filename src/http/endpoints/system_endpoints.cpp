@@ -72,6 +72,7 @@ void register_routes(Router& router, ApiContext& ctx) {
     register_osm_export_routes(router, ctx);
     register_district_routes(router, ctx);
     register_area_report_routes(router, ctx);
+    register_campaign_routes(router, ctx);
     register_tile_routes(router, ctx);
     register_photo_routes(router, ctx);
     register_analysis_routes(router, ctx);

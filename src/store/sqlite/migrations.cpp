@@ -263,7 +263,44 @@ CREATE TABLE districts (
 CREATE UNIQUE INDEX districts_osm ON districts (osm_type, osm_id);
 )sql";
 
-constexpr std::array<Migration, 7> all_migrations{{
+// Survey campaigns: tasks (intersections or cells) with an R*Tree of their ground, and the
+// answers volunteers give (answer_id makes a retried answer count once).
+constexpr const char* schema_v8 = R"sql(
+CREATE TABLE campaigns (
+    id             INTEGER PRIMARY KEY,
+    name           TEXT NOT NULL,
+    unit           TEXT NOT NULL CHECK (unit IN ('intersection', 'cell')),
+    answers_needed INTEGER NOT NULL CHECK (answers_needed BETWEEN 1 AND 10),
+    west REAL NOT NULL, south REAL NOT NULL, east REAL NOT NULL, north REAL NOT NULL,
+    created_at     INTEGER NOT NULL
+);
+CREATE TABLE survey_tasks (
+    id          INTEGER PRIMARY KEY,
+    campaign_id INTEGER NOT NULL REFERENCES campaigns (id),
+    lat REAL NOT NULL, lon REAL NOT NULL,
+    west REAL NOT NULL, south REAL NOT NULL, east REAL NOT NULL, north REAL NOT NULL,
+    state       TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'done', 'disputed')),
+    held_until  INTEGER NOT NULL DEFAULT 0,
+    cameras     INTEGER CHECK (cameras IS NULL OR cameras >= 0),
+    surveyed_at INTEGER NOT NULL DEFAULT 0,
+    answers     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX survey_tasks_campaign ON survey_tasks (campaign_id, state);
+CREATE VIRTUAL TABLE survey_task_index USING rtree (id, min_lat, max_lat, min_lon, max_lon);
+CREATE TABLE survey_answers (
+    id         INTEGER PRIMARY KEY,
+    task_id    INTEGER NOT NULL REFERENCES survey_tasks (id),
+    at         INTEGER NOT NULL,
+    cameras    INTEGER NOT NULL CHECK (cameras >= 0),
+    report_ids TEXT NOT NULL DEFAULT '[]',
+    answer_id  TEXT
+);
+CREATE INDEX survey_answers_task ON survey_answers (task_id);
+CREATE UNIQUE INDEX survey_answers_once ON survey_answers (task_id, answer_id)
+    WHERE answer_id IS NOT NULL;
+)sql";
+
+constexpr std::array<Migration, 8> all_migrations{{
     {1, "initial schema: cameras, R*Tree index, reports, users, sessions, audit", schema_v1},
     {2, "OpenStreetMap imports: streets, areas, import runs, locally modified cameras", schema_v2},
     {3, "photos of reports: scrubbed image records and their links to reports", schema_v3},
@@ -271,6 +308,7 @@ constexpr std::array<Migration, 7> all_migrations{{
     {5, "imported cameras are reported, not verified; imported areas get a place name", schema_v5},
     {6, "a random id for the data set, for caches kept beside it", schema_v6},
     {7, "districts: administrative boundaries read at import", schema_v7},
+    {8, "survey campaigns: tasks and volunteers' answers", schema_v8},
 }};
 
 }  // namespace

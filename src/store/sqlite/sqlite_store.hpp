@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 
+#include "store/campaign_store.hpp"
 #include "store/map_store.hpp"
 #include "store/store.hpp"
 
@@ -27,7 +28,7 @@ struct SqliteOptions {
     bool create_if_missing = true;  ///< create the data directory and the database file
 };
 
-class SqliteStore final : public Store, public MapStore {
+class SqliteStore final : public Store, public MapStore, public CampaignStore {
   public:
     /// Use open_sqlite_store().
     SqliteStore(std::filesystem::path database_path, SqliteOptions options);
@@ -107,6 +108,25 @@ class SqliteStore final : public Store, public MapStore {
     std::optional<ImportRun> last_import() override;
     std::vector<model::District> districts(bool with_polygons) override;
     std::optional<model::District> find_district(std::int64_t id) override;
+
+    // --- CampaignStore (campaigns.cpp) ---
+    Result<model::Campaign> insert_campaign(const NewCampaign& campaign,
+                                            const Decision& decision) override;
+    std::vector<model::CampaignSummary> list_campaigns() override;
+    Result<model::CampaignSummary> find_campaign(std::int64_t id) override;
+    Result<std::optional<model::SurveyTask>> hold_nearest_task(std::int64_t campaign,
+                                                               geo::LatLon near, std::int64_t now,
+                                                               std::int64_t hold_s) override;
+    Result<model::SurveyTask> find_task(std::int64_t campaign, std::int64_t task) override;
+    Result<AnsweredTask> add_task_answer(std::int64_t campaign, std::int64_t task,
+                                         const model::TaskAnswer& answer,
+                                         std::int64_t now) override;
+    std::vector<model::SurveyTask> list_tasks(std::int64_t campaign,
+                                              std::optional<model::TaskState> state,
+                                              int limit) override;
+    Result<model::SurveyTask> resolve_task(std::int64_t campaign, std::int64_t task, int cameras,
+                                           const Decision& decision) override;
+    std::vector<model::SurveyTask> survey_tasks_in(const geo::BBox& bbox, int limit) override;
     std::vector<model::Camera> cameras_changed_since_import() override;
     std::vector<model::Place> find_places(const PlaceQuery& query) override;
     std::vector<std::string> place_words_between(std::string_view from, std::string_view to,
