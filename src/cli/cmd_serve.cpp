@@ -19,6 +19,7 @@
 #include "services/media_scrub.hpp"
 #include "services/scrub_jobs.hpp"
 #include "services/services.hpp"
+#include "services/survey_tiles.hpp"
 #include "services/viewshed_tiles.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "tiles/tile_service.hpp"
@@ -170,6 +171,8 @@ class ServeCommand final : public Command {
         });
         tiles::TileOptions tile_options;
         tile_options.viewsheds = services::viewshed_tile_provider(services.analysis);
+        tile_options.surveys = services::survey_tile_provider(services.campaigns);
+        tile_options.survey_version = services::survey_tile_version(services.campaigns);
         tiles::TileService tile_service(*store, *store, tile_options);
         // Declared before the server, so that it outlives every upload the server holds.
         services::ScrubJobs scrub_jobs(scrub_job_options(), scrub_work());

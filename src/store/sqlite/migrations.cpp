@@ -298,6 +298,7 @@ CREATE TABLE survey_answers (
 CREATE INDEX survey_answers_task ON survey_answers (task_id);
 CREATE UNIQUE INDEX survey_answers_once ON survey_answers (task_id, answer_id)
     WHERE answer_id IS NOT NULL;
+INSERT INTO meta (key, value) VALUES ('survey_version', 0);
 )sql";
 
 constexpr std::array<Migration, 8> all_migrations{{

@@ -127,6 +127,7 @@ class SqliteStore final : public Store, public MapStore, public CampaignStore {
     Result<model::SurveyTask> resolve_task(std::int64_t campaign, std::int64_t task, int cameras,
                                            const Decision& decision) override;
     std::vector<model::SurveyTask> survey_tasks_in(const geo::BBox& bbox, int limit) override;
+    std::int64_t survey_version() override;
     std::vector<model::Camera> cameras_changed_since_import() override;
     std::vector<model::Place> find_places(const PlaceQuery& query) override;
     std::vector<std::string> place_words_between(std::string_view from, std::string_view to,
