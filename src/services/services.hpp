@@ -34,7 +34,7 @@ struct Services {
           map(m),
           auth(s, options.auth),
           photos(s, options.photo_dir, options.photos),
-          reports(s, photos, options.reports),
+          reports(s, photos, options.reports, &m),
           moderation(s),
           analysis(s, m, options.analysis),
           districts(s, m, analysis),
