@@ -183,11 +183,13 @@ function drawGrowth(body, titleId, data) {
     tCount('stats.growth.added', added, { from: periodText(unit, buckets[0]) }), tCount('stats.growth.removed', removed),
     t(`stats.growth.bucket.${unit}`)].join(' ');
   body.replaceChildren(bars, timeAxis(unit, buckets), h('p', { class: 'hint' }, summary.replace(/\.\.(\s|$)/g, '.$1')),
-    h('table', { class: 'visually-hidden', id: 'stats-growth-table', 'aria-labelledby': titleId },
+    // In a hidden box: a table grows to its content whatever width it is given (four columns
+    // would widen a phone's page).
+    h('div', { class: 'visually-hidden' }, h('table', { id: 'stats-growth-table', 'aria-labelledby': titleId },
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t(`stats.time.period.${unit}`)),
         ['active', 'added', 'removed'].map((k) => h('th', { scope: 'col' }, t(`stats.growth.${k}.column`))))),
       h('tbody', {}, buckets.map((b) => h('tr', { dataset: { period: b.period } }, h('th', { scope: 'row' }, periodText(unit, b)),
-        h('td', {}, number(b.active)), h('td', {}, number(b.added)), h('td', {}, number(b.removed)))))));
+        h('td', {}, number(b.active)), h('td', {}, number(b.added)), h('td', {}, number(b.removed))))))));
 }
 
 // --- imported areas ----------------------------------------------------------------------------
