@@ -89,91 +89,119 @@ Result<std::int64_t> parse_iso_day(std::string_view text) {
     return chr::duration_cast<chr::seconds>(chr::sys_days{ymd}.time_since_epoch()).count();
 }
 
-History count_history(const std::vector<store::CameraSpan>& spans,
-                      const std::vector<std::int64_t>& report_times, HistoryInterval interval,
-                      std::int64_t now) {
-    History h;
-    h.interval = interval;
-    h.now = now;
-    std::map<std::string, std::size_t> kind_index;
-    for (const auto& span : spans) {
-        kind_index.emplace(span.kind, 0);
-        h.first_event = std::min(h.first_event.value_or(span.active_from), span.active_from);
-    }
-    for (auto t : report_times)
-        h.first_event = std::min(h.first_event.value_or(t), t);
-    for (auto& [kind, index] : kind_index) {
-        index = h.kinds.size();
-        h.kinds.push_back(kind);
-    }
-    if (!h.first_event) return h;
+std::size_t HistoryCounter::kind_index(const std::string& kind) {
+    if (auto found = m_kind_index.find(kind); found != m_kind_index.end()) return found->second;
+    m_kinds.push_back(kind);
+    return m_kind_index[kind] = m_kinds.size() - 1;
+}
 
-    std::int64_t last =
-        std::max(period_index(now, interval), period_index(*h.first_event, interval));
-    std::int64_t first = period_index(*h.first_event, interval);
+HistoryCounter::Changes& HistoryCounter::at(std::int64_t unix_s) {
+    return m_periods[period_index(unix_s, m_interval)];
+}
+
+void HistoryCounter::add_span(const store::CameraSpan& span) {
+    auto kind = kind_index(span.kind);
+    m_first_event = std::min(m_first_event.value_or(span.active_from), span.active_from);
+    auto& start = at(span.active_from);
+    ++start.added;
+    if (start.by_kind.size() <= kind) start.by_kind.resize(kind + 1);
+    ++start.by_kind[kind];
+    if (!span.removed_at) return;
+    auto& end = at(*span.removed_at);
+    ++end.removed;
+    if (end.by_kind.size() <= kind) end.by_kind.resize(kind + 1);
+    --end.by_kind[kind];
+}
+
+void HistoryCounter::add_report(std::int64_t created_at) {
+    m_first_event = std::min(m_first_event.value_or(created_at), created_at);
+    ++at(created_at).reports;
+}
+
+History HistoryCounter::finish(std::int64_t now) const {
+    History h;
+    h.interval = m_interval;
+    h.now = now;
+    h.first_event = m_first_event;
+    // Kinds sorted by name; by_kind vectors are in order of appearance.
+    std::vector<std::size_t> order(m_kinds.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::ranges::sort(order, [&](auto a, auto b) { return m_kinds[a] < m_kinds[b]; });
+    std::vector<std::size_t> position(m_kinds.size());
+    for (std::size_t p = 0; p < order.size(); ++p) {
+        position[order[p]] = p;
+        h.kinds.push_back(m_kinds[order[p]]);
+    }
+    if (!m_first_event) return h;
+
+    std::int64_t first = period_index(*m_first_event, m_interval);
+    std::int64_t last = std::max(period_index(now, m_interval), first);
     auto max_periods = static_cast<std::int64_t>(max_history_periods);
     if (last - first + 1 > max_periods) {
         h.periods_left_out = last - first + 1 - max_periods;
         first = last - max_periods + 1;
     }
     auto count = static_cast<std::size_t>(last - first + 1);
-    // Changes per period; what happened before the first listed period is carried into it.
-    std::vector<std::int64_t> added(count), removed(count), reports(count);
-    std::vector<std::vector<std::int64_t>> kind_delta(count,
-                                                      std::vector<std::int64_t>(h.kinds.size()));
-    std::int64_t carried = 0;
-    std::vector<std::int64_t> carried_by_kind(h.kinds.size());
-    auto slot = [&](std::int64_t t) -> std::optional<std::size_t> {
-        auto index = std::min(period_index(t, interval), last);
-        if (index < first) return std::nullopt;
-        return static_cast<std::size_t>(index - first);
-    };
-    for (const auto& span : spans) {
-        auto kind = kind_index.at(span.kind);
-        if (auto s = slot(span.active_from)) {
-            ++added[*s];
-            ++kind_delta[*s][kind];
-        } else {
-            ++carried;
-            ++carried_by_kind[kind];
+    std::vector<Changes> changes(count);
+    // What happened before the first listed period is carried into it.
+    std::int64_t active = 0;
+    std::vector<std::int64_t> by_kind(h.kinds.size());
+    for (const auto& [index, c] : m_periods) {
+        if (index < first) {
+            active += c.added - c.removed;
+            for (std::size_t k = 0; k < c.by_kind.size(); ++k)
+                by_kind[position[k]] += c.by_kind[k];
+            continue;
         }
-        if (!span.removed_at) continue;
-        if (auto s = slot(*span.removed_at)) {
-            ++removed[*s];
-            --kind_delta[*s][kind];
-        } else {
-            --carried;
-            --carried_by_kind[kind];
-        }
+        auto& into = changes[static_cast<std::size_t>(std::min(index, last) - first)];
+        into.added += c.added;
+        into.removed += c.removed;
+        into.reports += c.reports;
+        into.by_kind.resize(h.kinds.size());
+        for (std::size_t k = 0; k < c.by_kind.size(); ++k)
+            into.by_kind[position[k]] += c.by_kind[k];
     }
-    for (auto t : report_times)
-        if (auto s = slot(t)) ++reports[*s];
-
-    std::int64_t active = carried;
-    auto by_kind = carried_by_kind;
     h.periods.reserve(count);
     for (std::size_t i = 0; i < count; ++i) {
         auto index = first + static_cast<std::int64_t>(i);
-        active += added[i] - removed[i];
-        for (std::size_t k = 0; k < by_kind.size(); ++k)
-            by_kind[k] += kind_delta[i][k];
+        const auto& c = changes[i];
+        active += c.added - c.removed;
+        for (std::size_t k = 0; k < c.by_kind.size(); ++k)
+            by_kind[k] += c.by_kind[k];
         HistoryPeriod p;
-        p.period = period_name(index, interval);
-        p.start = period_start(index, interval);
-        p.end = period_start(index + 1, interval);
+        p.period = period_name(index, m_interval);
+        p.start = period_start(index, m_interval);
+        p.end = period_start(index + 1, m_interval);
         p.active = active;
-        p.added = added[i];
-        p.removed = removed[i];
+        p.added = c.added;
+        p.removed = c.removed;
         p.active_by_kind = by_kind;
-        p.reports = reports[i];
+        p.reports = c.reports;
         h.periods.push_back(std::move(p));
     }
     return h;
 }
 
+History count_history(const std::vector<store::CameraSpan>& spans,
+                      const std::vector<std::int64_t>& report_times, HistoryInterval interval,
+                      std::int64_t now) {
+    HistoryCounter counter(interval);
+    for (const auto& span : spans)
+        counter.add_span(span);
+    for (auto t : report_times)
+        counter.add_report(t);
+    return counter.finish(now);
+}
+
 History load_history(store::Store& store, const std::optional<geo::BBox>& bbox,
                      HistoryInterval interval, std::int64_t now) {
-    auto history = count_history(store.camera_spans(bbox), store.report_times(bbox), interval, now);
+    HistoryCounter counter(interval);
+    store.for_each_camera_span(bbox,
+                               [&](const store::CameraSpan& span) { counter.add_span(span); });
+    for (auto t : store.report_times(bbox))
+        counter.add_report(t);
+    auto history = counter.finish(now);
     history.bbox = bbox;
     return history;
 }

@@ -4,6 +4,7 @@
 // the store; the HTTP endpoint and `sightline stats history` share it and its JSON/CSV text.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,13 +51,40 @@ struct History {
     std::int64_t periods_left_out = 0;  ///< earlier periods cut by max_history_periods
 };
 
+/// Counts spans and reports given one at a time into periods: memory grows with the periods
+/// and kinds, not with the cameras.
+class HistoryCounter {
+  public:
+    explicit HistoryCounter(HistoryInterval interval) : m_interval(interval) {}
+    void add_span(const store::CameraSpan& span);
+    void add_report(std::int64_t created_at);
+    /// The periods up to the one holding `now`; events after `now` count in the last period.
+    [[nodiscard]] History finish(std::int64_t now) const;
+
+  private:
+    struct Changes {
+        std::int64_t added = 0;
+        std::int64_t removed = 0;
+        std::int64_t reports = 0;
+        std::vector<std::int64_t> by_kind;  ///< added minus removed, by kind index
+    };
+    Changes& at(std::int64_t unix_s);
+    std::size_t kind_index(const std::string& kind);
+
+    HistoryInterval m_interval;
+    std::map<std::int64_t, Changes> m_periods;  ///< by period number
+    std::vector<std::string> m_kinds;           ///< in order of appearance
+    std::map<std::string, std::size_t, std::less<>> m_kind_index;
+    std::optional<std::int64_t> m_first_event;
+};
+
 /// Counts `spans` and report creation times (unix seconds) into periods up to `now`. Events
 /// after `now` count in the last period.
 History count_history(const std::vector<store::CameraSpan>& spans,
                       const std::vector<std::int64_t>& report_times, HistoryInterval interval,
                       std::int64_t now);
 
-/// Reads the store (one statement for cameras, one for reports) and counts.
+/// Reads the store (one statement for cameras, streamed; one for reports) and counts.
 History load_history(store::Store& store, const std::optional<geo::BBox>& bbox,
                      HistoryInterval interval, std::int64_t now);
 

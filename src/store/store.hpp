@@ -159,9 +159,18 @@ class Store {
     /// between pages, so a slow reader holds no transaction.
     virtual std::vector<model::Camera> camera_page(CameraOrder order, std::int64_t after,
                                                    int limit) = 0;
-    /// Every span in which a camera was on the map (see CameraSpan), of the cameras inside
-    /// `bbox` (all when empty), ordered by camera id and then time: one read, no tags.
-    virtual std::vector<CameraSpan> camera_spans(const std::optional<geo::BBox>& bbox) = 0;
+    /// Calls `visit` for every span in which a camera was on the map (see CameraSpan), of the
+    /// cameras inside `bbox` (all when empty), ordered by camera id and then time: one statement,
+    /// no tags, nothing kept (1M cameras in about 2 s). `visit` runs while the statement is open
+    /// and must not call the store.
+    virtual void for_each_camera_span(const std::optional<geo::BBox>& bbox,
+                                      const std::function<void(const CameraSpan&)>& visit) = 0;
+    /// for_each_camera_span collected into a vector (tests, small areas).
+    std::vector<CameraSpan> camera_spans(const std::optional<geo::BBox>& bbox) {
+        std::vector<CameraSpan> spans;
+        for_each_camera_span(bbox, [&](const CameraSpan& span) { spans.push_back(span); });
+        return spans;
+    }
     /// Creation times (unix seconds, whole hours) of every report inside `bbox` (all when
     /// empty), whatever became of it, ascending.
     virtual std::vector<std::int64_t> report_times(const std::optional<geo::BBox>& bbox) = 0;

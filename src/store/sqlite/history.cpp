@@ -34,11 +34,13 @@ void bind_box(sqlite::Statement& stmt, const std::optional<geo::BBox>& bbox) {
 // One camera's rows folded into spans; see CameraSpan for the rules.
 class SpanFolder {
   public:
-    explicit SpanFolder(std::vector<CameraSpan>& out) : m_out(out) {}
+    explicit SpanFolder(const std::function<void(const CameraSpan&)>& visit) : m_visit(visit) {}
 
-    void begin(model::CameraId id, geo::LatLon location, std::string kind, std::int64_t first_seen,
-               bool removed, std::int64_t updated_at) {
-        m_camera = CameraSpan{id, location, std::move(kind), 0, std::nullopt};
+    void begin(model::CameraId id, geo::LatLon location, std::string_view kind,
+               std::int64_t first_seen, bool removed, std::int64_t updated_at) {
+        m_camera.id = id;
+        m_camera.location = location;
+        m_camera.kind.assign(kind);  // reuses the buffer: no allocation per camera
         m_first_seen = first_seen;
         m_removed = removed;
         m_updated_at = updated_at;
@@ -67,12 +69,11 @@ class SpanFolder {
 
   private:
     void emit(std::int64_t from, std::optional<std::int64_t> until) {
-        auto span = m_camera;
-        span.active_from = from;
-        span.removed_at = until;
-        m_out.push_back(std::move(span));
+        m_camera.active_from = from;
+        m_camera.removed_at = until;
+        m_visit(m_camera);
     }
-    std::vector<CameraSpan>& m_out;
+    const std::function<void(const CameraSpan&)>& m_visit;
     CameraSpan m_camera;
     std::int64_t m_first_seen = 0;
     bool m_removed = false;
@@ -83,15 +84,15 @@ class SpanFolder {
 
 }  // namespace
 
-std::vector<CameraSpan> SqliteStore::camera_spans(const std::optional<geo::BBox>& bbox) {
+void SqliteStore::for_each_camera_span(const std::optional<geo::BBox>& bbox,
+                                       const std::function<void(const CameraSpan&)>& visit) {
     std::string sql = std::string(
                           "SELECT c.id, c.lat, c.lon, c.kind, c.first_seen, c.status = 'removed', "
                           "c.updated_at, h.at, h.action FROM cameras AS c "
                           "LEFT JOIN camera_history AS h ON h.camera_id = c.id AND h.action IN ") +
                       activity_actions + " WHERE " + box_filter(bbox, "c") +
                       " ORDER BY c.id, h.at, h.id";
-    std::vector<CameraSpan> spans;
-    SpanFolder folder(spans);
+    SpanFolder folder(visit);
     auto db = m_readers->acquire();  // one statement: one snapshot, whatever writers do
     auto stmt = db->prepare(sql);
     bind_box(stmt, bbox);
@@ -101,13 +102,12 @@ std::vector<CameraSpan> SqliteStore::camera_spans(const std::optional<geo::BBox>
         if (current != id) {
             if (current) folder.end();
             current = id;
-            folder.begin(model::CameraId{id}, geo::LatLon{stmt.real(1), stmt.real(2)},
-                         stmt.string(3), stmt.int64(4), stmt.int64(5) != 0, stmt.int64(6));
+            folder.begin(model::CameraId{id}, geo::LatLon{stmt.real(1), stmt.real(2)}, stmt.text(3),
+                         stmt.int64(4), stmt.int64(5) != 0, stmt.int64(6));
         }
         if (!stmt.is_null(7)) folder.event(stmt.text(8), stmt.int64(7));
     }
     if (current) folder.end();
-    return spans;
 }
 
 std::vector<std::int64_t> SqliteStore::report_times(const std::optional<geo::BBox>& bbox) {
