@@ -252,6 +252,30 @@ std::string history_json(const History& h) {
     return out;
 }
 
+std::string HistoryCache::json(store::Store& store, const std::optional<geo::BBox>& bbox,
+                               HistoryInterval interval, std::int64_t now) {
+    constexpr std::size_t max_entries = 16;
+    std::string key(to_string(interval));
+    if (bbox)
+        key += fmt::format(" {:.6f},{:.6f},{:.6f},{:.6f}", bbox->west, bbox->south, bbox->east,
+                           bbox->north);
+    auto version = store.camera_version();
+    {
+        std::lock_guard lock(m_mutex);
+        for (const auto& e : m_entries)
+            if (e.key == key && e.camera_version == version && now - e.made_at < m_max_age_s &&
+                now >= e.made_at)
+                return e.json;
+    }
+    // Counted outside the lock: two requests that miss together both count (rare, harmless).
+    auto text = history_json(load_history(store, bbox, interval, now));
+    std::lock_guard lock(m_mutex);
+    std::erase_if(m_entries, [&](const Entry& e) { return e.key == key; });
+    if (m_entries.size() >= max_entries) m_entries.erase(m_entries.begin());
+    m_entries.push_back({key, version, now, text});
+    return text;
+}
+
 std::string history_csv(const History& h) {
     std::string out = "period,start,active,added,removed,reports";
     for (const auto& kind : h.kinds) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -87,6 +88,28 @@ History count_history(const std::vector<store::CameraSpan>& spans,
 /// Reads the store (one statement for cameras, streamed; one for reports) and counts.
 History load_history(store::Store& store, const std::optional<geo::BBox>& bbox,
                      HistoryInterval interval, std::int64_t now);
+
+/// The last answers of load_history as JSON (up to 16 areas and intervals), reused while the
+/// cameras are unchanged (Store::camera_version) for at most `max_age_s`: the map asks for the
+/// range of its time slider on every load, and 1M cameras take about a second to count. Reports
+/// do not change camera_version, so their counts may be that much late. Thread-safe.
+class HistoryCache {
+  public:
+    explicit HistoryCache(std::int64_t max_age_s = 60) : m_max_age_s(max_age_s) {}
+    std::string json(store::Store& store, const std::optional<geo::BBox>& bbox,
+                     HistoryInterval interval, std::int64_t now);
+
+  private:
+    struct Entry {
+        std::string key;
+        std::int64_t camera_version = 0;
+        std::int64_t made_at = 0;
+        std::string json;
+    };
+    std::int64_t m_max_age_s;
+    std::mutex m_mutex;
+    std::vector<Entry> m_entries;  ///< newest last
+};
 
 /// {"interval":"month","bbox":[W,S,E,N]|null,"now":"...Z","first_event":"...Z"|null,
 ///  "kinds":[...],"periods_left_out":0,"periods":[{"period":"2024-05","start":"2024-05-01",

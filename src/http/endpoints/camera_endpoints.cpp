@@ -1,5 +1,7 @@
 // Cameras (list, one with history, removal), open-data exports, statistics and the audit log.
 
+#include <memory>
+
 #include <fmt/core.h>
 
 #include "core/clock.hpp"
@@ -149,7 +151,7 @@ Response stats(const Request&, ApiContext& ctx) {
     return json_response(200, std::move(out));
 }
 
-Response stats_history(const Request& req, ApiContext& ctx) {
+Response stats_history(const Request& req, ApiContext& ctx, services::HistoryCache& cache) {
     std::optional<geo::BBox> bbox;
     if (auto text = req.query_param("bbox")) {
         auto box = geo::parse_bbox(*text);
@@ -162,8 +164,7 @@ Response stats_history(const Request& req, ApiContext& ctx) {
         if (!parsed) return error_response(parsed.error());
         interval = *parsed;
     }
-    auto history = services::load_history(ctx.services.store, bbox, interval, unix_now());
-    return json_response(200, services::history_json(history));
+    return json_response(200, cache.json(ctx.services.store, bbox, interval, unix_now()));
 }
 
 Response audit(const Request& req, ApiContext& ctx) {
@@ -208,8 +209,10 @@ void register_camera_routes(Router& router, ApiContext& ctx) {
     router.add("GET", "/api/v1/export/cameras.csv",
                [&ctx](const Request& r) { return export_csv(r, ctx); });
     router.add("GET", "/api/v1/stats", [&ctx](const Request& r) { return stats(r, ctx); });
-    router.add("GET", "/api/v1/stats/history",
-               [&ctx](const Request& r) { return stats_history(r, ctx); });
+    auto history_cache = std::make_shared<services::HistoryCache>();
+    router.add("GET", "/api/v1/stats/history", [&ctx, history_cache](const Request& r) {
+        return stats_history(r, ctx, *history_cache);
+    });
     // Without a bbox it reads every camera and its history: queued fairly per client.
     router.set_lane("GET", "/api/v1/stats/history", Lane::heavy);
     router.add("GET", "/api/v1/audit", [&ctx](const Request& r) { return audit(r, ctx); });

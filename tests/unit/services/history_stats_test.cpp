@@ -118,6 +118,28 @@ TEST_F(HistoryStats, WritesJsonAndCsv) {
               "2024,2024-01-01,1,2,1,3,0,1\n");
 }
 
+TEST_F(HistoryStats, TheCacheAnswersAgainUntilACameraChangesOrTheAnswerIsOld) {
+    build();
+    HistoryCache cache(60);
+    auto now = at("2024-06-10");
+    auto first = cache.json(*store, std::nullopt, HistoryInterval::year, now);
+    // A report alone does not change the cameras: the cached answer stays for max_age.
+    report(zagreb, "fixed", "2024-06-09");
+    EXPECT_EQ(cache.json(*store, std::nullopt, HistoryInterval::year, now + 59), first);
+    EXPECT_NE(cache.json(*store, std::nullopt, HistoryInterval::year, now + 60), first)
+        << "older than max_age: counted again, with the new report";
+    auto second = cache.json(*store, std::nullopt, HistoryInterval::year, now + 60);
+    ASSERT_TRUE(store->accept_report(report(zagreb, "dome", "2024-06-09"), on("2024-06-10")));
+    auto third = cache.json(*store, std::nullopt, HistoryInterval::year, now + 61);
+    EXPECT_NE(third, second) << "a camera changed: counted again";
+    EXPECT_EQ(third,
+              history_json(load_history(*store, std::nullopt, HistoryInterval::year, now + 61)));
+    EXPECT_NE(
+        cache.json(*store, geo::BBox{20.0, 44.0, 21.0, 45.0}, HistoryInterval::year, now + 61),
+        third)
+        << "another area is another answer";
+}
+
 TEST(HistoryCount, NothingYetIsNoPeriods) {
     auto h = count_history({}, {}, HistoryInterval::month, at("2024-05-01"));
     EXPECT_TRUE(h.periods.empty());

@@ -1,6 +1,9 @@
 // The store reads behind the change-over-time figures: camera_spans, report_times and
 // CameraQuery::active_at, on histories written through the moderation methods at known times.
 
+#include <set>
+
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include "store_test_support.hpp"
@@ -96,6 +99,49 @@ TEST_F(History, ActiveAtListsARemovedCameraUntilItsRemoval) {
     EXPECT_EQ(active_ids(t_remove), std::vector<std::int64_t>{});
     // Without active_at the removed camera stays hidden.
     EXPECT_TRUE(store->find_cameras(bbox_query({20.0, 44.0, 21.0, 45.0})).empty());
+}
+
+TEST_F(History, ActiveAtAndTheSpansAgreeOnEveryKindOfHistory) {
+    // 1: accepted, merged, removed. 2: imported, removed, restored (OpenStreetMap again).
+    // 3: a row older than the history table with only its removal recorded. 4: no history.
+    accept_merge_remove();
+    model::NewCamera imported;
+    imported.location = {44.80, 20.45};
+    ASSERT_TRUE(store->insert_cameras({imported}, decision("csv", t_accept + day)));
+    ASSERT_TRUE(store->remove_camera(model::CameraId{2}, decision("gone", t_merge)));
+    RawDb(store->database_path())
+        .exec(fmt::format(
+            "INSERT INTO camera_history (camera_id, at, action, actor) VALUES (2, {}, 'restored', "
+            "'import');"
+            "INSERT INTO cameras (id, lat, lon, status, kind, first_seen, updated_at) VALUES "
+            "(3, 44.81, 20.46, 'removed', 'fixed', {}, {}), "
+            "(4, 44.82, 20.47, 'removed', 'fixed', {}, {});"
+            "INSERT INTO camera_index VALUES (3, 44.81, 44.81, 20.46, 20.46), "
+            "(4, 44.82, 44.82, 20.47, 20.47);"
+            "INSERT INTO camera_history (camera_id, at, action, actor) VALUES (3, {}, 'removed', "
+            "'mila');",
+            t_remove + day, report_time, t_merge, report_time, t_accept, t_merge + day));
+    auto spans = store->camera_spans(std::nullopt);
+    ASSERT_EQ(spans.size(), 5u);  // camera 2 has two
+    EXPECT_EQ(spans[1].active_from, t_accept + day);
+    EXPECT_EQ(spans[1].removed_at, t_merge);
+    EXPECT_EQ(spans[2].active_from, t_remove + day);
+    EXPECT_FALSE(spans[2].removed_at);
+    EXPECT_EQ(spans[3].active_from, report_time);
+    EXPECT_EQ(spans[3].removed_at, t_merge + day);
+    EXPECT_EQ(spans[4].removed_at, t_accept);  // no history: removed at updated_at
+    std::set<std::int64_t> moments;
+    for (const auto& span : spans)
+        for (auto t : {span.active_from, span.removed_at.value_or(span.active_from)})
+            for (auto dt : {-1, 0, 1})
+                moments.insert(t + dt);
+    for (auto t : moments) {
+        std::vector<std::int64_t> from_spans;
+        for (const auto& span : spans)
+            if (span.active_from <= t && (!span.removed_at || t < *span.removed_at))
+                from_spans.push_back(span.id.value);
+        EXPECT_EQ(active_ids(t), from_spans) << "at " << t;
+    }
 }
 
 }  // namespace
