@@ -68,7 +68,11 @@ class StatsCommand final : public Command {
                "camera\n"
                "is on the map from its acceptance or import to its removal; confirmations do not "
                "make\n"
-               "it new. Times are UTC. The same figures as GET /api/v1/stats/history.\n\n" +
+               "it new. The dates are when Sightline learned of a camera, not when it was "
+               "installed\n"
+               "(an import puts all its cameras into one month). Times are UTC. The same figures "
+               "as\n"
+               "GET /api/v1/stats/history.\n\n" +
                format_options(specs());
     }
     Status parse(const std::vector<std::string>& args) override {
