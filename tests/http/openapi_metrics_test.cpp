@@ -62,6 +62,7 @@ const std::set<Route>& server_routes() {
         {"get", "/api/v1/scrub/{id}"},
         {"get", "/api/v1/scrub/{id}/result"},
         {"get", "/api/v1/stats"},
+        {"get", "/api/v1/stats/history"},
         {"get", "/api/v1/audit"},
         {"get", "/api/v1/openapi.json"},
         {"get", "/healthz"},

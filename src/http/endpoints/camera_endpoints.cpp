@@ -1,5 +1,7 @@
 // Cameras (list, one with history, removal), open-data exports, statistics and the audit log.
 
+#include <memory>
+
 #include <fmt/core.h>
 
 #include "core/clock.hpp"
@@ -8,6 +10,7 @@
 #include "http/endpoints/json_body.hpp"
 #include "http/response.hpp"
 #include "services/camera_json.hpp"
+#include "services/history_stats.hpp"
 #include "services/json_writer.hpp"
 
 namespace sightline::http {
@@ -36,6 +39,14 @@ Response list_cameras(const Request& req, ApiContext& ctx) {
             Error{Errc::invalid_argument, "bbox=west,south,east,north is required"});
     }
     if (auto type = req.query_param("type")) query.kind = std::string(*type);
+    if (auto day = req.query_param("active_at")) {
+        auto start = services::parse_iso_day(*day);
+        if (!start)
+            return error_response(
+                Error{Errc::invalid_argument, "active_at: " + start.error().message});
+        // The end of that day (UTC), as the history's periods count "active at the end".
+        query.active_at = *start + 86400 - 1;
+    }
     if (auto status = req.query_param("status")) {
         auto parsed = model::parse_camera_status(*status);
         if (!parsed) return error_response(parsed.error());
@@ -140,6 +151,22 @@ Response stats(const Request&, ApiContext& ctx) {
     return json_response(200, std::move(out));
 }
 
+Response stats_history(const Request& req, ApiContext& ctx, services::HistoryCache& cache) {
+    std::optional<geo::BBox> bbox;
+    if (auto text = req.query_param("bbox")) {
+        auto box = geo::parse_bbox(*text);
+        if (!box) return error_response(box.error());
+        bbox = *box;
+    }
+    auto interval = services::HistoryInterval::month;
+    if (auto text = req.query_param("interval")) {
+        auto parsed = services::parse_history_interval(*text);
+        if (!parsed) return error_response(parsed.error());
+        interval = *parsed;
+    }
+    return json_response(200, cache.json(ctx.services.store, bbox, interval, unix_now()));
+}
+
 Response audit(const Request& req, ApiContext& ctx) {
     auto who =
         ctx.services.auth.authorize(req.cookie(session_cookie), model::Role::admin, std::nullopt);
@@ -182,6 +209,12 @@ void register_camera_routes(Router& router, ApiContext& ctx) {
     router.add("GET", "/api/v1/export/cameras.csv",
                [&ctx](const Request& r) { return export_csv(r, ctx); });
     router.add("GET", "/api/v1/stats", [&ctx](const Request& r) { return stats(r, ctx); });
+    auto history_cache = std::make_shared<services::HistoryCache>();
+    router.add("GET", "/api/v1/stats/history", [&ctx, history_cache](const Request& r) {
+        return stats_history(r, ctx, *history_cache);
+    });
+    // Without a bbox it reads every camera and its history: queued fairly per client.
+    router.set_lane("GET", "/api/v1/stats/history", Lane::heavy);
     router.add("GET", "/api/v1/audit", [&ctx](const Request& r) { return audit(r, ctx); });
 }
 

@@ -67,6 +67,9 @@ class SqliteStore final : public Store, public MapStore, public CampaignStore {
     void for_each_camera(const std::function<void(const model::Camera&)>& visit) override;
     std::vector<model::Camera> camera_page(CameraOrder order, std::int64_t after,
                                            int limit) override;
+    void for_each_camera_span(const std::optional<geo::BBox>& bbox,
+                              const std::function<void(const CameraSpan&)>& visit) override;
+    std::vector<std::int64_t> report_times(const std::optional<geo::BBox>& bbox) override;
     Result<std::vector<model::CameraId>> insert_cameras(
         const std::vector<model::NewCamera>& cameras, const Decision& decision) override;
     std::int64_t camera_version() override;
