@@ -38,7 +38,7 @@ struct Services {
           moderation(s),
           analysis(s, m, options.analysis),
           districts(s, m, analysis),
-          area_reports(s, m, analysis, districts),
+          area_reports(s, m, analysis, districts, history_growth(s)),
           routing(s, m, analysis, options.routing),
           search(s, m),
           campaigns(c, m, options.campaigns) {}
