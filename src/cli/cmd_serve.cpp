@@ -177,7 +177,8 @@ class ServeCommand final : public Command {
         // Declared before the server, so that it outlives every upload the server holds.
         services::ScrubJobs scrub_jobs(scrub_job_options(), scrub_work());
         add_scrub_gauges(metrics, scrub_jobs);
-        http::ApiContext ctx{services, metrics, m_api, &tile_service, &scrub_jobs};
+        services::GeoPackageDumps dumps(std::filesystem::path(m_data) / "dumps");
+        http::ApiContext ctx{services, metrics, m_api, &tile_service, &scrub_jobs, &dumps};
         http::Router router;
         http::register_routes(router, ctx);
         http::Server server(m_options, router, metrics);

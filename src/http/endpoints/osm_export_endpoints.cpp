@@ -16,9 +16,13 @@ Response xml_download(std::string body, std::string_view file_name) {
     return r;
 }
 
-Response export_osm(const Request&, ApiContext& ctx) {
-    return streamed_download(osm::osm_xml_export(ctx.services.store),
-                             "application/xml; charset=utf-8", "cameras.osm");
+Response export_osm(const Request& req, ApiContext& ctx) {
+    auto validators = camera_validators(ctx.services, "osm");
+    if (auto unchanged = not_modified(req, validators)) return std::move(*unchanged);
+    auto response = streamed_download(osm::osm_xml_export(ctx.services.store),
+                                      "application/xml; charset=utf-8", "cameras.osm");
+    with_validators(response, validators);
+    return response;
 }
 
 Response export_osc(const Request&, ApiContext& ctx) {
