@@ -1,8 +1,11 @@
 #include "services/area_feed.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "core/clock.hpp"
+#include "geo/polygon.hpp"
 #include "osm/osm_xml_writer.hpp"
 #include "services/camera_dumps.hpp"
 
@@ -38,12 +41,51 @@ std::string area_feed_key(const geo::BBox& box) {
 std::string area_atom_feed(const geo::BBox& box, std::string_view data_id,
                            const std::vector<store::AreaCameraEvent>& events) {
     const auto key = area_feed_key(box);
+    return camera_atom_feed({fmt::format("area/{}", key), fmt::format("Cameras in {}", key),
+                             fmt::format("/feeds/area.atom?bbox={}", key)},
+                            data_id, events);
+}
+
+std::vector<store::AreaCameraEvent> district_camera_events(store::Store& store,
+                                                           const model::District& district,
+                                                           int limit) {
+    std::vector<store::AreaCameraEvent> inside;
+    if (limit <= 0 || district.polygons.empty()) return inside;
+    auto box = geo::BBox::empty_box();
+    for (const auto& polygon : district.polygons)
+        for (auto p : polygon.front())
+            box.extend(p);
+    // Entries of cameras in the box but outside the outline take places in the store's answer:
+    // ask for more until `limit` are inside or the box has no more.
+    constexpr int most = 1 << 20;
+    for (int asked = limit;; asked = std::min(asked * 4, most)) {
+        auto events = store.camera_events_in(box, asked);
+        inside.clear();
+        for (auto& e : events) {
+            if (!geo::contains(district.polygons, e.camera.location)) continue;
+            inside.push_back(std::move(e));
+            if (static_cast<int>(inside.size()) == limit) return inside;
+        }
+        if (static_cast<int>(events.size()) < asked || asked == most) return inside;
+    }
+}
+
+std::string district_atom_feed(const model::District& district, std::string_view data_id,
+                               const std::vector<store::AreaCameraEvent>& events) {
+    return camera_atom_feed(
+        {fmt::format("district/{}", district.id), fmt::format("Cameras in {}", district.name),
+         fmt::format("/feeds/district/{}.atom", district.id)},
+        data_id, events);
+}
+
+std::string camera_atom_feed(const FeedSubject& subject, std::string_view data_id,
+                             const std::vector<store::AreaCameraEvent>& events) {
     const std::int64_t updated = events.empty() ? 0 : events.front().event.at;
     std::string out =
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n";
-    element(out, "id", fmt::format("{}{}/area/{}", tag_prefix, data_id, key));
-    element(out, "title", fmt::format("Cameras in {}", key));
+    element(out, "id", fmt::format("{}{}/{}", tag_prefix, data_id, subject.id_path));
+    element(out, "title", subject.title);
     element(out, "subtitle",
             "Surveillance cameras accepted, changed and removed in this area on Sightline");
     element(out, "updated", format_utc(updated));
@@ -51,7 +93,7 @@ std::string area_atom_feed(const geo::BBox& box, std::string_view data_id,
     element(out, "generator", "Sightline");
     element(out, "rights", fmt::format("{} <{}>", data_licence, data_licence_url));
     out += "<link rel=\"self\" type=\"application/atom+xml\" href=\"";
-    osm::append_xml_escaped(out, fmt::format("/feeds/area.atom?bbox={}", key));
+    osm::append_xml_escaped(out, subject.self_href);
     out += "\"/>\n";
     for (const auto& e : events) {
         const auto& c = e.camera;

@@ -129,3 +129,62 @@ TEST_F(AreaFeed, ABadBboxIsAJsonError) {
 
 }  // namespace
 }  // namespace sightline::testing
+
+namespace sightline::testing {
+namespace {
+
+// tests/fixtures/osm/districts.osm: Zapad (West) and Istok (East) share a border at about
+// 20.42 E between 44.80 and 44.81 N; "Cut" is cut off by the extract's edge.
+class DistrictFeed : public AreaFeed {
+  protected:
+    void prepare_data() override {
+        auto result = run_cli(
+            {"import", SIGHTLINE_FIXTURES "/osm/districts.osm", "--data", data_dir().string()});
+        if (result.exit_code != 0) throw std::runtime_error("import failed: " + result.err);
+    }
+
+    std::int64_t district_id(std::string_view name) {
+        auto list = client().get("/api/v1/districts");
+        const auto json = list.json();  // kept: the loop must not run over a temporary's member
+        for (const auto& d : json["districts"])
+            if (d["name"].get<std::string>() == name) return d["id"].get<std::int64_t>();
+        throw std::runtime_error(fmt::format("no district {}: {}", name, list.body));
+    }
+};
+
+TEST_F(DistrictFeed, ListsTheCamerasInsideTheDistrictOnly) {
+    const auto west = accepted_camera(44.8040, 20.4080);
+    // Inside Zapad's bounding box but east of the slanted border: in Istok.
+    const auto east = accepted_camera(44.8005, 20.4205);
+    const auto id = district_id("Zapad");
+
+    auto feed = client().get(fmt::format("/feeds/district/{}.atom", id));
+    ASSERT_EQ(feed.status, 200) << feed.body;
+    EXPECT_EQ(feed.header("content-type"), "application/atom+xml; charset=utf-8");
+    EXPECT_EQ(atom_schema_errors(feed.body), "") << feed.body;
+    EXPECT_TRUE(contains(feed.body, "<title>Cameras in Zapad</title>")) << feed.body;
+    EXPECT_TRUE(contains(feed.body, fmt::format("/district/{}</id>", id))) << feed.body;
+    EXPECT_TRUE(contains(feed.body, fmt::format("<title>Camera {} accepted</title>", west)))
+        << feed.body;
+    EXPECT_FALSE(contains(feed.body, fmt::format("href=\"/camera/{}\"", east))) << feed.body;
+    // The imported cameras of the district are there too, as imported.
+    EXPECT_TRUE(contains(feed.body, "imported</title>")) << feed.body;
+
+    auto again = client().get(fmt::format("/feeds/district/{}.atom", id),
+                              {{"If-None-Match", feed.header("etag")}});
+    EXPECT_EQ(again.status, 304);
+
+    auto other = client().get(fmt::format("/feeds/district/{}.atom", district_id("Istok")));
+    ASSERT_EQ(other.status, 200);
+    EXPECT_TRUE(contains(other.body, fmt::format("href=\"/camera/{}\"", east))) << other.body;
+    EXPECT_FALSE(contains(other.body, fmt::format("href=\"/camera/{}\"", west))) << other.body;
+}
+
+TEST_F(DistrictFeed, AnUnknownDistrictIsNotFound) {
+    expect_json_error(client().get("/feeds/district/99999.atom"), 404, "not_found");
+    expect_json_error(client().get("/feeds/district/1.xml"), 404, "not_found");
+    expect_json_error(client().get("/feeds/district/abc.atom"), 400, "invalid_argument");
+}
+
+}  // namespace
+}  // namespace sightline::testing

@@ -38,6 +38,7 @@ const std::set<Route>& server_routes() {
         {"get", "/api/v1/export/cameras.kml"},
         {"get", "/api/v1/export/cameras.gpkg"},
         {"get", "/feeds/area.atom"},
+        {"get", "/feeds/district/{file}"},
         {"get", "/tiles/tilejson.json"},
         {"get", "/tiles/{z}/{x}/{file}"},
         {"post", "/api/v1/photos/inspect"},

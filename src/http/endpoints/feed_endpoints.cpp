@@ -1,6 +1,6 @@
-// Watching an area: GET /feeds/area.atom?bbox= is an Atom feed of what happened to the cameras
-// inside the box. Anonymous like every read: no account, and nothing about the reader is kept
-// (the access log names the route, not the query).
+// Watching an area: GET /feeds/area.atom?bbox= and /feeds/district/{id}.atom are Atom feeds of
+// what happened to the cameras inside the box or the district. Anonymous like every read: no
+// account, and nothing about the reader is kept (the access log names the route, not the query).
 
 #include <algorithm>
 
@@ -8,6 +8,7 @@
 
 #include "http/endpoints/download.hpp"
 #include "http/endpoints/endpoints.hpp"
+#include "http/endpoints/json_body.hpp"
 #include "http/response.hpp"
 #include "services/area_feed.hpp"
 
@@ -44,10 +45,37 @@ Response area_feed(const Request& req, ApiContext& ctx) {
     return response;
 }
 
+Response district_feed(const Request& req, ApiContext& ctx) {
+    auto file = req.path_param("file").value_or("");
+    if (!file.ends_with(".atom"))
+        return error_response(404, "not_found", "district feeds are /feeds/district/{id}.atom");
+    auto id = parse_id(file.substr(0, file.size() - 5), "district id");
+    if (!id) return error_response(id.error());
+    // The district's outline changes only with an import, which bumps the map version.
+    auto validators = camera_validators(
+        ctx.services, fmt::format("district-{}-{}", *id, ctx.services.map.map_version()));
+    validators.last_modified = 0;
+    if (auto unchanged = not_modified(req, validators)) return std::move(*unchanged);
+    auto district = ctx.services.map.find_district(*id);
+    if (!district || !district->complete)
+        return error_response(404, "not_found", "no such district");
+    auto events = services::district_camera_events(ctx.services.store, *district,
+                                                   services::area_feed_entries);
+    Response response{200,
+                      std::string(atom_content_type),
+                      services::district_atom_feed(*district, ctx.services.map.data_id(), events),
+                      {}};
+    with_validators(response, validators);
+    return response;
+}
+
 }  // namespace
 
 void register_feed_routes(Router& router, ApiContext& ctx) {
     router.add("GET", "/feeds/area.atom", [&ctx](const Request& r) { return area_feed(r, ctx); });
+    // The router matches {name} as a whole segment, so "{id}.atom" arrives as {file}.
+    router.add("GET", "/feeds/district/{file}",
+               [&ctx](const Request& r) { return district_feed(r, ctx); });
 }
 
 }  // namespace sightline::http
