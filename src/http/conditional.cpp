@@ -74,7 +74,8 @@ std::optional<std::int64_t> parse_http_date(std::string_view text) {
     std::optional<unsigned> month;
     for (unsigned i = 0; i < months.size(); ++i)
         if (text.substr(8, 3) == months[i]) month = i + 1;
-    if (!d || !y || !hh || !mm || !ss || !month || *hh > 23 || *mm > 59 || *ss > 60)
+    if (!d || !y || !hh || !mm || !ss || !month || *d < 1 || *y < 0 || *hh < 0 || *hh > 23 ||
+        *mm < 0 || *mm > 59 || *ss < 0 || *ss > 60)
         return std::nullopt;
     const year_month_day ymd{year{*y}, std::chrono::month{*month}, day{static_cast<unsigned>(*d)}};
     if (!ymd.ok()) return std::nullopt;

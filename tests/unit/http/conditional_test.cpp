@@ -26,7 +26,8 @@ TEST(HttpDate, AnythingElseIsNotADate) {
     for (const char* text : {"", "yesterday", "Sunday, 06-Nov-94 08:49:37 GMT",
                              "Sun Nov  6 08:49:37 1994", "Sun, 06 Nov 1994 08:49:37 UTC",
                              "Sun, 31 Feb 1994 08:49:37 GMT", "Sun, 06 Xyz 1994 08:49:37 GMT",
-                             "Sun, 06 Nov 1994 25:49:37 GMT", "Sun, 0x Nov 1994 08:49:37 GMT"})
+                             "Sun, 06 Nov 1994 25:49:37 GMT", "Sun, 0x Nov 1994 08:49:37 GMT",
+                             "Sun, 06 Nov 1994 08:-1:37 GMT", "Sun, 06 Nov -994 08:49:37 GMT"})
         EXPECT_FALSE(parse_http_date(text).has_value()) << text;
 }
 
