@@ -42,8 +42,9 @@ class GeoPackageDumps {
   public:
     /// Deletes the dumps an earlier run left in `dir` (made from what may be another database).
     explicit GeoPackageDumps(std::filesystem::path dir);
-    /// The dump of `camera_version` (the caller read it before, so the ETag it sends names a
-    /// dump at least that new). Throws sightline::Exception when it cannot be written.
+    /// The dump named by `camera_version`, made now if missing. The caller reads the version
+    /// before, so the file holds that version or a newer one. Throws sightline::Exception when
+    /// it cannot be written.
     std::filesystem::path dump_for(store::Store& store, std::int64_t camera_version);
 
   private:

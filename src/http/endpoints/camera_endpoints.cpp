@@ -127,7 +127,7 @@ Response export_kml(const Request& req, ApiContext& ctx) {
 Response export_gpkg(const Request& req, ApiContext& ctx) {
     if (!ctx.dumps) return error_response(503, "unavailable", "GeoPackage dumps are not enabled");
     return camera_export(req, ctx, "gpkg", [&] {
-        // The version read for the ETag names the file: a dump at least that new.
+        // Read again after the ETag: the dump is at least as new as the version the ETag names.
         Response response;
         response.content_type = "application/geopackage+sqlite3";
         response.file_path =
