@@ -97,7 +97,7 @@ class ExportCommand final : public Command {
         } else if (m_format == "csv") {
             count = services::csv_export(*store).drain(sink);
         } else if (m_format == "osm") {
-            count = osm::osm_xml_export(*store).drain(sink);
+            count = osm::osm_xml_export(*store, unix_now()).drain(sink);
         } else {
             auto c = osm::write_osm_change(store->cameras_changed_since_import(), sink);
             count = c.created + c.modified + c.deleted;

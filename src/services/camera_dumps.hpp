@@ -9,17 +9,16 @@
 #include <string>
 #include <string_view>
 
+#include "model/data_licence.hpp"
 #include "store/camera_text_stream.hpp"
 #include "store/store.hpp"
 
 namespace sightline::services {
 
-/// The licence of the camera data, as every dump states it (the OpenAPI document's wording).
-inline constexpr std::string_view data_licence_id = "ODbL-1.0";
-inline constexpr std::string_view data_licence =
-    "Data: ODbL 1.0 where derived from OpenStreetMap (© OpenStreetMap contributors)";
-inline constexpr std::string_view data_licence_url =
-    "https://opendatacommons.org/licenses/odbl/1-0/";
+/// The licence of the camera data, as every dump states it (model/data_licence.hpp).
+using model::data_licence;
+using model::data_licence_id;
+using model::data_licence_url;
 
 /// Every camera (removed ones too, with their status) as a KML 2.2 document, a piece at a time:
 /// one Placemark per camera with its name, a description, ExtendedData of the CSV export's fields

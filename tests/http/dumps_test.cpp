@@ -105,6 +105,19 @@ TEST_F(Dumps, TheGeoJsonStatesItsLicenceAndDate) {
     EXPECT_EQ(collection["features"].size(), 2u);
 }
 
+TEST_F(Dumps, TheOsmXmlStatesItsLicenceAndOsmiumStillReadsIt) {
+    auto osm = client().get("/api/v1/export/cameras.osm");
+    ASSERT_EQ(osm.status, 200);
+    EXPECT_TRUE(contains(osm.body, "license=\"https://opendatacommons.org/licenses/odbl/1-0/\""))
+        << osm.body.substr(0, 400);
+    EXPECT_TRUE(contains(osm.body, "ODbL 1.0")) << osm.body.substr(0, 400);
+    EXPECT_TRUE(contains(osm.body, ". Generated 20")) << osm.body.substr(0, 400);
+    auto info = run_program("/usr/bin/osmium", {"fileinfo", "-e", "-g", "data.count.nodes",
+                                                save("cameras.osm", osm.body).string()});
+    EXPECT_EQ(info.exit_code, 0) << info.err;
+    EXPECT_EQ(info.out, "2\n") << info.err;
+}
+
 TEST_F(Dumps, AMirrorGetsNotModifiedUntilTheCamerasChange) {
     std::map<std::string, std::string, std::less<>> etags;
     for (auto format : exports) {
