@@ -36,8 +36,8 @@ class ExportCommand final : public Command {
     std::string help() const override {
         return "Usage: sightline export geojson|csv|kml|gpkg|osm|osc [--out FILE] [--data DIR]\n\n"
                "geojson, csv, kml, gpkg: every camera (removed ones too, with their status).\n"
-               "     GeoJSON, KML and GeoPackage state the data licence (ODbL 1.0 where derived\n"
-               "     from OpenStreetMap) and when they were made; CSV has only its header row.\n"
+               "     GeoJSON, KML, GeoPackage and OSM XML state the data licence (ODbL 1.0 where\n"
+               "     derived from OpenStreetMap) and when they were made; CSV has only its header.\n"
                "gpkg: a GeoPackage 1.3 (layer \"cameras\", EPSG:4326). It is a database file,\n"
                "     so it needs --out FILE; it is not written to standard output.\n"
                "osm: OSM XML 0.6 of every non-removed camera; cameras from OSM nodes keep their\n"
