@@ -74,7 +74,9 @@ class ServeCommand final : public Command {
                "stop\n"
                "accepting, finish requests in flight and exit. POST /api/v1/scrub makes photos "
                "and\nvideos safe to share; its jobs live in DATA/scrub-jobs (never backed up) and "
-               "are\ndeleted after the download or after an hour.\n\n" +
+               "are\ndeleted after the download or after an hour. GET "
+               "/api/v1/export/cameras.gpkg keeps its\nGeoPackage files in DATA/dumps (one per "
+               "camera version; emptied at start, never backed up).\n\n" +
                format_options(specs());
     }
     Status parse(const std::vector<std::string>& args) override {
