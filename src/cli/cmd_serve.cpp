@@ -74,7 +74,9 @@ class ServeCommand final : public Command {
                "stop\n"
                "accepting, finish requests in flight and exit. POST /api/v1/scrub makes photos "
                "and\nvideos safe to share; its jobs live in DATA/scrub-jobs (never backed up) and "
-               "are\ndeleted after the download or after an hour.\n\n" +
+               "are\ndeleted after the download or after an hour. GET "
+               "/api/v1/export/cameras.gpkg keeps its\nGeoPackage files in DATA/dumps (one per "
+               "camera version; emptied at start, never backed up).\n\n" +
                format_options(specs());
     }
     Status parse(const std::vector<std::string>& args) override {
@@ -177,7 +179,8 @@ class ServeCommand final : public Command {
         // Declared before the server, so that it outlives every upload the server holds.
         services::ScrubJobs scrub_jobs(scrub_job_options(), scrub_work());
         add_scrub_gauges(metrics, scrub_jobs);
-        http::ApiContext ctx{services, metrics, m_api, &tile_service, &scrub_jobs};
+        services::GeoPackageDumps dumps(std::filesystem::path(m_data) / "dumps");
+        http::ApiContext ctx{services, metrics, m_api, &tile_service, &scrub_jobs, &dumps};
         http::Router router;
         http::register_routes(router, ctx);
         http::Server server(m_options, router, metrics);

@@ -92,6 +92,13 @@ struct Stats {
     std::vector<ImportedArea> imported_areas;
 };
 
+/// One entry of a camera's history with the camera as it is now (Store::camera_events_in).
+struct AreaCameraEvent {
+    std::int64_t entry_id = 0;  ///< the history entry's own id: unique, never reused
+    model::CameraEvent event;
+    model::Camera camera;
+};
+
 /// Keys of Store::camera_page.
 enum class CameraOrder { id, osm_node_id };
 
@@ -179,6 +186,13 @@ class Store {
         const std::vector<model::NewCamera>& cameras, const Decision& decision) = 0;
     /// Monotonic counter bumped by every camera change (for caches and ETags).
     virtual std::int64_t camera_version() = 0;
+    /// When the cameras last changed: the time of the newest camera history entry (every change
+    /// appends one), unix seconds; 0 when there is none. One indexed read (Last-Modified).
+    virtual std::int64_t cameras_changed_at() = 0;
+    /// The newest `limit` camera history entries (created, confirmed, imported, updated,
+    /// removed, ...) of cameras whose position is inside `box`, newest first. Removed cameras
+    /// count too (their removal is news).
+    virtual std::vector<AreaCameraEvent> camera_events_in(const geo::BBox& box, int limit) = 0;
 
     // --- users and sessions -----------------------------------------------------------------
     /// conflict if the name exists.

@@ -92,6 +92,8 @@ export function render(main) {
     h('section', { class: 'opendata' }, h('h2', {}, t('map.opendata')),
       h('a', { class: 'button', href: '/api/v1/export/cameras.geojson', download: 'cameras.geojson' }, t('map.download.geojson')),
       h('a', { class: 'button', href: '/api/v1/export/cameras.csv', download: 'cameras.csv' }, t('map.download.csv')),
+      h('a', { class: 'button', href: '/api/v1/export/cameras.kml', download: 'cameras.kml' }, t('map.download.kml')),
+      h('a', { class: 'button', href: '/api/v1/export/cameras.gpkg', download: 'cameras.gpkg' }, t('map.download.gpkg')),
       h('a', { href: '/api/v1/openapi.json' }, t('map.api'))));
   main.append(h('div', { class: 'map-page' }, mapEl, panel));
 

@@ -1,5 +1,6 @@
 // Cameras (list, one with history, removal), open-data exports, statistics and the audit log.
 
+#include <functional>
 #include <memory>
 
 #include <fmt/core.h>
@@ -9,6 +10,7 @@
 #include "http/endpoints/endpoints.hpp"
 #include "http/endpoints/json_body.hpp"
 #include "http/response.hpp"
+#include "services/camera_dumps.hpp"
 #include "services/camera_json.hpp"
 #include "services/history_stats.hpp"
 #include "services/json_writer.hpp"
@@ -100,14 +102,49 @@ Response remove_camera(const Request& req, ApiContext& ctx) {
     return geojson_response(std::move(out));
 }
 
-Response export_geojson(const Request&, ApiContext& ctx) {
-    return streamed_download(services::geojson_export(ctx.services.store), "application/geo+json",
-                             "cameras.geojson");
+// Every export answers 304 to a client that has the current version, and says which version
+// and licence it is.
+Response camera_export(const Request& req, ApiContext& ctx, std::string_view variant,
+                       const std::function<Response()>& make) {
+    auto validators = camera_validators(ctx.services, variant);
+    if (auto unchanged = not_modified(req, validators)) return std::move(*unchanged);
+    auto response = make();
+    with_validators(response, validators);
+    return response;
 }
 
-Response export_csv(const Request&, ApiContext& ctx) {
-    return streamed_download(services::csv_export(ctx.services.store), "text/csv; charset=utf-8",
-                             "cameras.csv");
+Response export_geojson(const Request& req, ApiContext& ctx) {
+    return camera_export(req, ctx, "geojson", [&] {
+        return streamed_download(services::geojson_export(ctx.services.store, unix_now()),
+                                 "application/geo+json", "cameras.geojson");
+    });
+}
+
+Response export_csv(const Request& req, ApiContext& ctx) {
+    return camera_export(req, ctx, "csv", [&] {
+        return streamed_download(services::csv_export(ctx.services.store),
+                                 "text/csv; charset=utf-8", "cameras.csv");
+    });
+}
+
+Response export_kml(const Request& req, ApiContext& ctx) {
+    return camera_export(req, ctx, "kml", [&] {
+        return streamed_download(services::kml_export(ctx.services.store, unix_now()),
+                                 "application/vnd.google-earth.kml+xml", "cameras.kml");
+    });
+}
+
+Response export_gpkg(const Request& req, ApiContext& ctx) {
+    if (!ctx.dumps) return error_response(503, "unavailable", "GeoPackage dumps are not enabled");
+    return camera_export(req, ctx, "gpkg", [&] {
+        // Read again after the ETag: the dump is at least as new as the version the ETag names.
+        Response response;
+        response.content_type = "application/geopackage+sqlite3";
+        response.file_path =
+            ctx.dumps->dump_for(ctx.services.store, ctx.services.store.camera_version()).string();
+        response.with_header("Content-Disposition", "attachment; filename=\"cameras.gpkg\"");
+        return response;
+    });
 }
 
 void write_counts(JsonWriter& w, std::string_view key,
@@ -208,6 +245,12 @@ void register_camera_routes(Router& router, ApiContext& ctx) {
                [&ctx](const Request& r) { return export_geojson(r, ctx); });
     router.add("GET", "/api/v1/export/cameras.csv",
                [&ctx](const Request& r) { return export_csv(r, ctx); });
+    router.add("GET", "/api/v1/export/cameras.kml",
+               [&ctx](const Request& r) { return export_kml(r, ctx); });
+    router.add("GET", "/api/v1/export/cameras.gpkg",
+               [&ctx](const Request& r) { return export_gpkg(r, ctx); });
+    // Made once per camera version (seconds for a country), then served from disk.
+    router.set_lane("GET", "/api/v1/export/cameras.gpkg", Lane::heavy);
     router.add("GET", "/api/v1/stats", [&ctx](const Request& r) { return stats(r, ctx); });
     auto history_cache = std::make_shared<services::HistoryCache>();
     router.add("GET", "/api/v1/stats/history", [&ctx, history_cache](const Request& r) {

@@ -175,6 +175,42 @@ std::vector<model::CameraEvent> SqliteStore::camera_history(model::CameraId id) 
     return events;
 }
 
+std::int64_t SqliteStore::cameras_changed_at() {
+    auto db = m_readers->acquire();
+    // The newest entry by id (the primary key): no scan, unlike max(updated_at).
+    return db->query_int64(
+        "SELECT coalesce((SELECT at FROM camera_history ORDER BY id DESC LIMIT 1), 0)");
+}
+
+std::vector<AreaCameraEvent> SqliteStore::camera_events_in(const geo::BBox& box, int limit) {
+    std::vector<AreaCameraEvent> events;
+    if (limit <= 0) return events;
+    // The inner query picks the entry ids alone, so the sorter carries two integers per entry of
+    // the box, not whole camera rows; only the `limit` chosen ones are joined to their cameras.
+    // The exact comparison stays: the R*Tree's 32-bit floats are rounded outwards.
+    static const std::string sql =
+        sqlite::camera_columns() +
+        ", h.id, h.at, h.action, h.actor, h.detail, h.report_id FROM (SELECT h2.id FROM "
+        "camera_history AS h2 JOIN cameras AS c2 ON c2.id = h2.camera_id WHERE h2.camera_id IN "
+        "(SELECT id FROM camera_index WHERE max_lat >= ?1 AND min_lat <= ?2 AND max_lon >= ?3 "
+        "AND min_lon <= ?4) AND c2.lat BETWEEN ?1 AND ?2 AND c2.lon BETWEEN ?3 AND ?4 "
+        "ORDER BY h2.id DESC LIMIT ?5) AS top JOIN camera_history AS h ON h.id = top.id "
+        "JOIN cameras AS c ON c.id = h.camera_id ORDER BY h.id DESC";
+    auto db = m_readers->acquire();
+    auto stmt = db->prepare(sql);
+    stmt.bind_all(box.south, box.north, box.west, box.east, limit);
+    while (stmt.step()) {
+        AreaCameraEvent e;
+        e.camera = sqlite::read_camera(stmt);
+        e.entry_id = stmt.int64(14);
+        e.event = model::CameraEvent{stmt.int64(15), stmt.string(16), stmt.string(17),
+                                     stmt.string(18), std::nullopt};
+        if (auto report = stmt.optional_int64(19)) e.event.report_id = model::ReportId{*report};
+        events.push_back(std::move(e));
+    }
+    return events;
+}
+
 std::vector<model::Camera> SqliteStore::find_cameras(const CameraQuery& query) {
     // No explicit transaction: the plan check may see an older snapshot than the query, which
     // can only make the plan less ideal, never the result wrong.

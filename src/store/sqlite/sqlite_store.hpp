@@ -73,6 +73,8 @@ class SqliteStore final : public Store, public MapStore, public CampaignStore {
     Result<std::vector<model::CameraId>> insert_cameras(
         const std::vector<model::NewCamera>& cameras, const Decision& decision) override;
     std::int64_t camera_version() override;
+    std::int64_t cameras_changed_at() override;
+    std::vector<AreaCameraEvent> camera_events_in(const geo::BBox& box, int limit) override;
 
     // --- users and sessions -------------------------------------------------------------
     /// Names are unique case-insensitively ("Alice" conflicts with "alice").
