@@ -76,9 +76,9 @@ class ExportCommand final : public Command {
         std::int64_t count = 0;
         std::string what = "cameras";
         if (m_format == "geojson") {
-            count = services::geojson_export(*store).drain(sink);
+            count = services::geojson_export(*store, *store).drain(sink);
         } else if (m_format == "csv") {
-            count = services::csv_export(*store).drain(sink);
+            count = services::csv_export(*store, *store).drain(sink);
         } else if (m_format == "osm") {
             count = osm::osm_xml_export(*store).drain(sink);
         } else {

@@ -7,6 +7,7 @@
 
 #include "core/clock.hpp"
 #include "services/json_writer.hpp"
+#include "services/source_json.hpp"
 
 namespace sightline::services {
 namespace {
@@ -45,7 +46,8 @@ void write_photos(JsonWriter& w, const std::vector<model::CameraPhoto>& photos) 
 
 void write_feature(JsonWriter& w, const model::Camera& c,
                    const std::vector<model::CameraEvent>* history,
-                   const std::vector<model::CameraPhoto>* photos = nullptr) {
+                   const std::vector<model::CameraPhoto>* photos = nullptr,
+                   const std::vector<model::CameraSource>* sources = nullptr) {
     w.begin_object();
     w.key("type").value("Feature");
     w.key("id").value(c.id.value);
@@ -84,6 +86,10 @@ void write_feature(JsonWriter& w, const model::Camera& c,
         w.key("id").value(c.osm->id);
         w.key("version").value(c.osm->version);
         w.end_object();
+    }
+    if (sources) {
+        w.key("sources");
+        write_camera_sources(w, *sources);
     }
     if (history) {
         w.key("report_ids").begin_array();
@@ -129,10 +135,11 @@ void append_camera_feature(std::string& out, const model::Camera& camera) {
 
 std::string camera_feature_with_history(const model::Camera& camera,
                                         const std::vector<model::CameraEvent>& history,
-                                        const std::vector<model::CameraPhoto>& photos) {
+                                        const std::vector<model::CameraPhoto>& photos,
+                                        const std::vector<model::CameraSource>& sources) {
     std::string out;
     JsonWriter w(out);
-    write_feature(w, camera, &history, &photos);
+    write_feature(w, camera, &history, &photos, &sources);
     return out;
 }
 
@@ -148,12 +155,15 @@ std::string camera_feature_collection(const std::vector<model::Camera>& cameras)
     return out;
 }
 
-store::CameraTextStream geojson_export(store::Store& store) {
+store::CameraTextStream geojson_export(store::Store& store, store::SourceStore& sources) {
     return store::CameraTextStream(
         store, R"({"type":"FeatureCollection","features":[)", {{}},
-        [](std::string& out, const model::Camera& camera, std::int64_t index) {
+        [&sources](std::string& out, const model::Camera& camera, std::int64_t index) {
             if (index > 0) out += ",\n";
-            append_camera_feature(out, camera);
+            JsonWriter w(out);
+            // A few index lookups per camera, on a pooled read connection.
+            const auto known_from = sources.camera_sources(camera.id);
+            write_feature(w, camera, nullptr, nullptr, &known_from);
         },
         "]}\n");
 }
@@ -177,7 +187,8 @@ void append_csv_field(std::string& out, std::string_view field) {
 
 namespace {
 
-void append_csv_row(std::string& buffer, const model::Camera& c) {
+void append_csv_row(std::string& buffer, const model::Camera& c,
+                    const std::vector<model::CameraSource>& sources) {
     buffer += fmt::format("{},{:.7f},{:.7f},{},", c.id.value, c.location.lat, c.location.lon,
                           model::to_string(c.status));
     append_csv_field(buffer, model::camera_kind(c.tags));
@@ -188,6 +199,8 @@ void append_csv_row(std::string& buffer, const model::Camera& c) {
         buffer += ',';
         if (auto v = model::tag(c.tags, key)) append_csv_field(buffer, *v);
     }
+    buffer += ',';
+    append_csv_field(buffer, camera_sources_text(sources));
     buffer += ',';
     std::string other;
     JsonWriter w(other);
@@ -208,17 +221,17 @@ void append_csv_row(std::string& buffer, const model::Camera& c) {
 
 }  // namespace
 
-store::CameraTextStream csv_export(store::Store& store) {
+store::CameraTextStream csv_export(store::Store& store, store::SourceStore& sources) {
     std::string header = "id,lat,lon,status,kind,confirmations,first_seen,last_verified";
     for (auto key : csv_tag_columns) {
         header += ',';
         header += key;
     }
-    header += ",other_tags\r\n";
+    header += ",sources,other_tags\r\n";
     return store::CameraTextStream(
         store, std::move(header), {{}},
-        [](std::string& out, const model::Camera& camera, std::int64_t) {
-            append_csv_row(out, camera);
+        [&sources](std::string& out, const model::Camera& camera, std::int64_t) {
+            append_csv_row(out, camera, sources.camera_sources(camera.id));
         },
         "");
 }

@@ -10,7 +10,9 @@
 #include "services/report_service.hpp"
 #include "services/routing_service.hpp"
 #include "services/search_service.hpp"
+#include "services/source_service.hpp"
 #include "store/map_store.hpp"
+#include "store/source_store.hpp"
 #include "store/store.hpp"
 
 namespace sightline::services {
@@ -26,8 +28,10 @@ struct ServiceOptions {
 };
 
 struct Services {
-    Services(store::Store& s, store::MapStore& m, const ServiceOptions& options)
+    Services(store::Store& s, store::MapStore& m, store::SourceStore& src,
+             const ServiceOptions& options)
         : store(s),
+          source_store(src),
           map(m),
           auth(s, options.auth),
           photos(s, options.photo_dir, options.photos),
@@ -37,9 +41,11 @@ struct Services {
           districts(s, m, analysis),
           area_reports(s, m, analysis, districts),
           routing(s, m, analysis, options.routing),
-          search(s, m) {}
+          search(s, m),
+          sources(s, src, search) {}
 
     store::Store& store;
+    store::SourceStore& source_store;  ///< official lists, and where each camera is known from
     store::MapStore& map;  ///< OSM imports: streets, areas, cameras changed since the import
     AuthService auth;
     PhotoService photos;  ///< before reports, which use it
@@ -50,6 +56,7 @@ struct Services {
     AreaReportService area_reports;  ///< what the printable report shows (after districts)
     RoutingService routing;          ///< walking routes (after analysis, which it uses)
     SearchService search;            ///< places by name, and the nearest address to a point
+    SourceService sources;           ///< official lists against the crowd (after search)
 };
 
 }  // namespace sightline::services

@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "store/map_store.hpp"
+#include "store/source_store.hpp"
 #include "store/store.hpp"
 
 namespace sightline::store {
@@ -27,7 +28,7 @@ struct SqliteOptions {
     bool create_if_missing = true;  ///< create the data directory and the database file
 };
 
-class SqliteStore final : public Store, public MapStore {
+class SqliteStore final : public Store, public MapStore, public SourceStore {
   public:
     /// Use open_sqlite_store().
     SqliteStore(std::filesystem::path database_path, SqliteOptions options);
@@ -113,6 +114,19 @@ class SqliteStore final : public Store, public MapStore {
                                                  int limit) override;
     std::vector<model::Place> places_near(geo::LatLon centre, double radius_m, int limit) override;
     std::int64_t place_count() override;
+
+    // --- official lists and camera sources (sources.cpp) --------------------------------------
+    Result<model::SourceId> insert_source(const model::NewSource& source,
+                                          const Decision& decision) override;
+    std::vector<model::Source> list_sources() override;
+    Result<model::Source> find_source(model::SourceId id) override;
+    std::vector<model::SourceEntry> source_entries(model::SourceId id) override;
+    Status save_matching(model::SourceId id, const std::vector<model::SourceEntry>& entries,
+                         std::int64_t camera_version) override;
+    Status decide_entry(model::SourceId id, std::int64_t entry,
+                        std::optional<model::CameraId> camera, const Decision& decision) override;
+    std::vector<CrowdCamera> crowd_cameras(const geo::BBox& bbox) override;
+    std::vector<model::CameraSource> camera_sources(model::CameraId id) override;
 
     // --- SQLite specifics ---------------------------------------------------------------
     /// Consistent copy of the live database to `destination` (SQLite online backup API), safe
