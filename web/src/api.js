@@ -81,6 +81,8 @@ function upload(url, form, onProgress) {
 export const api = {
   cameras: (bbox, limit = 1000) => request('GET', `/api/v1/cameras?bbox=${bbox.join(',')}&limit=${limit}`),
   camera: (id) => request('GET', `/api/v1/cameras/${encodeURIComponent(id)}`),
+  sources: () => request('GET', '/api/v1/sources'),
+  comparison: (id) => request('GET', `/api/v1/sources/${encodeURIComponent(id)}/comparison`),
   stats: () => request('GET', '/api/v1/stats'),
   route: (query) => request('GET', `/api/v1/route?${query}`),
   /// Places and camera numbers by name, best first; near = [lat, lon] biases towards a point.

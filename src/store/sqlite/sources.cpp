@@ -71,18 +71,19 @@ std::vector<model::CameraSource> sqlite::load_camera_sources(Connection& db, mod
     // Reports: since they were made (the hour, as public as the photos' reported_at); the
     // OpenStreetMap object: since it was first imported; CSV imports: their history event
     // ("import-csv" before lists were named, "import-csv: NAME" since); official lists: since
-    // the entry was first matched with this camera.
+    // the entry was first matched with this camera. Ties (an import and a list matched in the
+    // same second) in that order.
     auto stmt = db.prepare(
-        "SELECT 'report', 'report ' || r.id, r.created_at, r.id FROM camera_reports AS cr "
+        "SELECT 'report', 'report ' || r.id, r.created_at, r.id, 0 FROM camera_reports AS cr "
         "JOIN reports AS r ON r.id = cr.report_id WHERE cr.camera_id = ?1 "
-        "UNION ALL SELECT 'osm', c.osm_type || '/' || c.osm_id, c.first_seen, 0 "
+        "UNION ALL SELECT 'osm', c.osm_type || '/' || c.osm_id, c.first_seen, 0, 1 "
         "FROM cameras AS c WHERE c.id = ?1 AND c.osm_id IS NOT NULL "
         "UNION ALL SELECT 'list', CASE WHEN h.detail LIKE 'import-csv: %' "
-        "THEN substr(h.detail, 13) ELSE 'CSV import' END, h.at, 0 FROM camera_history AS h "
+        "THEN substr(h.detail, 13) ELSE 'CSV import' END, h.at, 0, 2 FROM camera_history AS h "
         "WHERE h.camera_id = ?1 AND h.action = 'imported' AND h.detail LIKE 'import-csv%' "
-        "UNION ALL SELECT 'list', s.name, e.matched_at, s.id FROM source_entries AS e "
+        "UNION ALL SELECT 'list', s.name, e.matched_at, s.id, 3 FROM source_entries AS e "
         "JOIN sources AS s ON s.id = e.source_id WHERE e.camera_id = ?1 "
-        "ORDER BY 3, 1, 4, 2");
+        "ORDER BY 3, 5, 4, 2");
     stmt.bind(1, id.value);
     std::vector<model::CameraSource> out;
     while (stmt.step())
@@ -116,10 +117,11 @@ Result<model::SourceId> SqliteStore::insert_source(const model::NewSource& sourc
                     source.max_angle_deg, source.unplaced_rows);
     insert.run();
     model::SourceId id{db.last_insert_rowid()};
-    auto entry = db.prepare(
-        "INSERT INTO source_entries (source_id, line, lat, lon, directions, address, label) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     for (const auto& e : source.entries) {
+        // Prepared (from the cache) per row: a statement is reset when it goes out of scope.
+        auto entry = db.prepare(
+            "INSERT INTO source_entries (source_id, line, lat, lon, directions, address, label) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
         entry.bind_all(id.value, e.line, e.location.lat, e.location.lon,
                        sqlite::write_directions(e.directions_deg), e.address, e.label);
         entry.run();
@@ -133,7 +135,9 @@ Result<model::SourceId> SqliteStore::insert_source(const model::NewSource& sourc
 
 std::vector<model::Source> SqliteStore::list_sources() {
     auto db = m_readers->acquire();
-    auto stmt = db->prepare(std::string(source_columns) + " ORDER BY s.name, s.id");
+    // Static: the connection caches statements by their text.
+    static const std::string sql = std::string(source_columns) + " ORDER BY s.name, s.id";
+    auto stmt = db->prepare(sql);
     std::vector<model::Source> out;
     while (stmt.step())
         out.push_back(read_source(stmt));
@@ -142,7 +146,8 @@ std::vector<model::Source> SqliteStore::list_sources() {
 
 Result<model::Source> SqliteStore::find_source(model::SourceId id) {
     auto db = m_readers->acquire();
-    auto stmt = db->prepare(std::string(source_columns) + " WHERE s.id = ?1");
+    static const std::string sql = std::string(source_columns) + " WHERE s.id = ?1";
+    auto stmt = db->prepare(sql);
     stmt.bind(1, id.value);
     if (!stmt.step()) return fail(Errc::not_found, "no such list");
     return read_source(stmt);
@@ -187,11 +192,11 @@ Status SqliteStore::save_matching(model::SourceId id,
     std::lock_guard lock(m_write_mutex);
     auto& db = *m_writer;
     Transaction tx(db);
-    auto update = db.prepare(
-        "UPDATE source_entries SET matched_at = CASE WHEN camera_id IS ?3 THEN matched_at "
-        "ELSE ?8 END, state = ?4, camera_id = ?3, distance_m = ?5, candidates = ?6, reason = ?7 "
-        "WHERE id = ?2 AND source_id = ?1");
     for (const auto& e : entries) {
+        auto update = db.prepare(
+            "UPDATE source_entries SET matched_at = CASE WHEN camera_id IS ?3 THEN matched_at "
+            "ELSE ?8 END, state = ?4, camera_id = ?3, distance_m = ?5, candidates = ?6, "
+            "reason = ?7 WHERE id = ?2 AND source_id = ?1");
         update.bind_all(id.value, e.id, camera_value(e.camera), model::to_string(e.state),
                         e.distance_m, write_ids(e.candidates), e.reason, now);
         update.run();
