@@ -51,7 +51,7 @@ class ImportCsvCommand final : public Command {
             return fail(Errc::invalid_argument, "give exactly one CSV FILE (or - for stdin)");
         m_file = m_args.positionals[0];
         // The cameras' source (their history and "sources" say which list they came from).
-        m_mapping.source_name = m_args.value("source").value_or(
+        m_source_name = m_args.value("source").value_or(
             m_file == "-" ? std::string() : std::filesystem::path(m_file).filename().string());
         m_mapping.lat_column = m_args.value("lat");
         m_mapping.lon_column = m_args.value("lon");
@@ -82,7 +82,7 @@ class ImportCsvCommand final : public Command {
             fmt::print("{} cameras would be imported (dry run)\n", cameras->size());
         } else {
             auto store = store::open_sqlite_store(data_dir_from(m_args));
-            auto summary = services::import_csv(*store, *text, m_mapping, "cli");
+            auto summary = services::import_csv(*store, *text, m_mapping, "cli", m_source_name);
             if (!summary) return report_error("import-csv", summary.error());
             unmapped = summary->unmapped_columns;
             fmt::print("imported {} cameras\n", summary->imported);
@@ -112,6 +112,7 @@ class ImportCsvCommand final : public Command {
     ParsedArgs m_args;
     std::string m_file;
     services::CsvMapping m_mapping;
+    std::string m_source_name;
 };
 
 }  // namespace

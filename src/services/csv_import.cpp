@@ -194,14 +194,14 @@ Result<std::vector<model::NewCamera>> cameras_from_csv(std::string_view text,
 }
 
 Result<CsvImportSummary> import_csv(store::Store& store, std::string_view text,
-                                    const CsvMapping& mapping, std::string_view actor) {
+                                    const CsvMapping& mapping, std::string_view actor,
+                                    std::string_view source_name) {
     CsvImportSummary summary;
     auto cameras = cameras_from_csv(text, mapping, &summary.unmapped_columns);
     if (!cameras) return std::unexpected(cameras.error());
     // The history detail names the list: the cameras' source (SourceStore::camera_sources).
-    std::string reason = mapping.source_name.empty()
-                             ? std::string("import-csv")
-                             : fmt::format("import-csv: {}", mapping.source_name);
+    std::string reason = source_name.empty() ? std::string("import-csv")
+                                             : fmt::format("import-csv: {}", source_name);
     auto ids =
         store.insert_cameras(*cameras, store::Decision{std::string(actor), reason, unix_now()});
     if (!ids) return std::unexpected(ids.error());

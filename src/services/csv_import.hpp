@@ -22,8 +22,6 @@ struct CsvMapping {
     /// constant tags on every camera (e.g. surveillance:type=camera)
     model::Tags constant_tags;
     model::CameraStatus status = model::CameraStatus::verified;
-    /// The list's name, recorded as the cameras' source ("" for an unnamed CSV import).
-    std::string source_name;
 };
 
 struct CsvImportSummary {
@@ -48,8 +46,10 @@ Result<std::vector<model::NewCamera>> cameras_from_csv(
     std::string_view text, const CsvMapping& mapping,
     std::vector<std::string>* unmapped_columns = nullptr);
 
-/// cameras_from_csv + one store transaction.
+/// cameras_from_csv + one store transaction. `source_name` names the list in the cameras'
+/// history ("import-csv: NAME"), which makes it their source (SourceStore::camera_sources).
 Result<CsvImportSummary> import_csv(store::Store& store, std::string_view text,
-                                    const CsvMapping& mapping, std::string_view actor);
+                                    const CsvMapping& mapping, std::string_view actor,
+                                    std::string_view source_name = {});
 
 }  // namespace sightline::services

