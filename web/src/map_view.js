@@ -75,8 +75,9 @@ export function render(main) {
   const listPick = h('select', { id: 'list-pick', onchange: (e) => { listShown.id = e.target.value; showList(); } });
   const listStatus = h('p', { id: 'list-counts', role: 'status' });
   const listNote = h('p', { id: 'list-note', class: 'note' });
-  const listSection = h('section', { id: 'list-section', class: 'list-compare', hidden: true },
-    h('h3', {}, t('map.lists')),
+  // Beside the legend, not in it: its entries are layers of a comparison, not camera types.
+  const listSection = h('details', { id: 'list-section', class: 'list-compare', hidden: true, open: true },
+    h('summary', {}, t('map.lists')),
     h('label', { class: 'check' }, listToggle, ' ', t('map.lists.show')),
     h('label', { class: 'field' }, h('span', {}, t('map.lists.pick')), listPick),
     h('ul', {}, listLayers.map((layer) => h('li', { dataset: { layer } },
@@ -104,8 +105,8 @@ export function render(main) {
         h('span', { class: 'swatch', style: `background:${kindColours[k]}` }), t('kind.' + k))),
         statuses.map((s) => h('li', {}, h('span', { class: 'swatch ring', style: `border-color:${statusColours[s]}` }), t('status.' + s))),
         Object.entries(levelColours).map(([level, colour]) => h('li', {}, h('span', { class: 'swatch', style: `background:${colour}` }), t('level.' + level)))),
-      h('p', {}, t('map.viewsheds')),
-      listSection),
+      h('p', {}, t('map.viewsheds'))),
+    listSection,
     h('section', { class: 'opendata' }, h('h2', {}, t('map.opendata')),
       h('a', { class: 'button', href: '/api/v1/export/cameras.geojson', download: 'cameras.geojson' }, t('map.download.geojson')),
       h('a', { class: 'button', href: '/api/v1/export/cameras.csv', download: 'cameras.csv' }, t('map.download.csv')),
