@@ -21,8 +21,9 @@ struct SourceId {
 
 /// One reason a camera is on the map.
 struct CameraSource {
-    std::string kind;        ///< "report", "osm" or "list"
-    std::string name;        ///< "report 17", "node/123", "Police list 2021", "CSV import"
+    std::string kind;  ///< "report", "osm" or "list"
+    std::string
+        name;  ///< "report 17", "node/123", "Police list 2021"; "" for an unnamed CSV import
     std::int64_t since = 0;  ///< unix seconds: when this source first named the camera
     std::int64_t ref = 0;    ///< the report id or the list's source id; 0 when there is none
 };

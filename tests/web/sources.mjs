@@ -66,7 +66,7 @@ try {
   await page.waitForSelector('#camera-sources li', { timeout: 15000 });
   const sources = await page.$$eval('#camera-sources li', (items) => items.map((li) => li.textContent));
   assert.equal(sources.length, 2, JSON.stringify(sources));
-  assert.ok(sources[0].startsWith(say('en', 'source.kind.osm')) && sources[0].includes('node/1'), sources[0]);
+  assert.ok(sources[0].startsWith(say('en', 'source.kind.osm')) && sources[0].includes(`${say('en', 'osm.node')} 1`), sources[0]);
   assert.ok(sources[1].startsWith(say('en', 'source.kind.list')) && sources[1].includes('Police list 2021'), sources[1]);
   await shot(page, 'camera');
 

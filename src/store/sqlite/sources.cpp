@@ -79,7 +79,7 @@ std::vector<model::CameraSource> sqlite::load_camera_sources(Connection& db, mod
         "UNION ALL SELECT 'osm', c.osm_type || '/' || c.osm_id, c.first_seen, 0, 1 "
         "FROM cameras AS c WHERE c.id = ?1 AND c.osm_id IS NOT NULL "
         "UNION ALL SELECT 'list', CASE WHEN h.detail LIKE 'import-csv: %' "
-        "THEN substr(h.detail, 13) ELSE 'CSV import' END, h.at, 0, 2 FROM camera_history AS h "
+        "THEN substr(h.detail, 13) ELSE '' END, h.at, 0, 2 FROM camera_history AS h "
         "WHERE h.camera_id = ?1 AND h.action = 'imported' AND h.detail LIKE 'import-csv%' "
         "UNION ALL SELECT 'list', s.name, e.matched_at, s.id, 3 FROM source_entries AS e "
         "JOIN sources AS s ON s.id = e.source_id WHERE e.camera_id = ?1 "
