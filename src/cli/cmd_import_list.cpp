@@ -119,7 +119,7 @@ class ImportListCommand final : public Command {
             {"direction", "COL", "viewing direction column (default direction, if present)"},
             {"label", "COL", "name or number of an entry (default name, if present)"},
             {"max-distance", "M",
-             "metres between an entry and the same camera, more than 0 up to 1000 (default "
+             "metres between an entry and the same camera, above 0 and up to 1000 (default "
              "30)"},
             {"max-angle", "DEG",
              "degrees between their directions when both have one, 0 to 180 (default 60)"},

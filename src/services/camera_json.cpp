@@ -2,6 +2,8 @@
 
 #include <array>
 #include <cctype>
+#include <map>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -155,15 +157,45 @@ std::string camera_feature_collection(const std::vector<model::Camera>& cameras)
     return out;
 }
 
+namespace {
+
+// The sources of the cameras an export writes, read a block of ids at a time (the exports walk
+// the cameras in id order; a camera before the block, which no export asks for, is read alone).
+class SourceBlocks {
+  public:
+    explicit SourceBlocks(store::SourceStore& sources) : m_sources(sources) {}
+    const std::vector<model::CameraSource>& of(model::CameraId id) {
+        static const std::vector<model::CameraSource> none;
+        if (id.value < m_first || id.value > m_last) {
+            m_first = id.value;
+            m_last = id.value + block - 1;
+            m_by_camera.clear();
+            for (auto& [camera, source] :
+                 m_sources.camera_sources_between(id, model::CameraId{m_last}))
+                m_by_camera[camera.value].push_back(std::move(source));
+        }
+        auto found = m_by_camera.find(id.value);
+        return found == m_by_camera.end() ? none : found->second;
+    }
+
+  private:
+    static constexpr std::int64_t block = 1024;
+    store::SourceStore& m_sources;
+    std::int64_t m_first = 1;
+    std::int64_t m_last = 0;
+    std::map<std::int64_t, std::vector<model::CameraSource>> m_by_camera;
+};
+
+}  // namespace
+
 store::CameraTextStream geojson_export(store::Store& store, store::SourceStore& sources) {
+    auto blocks = std::make_shared<SourceBlocks>(sources);
     return store::CameraTextStream(
         store, R"({"type":"FeatureCollection","features":[)", {{}},
-        [&sources](std::string& out, const model::Camera& camera, std::int64_t index) {
+        [blocks](std::string& out, const model::Camera& camera, std::int64_t index) {
             if (index > 0) out += ",\n";
             JsonWriter w(out);
-            // A few index lookups per camera, on a pooled read connection.
-            const auto known_from = sources.camera_sources(camera.id);
-            write_feature(w, camera, nullptr, nullptr, &known_from);
+            write_feature(w, camera, nullptr, nullptr, &blocks->of(camera.id));
         },
         "]}\n");
 }
@@ -222,6 +254,7 @@ void append_csv_row(std::string& buffer, const model::Camera& c,
 }  // namespace
 
 store::CameraTextStream csv_export(store::Store& store, store::SourceStore& sources) {
+    auto blocks = std::make_shared<SourceBlocks>(sources);
     std::string header = "id,lat,lon,status,kind,confirmations,first_seen,last_verified";
     for (auto key : csv_tag_columns) {
         header += ',';
@@ -230,8 +263,8 @@ store::CameraTextStream csv_export(store::Store& store, store::SourceStore& sour
     header += ",sources,other_tags\r\n";
     return store::CameraTextStream(
         store, std::move(header), {{}},
-        [&sources](std::string& out, const model::Camera& camera, std::int64_t) {
-            append_csv_row(out, camera, sources.camera_sources(camera.id));
+        [blocks](std::string& out, const model::Camera& camera, std::int64_t) {
+            append_csv_row(out, camera, blocks->of(camera.id));
         },
         "");
 }

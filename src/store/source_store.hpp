@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "core/error.hpp"
@@ -49,6 +50,10 @@ class SourceStore {
     /// Where a camera is known from: its reports, its OpenStreetMap object, the CSV imports
     /// that created it and the lists that match it; oldest first.
     virtual std::vector<model::CameraSource> camera_sources(model::CameraId id) = 0;
+    /// The sources of every camera with an id in first..last, by camera id, each camera's
+    /// oldest first: what an export reads a block at a time.
+    virtual std::vector<std::pair<model::CameraId, model::CameraSource>> camera_sources_between(
+        model::CameraId first, model::CameraId last) = 0;
 };
 
 }  // namespace sightline::store

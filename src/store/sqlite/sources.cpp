@@ -67,27 +67,34 @@ std::optional<std::int64_t> camera_value(const std::optional<model::CameraId>& i
 
 }  // namespace
 
-std::vector<model::CameraSource> sqlite::load_camera_sources(Connection& db, model::CameraId id) {
+std::vector<std::pair<model::CameraId, model::CameraSource>> sqlite::load_camera_sources(
+    Connection& db, model::CameraId first, model::CameraId last) {
     // Reports: since they were made (the hour, as public as the photos' reported_at); the
     // OpenStreetMap object: since it was first imported; CSV imports: their history event
     // ("import-csv" before lists were named, "import-csv: NAME" since); official lists: since
     // the entry was first matched with this camera. Ties (an import and a list matched in the
-    // same second) in that order.
+    // same second) in that order. One query for a range of ids: the exports read them a page
+    // at a time (one query per camera made a 100,000-camera export 4 times slower).
     auto stmt = db.prepare(
-        "SELECT 'report', 'report ' || r.id, r.created_at, r.id, 0 FROM camera_reports AS cr "
-        "JOIN reports AS r ON r.id = cr.report_id WHERE cr.camera_id = ?1 "
-        "UNION ALL SELECT 'osm', c.osm_type || '/' || c.osm_id, c.first_seen, 0, 1 "
-        "FROM cameras AS c WHERE c.id = ?1 AND c.osm_id IS NOT NULL "
-        "UNION ALL SELECT 'list', CASE WHEN h.detail LIKE 'import-csv: %' "
+        "SELECT cr.camera_id, 'report', 'report ' || r.id, r.created_at, r.id, 0 "
+        "FROM camera_reports AS cr JOIN reports AS r ON r.id = cr.report_id "
+        "WHERE cr.camera_id BETWEEN ?1 AND ?2 "
+        "UNION ALL SELECT c.id, 'osm', c.osm_type || '/' || c.osm_id, c.first_seen, 0, 1 "
+        "FROM cameras AS c WHERE c.id BETWEEN ?1 AND ?2 AND c.osm_id IS NOT NULL "
+        "UNION ALL SELECT h.camera_id, 'list', CASE WHEN h.detail LIKE 'import-csv: %' "
         "THEN substr(h.detail, 13) ELSE '' END, h.at, 0, 2 FROM camera_history AS h "
-        "WHERE h.camera_id = ?1 AND h.action = 'imported' AND h.detail LIKE 'import-csv%' "
-        "UNION ALL SELECT 'list', s.name, e.matched_at, s.id, 3 FROM source_entries AS e "
-        "JOIN sources AS s ON s.id = e.source_id WHERE e.camera_id = ?1 "
-        "ORDER BY 3, 5, 4, 2");
-    stmt.bind(1, id.value);
-    std::vector<model::CameraSource> out;
+        "WHERE h.camera_id BETWEEN ?1 AND ?2 AND h.action = 'imported' "
+        "AND h.detail LIKE 'import-csv%' "
+        "UNION ALL SELECT e.camera_id, 'list', s.name, e.matched_at, s.id, 3 "
+        "FROM source_entries AS e JOIN sources AS s ON s.id = e.source_id "
+        "WHERE e.camera_id BETWEEN ?1 AND ?2 "
+        "ORDER BY 1, 4, 6, 5, 3");
+    stmt.bind_all(first.value, last.value);
+    std::vector<std::pair<model::CameraId, model::CameraSource>> out;
     while (stmt.step())
-        out.push_back({stmt.string(0), stmt.string(1), stmt.int64(2), stmt.int64(3)});
+        out.emplace_back(
+            model::CameraId{stmt.int64(0)},
+            model::CameraSource{stmt.string(1), stmt.string(2), stmt.int64(3), stmt.int64(4)});
     return out;
 }
 
@@ -273,8 +280,16 @@ std::vector<CrowdCamera> SqliteStore::crowd_cameras(const geo::BBox& bbox) {
 }
 
 std::vector<model::CameraSource> SqliteStore::camera_sources(model::CameraId id) {
+    std::vector<model::CameraSource> out;
+    for (auto& [camera, source] : camera_sources_between(id, id))
+        out.push_back(std::move(source));
+    return out;
+}
+
+std::vector<std::pair<model::CameraId, model::CameraSource>> SqliteStore::camera_sources_between(
+    model::CameraId first, model::CameraId last) {
     auto db = m_readers->acquire();
-    return sqlite::load_camera_sources(*db, id);
+    return sqlite::load_camera_sources(*db, first, last);
 }
 
 }  // namespace sightline::store

@@ -127,6 +127,8 @@ class SqliteStore final : public Store, public MapStore, public SourceStore {
                         std::optional<model::CameraId> camera, const Decision& decision) override;
     std::vector<CrowdCamera> crowd_cameras(const geo::BBox& bbox) override;
     std::vector<model::CameraSource> camera_sources(model::CameraId id) override;
+    std::vector<std::pair<model::CameraId, model::CameraSource>> camera_sources_between(
+        model::CameraId first, model::CameraId last) override;
 
     // --- SQLite specifics ---------------------------------------------------------------
     /// Consistent copy of the live database to `destination` (SQLite online backup API), safe
