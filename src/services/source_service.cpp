@@ -205,6 +205,22 @@ Comparison SourceService::match(model::Source source, std::vector<model::SourceE
     Comparison out;
     out.coverage = coverage_of(entries, source.max_distance_m);
     if (out.coverage) out.cameras = m_sources.crowd_cameras(*out.coverage);
+    // A moderator may have decided on a crowd camera outside the coverage (the list's position
+    // was far off): it is still that entry's.
+    for (const auto& e : entries) {
+        if (!e.decided_camera) continue;
+        const bool known = std::any_of(out.cameras.begin(), out.cameras.end(),
+                                       [&](const auto& c) { return c.id == *e.decided_camera; });
+        if (known) continue;
+        auto camera = m_store.find_camera(*e.decided_camera);
+        if (!camera || camera->status == model::CameraStatus::removed ||
+            (!camera->osm && camera->report_ids.empty()))
+            continue;
+        store::CrowdCamera c{camera->id, camera->location, {}};
+        if (auto dir = model::tag(camera->tags, "camera:direction"))
+            if (auto parsed = model::parse_directions(*dir)) c.directions_deg = *parsed;
+        out.cameras.push_back(std::move(c));
+    }
 
     std::vector<analysis::MatchEntry> input;
     input.reserve(entries.size());

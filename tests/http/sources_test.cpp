@@ -160,6 +160,12 @@ TEST_F(Sources, AModeratorsDecisionsChangeTheCounts) {
     EXPECT_EQ(comparison()["counts"], counts(1, 2, 3, 0));
     EXPECT_EQ(camera(c1)["properties"]["sources"].size(), 1u) << "the list no longer names c1";
 
+    // A camera far outside the list's area can be decided too (the list's position was off).
+    auto far = decide_entry(entry_of_line(4), {{"camera", c5}}, m_mod.cookie_and_csrf());
+    ASSERT_EQ(far.status, 200) << far.body;
+    EXPECT_EQ(comparison()["counts"], counts(2, 1, 3, 0));
+    EXPECT_EQ(camera(c5)["properties"]["sources"].size(), 2u);
+
     // One camera cannot be two entries by decision.
     auto twice = decide_entry(entry_of_line(4), {{"camera", c4}}, m_mod.cookie_and_csrf());
     expect_json_error(twice, 409, "conflict");
