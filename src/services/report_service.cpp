@@ -46,6 +46,16 @@ Result<SubmittedReport> ReportService::submit(model::NewReport input, std::uint6
     return result;
 }
 
+Result<model::CameraCheck> ReportService::check_camera(model::CameraId id, model::NewCheck input,
+                                                       std::uint64_t client_key) {
+    auto check = model::validate_check(std::move(input));
+    if (!check) return std::unexpected(check.error());
+    if (!m_limiter.allow(client_key, monotonic_seconds()))
+        return fail(Errc::rate_limited, "too many reports from this connection; try again later");
+    // The hour, as for reports: when exactly someone walked past is nobody's business.
+    return m_store.insert_check(id, *check, round_down_to_hour(unix_now()));
+}
+
 Status ReportService::withdraw(model::ReportId id, std::string_view withdraw_token) {
     if (withdraw_token.empty() || withdraw_token.size() > 256)
         return fail(Errc::not_found, "no such report, or wrong withdraw token");

@@ -62,7 +62,11 @@ Response get_camera(const Request& req, ApiContext& ctx) {
     if (!camera) return error_response(camera.error());
     auto history = ctx.services.store.camera_history(camera->id);
     auto photos = ctx.services.store.camera_photos(camera->id);
-    return geojson_response(services::camera_feature_with_history(*camera, history, photos));
+    services::Staleness staleness{
+        model::stale_before(unix_now(), std::int64_t{ctx.options.stale_after_days} * 86'400),
+        ctx.options.stale_after_days};
+    return geojson_response(
+        services::camera_feature_with_history(*camera, history, photos, staleness));
 }
 
 Response remove_camera(const Request& req, ApiContext& ctx) {

@@ -263,7 +263,39 @@ CREATE TABLE districts (
 CREATE UNIQUE INDEX districts_osm ON districts (osm_type, osm_id);
 )sql";
 
-constexpr std::array<Migration, 7> all_migrations{{
+// Version 8 is reserved for another branch of issue 14 (numbers are handed out when branches are
+// merged); here it changes nothing.
+constexpr const char* schema_v8 = R"sql(
+SELECT 1;
+)sql";
+
+// Freshness (issue 14): checks of cameras by anyone, without an account. Like reports they
+// carry no client identity and their times are whole hours. A "still there" check is settled at
+// once (accepted); a "gone" one waits for a moderator. last_verified now means "someone last
+// confirmed the camera is there": for cameras imported from OpenStreetMap that is the time of
+// their OSM version (a mapper saw it then), which was left at 0 before.
+constexpr const char* schema_v9 = R"sql(
+CREATE TABLE camera_checks (
+    id              INTEGER PRIMARY KEY,
+    camera_id       INTEGER NOT NULL REFERENCES cameras (id),
+    present         INTEGER NOT NULL CHECK (present IN (0, 1)),
+    note            TEXT NOT NULL DEFAULT '',
+    status          TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'rejected')),
+    created_at      INTEGER NOT NULL CHECK (created_at % 3600 = 0),
+    decided_at      INTEGER NOT NULL DEFAULT 0,
+    decision_reason TEXT NOT NULL DEFAULT '',
+    CHECK (present = 0 OR status = 'accepted')
+);
+CREATE INDEX camera_checks_status ON camera_checks (status, id);
+CREATE INDEX camera_checks_camera ON camera_checks (camera_id) WHERE status = 'pending';
+-- The re-check list: oldest confirmation first among cameras still on the map.
+CREATE INDEX cameras_last_verified ON cameras (last_verified, id) WHERE status <> 'removed';
+UPDATE cameras SET last_verified = osm_timestamp
+ WHERE last_verified = 0 AND osm_timestamp IS NOT NULL AND osm_timestamp > 0;
+UPDATE meta SET value = value + 1 WHERE key = 'camera_version' AND changes() > 0;
+)sql";
+
+constexpr std::array<Migration, 9> all_migrations{{
     {1, "initial schema: cameras, R*Tree index, reports, users, sessions, audit", schema_v1},
     {2, "OpenStreetMap imports: streets, areas, import runs, locally modified cameras", schema_v2},
     {3, "photos of reports: scrubbed image records and their links to reports", schema_v3},
@@ -271,6 +303,9 @@ constexpr std::array<Migration, 7> all_migrations{{
     {5, "imported cameras are reported, not verified; imported areas get a place name", schema_v5},
     {6, "a random id for the data set, for caches kept beside it", schema_v6},
     {7, "districts: administrative boundaries read at import", schema_v7},
+    {8, "reserved (another branch of issue 14)", schema_v8},
+    {9, "freshness: checks of cameras; last_verified of OSM cameras from their OSM version",
+     schema_v9},
 }};
 
 }  // namespace

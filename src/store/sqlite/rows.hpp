@@ -38,5 +38,10 @@ void append_history(Connection& db, model::CameraId camera, const model::CameraE
 void append_audit(Connection& db, std::int64_t at, std::string_view actor, std::string_view action,
                   std::string_view subject, std::string_view reason);
 void bump_camera_version(Connection& db);
+/// camera -> removed (the row, its R*Tree entry and history stay), with a history entry
+/// "removed", an audit event "remove_camera" and a new camera version: what a moderator's
+/// removal does, directly or by accepting a "gone" check. The caller checked it is not removed.
+void mark_camera_removed(Connection& db, model::CameraId id, std::int64_t at,
+                         std::string_view actor, std::string_view reason);
 
 }  // namespace sightline::store::sqlite
