@@ -1,6 +1,7 @@
 // One camera's page (/camera/{id}): tags in plain words, photos, status, confirmations, first
-// seen, last verified and its history, from GET /api/v1/cameras/{id}; where it is in words
-// ("near Terazije 3") from GET /api/v1/reverse.
+// seen, when someone last confirmed it ("not confirmed for over a year" when stale) and its
+// history, from GET /api/v1/cameras/{id}; where it is in words ("near Terazije 3") from GET
+// /api/v1/reverse. Anyone can say "Still there" or "Gone" (POST /api/v1/cameras/{id}/checks).
 import { api } from './api.js';
 import { h, statusLine, showMessage, formatDate } from './dom.js';
 import { t, tOr, errorText, language } from './i18n.js';
@@ -20,6 +21,44 @@ function historyItem(e) {
     detail ? ` — ${detail}` : '', e.report_id ? ` #${e.report_id}` : '');
 }
 
+/// "2026-03-01 10:00 UTC", and "not confirmed for over a year" when the server calls it stale.
+function lastConfirmed(p) {
+  const staleText = p.stale_after_days === 365 ? t('camera.stale.year') : t('camera.stale.days', { days: p.stale_after_days });
+  return h('span', { id: 'last-confirmed' },
+    p.last_verified ? formatDate(p.last_verified) : t('camera.not_yet'),
+    p.stale ? h('span', { class: 'stale-note' }, ' · ' + staleText) : null);
+}
+
+/// "Is it still there?": two buttons and an optional note; the answer says what happened.
+function checkSection(p) {
+  const status = statusLine();
+  const note = h('input', { id: 'check-note', type: 'text', maxlength: 500, autocomplete: 'off' });
+  const buttons = [];
+  const send = async (present) => {
+    buttons.forEach((b) => { b.disabled = true; });
+    showMessage(status, t('check.sending'));
+    try {
+      const answer = await api.checkCamera(p.id, present, note.value.trim());
+      if (present) {
+        document.getElementById('last-confirmed')?.replaceWith(lastConfirmed(answer.camera.properties));
+        showMessage(status, t('check.thanks.present'));
+      } else {
+        showMessage(status, t('check.thanks.gone'));
+      }
+      note.value = '';
+    } catch (err) {
+      showMessage(status, errorText(err, 'check'), 'error');
+    } finally {
+      buttons.forEach((b) => { b.disabled = false; });
+    }
+  };
+  buttons.push(h('button', { type: 'button', class: 'primary', id: 'check-present', onclick: () => send(true) }, t('check.present')),
+    h('button', { type: 'button', id: 'check-gone', onclick: () => send(false) }, t('check.gone')));
+  return h('section', { class: 'camera-check', id: 'check' }, h('h2', {}, t('check.title')), h('p', { class: 'hint' }, t('check.hint')),
+    h('label', { class: 'field' }, h('span', {}, t('check.note')), note),
+    h('div', { class: 'check-buttons' }, buttons), status);
+}
+
 export function render(main, params) {
   const status = statusLine();
   const page = h('article', { class: 'page camera-page' }, h('p', {}, h('a', { href: '/', 'data-link': true }, '← ' + t('camera.back'))),
@@ -36,17 +75,18 @@ export function render(main, params) {
       h('dl', { class: 'facts' },
         row(t('camera.kind'), tOr('kind.' + p.kind, p.kind)),
         row(t('camera.status'), [h('span', { class: 'badge status-' + p.status }, tOr('status.' + p.status, p.status)),
-          // Where it came from, when no moderator has checked it yet.
-          p.osm && !p.last_verified ? h('span', { class: 'provenance' }, ' · ' + t('camera.imported_osm')) : null]),
+          // Where it came from, when no report confirmed it here yet.
+          p.osm && !p.confirmations ? h('span', { class: 'provenance' }, ' · ' + t('camera.imported_osm')) : null]),
         row(t('camera.confirmations'), String(p.confirmations)),
         row(t('camera.first_seen'), p.first_seen ? formatDate(p.first_seen) : t('camera.never')),
-        row(t('camera.last_verified'), p.last_verified ? formatDate(p.last_verified) : t('camera.not_yet')),
+        row(t('camera.last_verified'), lastConfirmed(p)),
         row(t('camera.position'), [nearLine(lat, lon, { id: 'camera-near' }), ' ',
           h('a', { href: `/#18/${lat}/${lon}`, 'data-link': true }, `${lat}, ${lon}`)]),
         p.directions_deg?.length ? row(t('camera.directions'), p.directions_deg.map((d) => `${d}°`).join(', ')) : null,
         p.osm ? row(t('camera.osm'), h('a', { href: `https://www.openstreetmap.org/${p.osm.type}/${p.osm.id}`, rel: 'noreferrer' },
           t('camera.osm.object', { type: tOr('osm.' + p.osm.type, p.osm.type), id: p.osm.id, version: p.osm.version }))) : null,
         row(t('camera.permalink'), h('a', { href: `/camera/${p.id}`, 'data-link': true }, `${location.origin}/camera/${p.id}`))),
+      p.status === 'removed' ? null : checkSection(p),
       h('h2', {}, t('camera.details')),
       h('dl', { class: 'tags' }, orderedTags(p.tags).map((k) => row(tagLabel(k), tagValue(k, p.tags[k])))),
       h('h2', {}, t('camera.photos')),
