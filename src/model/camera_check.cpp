@@ -37,6 +37,11 @@ Result<NewCheck> validate_check(NewCheck check) {
         if (!is_clean_utf8(stripped))
             return fail(Errc::invalid_argument, "note must be valid UTF-8 text");
     }
+    if (check.photos.size() > max_photos_per_check)
+        return fail(Errc::too_large, "a check may carry one photo");
+    for (const auto& photo : check.photos)
+        if (!is_sha256_hex(photo.sha256))
+            return fail(Errc::invalid_argument, "photo hash must be 64 lowercase hex digits");
     if (utf8_length(check.note) > max_check_note_length)
         return fail(Errc::invalid_argument,
                     fmt::format("note is limited to {} characters", max_check_note_length));

@@ -6,15 +6,20 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/error.hpp"
 #include "model/ids.hpp"
+#include "model/photo.hpp"
 #include "model/tags.hpp"
 
 namespace sightline::model {
 
 /// Longest note of a check, in code points.
 inline constexpr std::size_t max_check_note_length = 500;
+
+/// Photos a check may carry (scrubbed like report photos; seen by moderators only).
+inline constexpr std::size_t max_photos_per_check = 1;
 
 /// "Still there" checks are settled when made (accepted); "gone" checks wait (pending).
 enum class CheckStatus { pending, accepted, rejected };
@@ -25,7 +30,8 @@ Result<CheckStatus> parse_check_status(std::string_view text);
 /// What a passer-by says about a camera. No account, no address, no device: only this.
 struct NewCheck {
     bool present = true;
-    std::string note;  ///< optional, at most max_check_note_length code points
+    std::string note;                 ///< optional, at most max_check_note_length code points
+    std::vector<PhotoRecord> photos;  ///< scrubbed and written already; at most one
 };
 
 /// A stored check.
@@ -38,6 +44,7 @@ struct CameraCheck {
     std::int64_t created_at = 0;  ///< unix seconds, rounded down to the hour (privacy)
     std::int64_t decided_at = 0;  ///< unix seconds; 0 while pending
     std::string decision_reason;
+    std::vector<std::string> photos;  ///< sha256 of its photos
 };
 
 /// Checks the note's length and encoding (line breaks and tabs allowed, other control

@@ -48,8 +48,10 @@ class ReportService {
     /// invalid_argument for a bad note; not_found / conflict (removed camera) from the store.
     /// "Still there" comes back accepted (the camera's last_verified is this hour), "gone"
     /// pending for moderators.
+    /// `photos`: raw uploads (at most one), scrubbed here exactly as report photos are.
     Result<model::CameraCheck> check_camera(model::CameraId id, model::NewCheck check,
-                                            std::uint64_t client_key);
+                                            std::uint64_t client_key,
+                                            std::span<const std::string_view> photos = {});
     /// not_found for an unknown id or a wrong token (indistinguishable); conflict if decided.
     Status withdraw(model::ReportId id, std::string_view withdraw_token);
     /// Existing cameras that this report probably describes, best first (score > 0).

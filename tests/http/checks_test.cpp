@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include <fmt/core.h>
@@ -243,6 +246,62 @@ TEST_F(FreshnessNeverConfirmed, ACheckMovesTheCameraToTheEndOfTheRecheckList) {
     ASSERT_EQ(check(order[2], {{"present", false}}).status, 202);
     EXPECT_EQ(recheck(), (std::vector<std::int64_t>{order[1], order[2], order[0]}))
         << "'gone' is no confirmation";
+}
+
+// A "gone" check may carry one photo, scrubbed like report photos, seen by moderators only.
+TEST_F(Freshness, AGoneCheckMayCarryOnePhotoForTheModerators) {
+    std::ifstream in(std::filesystem::path(SIGHTLINE_FIXTURES) / "api" / "street.jpg",
+                     std::ios::binary);
+    std::string photo{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    ASSERT_FALSE(photo.empty());
+    constexpr std::string_view boundary = "sightline-check-boundary-Q2x9";
+    auto part = [&](std::string_view name, std::string_view type, std::string_view body) {
+        return fmt::format(
+            "--{}\r\nContent-Disposition: form-data; name=\"{}\"{}\r\nContent-Type: "
+            "{}\r\n\r\n{}\r\n",
+            boundary, name, name == "photo" ? "; filename=\"IMG_0001.jpg\"" : "", type, body);
+    };
+    const HttpClient::Headers headers{
+        {"Content-Type", fmt::format("multipart/form-data; boundary={}", boundary)}};
+    auto id = id_at(45.8130);
+    auto target = fmt::format("/api/v1/cameras/{}/checks", id);
+    auto check_part = part("check", "application/json", R"({"present":false,"note":"see photo"})");
+
+    auto two =
+        client().post(target,
+                      check_part + part("photo", "image/jpeg", photo) +
+                          part("photo", "image/jpeg", photo) + fmt::format("--{}--\r\n", boundary),
+                      headers);
+    expect_json_error(two, 413, "too_large");
+    auto response = client().post(
+        target,
+        check_part + part("photo", "image/jpeg", photo) + fmt::format("--{}--\r\n", boundary),
+        headers);
+    ASSERT_EQ(response.status, 202) << response.body;
+    EXPECT_FALSE(response.json()["check"].contains("photos")) << "the passer-by gets no URLs";
+
+    auto mod = login();
+    auto pending = pending_checks(mod);
+    ASSERT_EQ(pending.size(), 1u);
+    ASSERT_EQ(pending[0]["photos"].size(), 1u) << pending.dump();
+    auto url = pending[0]["photos"][0]["url"].get<std::string>();
+    auto seen = client().get(url, mod.cookie());
+    ASSERT_EQ(seen.status, 200);
+    EXPECT_NE(seen.body, photo) << "scrubbed: a new image, not the upload";
+    EXPECT_EQ(seen.body.find("Exif"), std::string::npos) << "no metadata left";
+    expect_json_error(client().get(url), 404, "not_found");
+    // A removed camera takes no photo (nothing is scrubbed for it).
+    ASSERT_EQ(client()
+                  .post(fmt::format("/api/v1/moderation/checks/{}/accept",
+                                    pending[0]["id"].get<std::int64_t>()),
+                        "{}", mod.cookie_and_csrf())
+                  .status,
+              200);
+    expect_json_error(client().post(target,
+                                    check_part + part("photo", "image/jpeg", photo) +
+                                        fmt::format("--{}--\r\n", boundary),
+                                    headers),
+                      409, "conflict");
 }
 
 class FreshnessStaleAge : public Freshness {

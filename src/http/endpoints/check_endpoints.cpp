@@ -7,6 +7,8 @@
 #include "core/clock.hpp"
 #include "http/endpoints/endpoints.hpp"
 #include "http/endpoints/json_body.hpp"
+#include "http/endpoints/photo_endpoints.hpp"
+#include "http/multipart.hpp"
 #include "http/response.hpp"
 #include "services/camera_json.hpp"
 #include "services/json_writer.hpp"
@@ -21,12 +23,23 @@ services::Staleness staleness_now(const ApiContext& ctx) {
             ctx.options.stale_after_days};
 }
 
-void write_check(JsonWriter& w, const model::CameraCheck& c) {
+void write_check(JsonWriter& w, const model::CameraCheck& c, bool with_photos = false) {
     w.key("id").value(c.id);
     w.key("camera_id").value(c.camera_id.value);
     w.key("present").value(c.present);
     w.key("status").value(model::to_string(c.status));
     w.key("created_at").value(format_utc(c.created_at));
+    if (!with_photos) return;
+    // Not public (no accepted report links them): moderators see them at these URLs.
+    w.key("photos").begin_array();
+    for (const auto& sha256 : c.photos) {
+        w.begin_object();
+        w.key("sha256").value(sha256);
+        w.key("url").value(fmt::format("/photos/{}", sha256));
+        w.key("thumbnail_url").value(fmt::format("/photos/{}/thumbnail", sha256));
+        w.end_object();
+    }
+    w.end_array();
 }
 
 Result<model::NewCheck> check_from_json(const nlohmann::json& body) {
@@ -37,18 +50,73 @@ Result<model::NewCheck> check_from_json(const nlohmann::json& body) {
         return fail(Errc::invalid_argument, "'present' must be true (still there) or false (gone)");
     auto note = optional_string(body, "note");
     if (!note) return std::unexpected(note.error());
-    return model::NewCheck{present->get<bool>(), note->value_or("")};
+    return model::NewCheck{present->get<bool>(), note->value_or(""), {}};
+}
+
+// A check as JSON, or as multipart/form-data: a part "check" with the same JSON and at most one
+// part "photo" (a view into the request body).
+struct CheckUpload {
+    nlohmann::json check;
+    std::vector<std::string_view> photos;
+};
+
+Result<CheckUpload> read_check_upload(const Request& req, std::size_t max_json_depth) {
+    auto boundary = multipart_boundary(req.header("content-type").value_or(""));
+    if (!boundary) return std::unexpected(boundary.error());
+    CheckUpload upload;
+    if (!*boundary) {
+        auto body = parse_json_object(req, max_json_depth);
+        if (!body) return std::unexpected(body.error());
+        upload.check = std::move(*body);
+        return upload;
+    }
+    auto parts = parse_multipart(
+        req.body, **boundary,
+        {.max_parts = model::max_photos_per_check + 2, .max_part_header_bytes = 4096});
+    if (!parts) {
+        if (parts.error().code == Errc::too_large)
+            return fail(Errc::too_large, "a check may carry one photo");
+        return std::unexpected(parts.error());
+    }
+    bool have_check = false;
+    for (const auto& part : *parts) {
+        if (part.name == "check") {
+            if (have_check) return fail(Errc::invalid_argument, "send one 'check' part");
+            if (!part.content_type.empty() && !is_json_media_type(part.content_type))
+                return fail(Errc::unsupported_media_type,
+                            "the 'check' part must be application/json");
+            auto json = parse_json_object_text(part.body, max_json_depth);
+            if (!json) return std::unexpected(json.error());
+            upload.check = std::move(*json);
+            have_check = true;
+        } else if (part.name == "photo") {
+            if (upload.photos.size() == model::max_photos_per_check)
+                return fail(Errc::too_large, "a check may carry one photo");
+            if (part.body.size() > max_photo_bytes)
+                return fail(Errc::too_large, fmt::format("a photo may have at most {} MB",
+                                                         max_photo_bytes / (1024 * 1024)));
+            if (part.body.empty()) return fail(Errc::invalid_argument, "a 'photo' part is empty");
+            upload.photos.push_back(part.body);
+        } else {
+            std::string shown = part.name.size() > 40 ? part.name.substr(0, 40) + "..." : part.name;
+            return fail(Errc::invalid_argument,
+                        fmt::format("unknown part '{}' (expected 'check' and 'photo')", shown));
+        }
+    }
+    if (!have_check)
+        return fail(Errc::invalid_argument, "a multipart check needs a part named 'check'");
+    return upload;
 }
 
 Response submit_check(const Request& req, ApiContext& ctx) {
     auto id = parse_id(req.path_param("id"), "camera id");
     if (!id) return error_response(id.error());
-    auto body = parse_json_object(req, ctx.options.max_json_depth);
-    if (!body) return error_response(body.error());
-    auto check = check_from_json(*body);
+    auto upload = read_check_upload(req, ctx.options.max_json_depth);
+    if (!upload) return error_response(upload.error());
+    auto check = check_from_json(upload->check);
     if (!check) return error_response(check.error());
-    auto stored =
-        ctx.services.reports.check_camera(model::CameraId{*id}, std::move(*check), req.client_key);
+    auto stored = ctx.services.reports.check_camera(model::CameraId{*id}, std::move(*check),
+                                                    req.client_key, upload->photos);
     if (!stored) {
         auto response = error_response(stored.error());
         if (stored.error().code == Errc::rate_limited) response.with_header("Retry-After", "600");
@@ -98,7 +166,7 @@ Response list_checks(const Request& req, ApiContext& ctx) {
     w.begin_object().key("checks").begin_array();
     for (const auto& check : ctx.services.store.list_checks(status, *limit, after)) {
         w.begin_object();
-        write_check(w, check);
+        write_check(w, check, /*with_photos=*/true);
         w.key("note").value(check.note);
         w.key("decided_at");
         if (check.decided_at)
@@ -188,8 +256,10 @@ Response recheck(const Request& req, ApiContext& ctx) {
 }  // namespace
 
 void register_check_routes(Router& router, ApiContext& ctx) {
-    router.add("POST", "/api/v1/cameras/{id}/checks",
-               [&ctx](const Request& r) { return submit_check(r, ctx); });
+    router.add(
+        "POST", "/api/v1/cameras/{id}/checks",
+        [&ctx](const Request& r) { return submit_check(r, ctx); },
+        /*JSON: the server default*/ 0, max_photo_bytes + 1024 * 1024);
     router.add("GET", "/api/v1/moderation/checks",
                [&ctx](const Request& r) { return list_checks(r, ctx); });
     router.add("POST", "/api/v1/moderation/checks/{id}/accept",
@@ -200,6 +270,8 @@ void register_check_routes(Router& router, ApiContext& ctx) {
                [&ctx](const Request& r) { return recheck(r, ctx); });
     // Checks are stored to the hour; the access log and /metrics must not date them better.
     router.keep_timing_private("POST", "/api/v1/cameras/{id}/checks");
+    // A photo is decoded, scrubbed and searched for faces: the fair queue, as for reports.
+    router.set_lane("POST", "/api/v1/cameras/{id}/checks", Lane::heavy_if_multipart);
 }
 
 }  // namespace sightline::http

@@ -43,12 +43,26 @@ model::CameraCheck read_check(const sqlite::Statement& row) {
     return c;
 }
 
+std::vector<std::string> load_check_photos(sqlite::Connection& db, std::int64_t id) {
+    auto stmt = db.prepare("SELECT sha256 FROM check_photos WHERE check_id = ?1 ORDER BY sha256");
+    stmt.bind(1, id);
+    std::vector<std::string> photos;
+    while (stmt.step())
+        photos.push_back(stmt.string(0));
+    return photos;
+}
+
 Result<model::CameraCheck> load_check(sqlite::Connection& db, std::int64_t id) {
     static const std::string sql = check_select() + " WHERE id = ?1";
-    auto stmt = db.prepare(sql);
-    stmt.bind(1, id);
-    if (!stmt.step()) return fail(Errc::not_found, "no such check");
-    return read_check(stmt);
+    model::CameraCheck check;
+    {
+        auto stmt = db.prepare(sql);
+        stmt.bind(1, id);
+        if (!stmt.step()) return fail(Errc::not_found, "no such check");
+        check = read_check(stmt);
+    }
+    check.photos = load_check_photos(db, id);
+    return check;
 }
 
 Result<model::CameraCheck> load_pending_check(sqlite::Connection& db, std::int64_t id) {
@@ -86,6 +100,22 @@ Result<model::CameraCheck> SqliteStore::insert_check(model::CameraId id,
                     created_at, check.present ? created_at : 0);
     insert.run();
     auto check_id = db.last_insert_rowid();
+    for (const auto& photo : check.photos) {
+        if (!model::is_sha256_hex(photo.sha256) || photo.width <= 0 || photo.height <= 0 ||
+            photo.byte_size <= 0)
+            return fail(Errc::invalid_argument, "incomplete photo record");
+        // The same picture sent with a report too is one record.
+        auto record = db.prepare(
+            "INSERT OR IGNORE INTO photos (sha256, format, width, height, byte_size, "
+            "faces_blurred, perceptual_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        record.bind_all(photo.sha256, photo.format, photo.width, photo.height, photo.byte_size,
+                        photo.faces_blurred, static_cast<std::int64_t>(photo.perceptual_hash));
+        record.run();
+        auto link =
+            db.prepare("INSERT OR IGNORE INTO check_photos (check_id, sha256) VALUES (?1, ?2)");
+        link.bind_all(check_id, photo.sha256);
+        link.run();
+    }
     if (check.present) {
         // Never backwards: a moderator's merge an hour ago is newer than this hour's start.
         auto update =
@@ -123,6 +153,8 @@ std::vector<model::CameraCheck> SqliteStore::list_checks(std::optional<model::Ch
     stmt.bind(3, std::min(limit, max_check_page));
     while (stmt.step())
         checks.push_back(read_check(stmt));
+    for (auto& check : checks)
+        check.photos = load_check_photos(*db, check.id);
     return checks;
 }
 

@@ -288,6 +288,13 @@ CREATE TABLE camera_checks (
 );
 CREATE INDEX camera_checks_status ON camera_checks (status, id);
 CREATE INDEX camera_checks_camera ON camera_checks (camera_id) WHERE status = 'pending';
+-- A check's photo (at most one), scrubbed like report photos; for moderators only.
+CREATE TABLE check_photos (
+    check_id INTEGER NOT NULL REFERENCES camera_checks (id),
+    sha256   TEXT NOT NULL REFERENCES photos (sha256),
+    PRIMARY KEY (check_id, sha256)
+) WITHOUT ROWID;
+CREATE INDEX check_photos_sha256 ON check_photos (sha256);
 -- The re-check list: oldest confirmation first among cameras still on the map.
 CREATE INDEX cameras_last_verified ON cameras (last_verified, id) WHERE status <> 'removed';
 UPDATE cameras SET last_verified = osm_timestamp

@@ -183,7 +183,8 @@ std::vector<std::string> SqliteStore::delete_unreferenced_photos() {
     {
         auto find = m_writer->prepare(
             "SELECT sha256 FROM photos WHERE NOT EXISTS "
-            "(SELECT 1 FROM report_photos AS rp WHERE rp.sha256 = photos.sha256)");
+            "(SELECT 1 FROM report_photos AS rp WHERE rp.sha256 = photos.sha256) AND NOT EXISTS "
+            "(SELECT 1 FROM check_photos AS cp WHERE cp.sha256 = photos.sha256)");
         while (find.step())
             hashes.push_back(find.string(0));
     }

@@ -10,19 +10,19 @@ namespace {
 constexpr std::int64_t now = 1796000000;  // 2026-11-30T01:33:20Z
 
 TEST(CameraCheck, NotesAreLimitedAndMustBeText) {
-    EXPECT_TRUE(validate_check({true, ""}));
-    EXPECT_TRUE(validate_check({false, "gone since May,\nthe pole is empty"}));
-    EXPECT_TRUE(validate_check({false, std::string(max_check_note_length, 'a')}));
-    auto long_note = validate_check({false, std::string(max_check_note_length + 1, 'a')});
+    EXPECT_TRUE(validate_check({true, "", {}}));
+    EXPECT_TRUE(validate_check({false, "gone since May,\nthe pole is empty", {}}));
+    EXPECT_TRUE(validate_check({false, std::string(max_check_note_length, 'a'), {}}));
+    auto long_note = validate_check({false, std::string(max_check_note_length + 1, 'a'), {}});
     ASSERT_FALSE(long_note);
     EXPECT_EQ(long_note.error().code, Errc::invalid_argument);
     // 500 Cyrillic letters are 1000 bytes but 500 characters.
     std::string cyrillic;
     for (std::size_t i = 0; i < max_check_note_length; ++i)
         cyrillic += "ж";
-    EXPECT_TRUE(validate_check({false, cyrillic}));
-    EXPECT_FALSE(validate_check({false, "bad \xff byte"}));
-    EXPECT_FALSE(validate_check({false, std::string("nul \0 inside", 12)}));
+    EXPECT_TRUE(validate_check({false, cyrillic, {}}));
+    EXPECT_FALSE(validate_check({false, "bad \xff byte", {}}));
+    EXPECT_FALSE(validate_check({false, std::string("nul \0 inside", 12), {}}));
 }
 
 TEST(CameraCheck, StaleCutOffIsTheStartOfTodayMinusTheAge) {

@@ -14,10 +14,10 @@ namespace {
 constexpr std::int64_t check_time = report_time + 86'400;
 
 model::NewCheck still_there(std::string note = "") {
-    return model::NewCheck{true, std::move(note)};
+    return model::NewCheck{true, std::move(note), {}};
 }
 model::NewCheck gone(std::string note = "taken down last week") {
-    return model::NewCheck{false, std::move(note)};
+    return model::NewCheck{false, std::move(note), {}};
 }
 
 }  // namespace
@@ -153,7 +153,7 @@ TEST_F(Checks, ARemovedCameraRefusesChecksAndUnknownOnesAreNotFound) {
     auto id = add_camera();
     ASSERT_TRUE(store->remove_camera(id, decision("gone")));
     for (bool present : {true, false}) {
-        auto check = store->insert_check(id, {present, ""}, check_time);
+        auto check = store->insert_check(id, {present, "", {}}, check_time);
         ASSERT_FALSE(check);
         EXPECT_EQ(check.error().code, Errc::conflict);
     }

@@ -104,7 +104,7 @@ TEST(SqliteStore, MigrationNineDatesOsmCamerasByTheirOsmVersion) {
     EXPECT_EQ(store->find_camera(model::CameraId{3})->last_verified, 0)
         << "nobody ever confirmed it";
     EXPECT_EQ(store->camera_version(), 1);
-    EXPECT_TRUE(store->insert_check(model::CameraId{3}, {true, ""}, report_time));
+    EXPECT_TRUE(store->insert_check(model::CameraId{3}, {true, "", {}}, report_time));
 }
 
 TEST(SqliteStore, ReopeningKeepsDataAndSchemaVersion) {

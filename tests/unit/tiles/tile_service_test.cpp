@@ -166,7 +166,8 @@ TEST_F(TileServiceTest, TheCameraSnapshotRendersTheSameBytesAsTheStore) {
     ASSERT_TRUE(ids);
     // Some confirmed this hour (fresh), the others stale since 2024 or never confirmed.
     for (std::size_t i = 0; i < ids->size(); i += 11)
-        ASSERT_TRUE(m_store->insert_check((*ids)[i], {true, ""}, round_down_to_hour(unix_now())));
+        ASSERT_TRUE(
+            m_store->insert_check((*ids)[i], {true, "", {}}, round_down_to_hour(unix_now())));
     TileOptions from_store;
     from_store.camera_index = false;
     TileService reference(*m_store, *m_store, from_store);
@@ -217,7 +218,7 @@ TEST_F(TileServiceTest, MarksStaleCamerasAndForgetsCachedTilesWhenOneIsConfirmed
     ASSERT_TRUE(service.prepare());
     EXPECT_TRUE(stale_attribute(service));
     auto camera = m_store->find_cameras({}).at(0);
-    ASSERT_TRUE(m_store->insert_check(camera.id, {true, ""}, round_down_to_hour(unix_now())));
+    ASSERT_TRUE(m_store->insert_check(camera.id, {true, "", {}}, round_down_to_hour(unix_now())));
     EXPECT_FALSE(stale_attribute(service)) << "the cached stale tile is not served";
 }
 
