@@ -212,6 +212,24 @@ TEST_F(Checks, RecheckListsTheLeastRecentlyConfirmedFirstWithoutRemovedOnes) {
               (std::vector<std::int64_t>{ids[2].value, ids[0].value, ids[1].value}));
 }
 
+TEST_F(Checks, APhotoOfACheckIsKeptWithItAndNotSweptAway) {
+    auto id = add_camera();
+    model::PhotoRecord photo;
+    photo.sha256 = std::string(64, 'c');
+    photo.format = "jpeg";
+    photo.width = 640;
+    photo.height = 480;
+    photo.byte_size = 12345;
+    auto check = store->insert_check(id, {false, "see the photo", {photo}}, check_time);
+    ASSERT_TRUE(check) << check.error().message;
+    EXPECT_EQ(check->photos, std::vector<std::string>{photo.sha256});
+    EXPECT_EQ(store->list_checks(model::CheckStatus::pending, 10, 0).at(0).photos,
+              std::vector<std::string>{photo.sha256});
+    EXPECT_TRUE(store->delete_unreferenced_photos().empty()) << "the check still links it";
+    EXPECT_TRUE(store->find_photo(photo.sha256));
+    EXPECT_FALSE(store->photo_is_public(photo.sha256)) << "for moderators only";
+}
+
 TEST_F(Checks, ListingPagesByIdAndFiltersByStatus) {
     auto id = add_camera();
     auto a = store->insert_check(id, still_there(), check_time);
