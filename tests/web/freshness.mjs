@@ -3,8 +3,9 @@
 //   - a camera nobody confirmed says "not confirmed for over a year" on its page and is drawn
 //     faded on the map (stale=true in the tile, the layer's opacity expression);
 //   - "Still there" on its page updates "Last confirmed there" to this hour and the warning goes;
-//   - "Gone" on another camera says a moderator will look; in the moderation view it is listed
-//     under "Reported gone", and accepting it takes the camera off the map (status removed);
+//   - "Gone" with a photo on another camera says a moderator will look; in the moderation view it
+//     is listed under "Reported gone" with the (scrubbed) photo, and accepting it takes the
+//     camera off the map (status removed);
 //   - the re-check list lists the cameras least recently confirmed first;
 //   - the same page in Serbian Cyrillic has the new words in Cyrillic;
 //   - nothing is wider than the phone, every request went to the test server, no page errors.
@@ -17,7 +18,7 @@ import path from 'node:path';
 import assert from 'node:assert/strict';
 import { browserTest, launchChromium, requestsElsewhere, sayFrom, screenshots, startServer, tearDown } from './harness.mjs';
 
-const { chromium, binary, webDir, artifacts, work, dataDir, catalogue, log, run } = browserTest('freshness');
+const { repo, chromium, binary, webDir, artifacts, work, dataDir, catalogue, log, run } = browserTest('freshness');
 const say = sayFrom(catalogue);
 const password = 'correct horse battery';
 const phoneSize = { width: 360, height: 740 };
@@ -101,6 +102,7 @@ try {
   await page.goto(`${base}/camera/${doomed}`);
   await page.waitForSelector('#check-gone');
   await page.fill('#check-note', 'the pole is empty');
+  await page.setInputFiles('#check-photo', path.join(repo, 'tests/fixtures/api/street.jpg'));
   const goneAnswer = page.waitForResponse((r) => r.url().endsWith(`/api/v1/cameras/${doomed}/checks`));
   await page.click('#check-gone');
   assert.equal((await goneAnswer).status(), 202);
@@ -114,6 +116,9 @@ try {
   await page.waitForSelector('#gone-checks li[data-check]');
   const goneText = await page.textContent('#gone-checks li[data-check]');
   assert.ok(goneText.includes(say('en', 'camera.title', { id: doomed })) && goneText.includes('the pole is empty'), goneText);
+  // The photo came along, scrubbed, and the moderator sees it.
+  await page.waitForFunction(() => { const img = document.querySelector('#gone-checks li[data-check] .photos img');
+    return img && img.complete && img.naturalWidth > 0; }, null, { timeout: 15000 });
   await page.waitForSelector('#recheck-list li a');
   const recheckIds = await page.$$eval('#recheck-list li a', (as) => as.map((a) => Number(a.getAttribute('href').split('/').pop())));
   log(`re-check order: ${recheckIds}`);

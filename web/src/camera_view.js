@@ -33,12 +33,13 @@ function lastConfirmed(p) {
 function checkSection(p) {
   const status = statusLine();
   const note = h('input', { id: 'check-note', type: 'text', maxlength: 500, autocomplete: 'off' });
+  const photo = h('input', { id: 'check-photo', type: 'file', accept: 'image/*' });
   const buttons = [];
   const send = async (present) => {
     buttons.forEach((b) => { b.disabled = true; });
     showMessage(status, t('check.sending'));
     try {
-      const answer = await api.checkCamera(p.id, present, note.value.trim());
+      const answer = await api.checkCamera(p.id, present, note.value.trim(), photo.files?.[0] || null);
       if (present) {
         document.getElementById('last-confirmed')?.replaceWith(lastConfirmed(answer.camera.properties));
         showMessage(status, t('check.thanks.present'));
@@ -46,6 +47,7 @@ function checkSection(p) {
         showMessage(status, t('check.thanks.gone'));
       }
       note.value = '';
+      photo.value = '';
     } catch (err) {
       showMessage(status, errorText(err, 'check'), 'error');
     } finally {
@@ -56,6 +58,7 @@ function checkSection(p) {
     h('button', { type: 'button', id: 'check-gone', onclick: () => send(false) }, t('check.gone')));
   return h('section', { class: 'camera-check', id: 'check' }, h('h2', {}, t('check.title')), h('p', { class: 'hint' }, t('check.hint')),
     h('label', { class: 'field' }, h('span', {}, t('check.note')), note),
+    h('label', { class: 'field' }, h('span', {}, t('check.photo')), photo),
     h('div', { class: 'check-buttons' }, buttons), status);
 }
 

@@ -182,6 +182,8 @@ function goneSection() {
         cam ? ` · ${tOr('kind.' + cam.kind, cam.kind)} · ${t('camera.last_verified')}: ${cam.last_verified ? formatDate(cam.last_verified) : t('camera.not_yet')}` : '',
         ` · ${t('mod.created')}: ${formatDate(c.created_at)}`,
         c.note ? h('p', {}, h('strong', {}, t('mod.note') + ': '), c.note) : null,
+        (c.photos || []).length ? h('div', { class: 'photos' }, c.photos.map((ph) => h('a', { href: ph.url, target: '_blank' },
+          h('img', { src: ph.thumbnail_url || ph.url, alt: t('camera.photos') })))) : null,
         h('div', { class: 'decide' },
           h('button', { type: 'button', class: 'primary gone-accept', onclick: () => decide('accept') }, t('mod.gone.accept')),
           h('button', { type: 'button', class: 'gone-reject', onclick: () => decide('reject') }, t('mod.gone.reject')))));
