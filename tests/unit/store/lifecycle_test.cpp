@@ -67,7 +67,9 @@ TEST(SqliteStore, MigrationFiveMarksUnreviewedOsmCamerasAsReported) {
             "(4, 44.8, 20.4, 'removed', 'fixed', 0, 100, 0, 100, 'node', 14, 1, 100)");
         db.exec("ALTER TABLE import_runs DROP COLUMN place");  // as a version 4 database
         // ... without what later migrations create.
-        db.exec("DROP TABLE districts; DROP TABLE camera_checks; DROP INDEX cameras_last_verified");
+        db.exec(
+            "DROP TABLE districts; DROP TABLE check_photos; DROP TABLE camera_checks; DROP INDEX "
+            "cameras_last_verified");
         db.exec("PRAGMA user_version = 4");
     }
     auto store = open_store(dir.path(), existing_only());
@@ -94,7 +96,8 @@ TEST(SqliteStore, MigrationNineDatesOsmCamerasByTheirOsmVersion) {
             "(1, 44.8, 20.4, 'reported', 'fixed', 0, 500, 0, 500, 'node', 11, 1, 100), "
             "(2, 44.8, 20.4, 'verified', 'fixed', 1, 500, 700, 700, 'node', 12, 1, 100), "
             "(3, 44.8, 20.4, 'reported', 'fixed', 0, 500, 0, 500, NULL, NULL, NULL, NULL)");
-        db.exec("DROP TABLE camera_checks; DROP INDEX cameras_last_verified");
+        db.exec(
+            "DROP TABLE check_photos; DROP TABLE camera_checks; DROP INDEX cameras_last_verified");
         db.exec("PRAGMA user_version = 8");
     }
     auto store = open_store(dir.path(), existing_only());
