@@ -11,6 +11,9 @@
 // the PostGIS tiles the same way. Counters: tiles/s (items_per_second) and mean bytes per tile.
 //
 //   SIGHTLINE_BENCH_DATA_DIR=/path SIGHTLINE_BENCH_BOX=20.2,44.6,20.7,45.0 build/bench/tiles_bench
+//
+// SIGHTLINE_BENCH_STALE_AFTER_S sets TileOptions::stale_after_s (default 365 days; 0: nothing
+// is stale), to measure what marking stale cameras costs.
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
@@ -46,6 +49,9 @@ Setup& setup() {
         options.read_connections = 4;
         out.store = store::open_sqlite_store(dir, options);
         tiles::TileOptions tile_options;
+        // SIGHTLINE_BENCH_STALE_AFTER_S=0: no camera is stale (the cost of stale=true, issue 14).
+        if (const char* stale = std::getenv("SIGHTLINE_BENCH_STALE_AFTER_S"))
+            tile_options.stale_after_s = std::stoll(stale);
         tile_options.cache_bytes = 0;
         tile_options.gzip = false;
         // Cameras only: the PostGIS peer renders the cameras layer alone.

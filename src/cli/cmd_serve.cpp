@@ -109,6 +109,11 @@ class ServeCommand final : public Command {
             if (!n) return std::unexpected(n.error());
             m_service_options.campaigns.stale_after_s = *n * 24 * 3600;
         }
+        if (auto v = parsed->value("stale-after")) {
+            auto n = parse_integer("--stale-after", *v, 1, 36'500);
+            if (!n) return std::unexpected(n.error());
+            m_api.stale_after_days = static_cast<int>(*n);
+        }
         if (auto v = parsed->value("read-timeout")) {
             auto n = parse_integer("--read-timeout", *v, 1, 3600);
             if (!n) return std::unexpected(n.error());
@@ -175,6 +180,7 @@ class ServeCommand final : public Command {
         tile_options.viewsheds = services::viewshed_tile_provider(services.analysis);
         tile_options.surveys = services::survey_tile_provider(services.campaigns);
         tile_options.survey_version = services::survey_tile_version(services.campaigns);
+        tile_options.stale_after_s = std::int64_t{m_api.stale_after_days} * 86'400;
         tiles::TileService tile_service(*store, *store, tile_options);
         // Declared before the server, so that it outlives every upload the server holds.
         services::ScrubJobs scrub_jobs(scrub_job_options(), scrub_work());
@@ -300,8 +306,11 @@ class ServeCommand final : public Command {
                  "127.0.0.1:8080; port 0 picks one)"},
                 {"threads", "N", "I/O threads, 0 to 256 (default 0: hardware threads)"},
                 {"report-rate", "N",
-                 "anonymous reports allowed per client per hour, 0 to 1000000000 (default 30; 0 = "
-                 "unlimited)"},
+                 "anonymous reports and camera checks allowed per client per hour, 0 to "
+                 "1000000000 (default 30; 0 = unlimited)"},
+                {"stale-after", "DAYS",
+                 "a camera nobody confirmed for this many days is stale (drawn faded, said on its "
+                 "page), 1 to 36500 (default 365)"},
                 {"survey-stale-after", "DAYS",
                  "a campaign task surveyed longer ago counts as stale: drawn so, and no longer "
                  "in the surveyed share (1 to 36500; default 365)"},

@@ -51,7 +51,8 @@ void write_photos(JsonWriter& w, const std::vector<model::CameraPhoto>& photos) 
 void write_feature(JsonWriter& w, const model::Camera& c,
                    const std::vector<model::CameraEvent>* history,
                    const std::vector<model::CameraPhoto>* photos = nullptr,
-                   const std::vector<model::CameraSource>* sources = nullptr) {
+                   const std::vector<model::CameraSource>* sources = nullptr,
+                   const Staleness* staleness = nullptr) {
     w.begin_object();
     w.key("type").value("Feature");
     w.key("id").value(c.id.value);
@@ -113,6 +114,11 @@ void write_feature(JsonWriter& w, const model::Camera& c,
         w.end_array();
     }
     if (photos) write_photos(w, *photos);
+    if (staleness) {
+        w.key("stale").value(c.status != model::CameraStatus::removed &&
+                             c.last_verified < staleness->stale_before);
+        w.key("stale_after_days").value(staleness->stale_after_days);
+    }
     w.end_object();
     w.end_object();
 }
@@ -140,10 +146,11 @@ void append_camera_feature(std::string& out, const model::Camera& camera) {
 std::string camera_feature_with_history(const model::Camera& camera,
                                         const std::vector<model::CameraEvent>& history,
                                         const std::vector<model::CameraPhoto>& photos,
-                                        const std::vector<model::CameraSource>& sources) {
+                                        const std::vector<model::CameraSource>& sources,
+                                        std::optional<Staleness> staleness) {
     std::string out;
     JsonWriter w(out);
-    write_feature(w, camera, &history, &photos, &sources);
+    write_feature(w, camera, &history, &photos, &sources, staleness ? &*staleness : nullptr);
     return out;
 }
 

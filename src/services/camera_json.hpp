@@ -2,6 +2,7 @@
 // GeoJSON (RFC 7946) and CSV renderings of cameras, shared by the HTTP API and the CLI export.
 
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -19,13 +20,20 @@ namespace sightline::services {
 /// Appends one GeoJSON Feature: Point geometry [lon, lat] and properties id, status, kind,
 /// confirmations, first_seen, last_verified, updated_at (RFC 3339), directions_deg, tags, osm.
 void append_camera_feature(std::string& out, const model::Camera& camera);
+/// Whether a camera counts as stale (issue 14), for its page.
+struct Staleness {
+    std::int64_t stale_before = 0;  ///< model::stale_before() now
+    int stale_after_days = 365;
+};
 /// A Feature with the camera's page in its properties too: "sources" (where it is known from,
 /// oldest first: {kind: report | osm | list, name, since}), "report_ids", "history" and
-/// "photos" (each {url, thumbnail_url, report_id, reported_at}, newest first).
+/// "photos" (each {url, thumbnail_url, report_id, reported_at}, newest first); with
+/// `staleness`, also "stale" (never for a removed camera) and "stale_after_days".
 std::string camera_feature_with_history(const model::Camera& camera,
                                         const std::vector<model::CameraEvent>& history,
                                         const std::vector<model::CameraPhoto>& photos,
-                                        const std::vector<model::CameraSource>& sources);
+                                        const std::vector<model::CameraSource>& sources,
+                                        std::optional<Staleness> staleness = std::nullopt);
 /// A FeatureCollection of `cameras`.
 std::string camera_feature_collection(const std::vector<model::Camera>& cameras);
 

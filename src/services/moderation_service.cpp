@@ -66,4 +66,20 @@ Result<model::Camera> ModerationService::remove_camera(model::CameraId id, std::
         id, store::Decision{std::string(actor), std::string(reason), unix_now()});
 }
 
+Result<model::Camera> ModerationService::accept_check(std::int64_t check_id,
+                                                      std::string_view reason,
+                                                      std::string_view actor) {
+    if (auto ok = validate_reason(reason); !ok) return std::unexpected(ok.error());
+    return m_store.accept_check(
+        check_id, store::Decision{std::string(actor), std::string(reason), unix_now()});
+}
+
+Result<model::CameraCheck> ModerationService::reject_check(std::int64_t check_id,
+                                                           std::string_view reason,
+                                                           std::string_view actor) {
+    if (auto ok = validate_reason(reason); !ok) return std::unexpected(ok.error());
+    return m_store.reject_check(
+        check_id, store::Decision{std::string(actor), std::string(reason), unix_now()});
+}
+
 }  // namespace sightline::services

@@ -1,5 +1,6 @@
 #pragma once
-// Use cases of moderators: decide on a report (accept, merge, reject) and mark cameras removed.
+// Use cases of moderators: decide on a report (accept, merge, reject), mark cameras removed,
+// and settle "gone" checks (accept: the camera is removed; reject: nothing changes).
 // Each decision is one store transaction that also writes the audit event.
 
 #include <optional>
@@ -36,6 +37,11 @@ class ModerationService {
                                    std::string_view actor);
     Result<model::Camera> remove_camera(model::CameraId id, std::string_view reason,
                                         std::string_view actor);
+    /// Accepts a pending "gone" check: its camera is removed (history, audit). Returns the camera.
+    Result<model::Camera> accept_check(std::int64_t check_id, std::string_view reason,
+                                       std::string_view actor);
+    Result<model::CameraCheck> reject_check(std::int64_t check_id, std::string_view reason,
+                                            std::string_view actor);
 
   private:
     store::Store& m_store;

@@ -75,6 +75,32 @@ Result<SubmittedReport> ReportService::submit(model::NewReport input, std::uint6
     return result;
 }
 
+Result<model::CameraCheck> ReportService::check_camera(model::CameraId id, model::NewCheck input,
+                                                       std::uint64_t client_key,
+                                                       std::span<const std::string_view> photos) {
+    if (photos.size() > model::max_photos_per_check)
+        return fail(Errc::too_large, "a check may carry one photo");
+    auto check = model::validate_check(std::move(input));
+    if (!check) return std::unexpected(check.error());
+    if (!m_limiter.allow(client_key, monotonic_seconds()))
+        return fail(Errc::rate_limited, "too many reports from this connection; try again later");
+    if (!photos.empty()) {
+        // Seconds of CPU per photo: not for a camera that cannot be checked.
+        auto camera = m_store.find_camera(id);
+        if (!camera) return std::unexpected(camera.error());
+        if (camera->status == model::CameraStatus::removed)
+            return fail(Errc::conflict, "this camera was removed; report it anew if it is back");
+        auto uploads = m_photos.scrub_and_write(photos);
+        if (!uploads) return std::unexpected(uploads.error());
+        for (const auto& upload : *uploads)
+            check->photos.push_back(upload.record);
+    }
+    // The hour, as for reports: when exactly someone walked past is nobody's business.
+    auto stored = m_store.insert_check(id, *check, round_down_to_hour(unix_now()));
+    if (!stored && !photos.empty()) m_photos.discard_unreferenced();
+    return stored;
+}
+
 Status ReportService::withdraw(model::ReportId id, std::string_view withdraw_token) {
     if (withdraw_token.empty() || withdraw_token.size() > 256)
         return fail(Errc::not_found, "no such report, or wrong withdraw token");

@@ -1,5 +1,6 @@
 #pragma once
-// Use cases of anonymous reporters: submit a report, withdraw it with its secret token.
+// Use cases of anonymous reporters: submit a report, withdraw it with its secret token, say
+// whether a camera is still there (a check). Reports and checks share one rate limit.
 
 #include <cstdint>
 #include <span>
@@ -46,6 +47,15 @@ class ReportService {
     /// nothing: any failing photo fails the report and nothing is kept.
     Result<SubmittedReport> submit(model::NewReport report, std::uint64_t client_key,
                                    std::span<const std::string_view> photos = {});
+    /// A passer-by's check of a camera (no account, nothing about them stored), taken from the
+    /// same per-client budget as reports: rate_limited when `client_key` sent too many.
+    /// invalid_argument for a bad note; not_found / conflict (removed camera) from the store.
+    /// "Still there" comes back accepted (the camera's last_verified is this hour), "gone"
+    /// pending for moderators.
+    /// `photos`: raw uploads (at most one), scrubbed here exactly as report photos are.
+    Result<model::CameraCheck> check_camera(model::CameraId id, model::NewCheck check,
+                                            std::uint64_t client_key,
+                                            std::span<const std::string_view> photos = {});
     /// not_found for an unknown id or a wrong token (indistinguishable); conflict if decided.
     Status withdraw(model::ReportId id, std::string_view withdraw_token);
     /// Existing cameras that this report probably describes, best first (score > 0).

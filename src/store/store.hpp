@@ -16,6 +16,7 @@
 #include "core/error.hpp"
 #include "geo/bbox.hpp"
 #include "model/camera.hpp"
+#include "model/camera_check.hpp"
 #include "model/report.hpp"
 #include "model/user.hpp"
 
@@ -147,6 +148,31 @@ class Store {
     virtual Result<model::Report> reject_report(model::ReportId id, const Decision& decision) = 0;
     /// camera -> removed (kept with its history). conflict if already removed.
     virtual Result<model::Camera> remove_camera(model::CameraId id, const Decision& decision) = 0;
+
+    // --- freshness: checks of cameras by anyone (issue 14) ---------------------------------
+    /// Records an anonymous check of camera `id`; `created_at` must be rounded to the hour.
+    /// present: accepted at once, last_verified = max(last_verified, created_at), history
+    /// "confirmed_present" by "anonymous" (updated_at stays: the camera did not change).
+    /// gone: stored as pending for moderators; the camera is unchanged.
+    /// not_found if no such camera; conflict if it is removed.
+    virtual Result<model::CameraCheck> insert_check(model::CameraId id,
+                                                    const model::NewCheck& check,
+                                                    std::int64_t created_at) = 0;
+    virtual Result<model::CameraCheck> find_check(std::int64_t id) = 0;
+    /// Checks with the given status (all when unset), oldest first, keyset-paginated by id.
+    virtual std::vector<model::CameraCheck> list_checks(std::optional<model::CheckStatus> status,
+                                                        int limit, std::int64_t after_id) = 0;
+    /// pending "gone" check -> accepted, and its camera -> removed exactly as remove_camera does
+    /// (history, audit, camera version); a camera removed meanwhile stays as it is. The other
+    /// pending "gone" checks of the camera are accepted with it. Returns the camera.
+    /// not_found / conflict (not pending).
+    virtual Result<model::Camera> accept_check(std::int64_t id, const Decision& decision) = 0;
+    /// pending check -> rejected (audit event); the camera is unchanged. not_found / conflict.
+    virtual Result<model::CameraCheck> reject_check(std::int64_t id, const Decision& decision) = 0;
+    /// Non-removed cameras (inside `bbox` when given), least recently verified first (never
+    /// verified = 0 first), then by id; at most `limit`.
+    virtual std::vector<model::Camera> cameras_to_recheck(std::optional<geo::BBox> bbox,
+                                                          int limit) = 0;
 
     // --- cameras --------------------------------------------------------------------------
     virtual Result<model::Camera> find_camera(model::CameraId id) = 0;

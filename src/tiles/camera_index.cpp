@@ -48,6 +48,8 @@ std::shared_ptr<const CameraIndex> CameraIndex::build(store::Store& store, std::
             r.has_angle = f.angle_deg.has_value();
             r.angle_deg = f.angle_deg.value_or(0);
             r.confirmations = f.confirmations;
+            r.last_verified_day = static_cast<std::int32_t>(
+                (f.last_verified - ((f.last_verified % 86'400) + 86'400) % 86'400) / 86'400);
             r.status = f.status;
             index->m_records.push_back(r);
         });
@@ -97,6 +99,7 @@ std::vector<CameraFeature> CameraIndex::query(geo::WorldPoint min, geo::WorldPoi
             if (r.has_angle) f.angle_deg = r.angle_deg;
             f.status = r.status;
             f.confirmations = r.confirmations;
+            f.last_verified = std::int64_t{r.last_verified_day} * 86'400;
             out.push_back(f);
         }
     }

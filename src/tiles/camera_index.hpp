@@ -43,6 +43,9 @@ class CameraIndex {
         double first_direction_deg = 0;
         double angle_deg = 0;
         std::int32_t confirmations = 0;
+        /// last_verified in whole days since 1970 (floor): exact against a cut-off at the start
+        /// of a day, and it fits where the record had padding.
+        std::int32_t last_verified_day = 0;
         model::CameraStatus status = model::CameraStatus::verified;
         bool has_first_direction = false;
         bool has_angle = false;

@@ -14,7 +14,8 @@ std::optional<double> parse_number(std::string_view text) {
     return v;
 }
 
-void add_camera(LayerBuilder& layer, const CameraFeature& camera, TilePoint p) {
+void add_camera(LayerBuilder& layer, const CameraFeature& camera, TilePoint p,
+                std::int64_t stale_before) {
     layer.add_point(p, camera.id > 0 ? std::optional<std::uint64_t>(camera.id) : std::nullopt);
     layer.add_property("id", camera.id);
     layer.add_property("type", camera.type);
@@ -24,6 +25,8 @@ void add_camera(LayerBuilder& layer, const CameraFeature& camera, TilePoint p) {
     if (camera.angle_deg) layer.add_property("angle", *camera.angle_deg);
     layer.add_property("status", model::to_string(camera.status));
     layer.add_property("confirmations", camera.confirmations);
+    // Only on stale cameras: most cameras of a maintained map are fresh and pay nothing.
+    if (camera.last_verified < stale_before) layer.add_property("stale", true);
 }
 
 }  // namespace
@@ -43,6 +46,7 @@ CameraFeature camera_feature(const model::Camera& camera, std::string& kind_stor
     if (auto angle = model::tag(camera.tags, "camera:angle")) f.angle_deg = parse_number(*angle);
     f.status = camera.status;
     f.confirmations = camera.confirmations;
+    f.last_verified = camera.last_verified;
     return f;
 }
 
@@ -70,7 +74,7 @@ void build_camera_layer(LayerBuilder& layer, geo::TileId tile,
         for (const auto& camera : cameras) {
             auto p = geo::to_tile_point(camera.position, tile);
             if (p.x < lo || p.x > hi || p.y < lo || p.y > hi) continue;
-            add_camera(layer, camera, p);
+            add_camera(layer, camera, p, options.stale_before);
         }
         return;
     }
@@ -104,7 +108,7 @@ void build_camera_layer(LayerBuilder& layer, geo::TileId tile,
     for (const auto& cell : grid) {
         if (cell.count == 0) continue;
         if (cell.count == 1) {
-            add_camera(layer, *cell.first, cell.first_point);
+            add_camera(layer, *cell.first, cell.first_point, options.stale_before);
             continue;
         }
         const double n = static_cast<double>(cell.count);

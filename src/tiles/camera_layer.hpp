@@ -22,6 +22,10 @@ struct CameraLayerOptions {
     /// Cameras this many tile units outside the tile are still drawn (symbols at the edge are
     /// not cut off). Not used for clusters, which never cross a tile edge.
     int buffer = 64;
+    /// Cameras whose last_verified (unix seconds) is earlier than this are stale (issue 14):
+    /// their features get stale=true. 0: none is. TileService sets it from
+    /// model::stale_before(), a whole UTC day, which is what CameraIndex's day precision needs.
+    std::int64_t stale_before = 0;
 };
 
 /// Name of the layer.
@@ -48,6 +52,7 @@ struct CameraFeature {
     std::optional<double> angle_deg;
     model::CameraStatus status = model::CameraStatus::verified;
     int confirmations = 0;
+    std::int64_t last_verified = 0;  ///< unix seconds (whole days when it comes from CameraIndex)
 };
 
 /// The feature of a camera; `kind_storage` receives model::camera_kind() and must outlive it.
@@ -59,7 +64,9 @@ CameraFeature camera_feature(const model::Camera& camera, std::string& kind_stor
 /// Point features have the camera id as feature id and the attributes id, type
 /// (model::camera_kind), mount (camera:mount), direction (camera:direction as written),
 /// directions (its first direction in degrees, when it parses), angle (camera:angle in degrees,
-/// when numeric), status and confirmations; absent tags give absent attributes. A cluster
+/// when numeric), status and confirmations, and stale=true when the camera is stale
+/// (options.stale_before; fresh cameras carry no such attribute); absent tags give absent
+/// attributes. A cluster
 /// feature has cluster=true, count (>= 2) and sits at the mean position of its cameras; a cell
 /// holding a single camera gives that camera's point feature instead.
 void build_camera_layer(LayerBuilder& layer, geo::TileId tile,

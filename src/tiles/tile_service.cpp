@@ -5,6 +5,9 @@
 #include <fmt/core.h>
 #include <zlib.h>
 
+#include "core/clock.hpp"
+#include "model/camera_check.hpp"
+
 namespace sightline::tiles {
 namespace {
 
@@ -44,7 +47,8 @@ std::size_t TileService::KeyHash::operator()(const Key& k) const noexcept {
     std::uint64_t h = static_cast<std::uint64_t>(k.z);
     for (std::uint64_t v :
          {std::uint64_t{k.x}, std::uint64_t{k.y}, static_cast<std::uint64_t>(k.camera_version),
-          static_cast<std::uint64_t>(k.map_version), static_cast<std::uint64_t>(k.survey_version)})
+          static_cast<std::uint64_t>(k.map_version), static_cast<std::uint64_t>(k.survey_version),
+          static_cast<std::uint64_t>(k.stale_before)})
         h = (h ^ v) * 0x9E3779B97F4A7C15ull + (h >> 29);
     return static_cast<std::size_t>(h);
 }
@@ -100,8 +104,13 @@ std::shared_ptr<const CameraIndex> TileService::current_index(std::int64_t camer
     return nullptr;
 }
 
+std::int64_t TileService::stale_before_now() const noexcept {
+    return m_options.stale_after_s > 0 ? model::stale_before(unix_now(), m_options.stale_after_s)
+                                       : 0;
+}
+
 std::string TileService::encode(geo::TileId tile, std::int64_t camera_version,
-                                std::int64_t map_version) {
+                                std::int64_t map_version, std::int64_t stale_before) {
     std::vector<LayerBuilder> layers;
     layers.reserve(6);
     // Version 0: nothing was ever imported, so the four basemap queries would find nothing.
@@ -119,6 +128,8 @@ std::string TileService::encode(geo::TileId tile, std::int64_t camera_version,
                            m_options.basemap.buffer);
     }
     auto& layer = layers.emplace_back(std::string(camera_layer_name));
+    auto camera_options = m_options.cameras;
+    camera_options.stale_before = stale_before;
     auto index = m_options.camera_index ? current_index(camera_version) : nullptr;
     if (index) {
         const double n = std::ldexp(1.0, tile.z);
@@ -127,13 +138,13 @@ std::string TileService::encode(geo::TileId tile, std::int64_t camera_version,
                              : static_cast<double>(m_options.cameras.buffer) / geo::tile_extent;
         auto cameras = index->query({(tile.x - b) / n, (tile.y - b) / n},
                                     {(tile.x + 1 + b) / n, (tile.y + 1 + b) / n});
-        build_camera_layer(layer, tile, std::span<const CameraFeature>(cameras), m_options.cameras);
+        build_camera_layer(layer, tile, std::span<const CameraFeature>(cameras), camera_options);
     } else {
         store::CameraQuery query;
         query.bbox = camera_query_bounds(tile, m_options.cameras);
         query.limit = m_options.max_cameras_per_tile;
         auto cameras = m_store.find_cameras(query);
-        build_camera_layer(layer, tile, std::span<const model::Camera>(cameras), m_options.cameras);
+        build_camera_layer(layer, tile, std::span<const model::Camera>(cameras), camera_options);
     }
     return encode_tile(layers);
 }
@@ -141,7 +152,7 @@ std::string TileService::encode(geo::TileId tile, std::int64_t camera_version,
 Result<std::string> TileService::render_uncached(geo::TileId tile) {
     if (!tile.is_valid()) return std::unexpected(geo::TileId::make(tile.z, tile.x, tile.y).error());
     const auto camera_version = m_store.camera_version();
-    return encode(tile, camera_version, m_map ? m_map->map_version() : 0);
+    return encode(tile, camera_version, m_map ? m_map->map_version() : 0, stale_before_now());
 }
 
 Result<Tile> TileService::render(geo::TileId tile) {
@@ -156,11 +167,12 @@ Result<Tile> TileService::render(geo::TileId tile) {
             tile.y,
             m_store.camera_version(),
             m_map ? m_map->map_version() : 0,
-            m_options.survey_version ? m_options.survey_version() : 0};
+            m_options.survey_version ? m_options.survey_version() : 0,
+            stale_before_now()};
     if (m_options.cache_bytes > 0)
         if (auto cached = lookup(key)) return *cached;
     auto rendered = std::make_shared<Tile>();
-    rendered->data = encode(tile, key.camera_version, key.map_version);
+    rendered->data = encode(tile, key.camera_version, key.map_version, key.stale_before);
     if (m_options.gzip && !rendered->data.empty()) rendered->gzip = gzip_compress(rendered->data);
     rendered->etag = make_etag(rendered->data);
     if (m_options.cache_bytes > 0) insert(key, rendered);
@@ -187,10 +199,12 @@ void TileService::insert(const Key& key, std::shared_ptr<const Tile> tile) {
     // Entries of older data versions can never be hit again: drop them all at once.
     if (!m_lru.empty()) {
         const auto& newest = m_lru.front().key;
-        if (newest.camera_version != key.camera_version || newest.map_version != key.map_version) {
+        if (newest.camera_version != key.camera_version || newest.map_version != key.map_version ||
+            newest.stale_before != key.stale_before) {
             for (auto it = m_lru.begin(); it != m_lru.end();) {
                 if (it->key.camera_version < key.camera_version ||
-                    it->key.map_version < key.map_version) {
+                    it->key.map_version < key.map_version ||
+                    it->key.stale_before < key.stale_before) {
                     m_bytes -= it->bytes;
                     m_index.erase(it->key);
                     it = m_lru.erase(it);

@@ -47,6 +47,10 @@ struct TileOptions {
     SurveyProvider surveys;
     std::function<std::int64_t()> survey_version;
     int survey_min_zoom = 13;
+    /// A camera nobody confirmed for this long is stale: its feature gets stale=true (the web
+    /// map draws it faded). 0: no camera is stale. The cut-off moves once a day
+    /// (model::stale_before) and is part of the cache key.
+    std::int64_t stale_after_s = std::int64_t{365} * 86'400;
 };
 
 /// A rendered tile. Empty `data` is a valid tile without layers (nothing to show there).
@@ -102,6 +106,7 @@ class TileService {
         std::int64_t camera_version;
         std::int64_t map_version;
         std::int64_t survey_version;
+        std::int64_t stale_before;
         friend bool operator==(const Key&, const Key&) = default;
     };
     struct KeyHash {
@@ -113,7 +118,9 @@ class TileService {
         std::size_t bytes;
     };
 
-    std::string encode(geo::TileId tile, std::int64_t camera_version, std::int64_t map_version);
+    std::string encode(geo::TileId tile, std::int64_t camera_version, std::int64_t map_version,
+                       std::int64_t stale_before);
+    [[nodiscard]] std::int64_t stale_before_now() const noexcept;
     std::shared_ptr<const CameraIndex> current_index(std::int64_t camera_version);
     std::shared_ptr<const Tile> lookup(const Key& key);
     void insert(const Key& key, std::shared_ptr<const Tile> tile);

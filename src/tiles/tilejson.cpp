@@ -42,10 +42,12 @@ std::string tilejson(const TileService& service, const TileJsonParams& params) {
                           R"({"task":"Number","campaign":"Number","state":"String",)"
                           R"("cameras":"Number","radius_m":"Number"})"});
     layers.push_back({camera_layer_name, 0,
-                      "Cameras; grid clusters (cluster=true, count) below the cluster zoom",
+                      "Cameras (stale=true: not confirmed for the stale age); grid clusters "
+                      "(cluster=true, count) below the cluster zoom",
                       R"({"id":"Number","type":"String","mount":"String","direction":"String",)"
                       R"("directions":"Number","angle":"Number","status":"String",)"
-                      R"("confirmations":"Number","cluster":"Boolean","count":"Number"})"});
+                      R"("confirmations":"Number","stale":"Boolean","cluster":"Boolean",)"
+                      R"("count":"Number"})"});
 
     std::string out = R"({"tilejson":"3.0.0","name":"Sightline","scheme":"xyz","tiles":[)";
     append_json_string(out, params.tile_url);

@@ -31,6 +31,11 @@ const std::set<Route>& server_routes() {
         {"get", "/api/v1/cameras"},
         {"get", "/api/v1/cameras/{id}"},
         {"post", "/api/v1/cameras/{id}/removal"},
+        {"post", "/api/v1/cameras/{id}/checks"},
+        {"get", "/api/v1/moderation/checks"},
+        {"post", "/api/v1/moderation/checks/{id}/accept"},
+        {"post", "/api/v1/moderation/checks/{id}/reject"},
+        {"get", "/api/v1/moderation/recheck"},
         {"get", "/api/v1/export/cameras.geojson"},
         {"get", "/api/v1/export/cameras.csv"},
         {"get", "/api/v1/export/cameras.osm"},
@@ -186,6 +191,7 @@ TEST_F(OpenApi, EveryDocumentedRouteExistsOnTheServer) {
         if (pattern == "/api/v1/reports" && upper == "POST") continue;
         if (pattern == "/api/v1/reports/{id}" && upper == "DELETE") continue;
         if (pattern == "/api/v1/campaigns/{id}/tasks/{task}/answers" && upper == "POST") continue;
+        if (pattern == "/api/v1/cameras/{id}/checks" && upper == "POST") continue;
         auto labels = fmt::format(R"(route="{}",method="{}")", pattern, upper);
         EXPECT_NE(metrics.find(labels), std::string::npos) << "no route serves " << labels;
     }
@@ -208,7 +214,10 @@ TEST_F(OpenApi, PathParametersAndSecurityAreDeclared) {
          {Route{"get", "/api/v1/reports"}, Route{"get", "/api/v1/reports/{id}"},
           Route{"post", "/api/v1/reports/{id}/decision"},
           Route{"post", "/api/v1/cameras/{id}/removal"}, Route{"get", "/api/v1/audit"},
-          Route{"delete", "/api/v1/session"}}) {
+          Route{"get", "/api/v1/moderation/checks"},
+          Route{"post", "/api/v1/moderation/checks/{id}/accept"},
+          Route{"post", "/api/v1/moderation/checks/{id}/reject"},
+          Route{"get", "/api/v1/moderation/recheck"}, Route{"delete", "/api/v1/session"}}) {
         SCOPED_TRACE(method + " " + path);
         const auto& operation = document["paths"][path][method];
         EXPECT_TRUE(operation.contains("security"));

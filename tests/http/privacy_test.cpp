@@ -76,7 +76,12 @@ class Privacy : public ApiTest {
             204);
         client().post("/api/v1/session", R"({"username":"mod","password":"wrong password!"})");
         m_mod = login();
-        decide_ok(kept["id"].get<std::int64_t>(), {{"action", "accept"}}, m_mod);
+        auto camera = decide_ok(kept["id"].get<std::int64_t>(), {{"action", "accept"}}, m_mod);
+        // Anyone's checks of the camera (issue 14): as anonymous as reports.
+        auto checks =
+            fmt::format("/api/v1/cameras/{}/checks", camera["camera"]["id"].get<std::int64_t>());
+        ASSERT_EQ(client().post(checks, R"({"present":true})").status, 201);
+        ASSERT_EQ(client().post(checks, R"({"present":false,"note":"gone?"})").status, 202);
         auto other = submit_ok(example_report(45.70, 15.90));
         decide_ok(other["id"].get<std::int64_t>(),
                   {{"action", "reject"}, {"reason", "duplicate of a known camera"}}, m_mod);
@@ -122,6 +127,8 @@ TEST_F(Privacy, TheLogHoldsNoClientAddressAndNoSecrets) {
         // would date them (reporting and withdrawing happen in exercise_the_server()).
         EXPECT_EQ(line.find("method=POST route=/api/v1/reports "), std::string::npos) << line;
         EXPECT_EQ(line.find("method=DELETE route=/api/v1/reports/{id} "), std::string::npos)
+            << line;
+        EXPECT_EQ(line.find("method=POST route=/api/v1/cameras/{id}/checks "), std::string::npos)
             << line;
         bool says_where_it_listens = line.find("listening on") != std::string::npos;
         if (!says_where_it_listens) {
@@ -207,6 +214,7 @@ TEST_F(Privacy, ReportingSetsNoCookie) {
 TEST_F(Privacy, MetricsDoNotCountAnonymousSubmissions) {
     for (int i = 0; i < 2; ++i)
         submit_ok(example_report(45.80 + 0.01 * i, 15.95));
+    client().post("/api/v1/cameras/1/checks", R"({"present":true})");  // 404: none yet
     client().get("/api/v1/cameras?bbox=15.9,45.7,16.1,45.9");
     auto metrics = client().get("/metrics");
     ASSERT_EQ(metrics.status, 200);
@@ -215,6 +223,9 @@ TEST_F(Privacy, MetricsDoNotCountAnonymousSubmissions) {
         << metrics.body;
     EXPECT_EQ(metrics.body.find("route=\"/api/v1/reports\",method=\"POST\""), std::string::npos)
         << "a counter scraped every few seconds would date each report:\n"
+        << metrics.body;
+    EXPECT_EQ(metrics.body.find("route=\"/api/v1/cameras/{id}/checks\""), std::string::npos)
+        << "nor each check of a camera:\n"
         << metrics.body;
 }
 

@@ -194,6 +194,38 @@ TEST_F(Tiles, AcceptingACameraChangesTheTile) {
     EXPECT_EQ(info.feature_count("cameras"), 4) << info.text;
 }
 
+// Issue 14: a camera nobody confirmed for the stale age (here: never) is marked stale=true for
+// the web map to fade it; the others carry no such attribute. "Still there" makes it fresh.
+class StaleTiles : public Tiles {
+  protected:
+    void prepare_data() override {
+        Tiles::prepare_data();
+        import_cameras(data_dir(), "lat,lon\n44.8120,20.4600\n", {"--status", "reported"});
+    }
+};
+
+TEST_F(StaleTiles, OnlyTheUnconfirmedCameraIsMarkedStaleUntilSomeoneConfirmsIt) {
+    auto stale_count = [](const OgrInfo& info) {
+        std::size_t n = 0;
+        for (auto at = info.text.find("stale (Integer(Boolean)) = 1"); at != std::string::npos;
+             at = info.text.find("stale (Integer(Boolean)) = 1", at + 1))
+            ++n;
+        return n;
+    };
+    auto before = fetch_and_decode(belgrade_tile);
+    EXPECT_EQ(before.feature_count("cameras"), 4) << before.text;
+    EXPECT_EQ(stale_count(before), 1u) << before.text;
+    auto cameras = cameras_in("20.45,44.80,20.47,44.82", "&status=reported");
+    ASSERT_EQ(cameras["features"].size(), 1u);
+    auto id = cameras["features"][0]["id"].get<std::int64_t>();
+    ASSERT_EQ(
+        client().post(fmt::format("/api/v1/cameras/{}/checks", id), R"({"present":true})").status,
+        201);
+    auto after = fetch_and_decode(belgrade_tile);
+    EXPECT_EQ(after.feature_count("cameras"), 4) << after.text;
+    EXPECT_EQ(stale_count(after), 0u) << after.text;
+}
+
 TEST_F(Tiles, BadTileAddressesAreRefused) {
     expect_json_error(client().get("/tiles/a/0/0.mvt"), 400, "invalid_argument");
     expect_json_error(client().get("/tiles/1/0/x.mvt"), 400, "invalid_argument");

@@ -116,6 +116,21 @@ export const api = {
   reports: (status = 'pending', limit = 50) => request('GET', `/api/v1/reports?status=${status}&limit=${limit}`),
   decide: (id, decision) => request('POST', `/api/v1/reports/${id}/decision`, { json: decision }),
   audit: (limit = 100) => request('GET', `/api/v1/audit?limit=${limit}`),
+  /// "Still there" (present = true) or "gone" (false) about a camera, by anyone: {check, camera}.
+  /// With a photo: multipart, a part `check` (the JSON) and a part `photo`, scrubbed by the server.
+  checkCamera: (id, present, note = '', photo = null) => {
+    const check = note ? { present, note } : { present };
+    const url = `/api/v1/cameras/${encodeURIComponent(id)}/checks`;
+    if (!photo) return request('POST', url, { json: check });
+    const form = new FormData();
+    form.append('check', new Blob([JSON.stringify(check)], { type: 'application/json' }));
+    form.append('photo', photo, 'photo.jpg');
+    return request('POST', url, { body: form });
+  },
+  checks: (status = 'pending', limit = 100) => request('GET', `/api/v1/moderation/checks?status=${status}&limit=${limit}`),
+  decideCheck: (id, action, reason = '') => request('POST', `/api/v1/moderation/checks/${id}/${action}`,
+    { json: reason ? { reason } : {} }),
+  recheck: (limit = 50) => request('GET', `/api/v1/moderation/recheck?limit=${limit}`),
   /// "Make media safe": the file goes up as the part `media` under a neutral name (a phone's file
   /// name often holds the date and time); `audio` ("keep" | "drop") comes first so that a server
   /// that streams the body knows it before the file.

@@ -1,6 +1,7 @@
 // One camera's page (/camera/{id}): tags in plain words, photos, status, confirmations, first
-// seen, last verified and its history, from GET /api/v1/cameras/{id}; where it is in words
-// ("near Terazije 3") from GET /api/v1/reverse; the <iframe> snippet that embeds the map around it.
+// seen, when someone last confirmed it ("not confirmed for over a year" when stale) and its
+// history, from GET /api/v1/cameras/{id}; where it is in words ("near Terazije 3") from GET
+// /api/v1/reverse; the <iframe> snippet that embeds the map around it. Anyone can say "Still there" or "Gone" (POST /api/v1/cameras/{id}/checks).
 import { api } from './api.js';
 import { h, statusLine, showMessage, formatDate } from './dom.js';
 import { t, tOr, errorText, language } from './i18n.js';
@@ -19,6 +20,47 @@ function historyItem(e) {
   return h('li', {}, h('time', { datetime: e.at }, formatDate(e.at)), ' ',
     h('strong', {}, tOr('history.' + e.action, e.action)), e.actor ? ` (${tOr('actor.' + e.actor, e.actor)})` : '',
     detail ? ` — ${detail}` : '', e.report_id ? ` #${e.report_id}` : '');
+}
+
+/// "2026-03-01 10:00 UTC", and "not confirmed for over a year" when the server calls it stale.
+function lastConfirmed(p) {
+  const staleText = p.stale_after_days === 365 ? t('camera.stale.year') : t('camera.stale.days', { days: p.stale_after_days });
+  return h('span', { id: 'last-confirmed' },
+    p.last_verified ? formatDate(p.last_verified) : t('camera.not_yet'),
+    p.stale ? h('span', { class: 'stale-note' }, ' · ' + staleText) : null);
+}
+
+/// "Is it still there?": two buttons and an optional note; the answer says what happened.
+function checkSection(p) {
+  const status = statusLine();
+  const note = h('input', { id: 'check-note', type: 'text', maxlength: 500, autocomplete: 'off' });
+  const photo = h('input', { id: 'check-photo', type: 'file', accept: 'image/*' });
+  const buttons = [];
+  const send = async (present) => {
+    buttons.forEach((b) => { b.disabled = true; });
+    showMessage(status, t('check.sending'));
+    try {
+      const answer = await api.checkCamera(p.id, present, note.value.trim(), photo.files?.[0] || null);
+      if (present) {
+        document.getElementById('last-confirmed')?.replaceWith(lastConfirmed(answer.camera.properties));
+        showMessage(status, t('check.thanks.present'));
+      } else {
+        showMessage(status, t('check.thanks.gone'));
+      }
+      note.value = '';
+      photo.value = '';
+    } catch (err) {
+      showMessage(status, errorText(err, 'check'), 'error');
+    } finally {
+      buttons.forEach((b) => { b.disabled = false; });
+    }
+  };
+  buttons.push(h('button', { type: 'button', class: 'primary', id: 'check-present', onclick: () => send(true) }, t('check.present')),
+    h('button', { type: 'button', id: 'check-gone', onclick: () => send(false) }, t('check.gone')));
+  return h('section', { class: 'camera-check', id: 'check' }, h('h2', {}, t('check.title')), h('p', { class: 'hint' }, t('check.hint')),
+    h('label', { class: 'field' }, h('span', {}, t('check.note')), note),
+    h('label', { class: 'field' }, h('span', {}, t('check.photo')), photo),
+    h('div', { class: 'check-buttons' }, buttons), status);
 }
 
 /// What names a source after its kind: the list's name, the OSM object in words, the report's number.
@@ -47,11 +89,11 @@ export function render(main, params) {
       h('dl', { class: 'facts' },
         row(t('camera.kind'), tOr('kind.' + p.kind, p.kind)),
         row(t('camera.status'), [h('span', { class: 'badge status-' + p.status }, tOr('status.' + p.status, p.status)),
-          // Where it came from, when no moderator has checked it yet.
-          p.osm && !p.last_verified ? h('span', { class: 'provenance' }, ' · ' + t('camera.imported_osm')) : null]),
+          // Where it came from, when no report confirmed it here yet.
+          p.osm && !p.confirmations ? h('span', { class: 'provenance' }, ' · ' + t('camera.imported_osm')) : null]),
         row(t('camera.confirmations'), String(p.confirmations)),
         row(t('camera.first_seen'), p.first_seen ? formatDate(p.first_seen) : t('camera.never')),
-        row(t('camera.last_verified'), p.last_verified ? formatDate(p.last_verified) : t('camera.not_yet')),
+        row(t('camera.last_verified'), lastConfirmed(p)),
         row(t('camera.position'), [nearLine(lat, lon, { id: 'camera-near' }), ' ',
           h('a', { href: `/#18/${lat}/${lon}`, 'data-link': true }, `${lat}, ${lon}`)]),
         p.directions_deg?.length ? row(t('camera.directions'), p.directions_deg.map((d) => `${d}°`).join(', ')) : null,
@@ -62,6 +104,7 @@ export function render(main, params) {
             sourceName(s),
             s.since ? ` (${t('camera.source.since', { date: formatDate(s.since) })})` : '')))) : null,
         row(t('camera.permalink'), h('a', { href: `/camera/${p.id}`, 'data-link': true }, `${location.origin}/camera/${p.id}`))),
+      p.status === 'removed' ? null : checkSection(p),
       h('h2', {}, t('camera.details')),
       h('dl', { class: 'tags' }, orderedTags(p.tags).map((k) => row(tagLabel(k), tagValue(k, p.tags[k])))),
       h('h2', {}, t('camera.photos')),

@@ -94,10 +94,15 @@ export function mapStyle() {
       { id: 'cameras', type: 'circle', source: 'sightline', 'source-layer': 'cameras',
         filter: ['!', ['has', 'cluster']],
         paint: { 'circle-color': kindColourExpression(), 'circle-radius': ['interpolate', ['linear'], ['zoom'], 12, 4, 18, 8],
-          'circle-stroke-color': statusColourExpression(), 'circle-stroke-width': 2.5 } },
+          'circle-stroke-color': statusColourExpression(), 'circle-stroke-width': 2.5,
+          // Stale cameras (nobody confirmed them for the server's stale age) are drawn faded.
+          'circle-opacity': staleOpacity, 'circle-stroke-opacity': staleOpacity } },
     ],
   };
 }
+
+/// Opacity of a camera: faded when the tile marks it stale=true (issue 14), else full.
+export const staleOpacity = ['case', ['==', ['get', 'stale'], true], 0.35, 1];
 
 /// A field-of-view cone as a polygon: the tiles give the first direction and camera:angle (the
 /// tilt below the horizon); the horizontal opening is not mapped in OSM, so it is drawn as 60°

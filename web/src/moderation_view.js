@@ -1,7 +1,9 @@
 // Moderation: log in (POST /api/v1/session; the CSRF token goes into X-CSRF-Token), the queue of
 // pending reports with photos, position (also in words from GET /api/v1/reverse: "near Terazije
 // 3"), likely duplicates and similar photos; accept, merge or reject with a reason; keys j/k
-// (next/previous), a (accept), m (merge), r (reject). Admins also see the audit log.
+// (next/previous), a (accept), m (merge), r (reject). Below: cameras reported gone (accept:
+// the camera is removed, keeping its history; reject: nothing changes) and the re-check list
+// (cameras least recently confirmed first). Admins also see the audit log.
 import maplibregl from 'maplibre-gl';
 import { api, setCsrfToken } from './api.js';
 import { h, clear, statusLine, showMessage, formatDate } from './dom.js';
@@ -54,6 +56,7 @@ function renderQueue(page) {
       } }, t('mod.logout'))),
     h('p', { class: 'hint' }, t('mod.shortcuts')), status,
     h('div', { class: 'mod-layout' }, h('nav', { 'aria-label': t('mod.queue') }, h('h2', {}, t('mod.queue')), list), detail));
+  page.append(goneSection(), recheckSection());
   if (session.role === 'admin') page.append(auditSection());
 
   let reports = [];
@@ -147,6 +150,63 @@ function renderQueue(page) {
   document.addEventListener('keydown', onKey);
   load();
   return () => { document.removeEventListener('keydown', onKey); if (map) map.remove(); };
+}
+
+/// Pending "gone" checks: where, what the passer-by wrote, and accept / reject.
+function goneSection() {
+  const list = h('ul', { class: 'checks', id: 'gone-checks' });
+  const status = statusLine();
+  const section = h('section', { class: 'gone', id: 'gone' }, h('h2', {}, t('mod.gone')), h('p', { class: 'hint' }, t('mod.gone.hint')), status, list);
+  async function load() {
+    clear(list);
+    let checks = [];
+    try {
+      checks = (await api.checks('pending', 100)).checks;
+    } catch (err) {
+      showMessage(status, errorText(err, 'moderation'), 'error');
+      return;
+    }
+    if (!checks.length) list.append(h('li', {}, t('mod.gone.empty')));
+    for (const c of checks) {
+      const cam = c.camera?.properties;
+      const decide = async (action) => {
+        try {
+          await api.decideCheck(c.id, action);
+          showMessage(status, t(action === 'accept' ? 'mod.gone.accepted' : 'mod.gone.rejected', { id: c.camera_id }));
+          await load();
+        } catch (err) {
+          showMessage(status, errorText(err, 'moderation'), 'error');
+        }
+      };
+      list.append(h('li', { dataset: { check: c.id } },
+        h('a', { href: `/camera/${c.camera_id}`, target: '_blank' }, t('camera.title', { id: c.camera_id })),
+        cam ? ` · ${tOr('kind.' + cam.kind, cam.kind)} · ${t('camera.last_verified')}: ${cam.last_verified ? formatDate(cam.last_verified) : t('camera.not_yet')}` : '',
+        ` · ${t('mod.created')}: ${formatDate(c.created_at)}`,
+        c.note ? h('p', {}, h('strong', {}, t('mod.note') + ': '), c.note) : null,
+        (c.photos || []).length ? h('div', { class: 'photos' }, c.photos.map((ph) => h('a', { href: ph.url, target: '_blank' },
+          h('img', { src: ph.thumbnail_url || ph.url, alt: t('camera.photos') })))) : null,
+        h('div', { class: 'decide' },
+          h('button', { type: 'button', class: 'primary gone-accept', onclick: () => decide('accept') }, t('mod.gone.accept')),
+          h('button', { type: 'button', class: 'gone-reject', onclick: () => decide('reject') }, t('mod.gone.reject')))));
+    }
+  }
+  load();
+  return section;
+}
+
+/// Cameras nobody confirmed for the longest time: where to look next.
+function recheckSection() {
+  const list = h('ol', { class: 'recheck', id: 'recheck-list' });
+  const section = h('section', { class: 'recheck', id: 'recheck' }, h('h2', {}, t('mod.recheck')), h('p', { class: 'hint' }, t('mod.recheck.hint')), list);
+  api.recheck(50).then((fc) => {
+    if (!fc.features.length) list.append(h('li', {}, t('mod.recheck.empty')));
+    for (const f of fc.features) {
+      const p = f.properties;
+      list.append(h('li', {}, h('a', { href: `/camera/${p.id}`, target: '_blank' }, t('camera.title', { id: p.id })),
+        ` · ${tOr('kind.' + p.kind, p.kind)} · ${p.last_verified ? formatDate(p.last_verified) : t('mod.recheck.never')}`));
+    }
+  }).catch((err) => section.append(h('p', { class: 'error' }, errorText(err))));
+  return section;
 }
 
 function auditSection() {

@@ -76,8 +76,11 @@ Response get_camera(const Request& req, ApiContext& ctx) {
     auto history = ctx.services.store.camera_history(camera->id);
     auto photos = ctx.services.store.camera_photos(camera->id);
     auto sources = ctx.services.source_store.camera_sources(camera->id);
+    services::Staleness staleness{
+        model::stale_before(unix_now(), std::int64_t{ctx.options.stale_after_days} * 86'400),
+        ctx.options.stale_after_days};
     return geojson_response(
-        services::camera_feature_with_history(*camera, history, photos, sources));
+        services::camera_feature_with_history(*camera, history, photos, sources, staleness));
 }
 
 Response remove_camera(const Request& req, ApiContext& ctx) {

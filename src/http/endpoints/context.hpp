@@ -20,6 +20,7 @@ struct ApiOptions {
     std::size_t max_json_depth = 32;  ///< deeper request JSON gets 400
     std::string web_dir;              ///< the built browser app; empty or missing: / answers 404
     double scrub_per_hour = 60;       ///< media scrub uploads per client per hour; 0 = unlimited
+    int stale_after_days = 365;       ///< a camera not confirmed for longer is stale (issue 14)
 };
 
 struct ApiContext {

@@ -14,6 +14,7 @@ constexpr std::string_view session_cookie = "sightline_session";
 void register_report_routes(Router& router, ApiContext& ctx);
 void register_session_routes(Router& router, ApiContext& ctx);
 void register_camera_routes(Router& router, ApiContext& ctx);
+void register_check_routes(Router& router, ApiContext& ctx);
 void register_system_routes(Router& router, ApiContext& ctx);
 void register_osm_export_routes(Router& router, ApiContext& ctx);
 void register_tile_routes(Router& router, ApiContext& ctx);

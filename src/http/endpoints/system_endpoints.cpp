@@ -68,6 +68,7 @@ void register_routes(Router& router, ApiContext& ctx) {
     register_report_routes(router, ctx);
     register_session_routes(router, ctx);
     register_camera_routes(router, ctx);
+    register_check_routes(router, ctx);
     register_system_routes(router, ctx);
     register_osm_export_routes(router, ctx);
     register_district_routes(router, ctx);

@@ -353,7 +353,40 @@ CREATE INDEX source_entries_source ON source_entries (source_id);
 CREATE INDEX source_entries_camera ON source_entries (camera_id) WHERE camera_id IS NOT NULL;
 )sql";
 
-constexpr std::array<Migration, 10> all_migrations{{
+// Freshness (issue 14): checks of cameras by anyone, without an account. Like reports they
+// carry no client identity and their times are whole hours. A "still there" check is settled at
+// once (accepted); a "gone" one waits for a moderator. last_verified now means "someone last
+// confirmed the camera is there": for cameras imported from OpenStreetMap that is the time of
+// their OSM version (a mapper saw it then), which was left at 0 before.
+constexpr const char* schema_v11 = R"sql(
+CREATE TABLE camera_checks (
+    id              INTEGER PRIMARY KEY,
+    camera_id       INTEGER NOT NULL REFERENCES cameras (id),
+    present         INTEGER NOT NULL CHECK (present IN (0, 1)),
+    note            TEXT NOT NULL DEFAULT '',
+    status          TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'rejected')),
+    created_at      INTEGER NOT NULL CHECK (created_at % 3600 = 0),
+    decided_at      INTEGER NOT NULL DEFAULT 0,
+    decision_reason TEXT NOT NULL DEFAULT '',
+    CHECK (present = 0 OR status = 'accepted')
+);
+CREATE INDEX camera_checks_status ON camera_checks (status, id);
+CREATE INDEX camera_checks_camera ON camera_checks (camera_id) WHERE status = 'pending';
+-- A check's photo (at most one), scrubbed like report photos; for moderators only.
+CREATE TABLE check_photos (
+    check_id INTEGER NOT NULL REFERENCES camera_checks (id),
+    sha256   TEXT NOT NULL REFERENCES photos (sha256),
+    PRIMARY KEY (check_id, sha256)
+) WITHOUT ROWID;
+CREATE INDEX check_photos_sha256 ON check_photos (sha256);
+-- The re-check list: oldest confirmation first among cameras still on the map.
+CREATE INDEX cameras_last_verified ON cameras (last_verified, id) WHERE status <> 'removed';
+UPDATE cameras SET last_verified = osm_timestamp
+ WHERE last_verified = 0 AND osm_timestamp IS NOT NULL AND osm_timestamp > 0;
+UPDATE meta SET value = value + 1 WHERE key = 'camera_version' AND changes() > 0;
+)sql";
+
+constexpr std::array<Migration, 11> all_migrations{{
     {1, "initial schema: cameras, R*Tree index, reports, users, sessions, audit", schema_v1},
     {2, "OpenStreetMap imports: streets, areas, import runs, locally modified cameras", schema_v2},
     {3, "photos of reports: scrubbed image records and their links to reports", schema_v3},
@@ -364,6 +397,8 @@ constexpr std::array<Migration, 10> all_migrations{{
     {8, "survey campaigns: tasks and volunteers' answers", schema_v8},
     {9, "plausibility flags of reports, for moderators", schema_v9},
     {10, "official lists and their entries, matched with the crowd's cameras", schema_v10},
+    {11, "freshness: checks of cameras; last_verified of OSM cameras from their OSM version",
+     schema_v11},
 }};
 
 }  // namespace

@@ -187,7 +187,8 @@ std::vector<std::string> SqliteStore::delete_unreferenced_photos() {
     {
         auto find = m_writer->prepare(
             "SELECT sha256 FROM photos WHERE NOT EXISTS "
-            "(SELECT 1 FROM report_photos AS rp WHERE rp.sha256 = photos.sha256)");
+            "(SELECT 1 FROM report_photos AS rp WHERE rp.sha256 = photos.sha256) AND NOT EXISTS "
+            "(SELECT 1 FROM check_photos AS cp WHERE cp.sha256 = photos.sha256)");
         while (find.step())
             hashes.push_back(find.string(0));
     }
@@ -354,20 +355,7 @@ Result<model::Camera> SqliteStore::remove_camera(model::CameraId id, const Decis
     if (!camera) return std::unexpected(camera.error());
     if (camera->status == model::CameraStatus::removed)
         return fail(Errc::conflict, "camera is already removed");
-    {
-        // The R*Tree entry stays: removed cameras are still listed when asked for.
-        auto update = db.prepare(
-            "UPDATE cameras SET status = 'removed', updated_at = ?2, "
-            "locally_modified_at = CASE WHEN osm_id IS NOT NULL THEN ?2 "
-            "ELSE locally_modified_at END WHERE id = ?1");
-        update.bind_all(id.value, decision.at);
-        update.run();
-    }
-    sqlite::append_history(db, id,
-                           {decision.at, "removed", decision.actor, decision.reason, std::nullopt});
-    sqlite::append_audit(db, decision.at, decision.actor, "remove_camera",
-                         fmt::format("camera/{}", id.value), decision.reason);
-    sqlite::bump_camera_version(db);
+    sqlite::mark_camera_removed(db, id, decision.at, decision.actor, decision.reason);
     auto stored = sqlite::load_camera(db, id);
     tx.commit();
     return stored;

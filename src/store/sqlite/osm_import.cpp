@@ -99,6 +99,10 @@ void apply_cameras(Connection& db, const model::OsmExtract& extract, const Decis
             c.status = model::CameraStatus::reported;
             c.tags = camera.tags;
             c.first_seen = decision.at;
+            // Not the import time: importing says nothing about whether the camera is still
+            // there; the mapper's edit (or survey date) does.
+            c.last_verified =
+                model::osm_last_confirmed(camera.tags, camera.osm.timestamp, decision.at);
             c.updated_at = decision.at;
             c.osm = camera.osm;
             auto id = sqlite::insert_camera_row(db, c);
@@ -144,11 +148,15 @@ void apply_cameras(Connection& db, const model::OsmExtract& extract, const Decis
             auto update = db.prepare(
                 "UPDATE cameras SET lat = ?2, lon = ?3, tags = ?4, kind = ?5, osm_version = ?6, "
                 "osm_timestamp = ?7, updated_at = ?8, status = CASE WHEN status <> 'removed' "
-                "THEN status WHEN last_verified > 0 THEN 'verified' ELSE 'reported' END "
-                "WHERE id = ?1");
-            update.bind_all(old.id.value, camera.location.lat, camera.location.lon, tags_json,
-                            model::camera_kind(camera.tags), camera.osm.version,
-                            camera.osm.timestamp, decision.at);
+                "THEN status WHEN confirmations > 0 THEN 'verified' ELSE 'reported' END, "
+                "last_verified = max(last_verified, ?9) WHERE id = ?1");
+            // A report merged into it (a confirmation) is what made it verified; last_verified
+            // now also moves with anonymous checks and OSM edits.
+            update.bind_all(
+                old.id.value, camera.location.lat, camera.location.lon, tags_json,
+                model::camera_kind(camera.tags), camera.osm.version, camera.osm.timestamp,
+                decision.at,
+                model::osm_last_confirmed(camera.tags, camera.osm.timestamp, decision.at));
             update.run();
             auto index = db.prepare(
                 "UPDATE camera_index SET min_lat = ?2, max_lat = ?2, min_lon = ?3, max_lon = ?3 "

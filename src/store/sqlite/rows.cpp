@@ -204,4 +204,18 @@ void bump_camera_version(Connection& db) {
     stmt.run();
 }
 
+void mark_camera_removed(Connection& db, model::CameraId id, std::int64_t at,
+                         std::string_view actor, std::string_view reason) {
+    // The R*Tree entry stays: removed cameras are still listed when asked for.
+    auto update = db.prepare(
+        "UPDATE cameras SET status = 'removed', updated_at = ?2, "
+        "locally_modified_at = CASE WHEN osm_id IS NOT NULL THEN ?2 "
+        "ELSE locally_modified_at END WHERE id = ?1");
+    update.bind_all(id.value, at);
+    update.run();
+    append_history(db, id, {at, "removed", std::string(actor), std::string(reason), std::nullopt});
+    append_audit(db, at, actor, "remove_camera", fmt::format("camera/{}", id.value), reason);
+    bump_camera_version(db);
+}
+
 }  // namespace sightline::store::sqlite

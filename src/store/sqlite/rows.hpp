@@ -42,5 +42,10 @@ void bump_camera_version(Connection& db);
 /// Where the cameras first..last are known from (SourceStore::camera_sources_between).
 std::vector<std::pair<model::CameraId, model::CameraSource>> load_camera_sources(
     Connection& db, model::CameraId first, model::CameraId last);
+/// camera -> removed (the row, its R*Tree entry and history stay), with a history entry
+/// "removed", an audit event "remove_camera" and a new camera version: what a moderator's
+/// removal does, directly or by accepting a "gone" check. The caller checked it is not removed.
+void mark_camera_removed(Connection& db, model::CameraId id, std::int64_t at,
+                         std::string_view actor, std::string_view reason);
 
 }  // namespace sightline::store::sqlite

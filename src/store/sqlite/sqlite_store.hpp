@@ -58,6 +58,16 @@ class SqliteStore final : public Store, public MapStore, public CampaignStore, p
     Result<model::Report> reject_report(model::ReportId id, const Decision& decision) override;
     Result<model::Camera> remove_camera(model::CameraId id, const Decision& decision) override;
 
+    Result<model::CameraCheck> insert_check(model::CameraId id, const model::NewCheck& check,
+                                            std::int64_t created_at) override;
+    Result<model::CameraCheck> find_check(std::int64_t id) override;
+    std::vector<model::CameraCheck> list_checks(std::optional<model::CheckStatus> status, int limit,
+                                                std::int64_t after_id) override;
+    Result<model::Camera> accept_check(std::int64_t id, const Decision& decision) override;
+    Result<model::CameraCheck> reject_check(std::int64_t id, const Decision& decision) override;
+    std::vector<model::Camera> cameras_to_recheck(std::optional<geo::BBox> bbox,
+                                                  int limit) override;
+
     // --- cameras ------------------------------------------------------------------------
     Result<model::Camera> find_camera(model::CameraId id) override;
     std::vector<model::CameraEvent> camera_history(model::CameraId id) override;

@@ -66,7 +66,8 @@ TEST_F(Reimport, FirstImportCreatesReportedCamerasAndTheGround) {
     EXPECT_EQ(s.parks, 1);
     auto cam = by_osm("node", 1);
     EXPECT_EQ(cam.status, model::CameraStatus::reported);
-    EXPECT_EQ(cam.last_verified, 0);
+    // Last confirmed when the mapper edited it (2020-01-02T03:04:05Z), not at the import.
+    EXPECT_EQ(cam.last_verified, 1577934245);
     EXPECT_EQ(cam.osm->version, 1);
     EXPECT_EQ(cam.tags.at("camera:direction"), "90");
     EXPECT_EQ(m_store->map_version(), 1);

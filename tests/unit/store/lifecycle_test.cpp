@@ -76,6 +76,9 @@ TEST(SqliteStore, MigrationFiveMarksUnreviewedOsmCamerasAsReported) {
         db.exec("ALTER TABLE reports DROP COLUMN flags");
         db.exec("DROP TABLE source_entries");
         db.exec("DROP TABLE sources");
+        db.exec(
+            "DROP TABLE check_photos; DROP TABLE camera_checks; DROP INDEX "
+            "cameras_last_verified");
         db.exec("PRAGMA user_version = 4");
     }
     auto store = open_store(dir.path(), existing_only());
@@ -85,7 +88,35 @@ TEST(SqliteStore, MigrationFiveMarksUnreviewedOsmCamerasAsReported) {
         << "a report was merged into it";
     EXPECT_EQ(store->find_camera(model::CameraId{3})->status, model::CameraStatus::verified);
     EXPECT_EQ(store->find_camera(model::CameraId{4})->status, model::CameraStatus::removed);
+    // Once by migration 5, once by migration 9 (last_verified of OSM cameras 1 and 4).
+    EXPECT_EQ(store->camera_version(), 2);
+}
+
+// Migration 9: last_verified is "last confirmed there"; for OSM cameras never confirmed here that
+// is the time of their OSM version, which the cameras layer and the re-check list then use.
+TEST(SqliteStore, MigrationElevenDatesOsmCamerasByTheirOsmVersion) {
+    TempDir dir;
+    { open_store(dir.path()); }
+    {
+        RawDb db(dir.path() / "sightline.db");
+        db.exec(
+            "INSERT INTO cameras (id, lat, lon, status, kind, confirmations, first_seen, "
+            "last_verified, updated_at, osm_type, osm_id, osm_version, osm_timestamp) VALUES "
+            "(1, 44.8, 20.4, 'reported', 'fixed', 0, 500, 0, 500, 'node', 11, 1, 100), "
+            "(2, 44.8, 20.4, 'verified', 'fixed', 1, 500, 700, 700, 'node', 12, 1, 100), "
+            "(3, 44.8, 20.4, 'reported', 'fixed', 0, 500, 0, 500, NULL, NULL, NULL, NULL)");
+        db.exec(
+            "DROP TABLE check_photos; DROP TABLE camera_checks; DROP INDEX cameras_last_verified");
+        db.exec("PRAGMA user_version = 10");
+    }
+    auto store = open_store(dir.path(), existing_only());
+    EXPECT_EQ(store->schema_version(), sqlite::latest_schema_version());
+    EXPECT_EQ(store->find_camera(model::CameraId{1})->last_verified, 100);
+    EXPECT_EQ(store->find_camera(model::CameraId{2})->last_verified, 700) << "confirmed here later";
+    EXPECT_EQ(store->find_camera(model::CameraId{3})->last_verified, 0)
+        << "nobody ever confirmed it";
     EXPECT_EQ(store->camera_version(), 1);
+    EXPECT_TRUE(store->insert_check(model::CameraId{3}, {true, "", {}}, report_time));
 }
 
 TEST(SqliteStore, ReopeningKeepsDataAndSchemaVersion) {

@@ -1,6 +1,7 @@
 #include "tiles/camera_layer.hpp"
 
 #include <algorithm>
+#include <map>
 #include <random>
 
 #include <gtest/gtest.h>
@@ -58,6 +59,38 @@ TEST(CameraLayer, GivesEachCameraItsAttributesAtPointZooms) {
     EXPECT_EQ(std::get<std::int64_t>(p.at("confirmations")), 2);
     auto parts = testing::decode_geometry(features[0].geometry);
     EXPECT_EQ(parts.at(0).at(0), (std::pair{3 * 256 + 128, 4 * 256 + 128}));
+}
+
+TEST(CameraLayer, MarksOnlyStaleCamerasStale) {
+    geo::TileId tile{16, 36492, 23623};
+    auto stale = camera(1, in_cell(tile, 1, 1));
+    stale.last_verified = 1'000'000 - 1;
+    auto fresh = camera(2, in_cell(tile, 2, 2));
+    fresh.last_verified = 1'000'000;
+    auto never = camera(3, in_cell(tile, 3, 3));  // never confirmed: last_verified 0
+    CameraLayerOptions options;
+    options.stale_before = 1'000'000;
+    for (int cluster_below : {14, 17}) {  // points, and single cameras in cluster cells
+        SCOPED_TRACE(cluster_below);
+        options.cluster_below_zoom = cluster_below;
+        LayerBuilder layer{std::string(camera_layer_name)};
+        build_camera_layer(layer, tile, std::vector<model::Camera>{stale, fresh, never}, options);
+        auto features = decode_tile(encode_tile(std::span(&layer, 1))).at(0).features;
+        ASSERT_EQ(features.size(), 3u);
+        std::map<std::uint64_t, bool> marked;
+        for (const auto& f : features) {
+            auto it = f.properties.find("stale");
+            if (it != f.properties.end()) {
+                EXPECT_TRUE(std::get<bool>(it->second));
+            }
+            marked[f.id.value_or(0)] = it != f.properties.end();
+        }
+        EXPECT_EQ(marked, (std::map<std::uint64_t, bool>{{1, true}, {2, false}, {3, true}}));
+    }
+    // Without a cut-off nothing is stale (and the bytes are what they were before freshness).
+    auto plain = render(tile, {stale, never});
+    for (const auto& f : plain)
+        EXPECT_FALSE(f.properties.contains("stale"));
 }
 
 TEST(CameraLayer, LeavesOutAbsentTagsAndKeepsBufferedNeighbours) {

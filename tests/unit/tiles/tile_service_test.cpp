@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include "core/clock.hpp"
 #include "mvt_test_support.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "support/temp_dir.hpp"
@@ -161,7 +162,12 @@ TEST_F(TileServiceTest, TheCameraSnapshotRendersTheSameBytesAsTheStore) {
         if (i % 5 == 0) c.tags["camera:angle"] = "30";
         cameras.push_back(c);
     }
-    ASSERT_TRUE(m_store->insert_cameras(cameras, store::Decision{"test", "", 1700000000}));
+    auto ids = m_store->insert_cameras(cameras, store::Decision{"test", "", 1700000000});
+    ASSERT_TRUE(ids);
+    // Some confirmed this hour (fresh), the others stale since 2024 or never confirmed.
+    for (std::size_t i = 0; i < ids->size(); i += 11)
+        ASSERT_TRUE(
+            m_store->insert_check((*ids)[i], {true, "", {}}, round_down_to_hour(unix_now())));
     TileOptions from_store;
     from_store.camera_index = false;
     TileService reference(*m_store, *m_store, from_store);
@@ -182,6 +188,38 @@ TEST_F(TileServiceTest, TheCameraSnapshotRendersTheSameBytesAsTheStore) {
             }
     }
     EXPECT_GT(non_empty, 10);
+}
+
+// Issue 14: cameras nobody confirmed for the stale age carry stale=true, from the store and from
+// the snapshot alike; a "still there" check makes the tile fresh again.
+TEST_F(TileServiceTest, MarksStaleCamerasAndForgetsCachedTilesWhenOneIsConfirmed) {
+    add_camera(belgrade);  // verified in November 2023: stale a year later
+    auto id = geo::tile_of(belgrade, 16);
+    auto stale_attribute = [&](TileService& service) {
+        auto tile = service.render(id);
+        EXPECT_TRUE(tile);
+        const auto& p = testing::decode_tile(tile->data).at(0).features.at(0).properties;
+        return p.contains("stale") && std::get<bool>(p.at("stale"));
+    };
+    for (bool snapshot : {false, true}) {
+        SCOPED_TRACE(snapshot);
+        TileOptions options;
+        options.camera_index = snapshot;
+        TileService service(*m_store, *m_store, options);
+        if (snapshot) {
+            ASSERT_TRUE(service.prepare());
+        }
+        EXPECT_TRUE(stale_attribute(service));
+        options.stale_after_s = 0;
+        TileService never_stale(*m_store, *m_store, options);
+        EXPECT_FALSE(stale_attribute(never_stale));
+    }
+    TileService service(*m_store, *m_store);
+    ASSERT_TRUE(service.prepare());
+    EXPECT_TRUE(stale_attribute(service));
+    auto camera = m_store->find_cameras({}).at(0);
+    ASSERT_TRUE(m_store->insert_check(camera.id, {true, "", {}}, round_down_to_hour(unix_now())));
+    EXPECT_FALSE(stale_attribute(service)) << "the cached stale tile is not served";
 }
 
 TEST_F(TileServiceTest, TheSnapshotIsNotUsedOnceCamerasChange) {
