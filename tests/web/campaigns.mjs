@@ -19,6 +19,7 @@
 //     the line "X % of streets watched, Y % surveyed" (Y > 0); the campaigns list shows 1 of 9;
 //   - the survey colours stay apart from each other, from the camera colours and from the
 //     viewshed shading, also under protanopia and deuteranopia;
+//   - /campaigns and /campaign/{id} in Serbian Cyrillic show no Latin word outside an allow-list;
 //   - no page overflows 360 px, every request went to the test server, no page errors.
 //
 //   node tests/web/campaigns.mjs --binary build/sightline --web build/web [--artifacts DIR]
@@ -92,6 +93,25 @@ async function pixelAt(page, name, selector, lngLat) {
     ctx.drawImage(img, 0, 0);
     return [...ctx.getImageData(0, 0, 1, 1).data.slice(0, 3)];
   }, png.toString('base64'));
+}
+
+// Latin words a Serbian Cyrillic page may show: the brand, data names, the campaign's own name.
+const allowedLatin = new Set(['OpenStreetMap', 'Sightline', 'English', 'Srpski', 'Grid', 'walk', 'MB', 'KB', 'km']);
+/// The Latin-script words in the page's visible text outside the allow-list (as districts.mjs).
+function latinWords(page) {
+  return page.evaluate((allowed) => {
+    const words = new Set();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!el || el.closest('script, style, select, [translate="no"]') || !el.checkVisibility()) continue;
+      for (const [found] of n.textContent.replace(/https?:\/\/\S+/g, ' ').matchAll(/[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F²-]*/g)) {
+        const w = found.replace(/-+$/, '');
+        if (!allowed.includes(w) && !/^[A-Z]{2,}$/.test(w)) words.add(w);
+      }
+    }
+    return [...words];
+  }, [...allowedLatin]);
 }
 
 const near = (a, b, tolerance = 8) => a.every((v, i) => Math.abs(v - b[i]) <= tolerance);
@@ -292,6 +312,21 @@ try {
   assert.equal(await page.getAttribute(`.campaign-item[data-id="${id}"] progress`, 'value'), '1');
   assert.ok(await horizontalOverflow(page) <= 0, '/campaigns fits 360 px');
   await shot(page, 'campaigns');
+
+  // Serbian Cyrillic, on the phone: the list and the field view with a task and the saved area.
+  await page.evaluate(() => localStorage.setItem('sightline.language', 'sr-Cyrl'));
+  await page.reload();
+  await page.waitForSelector(`.campaign-item[data-id="${id}"] progress`);
+  assert.deepEqual(await latinWords(page), [], 'no Latin words on /campaigns in Serbian Cyrillic');
+  assert.match(await page.textContent(`.campaign-item[data-id="${id}"]`), /Прегледано 1 од 9 места/);
+  await page.goto(`${base}/campaign/${id}`);
+  await page.waitForSelector('#save-status[data-done]');
+  await page.click('#find-task');
+  await page.waitForSelector('#task:not([hidden])');
+  assert.deepEqual(await latinWords(page), [], 'no Latin words on /campaign/{id} in Serbian Cyrillic');
+  assert.equal(await page.textContent('#answer-none'), say('sr-Cyrl', 'campaign.answer.none'));
+  assert.ok(await horizontalOverflow(page) <= 0, '/campaign/{id} in Serbian Cyrillic fits 360 px');
+  await shot(page, 'campaign-sr-Cyrl');
 
   const foreign = requestsElsewhere(requests, base);
   log(`${requests.length} requests, ${foreign.length} elsewhere`);
