@@ -19,6 +19,7 @@
 //     the line "X % of streets watched, Y % surveyed" (Y > 0); the campaigns list shows 1 of 9;
 //   - the survey colours stay apart from each other, from the camera colours and from the
 //     viewshed shading, also under protanopia and deuteranopia;
+//   - a moderator settles a disputed corner on the campaign's page;
 //   - /campaigns and /campaign/{id} in Serbian Cyrillic show no Latin word outside an allow-list;
 //   - no page overflows 360 px, every request went to the test server, no page errors.
 //
@@ -96,7 +97,7 @@ async function pixelAt(page, name, selector, lngLat) {
 }
 
 // Latin words a Serbian Cyrillic page may show: the brand, data names, the campaign's own name.
-const allowedLatin = new Set(['OpenStreetMap', 'Sightline', 'English', 'Srpski', 'Grid', 'walk', 'MB', 'KB', 'km']);
+const allowedLatin = new Set(['OpenStreetMap', 'Sightline', 'English', 'Srpski', 'Grid', 'walk', 'Disputed', 'MB', 'KB', 'km']);
 /// The Latin-script words in the page's visible text outside the allow-list (as districts.mjs).
 function latinWords(page) {
   return page.evaluate((allowed) => {
@@ -312,6 +313,30 @@ try {
   assert.equal(await page.getAttribute(`.campaign-item[data-id="${id}"] progress`, 'value'), '1');
   assert.ok(await horizontalOverflow(page) <= 0, '/campaigns fits 360 px');
   await shot(page, 'campaigns');
+
+  // A moderator settles a disputed corner: a second campaign needing 2 equal counts gets 4
+  // different ones at one corner (answers_needed + 2 without agreement: disputed).
+  const disputedCampaign = await mod.evaluate(async () => {
+    const csrf = (await (await fetch('/api/v1/session')).json()).csrf_token;
+    const post = async (url, body, headers = {}) => (await fetch(url, { method: 'POST', body: JSON.stringify(body),
+      headers: { 'Content-Type': 'application/json', ...headers } })).json();
+    const c = await post('/api/v1/campaigns', { name: 'Disputed', bbox: [10.998, 47.998, 11.005, 48.004], unit: 'intersection', answers_needed: 2 },
+      { 'X-CSRF-Token': csrf });
+    const task = (await (await fetch(`/api/v1/campaigns/${c.id}/next?lat=48.002&lon=11.003`)).json()).task;
+    for (const cameras of [0, 1, 2, 3]) await post(`/api/v1/campaigns/${c.id}/tasks/${task.id}/answers`, { cameras, answer_id: `d-${cameras}` });
+    return { id: c.id, task: task.id };
+  });
+  await mod.goto(`${base}/campaign/${disputedCampaign.id}`);
+  await mod.waitForSelector(`#disputed li[data-task="${disputedCampaign.task}"]`);
+  assert.match(await mod.textContent('#campaign-progress'), /1 place disputed/);
+  await mod.fill(`#resolve-count-${disputedCampaign.task}`, '1');
+  await mod.click(`#resolve-${disputedCampaign.task}`);
+  await mod.waitForSelector('#disputed li[data-task]', { state: 'detached' });
+  const settled = (await api(`/api/v1/campaigns/${disputedCampaign.id}/tasks?limit=100`)).tasks.find((t) => t.id === disputedCampaign.task);
+  assert.equal(settled.state, 'done', `the moderator settled the disputed corner (${JSON.stringify(settled)})`);
+  assert.equal(settled.cameras, 1);
+  assert.ok(await horizontalOverflow(mod) <= 0, 'the moderator\'s field view fits 360 px');
+  await shot(mod, 'disputed-settled');
 
   // Serbian Cyrillic, on the phone: the list and the field view with a task and the saved area.
   await page.evaluate(() => localStorage.setItem('sightline.language', 'sr-Cyrl'));
