@@ -10,7 +10,8 @@
 //     control, tiles and tasks are cached), goes offline, reloads the page (served by the worker),
 //     sees the map drawn from the saved tiles, finds the nearest corner from the saved tasks,
 //     answers "No camera here", reports a camera with a photo at the next corner (queued with
-//     the photo), sees "1 answer waiting…" and "1 report waiting…", opens a second tab, and comes
+//     the photo) and answers that corner "2 cameras here" (the answer waits behind the report and
+//     names it once sent), sees what waits, opens a second tab, and comes
 //     back online: both tabs hear `online`, and the queue is delivered exactly once (the API
 //     shows that corner with exactly one answer and exactly one new pending report, with its
 //     photo), and stays so;
@@ -187,7 +188,11 @@ try {
   // The volunteer, at the south-west corner, on a phone.
   volunteer = await launchChromium(chromium, path.join(work, 'profile-volunteer'), {
     viewport: phone, isMobile: true, hasTouch: true, permissions: ['geolocation'], geolocation: { latitude: 48.0, longitude: 11.0 } });
-  volunteer.on('request', (r) => requests.push(r.url()));
+  const answersSent = [];
+  volunteer.on('request', (r) => {
+    requests.push(r.url());
+    if (r.method() === 'POST' && r.url().endsWith('/answers')) answersSent.push({ url: r.url(), body: JSON.parse(r.postData()) });
+  });
   const page = watch(await volunteer.newPage());
   await page.goto(`${base}/campaign/${id}`);
   await page.waitForFunction((name) => document.querySelector('#campaign-title')?.textContent === name, 'Grid walk');
@@ -238,11 +243,18 @@ try {
   assert.equal(await page.textContent('#field-queue'),
     `${say('en', 'field.queue.answers.one', { count: 1 })} ${say('en', 'field.queue.reports.one', { count: 1 })}`);
   await shot(page, 'queue');
+  // "2 cameras here" at the corner of the report: the answer waits behind the report and names it.
+  assert.equal(Number(await page.getAttribute('#task', 'data-task')), second);
+  assert.match(await page.textContent('#task-reports'), /1 report waiting for a connection goes with your answer/);
+  await page.click('#count-plus');
+  assert.equal(await page.textContent('#answer-count'), say('en', 'campaign.answer.count.other', { count: 2 }));
+  await page.click('#answer-count');
+  await page.waitForSelector('#field-queue[data-reports="1"][data-answers="2"]');
 
   // A second tab: both hear `online` and both try to send the queue.
   const tab = watch(await volunteer.newPage());
   await tab.goto(`${base}/campaign/${id}`);
-  await tab.waitForSelector('#field-queue[data-reports="1"][data-answers="1"]');
+  await tab.waitForSelector('#field-queue[data-reports="1"][data-answers="2"]');
 
   proxy.setOffline(false);
   await volunteer.setOffline(false);
@@ -257,11 +269,17 @@ try {
   assert.equal(answered.state, 'done');
   assert.equal(answered.cameras, 0);
   const campaign = await api(`/api/v1/campaigns/${id}`);
-  assert.equal(campaign.answers, 1, 'one answer in the whole campaign');
+  assert.equal(campaign.answers, 2, 'two answers in the whole campaign');
   const pending = (await api('/api/v1/reports?status=pending&limit=100')).reports;
   assert.equal(pending.length - pendingBefore, 1, `exactly one new pending report (${pending.length - pendingBefore})`);
   const report = pending[0];
   assert.equal((report.photos || []).length, 1, 'the report came with its photo');
+  const secondTask = tasks.find((t) => t.id === second);
+  assert.equal(secondTask.answers, 1, `the corner of the report has one answer (${JSON.stringify(secondTask)})`);
+  assert.equal(secondTask.cameras, 2);
+  const delivered = answersSent.filter((a) => a.url.includes(`/tasks/${second}/`)).map((a) => a.body);
+  assert.ok(delivered.length >= 1 && delivered.every((b) => JSON.stringify(b.report_ids) === JSON.stringify([report.id]) && b.answer_id),
+    `its answer names the report sent before it (${JSON.stringify(delivered)})`);
   log(`delivered once: task ${first} has ${answered.answers} answer, report #${report.id} with ${report.photos.length} photo`);
   await tab.close();
 
@@ -293,12 +311,19 @@ try {
   const states = await page.evaluate(() => Object.fromEntries(window.sightlineMap.queryRenderedFeatures({ layers: ['surveys-fill'] })
     .map((f) => [f.properties.task, f.properties.state])));
   assert.equal(states[first], 'surveyed_none', `the corner answered offline is surveyed (${JSON.stringify(states)})`);
-  assert.ok(Object.entries(states).filter(([t]) => Number(t) !== first).every(([, s]) => s === 'not_surveyed'), 'the others are not');
+  assert.equal(states[second], 'surveyed_cameras', 'the corner with two cameras is surveyed with cameras');
+  assert.ok(Object.entries(states).filter(([t]) => Number(t) !== first && Number(t) !== second).every(([, s]) => s === 'not_surveyed'),
+    'the others are not');
   // 30 m north-east of a corner: inside its circle, off the streets.
   const inside = (t) => [t.lon + 21 / (111195 * Math.cos((t.lat * Math.PI) / 180)), t.lat + 21 / 111195];
   const surveyedPixel = await pixelAt(page, 'sightlineMap', '#map', inside(answered));
   const expected = over(surveyColours.surveyed_none, surveyOpacity, background);
   assert.ok(near(surveyedPixel, expected), `surveyed corner drawn ${surveyedPixel}, expected ${expected}`);
+  await page.evaluate((c) => window.sightlineMap.jumpTo({ center: c, zoom: 17 }), cornerOf(secondTask));
+  await waitForMap(page, 'sightlineMap');
+  const camerasPixel = await pixelAt(page, 'sightlineMap', '#map', inside(secondTask));
+  const expectedCameras = over(surveyColours.surveyed_cameras, surveyOpacity, background);
+  assert.ok(near(camerasPixel, expectedCameras), `corner with cameras drawn ${camerasPixel}, expected ${expectedCameras}`);
   await page.evaluate((c) => window.sightlineMap.jumpTo({ center: c, zoom: 17 }), cornerOf(other));
   await waitForMap(page, 'sightlineMap');
   const openPixel = await pixelAt(page, 'sightlineMap', '#map', inside(other));
@@ -309,8 +334,8 @@ try {
   // The campaigns list: progress.
   await page.goto(`${base}/campaigns`);
   await page.waitForSelector(`.campaign-item[data-id="${id}"] progress`);
-  assert.match(await page.textContent(`.campaign-item[data-id="${id}"]`), /1 of 9 places surveyed/);
-  assert.equal(await page.getAttribute(`.campaign-item[data-id="${id}"] progress`, 'value'), '1');
+  assert.match(await page.textContent(`.campaign-item[data-id="${id}"]`), /2 of 9 places surveyed/);
+  assert.equal(await page.getAttribute(`.campaign-item[data-id="${id}"] progress`, 'value'), '2');
   assert.ok(await horizontalOverflow(page) <= 0, '/campaigns fits 360 px');
   await shot(page, 'campaigns');
 
@@ -343,7 +368,7 @@ try {
   await page.reload();
   await page.waitForSelector(`.campaign-item[data-id="${id}"] progress`);
   assert.deepEqual(await latinWords(page), [], 'no Latin words on /campaigns in Serbian Cyrillic');
-  assert.match(await page.textContent(`.campaign-item[data-id="${id}"]`), /Прегледано 1 од 9 места/);
+  assert.match(await page.textContent(`.campaign-item[data-id="${id}"]`), /Прегледано 2 од 9 места/);
   await page.goto(`${base}/campaign/${id}`);
   await page.waitForSelector('#save-status[data-done]');
   await page.click('#find-task');

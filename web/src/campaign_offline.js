@@ -1,7 +1,7 @@
 // "Save this area for offline use" on a campaign's page: registers the service worker (sw.js,
 // which keeps the app's own files), then puts into the cache "sightline-field" the vector tiles
-// of the campaign's box at zooms 14 to 17 (at most maxTiles), the tilejson, the campaign, its
-// tasks (GET /api/v1/surveys over the box: every task with its state) and the cameras in the box;
+// of the campaign's box at zooms 14 to 17 (at most maxTiles), the tilejson, the list of campaigns
+// and this one, its tasks (GET /api/v1/surveys over the box: every task with its state) and the cameras in the box;
 // the tasks also go into IndexedDB (field_store.js), where the page picks the nearest task from
 // when it has no connection.
 import { areas } from './field_store.js';
@@ -79,7 +79,7 @@ export async function saveArea(campaign, onProgress = () => {}) {
   }));
   // The API reads the campaign's page makes, kept as the worker answers them offline.
   const box = bbox.map((v) => Number(v).toFixed(6));
-  const reads = [`/api/v1/campaigns/${campaign.id}`, `/api/v1/surveys?bbox=${box.join(',')}`,
+  const reads = ['/api/v1/campaigns', `/api/v1/campaigns/${campaign.id}`, `/api/v1/surveys?bbox=${box.join(',')}`,
     `/api/v1/cameras?bbox=${box.join(',')}&limit=10000`];
   let surveys = null;
   for (const path of reads) {

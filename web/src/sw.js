@@ -32,7 +32,9 @@ self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
-  if (request.mode === 'navigate') {
+  // The app's own pages (not /embed, an API download or a photo) fall back to the kept page.
+  const appPage = !/^\/(embed|api\/|tiles\/|photos\/|feeds\/|metrics|healthz)/.test(url.pathname);
+  if (request.mode === 'navigate' && appPage) {
     event.respondWith(fetch(request).catch(async () => (await caches.match('/', { cacheName: shellCache })) || Response.error()));
     return;
   }
