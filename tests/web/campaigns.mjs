@@ -21,6 +21,7 @@
 //   - the survey colours stay apart from each other, from the camera colours and from the
 //     viewshed shading, also under protanopia and deuteranopia;
 //   - a moderator settles a disputed corner on the campaign's page;
+//   - a refused position: the place nearest the map's centre, and the page says so;
 //   - /campaigns and /campaign/{id} in Serbian Cyrillic show no Latin word outside an allow-list;
 //   - no page overflows 360 px, every request went to the test server, no page errors.
 //
@@ -314,18 +315,23 @@ try {
   assert.equal(states[second], 'surveyed_cameras', 'the corner with two cameras is surveyed with cameras');
   assert.ok(Object.entries(states).filter(([t]) => Number(t) !== first && Number(t) !== second).every(([, s]) => s === 'not_surveyed'),
     'the others are not');
+  // The map moved: wait until the layer, asked again after the move, draws that corner.
+  const showsTask = async (task) => {
+    await page.evaluate((c) => window.sightlineMap.jumpTo({ center: c, zoom: 17 }), cornerOf(task));
+    await page.waitForFunction((t) => window.sightlineMap.queryRenderedFeatures({ layers: ['surveys-fill'] })
+      .some((f) => f.properties.task === t), task.id);
+    await waitForMap(page, 'sightlineMap');
+  };
   // 30 m north-east of a corner: inside its circle, off the streets.
   const inside = (t) => [t.lon + 21 / (111195 * Math.cos((t.lat * Math.PI) / 180)), t.lat + 21 / 111195];
   const surveyedPixel = await pixelAt(page, 'sightlineMap', '#map', inside(answered));
   const expected = over(surveyColours.surveyed_none, surveyOpacity, background);
   assert.ok(near(surveyedPixel, expected), `surveyed corner drawn ${surveyedPixel}, expected ${expected}`);
-  await page.evaluate((c) => window.sightlineMap.jumpTo({ center: c, zoom: 17 }), cornerOf(secondTask));
-  await waitForMap(page, 'sightlineMap');
+  await showsTask(secondTask);
   const camerasPixel = await pixelAt(page, 'sightlineMap', '#map', inside(secondTask));
   const expectedCameras = over(surveyColours.surveyed_cameras, surveyOpacity, background);
   assert.ok(near(camerasPixel, expectedCameras), `corner with cameras drawn ${camerasPixel}, expected ${expectedCameras}`);
-  await page.evaluate((c) => window.sightlineMap.jumpTo({ center: c, zoom: 17 }), cornerOf(other));
-  await waitForMap(page, 'sightlineMap');
+  await showsTask(other);
   const openPixel = await pixelAt(page, 'sightlineMap', '#map', inside(other));
   const expectedOpen = over(surveyColours.not_surveyed, surveyOpacity, background);
   assert.ok(near(openPixel, expectedOpen), `corner not surveyed drawn ${openPixel}, expected ${expectedOpen}`);
@@ -369,10 +375,15 @@ try {
   await page.waitForSelector(`.campaign-item[data-id="${id}"] progress`);
   assert.deepEqual(await latinWords(page), [], 'no Latin words on /campaigns in Serbian Cyrillic');
   assert.match(await page.textContent(`.campaign-item[data-id="${id}"]`), /Прегледано 2 од 9 места/);
+  // Without the position (refused now): the place nearest the map's centre, and the page says so.
+  await volunteer.clearPermissions();
   await page.goto(`${base}/campaign/${id}`);
   await page.waitForSelector('#save-status[data-done]');
   await page.click('#find-task');
   await page.waitForSelector('#task:not([hidden])');
+  const fallback = await page.textContent('#task-status');
+  assert.ok([say('sr-Cyrl', 'campaign.position.map.denied'), say('sr-Cyrl', 'campaign.position.map.unavailable')].some((m) => fallback.includes(m)),
+    `the map's centre stands in for a refused position: ${fallback}`);
   assert.deepEqual(await latinWords(page), [], 'no Latin words on /campaign/{id} in Serbian Cyrillic');
   assert.equal(await page.textContent('#answer-none'), say('sr-Cyrl', 'campaign.answer.none'));
   assert.ok(await horizontalOverflow(page) <= 0, '/campaign/{id} in Serbian Cyrillic fits 360 px');
