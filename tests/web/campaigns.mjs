@@ -380,6 +380,11 @@ try {
   await page.goto(`${base}/campaign/${id}`);
   await page.waitForSelector('#save-status[data-done]');
   await page.click('#find-task');
+  // The corner shown before the reload is on the page at once: wait for the new one's answer.
+  await page.waitForFunction((finding) => {
+    const status = document.querySelector('#task-status').textContent;
+    return status && status !== finding && !document.querySelector('#find-task').disabled;
+  }, say('sr-Cyrl', 'campaign.finding'));
   await page.waitForSelector('#task:not([hidden])');
   const fallback = await page.textContent('#task-status');
   assert.ok([say('sr-Cyrl', 'campaign.position.map.denied'), say('sr-Cyrl', 'campaign.position.map.unavailable')].some((m) => fallback.includes(m)),
