@@ -104,10 +104,20 @@ const transient = (err) => !(err instanceof ApiError) || err.status === 0 || err
 /// Sends the queue, oldest first, stopping at the first failure that may pass. Resolves with
 /// {sent, dropped, left}; dropped items are those the server refused for good (4xx).
 export async function drain() {
+  const result = { sent: 0, dropped: 0, left: 0 };
+  const reportIds = new Map();  // queue key of a report -> its number
+  // Items queued while a round runs (by this tab or another) are sent by the next round.
   const run = async () => {
-    const result = { sent: 0, dropped: 0, left: 0 };
+    for (let round = 0; round < 5; round++) {
+      const before = result.sent + result.dropped;
+      await runRound();
+      if (result.left || result.sent + result.dropped === before) break;
+    }
+    if (!result.left) localStorage.removeItem(queuedFlag);
+    return result;
+  };
+  const runRound = async () => {
     const items = (await queue.all()).sort((a, b) => a.key - b.key);
-    const reportIds = new Map();  // queue key of a report -> its number
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
       try {
@@ -116,11 +126,20 @@ export async function drain() {
           const created = await api.submitReport(item.report, photos);
           reportIds.set(item.key, created.id);
           rememberSent(created);
+          // The answers waiting behind it name it from now on, also if they are sent another time.
+          for (const waiting of await queue.all()) {
+            if (waiting.kind !== 'answer' || !(waiting.reportKeys || []).includes(item.key)) continue;
+            waiting.reportKeys = waiting.reportKeys.filter((k) => k !== item.key);
+            waiting.body = { ...waiting.body, report_ids: [...new Set([...(waiting.body.report_ids || []), created.id])] };
+            await queue.put(waiting);
+          }
         } else {
-          const body = { ...item.body };
-          const named = (item.reportKeys || []).map((k) => reportIds.get(k)).filter(Boolean);
+          // Read again: a report sent before it in this round named itself in the stored item.
+          const stored = (await queue.all()).find((q) => q.key === item.key) || item;
+          const body = { ...stored.body };
+          const named = (stored.reportKeys || []).map((k) => reportIds.get(k)).filter(Boolean);
           if (named.length) body.report_ids = [...new Set([...(body.report_ids || []), ...named])];
-          await api.answerTask(item.campaign, item.task, body);
+          await api.answerTask(stored.campaign, stored.task, body);
         }
         await queue.remove(item.key);
         result.sent += 1;
@@ -130,8 +149,6 @@ export async function drain() {
         result.dropped += 1;
       }
     }
-    if (!result.left) localStorage.removeItem(queuedFlag);
-    return result;
   };
   if (navigator.locks) {
     // One tab drains; another that asks meanwhile gets null (the first one sends its items).
