@@ -12,7 +12,8 @@
 //     answers "No camera here", reports a camera with a photo at the next corner (queued with
 //     the photo) and answers that corner "2 cameras here" (the answer waits behind the report and
 //     names it once sent), sees what waits, opens a second tab, and comes
-//     back online: both tabs hear `online`, and the queue is delivered exactly once (the API
+//     back online: both tabs hear `online`, the first answer's response is lost on the way back
+//     (it went again with "Send now"), and the queue is delivered exactly once (the API
 //     shows that corner with exactly one answer and exactly one new pending report, with its
 //     photo), and stays so;
 //   - the map's "Surveyed areas" layer draws that corner as surveyed without camera and the
@@ -257,8 +258,25 @@ try {
   await tab.goto(`${base}/campaign/${id}`);
   await tab.waitForSelector('#field-queue[data-reports="1"][data-answers="2"]');
 
+  // The first delivery of the first answer reaches the server, but its response is lost on the
+  // way back: the answer stays in the queue and goes again ("Send now"), with the same answer_id.
+  let lost = 0;
+  const answersRoute = '**/api/v1/campaigns/*/tasks/*/answers';
+  await volunteer.route(answersRoute, async (route) => {
+    if (lost) { await route.continue(); return; }
+    lost += 1;
+    await route.fetch();
+    await route.abort('connectionreset');
+  });
   proxy.setOffline(false);
   await volunteer.setOffline(false);
+  for (let i = 0; i < 300 && !lost; i++) await page.waitForTimeout(100);
+  assert.equal(lost, 1, 'one response was lost');
+  // Taking the queue's lock waits for the round that lost it to end. The other tab may send the
+  // queue right after (it heard `online` too); else "Send now" does.
+  await page.evaluate(() => navigator.locks.request('sightline-field-queue', () => true));
+  await volunteer.unroute(answersRoute);
+  if (await page.isVisible('#field-send')) await page.click('#field-send', { timeout: 2000 }).catch(() => {});
   await page.waitForSelector('#field-queue[data-reports="0"][data-answers="0"]', { timeout: 30000 });
   await tab.waitForSelector('#field-queue[data-reports="0"][data-answers="0"]', { timeout: 30000 });
   assert.equal(await page.textContent('#field-queue'), '');
