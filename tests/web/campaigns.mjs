@@ -7,7 +7,7 @@
 //   - a moderator creates a campaign on /campaigns with the form (one answer per corner, the
 //     area shown on the form's map);
 //   - a volunteer opens /campaign/{id}, saves the area for offline use (the service worker takes
-//     control, tiles and tasks are cached), goes offline, reloads the page (served by the worker),
+//     control, tiles and tasks are cached, Chromium finds the app installable), goes offline, reloads the page (served by the worker),
 //     sees the map drawn from the saved tiles, finds the nearest corner from the saved tasks,
 //     answers "No camera here", reports a camera with a photo at the next corner (queued with
 //     the photo) and answers that corner "2 cameras here" (the answer waits behind the report and
@@ -210,6 +210,11 @@ try {
   assert.ok(cachedTiles >= 4, `tiles cached (${cachedTiles})`);
   assert.ok(await horizontalOverflow(page) <= 0, '/campaign/{id} fits 360 px');
   await shot(page, 'saved');
+  // Installable: Chromium finds nothing missing (manifest, icon, a worker with a fetch handler).
+  const cdp = await volunteer.newCDPSession(page);
+  assert.deepEqual((await cdp.send('Page.getInstallabilityErrors')).installabilityErrors, [], 'the app is installable');
+  assert.deepEqual((await cdp.send('Page.getAppManifest')).errors, [], 'the manifest has no errors');
+  await cdp.detach();
 
   // Offline: nothing reaches the server any more.
   proxy.setOffline(true);
