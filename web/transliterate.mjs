@@ -3,7 +3,7 @@
 // Keeps {placeholders}, Latin brand names, acronyms and the moderation key letters.
 import { readFileSync, writeFileSync } from 'node:fs';
 const src = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const keep = /^(\{\w+\}|[A-Z]{2,}[\w-]*|Huawei|WebP|Sightline|Atom|Enter|MapLibre|OpenStreetMap(-[ua])?|GeoJSON|CSV|API(-ja)?|npr\.)$/;
+const keep = /^(\{\w+\}|[A-Z]{2,}[\w-]*|Huawei|WebP|Sightline|Atom|Enter|MapLibre|OpenStreetMap(-[ua])?|GeoJSON|GeoPackage|Google|Earth|CSV|API(-ja)?|npr\.)$/;
 const keyLetters = /^[jkamr]$/;
 const di = [['Lj','Љ'],['LJ','Љ'],['lj','љ'],['Nj','Њ'],['NJ','Њ'],['nj','њ'],['Dž','Џ'],['DŽ','Џ'],['dž','џ']];
 const single = { a:'а',b:'б',v:'в',g:'г',d:'д',đ:'ђ',e:'е',ž:'ж',z:'з',i:'и',j:'ј',k:'к',l:'л',m:'м',n:'н',o:'о',p:'п',r:'р',s:'с',t:'т',ć:'ћ',u:'у',f:'ф',h:'х',c:'ц',č:'ч',š:'ш' };

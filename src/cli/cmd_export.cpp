@@ -1,6 +1,8 @@
-// sightline export geojson|csv|osm|osc [--out FILE]: open data from the registry, and what a
-// mapper can take back to OpenStreetMap.
+// sightline export geojson|csv|kml|gpkg|osm|osc [--out FILE]: open data from the registry, and
+// what a mapper can take back to OpenStreetMap.
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -12,7 +14,9 @@
 
 #include "cli/command.hpp"
 #include "cli/commands_list.hpp"
+#include "core/clock.hpp"
 #include "osm/osm_xml_writer.hpp"
+#include "services/camera_dumps.hpp"
 #include "services/camera_json.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -27,11 +31,15 @@ class ExportCommand final : public Command {
   public:
     std::string_view name() const override { return "export"; }
     std::string_view summary() const override {
-        return "write all cameras as GeoJSON, CSV, OSM XML or osmChange";
+        return "write all cameras as GeoJSON, CSV, KML, GeoPackage, OSM XML or osmChange";
     }
     std::string help() const override {
-        return "Usage: sightline export geojson|csv|osm|osc [--out FILE] [--data DIR]\n\n"
-               "geojson, csv: every camera (removed ones too, with their status).\n"
+        return "Usage: sightline export geojson|csv|kml|gpkg|osm|osc [--out FILE] [--data DIR]\n\n"
+               "geojson, csv, kml, gpkg: every camera (removed ones too, with their status).\n"
+               "     GeoJSON, KML, GeoPackage and OSM XML state the data licence (ODbL 1.0 where\n"
+               "     derived from OpenStreetMap) and when they were made; CSV has only its header.\n"
+               "gpkg: a GeoPackage 1.3 (layer \"cameras\", EPSG:4326). It is a database file,\n"
+               "     so it needs --out FILE; it is not written to standard output.\n"
                "osm: OSM XML 0.6 of every non-removed camera; cameras from OSM nodes keep their\n"
                "     id and version, the others get negative ids (open it in JOSM).\n"
                "osc: osmChange 0.6 of what changed here since the last `sightline import`:\n"
@@ -46,16 +54,23 @@ class ExportCommand final : public Command {
         auto parsed = parse_args(args, specs());
         if (!parsed) return std::unexpected(parsed.error());
         m_args = *parsed;
+        constexpr std::array<std::string_view, 6> formats{"geojson", "csv", "kml",
+                                                          "gpkg",    "osm", "osc"};
         if (m_args.positionals.size() != 1 ||
-            (m_args.positionals[0] != "geojson" && m_args.positionals[0] != "csv" &&
-             m_args.positionals[0] != "osm" && m_args.positionals[0] != "osc"))
-            return fail(Errc::invalid_argument, "say which format: geojson, csv, osm or osc");
+            std::ranges::find(formats, m_args.positionals[0]) == formats.end())
+            return fail(Errc::invalid_argument,
+                        "say which format: geojson, csv, kml, gpkg, osm or osc");
         m_format = m_args.positionals[0];
+        auto out = m_args.value("out");
+        if (m_format == "gpkg" && (!out || *out == "-"))
+            return fail(Errc::invalid_argument,
+                        "a GeoPackage is a database file, not a stream: give --out FILE.gpkg");
         return {};
     }
     int run() override {
         auto store = store::open_sqlite_store(data_dir_from(m_args));
         auto out_path = m_args.value("out");
+        if (m_format == "gpkg") return write_gpkg(*store, *out_path);
         std::unique_ptr<std::FILE, FileCloser> file;
         std::string temp_path;
         std::FILE* out = stdout;
@@ -76,11 +91,13 @@ class ExportCommand final : public Command {
         std::int64_t count = 0;
         std::string what = "cameras";
         if (m_format == "geojson") {
-            count = services::geojson_export(*store).drain(sink);
+            count = services::geojson_export(*store, unix_now()).drain(sink);
+        } else if (m_format == "kml") {
+            count = services::kml_export(*store, unix_now()).drain(sink);
         } else if (m_format == "csv") {
             count = services::csv_export(*store).drain(sink);
         } else if (m_format == "osm") {
-            count = osm::osm_xml_export(*store).drain(sink);
+            count = osm::osm_xml_export(*store, unix_now()).drain(sink);
         } else {
             auto c = osm::write_osm_change(store->cameras_changed_since_import(), sink);
             count = c.created + c.modified + c.deleted;
@@ -105,6 +122,22 @@ class ExportCommand final : public Command {
     }
 
   private:
+    // Same promise as the text formats: written under a temporary name, renamed when complete.
+    static int write_gpkg(store::Store& store, const std::string& out_path) {
+        const std::string temp_path = out_path + ".partial";
+        std::int64_t count = 0;
+        try {
+            count = services::write_geopackage(store, temp_path, unix_now());
+        } catch (const sightline::Exception& e) {
+            std::error_code ec;
+            std::filesystem::remove(temp_path, ec);
+            fmt::print(stderr, "sightline export: writing {} failed: {}\n", out_path, e.what());
+            return 1;
+        }
+        std::filesystem::rename(temp_path, out_path);
+        fmt::print(stderr, "exported {} cameras\n", count);
+        return 0;
+    }
     static std::vector<OptionSpec> specs() {
         return {data_option(), {"out", "FILE", "write here instead of standard output"}};
     }

@@ -70,7 +70,8 @@ class ReportCommand final : public Command {
         options.max_area_km2 = 2'500;  // as `sightline coverage`: the operator's own machine
         services::AnalysisService analysis(*store, *store, options);
         services::DistrictService districts(*store, *store, analysis);
-        services::AreaReportService reports(*store, *store, analysis, districts);
+        services::AreaReportService reports(*store, *store, analysis, districts,
+                                            services::history_growth(*store));
         m_request.now = unix_now();
         auto report = reports.gather(m_request);
         if (!report) return report_error("report", report.error());

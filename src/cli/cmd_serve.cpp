@@ -19,6 +19,7 @@
 #include "services/media_scrub.hpp"
 #include "services/scrub_jobs.hpp"
 #include "services/services.hpp"
+#include "services/survey_tiles.hpp"
 #include "services/viewshed_tiles.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "tiles/tile_service.hpp"
@@ -73,7 +74,9 @@ class ServeCommand final : public Command {
                "stop\n"
                "accepting, finish requests in flight and exit. POST /api/v1/scrub makes photos "
                "and\nvideos safe to share; its jobs live in DATA/scrub-jobs (never backed up) and "
-               "are\ndeleted after the download or after an hour.\n\n" +
+               "are\ndeleted after the download or after an hour. GET "
+               "/api/v1/export/cameras.gpkg keeps its\nGeoPackage files in DATA/dumps (one per "
+               "camera version; emptied at start, never backed up).\n\n" +
                format_options(specs());
     }
     Status parse(const std::vector<std::string>& args) override {
@@ -170,11 +173,14 @@ class ServeCommand final : public Command {
         });
         tiles::TileOptions tile_options;
         tile_options.viewsheds = services::viewshed_tile_provider(services.analysis);
+        tile_options.surveys = services::survey_tile_provider(services.campaigns);
+        tile_options.survey_version = services::survey_tile_version(services.campaigns);
         tiles::TileService tile_service(*store, *store, tile_options);
         // Declared before the server, so that it outlives every upload the server holds.
         services::ScrubJobs scrub_jobs(scrub_job_options(), scrub_work());
         add_scrub_gauges(metrics, scrub_jobs);
-        http::ApiContext ctx{services, metrics, m_api, &tile_service, &scrub_jobs};
+        services::GeoPackageDumps dumps(std::filesystem::path(m_data) / "dumps");
+        http::ApiContext ctx{services, metrics, m_api, &tile_service, &scrub_jobs, &dumps};
         http::Router router;
         http::register_routes(router, ctx);
         http::Server server(m_options, router, metrics);

@@ -10,6 +10,7 @@
 #include "cli/command.hpp"
 #include "cli/commands_list.hpp"
 #include "cli/progress_bar.hpp"
+#include "services/survey_tiles.hpp"
 #include "services/viewshed_tiles.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "tiles/tile_service.hpp"
@@ -103,12 +104,14 @@ class TilesCommand final : public Command {
                                           "--max-zoom, give a smaller --bbox, or add --force",
                                           total, m_min_zoom, m_max_zoom, default_tile_limit)});
 
-        // The same viewsheds as `serve`, so the files are the tiles it would serve.
+        // The same viewsheds and surveys as `serve`, so the files are the tiles it would serve.
         services::AnalysisService analysis(*store, *store);
+        services::CampaignService campaigns(*store, *store);
         tiles::TileOptions options;
         options.cache_bytes = 0;
         options.gzip = false;
         options.viewsheds = services::viewshed_tile_provider(analysis);
+        options.surveys = services::survey_tile_provider(campaigns);
         tiles::TileService service(*store, *store, options);
         // One pass over the cameras instead of a store query per tile; if cameras change while
         // it reads, the tiles come from the store (always current) instead.

@@ -22,6 +22,7 @@ std::vector<std::unique_ptr<Command>> all_commands() {
     commands.push_back(make_report_command());
     commands.push_back(make_route_command());
     commands.push_back(make_search_command());
+    commands.push_back(make_stats_command());
     commands.push_back(make_backup_command());
     commands.push_back(make_migrate_command());
     return commands;

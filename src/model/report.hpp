@@ -32,6 +32,9 @@ struct NewReport {
     Tags tags;
     std::string note;
     std::vector<PhotoRecord> photos;  ///< already scrubbed and written; at most 4
+    /// What the server found doubtful (services/plausibility.hpp), for moderators; never set
+    /// from a client's input.
+    std::vector<std::string> flags;
 };
 
 /// Checks ranges, lengths and tags. Adds man_made=surveillance if missing and fills
@@ -52,6 +55,7 @@ struct Report {
     std::int64_t decided_at = 0;        ///< unix seconds; 0 while pending
     std::string decision_reason;
     std::vector<PhotoRecord> photos;  ///< in upload order; erased on withdrawal
+    std::vector<std::string> flags;   ///< plausibility flags found at submission
 };
 
 /// A likely duplicate: an existing camera close to a report.

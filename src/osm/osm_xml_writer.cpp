@@ -7,6 +7,9 @@
 
 #include <fmt/core.h>
 
+#include "core/clock.hpp"
+#include "model/data_licence.hpp"
+
 namespace sightline::osm {
 namespace {
 
@@ -87,7 +90,7 @@ void append_xml_escaped(std::string& out, std::string_view text) {
     }
 }
 
-store::CameraTextStream osm_xml_export(store::Store& store) {
+store::CameraTextStream osm_xml_export(store::Store& store, std::int64_t generated_at) {
     // osmium and JOSM expect nodes ordered by id, negative ids first (by absolute value), then
     // positive ones: first the cameras Sightline writes with -camera.id (camera id order), then
     // the OSM nodes by node id.
@@ -102,9 +105,12 @@ store::CameraTextStream osm_xml_export(store::Store& store) {
     };
     return store::CameraTextStream(
         store,
-        fmt::format(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<osm version=\"0.6\" generator=\"{}\">\n",
-            generator),
+        // The licence as the OSM API states it (a root attribute JOSM and osmium ignore), the
+        // wording and the time in a comment: every dump says what it is and when it was made.
+        fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- {} <{}>. Generated {}. "
+                    "-->\n<osm version=\"0.6\" generator=\"{}\" license=\"{}\">\n",
+                    model::data_licence, model::data_licence_url, format_utc(generated_at),
+                    generator, model::data_licence_url),
         std::move(passes),
         [](std::string& out, const model::Camera& camera, std::int64_t) {
             const bool osm_node = is_osm_node(camera);

@@ -25,8 +25,9 @@ void append_xml_escaped(std::string& out, std::string_view text);
 /// Every non-removed camera as one <node> of an OSM XML 0.6 document, a piece at a time, in
 /// osmium's order. Cameras that came from OSM nodes keep their id, version and timestamp;
 /// Sightline-only cameras, and cameras that OSM maps as ways (a way cannot be written without
-/// its nodes), get the negative id -camera.id. count() is the number of nodes written.
-store::CameraTextStream osm_xml_export(store::Store& store);
+/// its nodes), get the negative id -camera.id. count() is the number of nodes written. The licence
+/// is a root attribute and, with `generated_at` (unix seconds), a comment before the root.
+store::CameraTextStream osm_xml_export(store::Store& store, std::int64_t generated_at);
 
 struct ChangeCounts {
     std::int64_t created = 0;   ///< cameras without an OSM id (negative node ids)

@@ -4,9 +4,11 @@
 #include <limits>
 #include <map>
 
+#include "core/clock.hpp"
 #include "geo/polygon.hpp"
 #include "model/camera.hpp"
 #include "search/script.hpp"
+#include "services/history_stats.hpp"
 
 namespace sightline::services {
 namespace {
@@ -31,6 +33,20 @@ std::string district_name(const model::District& district, std::string_view lang
         if (auto serbian = name_in(district, "sr")) return search::serbian_to_latin(*serbian);
     }
     return district.name;
+}
+
+GrowthSource history_growth(store::Store& store) {
+    return [&store](const geo::BBox& box) {
+        const auto now = unix_now();
+        auto history = load_history(store, box, HistoryInterval::month, now);
+        if (history.periods.size() > 36)
+            history = load_history(store, box, HistoryInterval::year, now);
+        std::vector<std::pair<std::string, std::int64_t>> growth;
+        growth.reserve(history.periods.size());
+        for (const auto& p : history.periods)
+            growth.emplace_back(p.period, p.active);
+        return growth;
+    };
 }
 
 void AreaReportService::add_map_layers(pdf::AreaReport& report) {

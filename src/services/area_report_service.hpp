@@ -29,6 +29,10 @@ struct AreaReportRequest {
 using GrowthSource =
     std::function<std::vector<std::pair<std::string, std::int64_t>>(const geo::BBox&)>;
 
+/// Growth from the cameras' history (history_stats): active cameras per month over the box,
+/// per year when that would be more than 36 months. `store` must outlive it.
+GrowthSource history_growth(store::Store& store);
+
 /// A district's name in a language: en -> name:en, sr-Latn -> name:sr-Latn (else name:sr in
 /// Latin), sr-Cyrl -> name:sr; else its name.
 std::string district_name(const model::District& district, std::string_view language);

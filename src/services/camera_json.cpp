@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include "core/clock.hpp"
+#include "core/json_string.hpp"
+#include "services/camera_dumps.hpp"
 #include "services/json_writer.hpp"
 
 namespace sightline::services {
@@ -148,9 +150,17 @@ std::string camera_feature_collection(const std::vector<model::Camera>& cameras)
     return out;
 }
 
-store::CameraTextStream geojson_export(store::Store& store) {
+store::CameraTextStream geojson_export(store::Store& store, std::int64_t generated_at) {
+    // RFC 7946 6.1 allows foreign members: the licence and date travel with the file.
+    std::string header = R"({"type":"FeatureCollection","license":)";
+    append_json_string(header, data_licence);
+    header += R"(,"license_url":)";
+    append_json_string(header, data_licence_url);
+    header += R"(,"generated":)";
+    append_json_string(header, format_utc(generated_at));
+    header += R"(,"features":[)";
     return store::CameraTextStream(
-        store, R"({"type":"FeatureCollection","features":[)", {{}},
+        store, std::move(header), {{}},
         [](std::string& out, const model::Camera& camera, std::int64_t index) {
             if (index > 0) out += ",\n";
             append_camera_feature(out, camera);
@@ -189,6 +199,17 @@ void append_csv_row(std::string& buffer, const model::Camera& c) {
         if (auto v = model::tag(c.tags, key)) append_csv_field(buffer, *v);
     }
     buffer += ',';
+    if (auto other = other_tags_json(c); !other.empty()) append_csv_field(buffer, other);
+    buffer += "\r\n";
+}
+
+}  // namespace
+
+std::span<const std::string_view> camera_tag_columns() {
+    return csv_tag_columns;
+}
+
+std::string other_tags_json(const model::Camera& c) {
     std::string other;
     JsonWriter w(other);
     w.begin_object();
@@ -202,11 +223,8 @@ void append_csv_row(std::string& buffer, const model::Camera& c) {
         any = true;
     }
     w.end_object();
-    if (any) append_csv_field(buffer, other);
-    buffer += "\r\n";
+    return any ? other : std::string();
 }
-
-}  // namespace
 
 store::CameraTextStream csv_export(store::Store& store) {
     std::string header = "id,lat,lon,status,kind,confirmations,first_seen,last_verified";

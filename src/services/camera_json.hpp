@@ -2,6 +2,7 @@
 // GeoJSON (RFC 7946) and CSV renderings of cameras, shared by the HTTP API and the CLI export.
 
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,12 +26,19 @@ std::string camera_feature_with_history(const model::Camera& camera,
 std::string camera_feature_collection(const std::vector<model::Camera>& cameras);
 
 /// Every camera (removed ones too, with their status) as one GeoJSON FeatureCollection, a
-/// piece at a time.
-store::CameraTextStream geojson_export(store::Store& store);
+/// piece at a time, with the foreign members "license", "license_url" and "generated" (RFC 3339,
+/// from `generated_at`, unix seconds).
+store::CameraTextStream geojson_export(store::Store& store, std::int64_t generated_at);
 /// Every camera as CSV (RFC 4180, header row), a piece at a time. Columns: id, lat, lon, status,
 /// kind, confirmations, first_seen, last_verified, then the common OSM keys, then other_tags
 /// (JSON).
 store::CameraTextStream csv_export(store::Store& store);
+
+/// The OSM keys that have a column of their own in the CSV export (and the KML and GeoPackage
+/// dumps), in column order.
+std::span<const std::string_view> camera_tag_columns();
+/// The camera's other tags (those without a column) as a JSON object; "" when there are none.
+std::string other_tags_json(const model::Camera& camera);
 
 /// Appends a CSV field, quoted when it contains a comma, quote, CR or LF; a leading = + - @
 /// is prefixed with ' so spreadsheets do not run it as a formula.

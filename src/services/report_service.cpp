@@ -1,19 +1,42 @@
 #include "services/report_service.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/core.h>
 
+#include "analysis/local_frame.hpp"
 #include "core/clock.hpp"
 #include "services/crypto.hpp"
 
 namespace sightline::services {
 
-ReportService::ReportService(store::Store& store, PhotoService& photos, ReportOptions options)
+ReportService::ReportService(store::Store& store, PhotoService& photos, ReportOptions options,
+                             store::MapStore* map)
     : m_store(store),
       m_photos(photos),
       m_options(options),
-      m_limiter(options.burst, options.per_hour) {}
+      m_limiter(options.burst, options.per_hour),
+      m_map(map) {}
+
+std::optional<double> ReportService::nearest_street_m(geo::LatLon location) {
+    if (m_map == nullptr) return std::nullopt;
+    constexpr double search_m = 2.5 * far_from_street_m;
+    const analysis::LocalFrame frame(location);
+    std::optional<double> nearest;
+    m_map->for_each_street(geo::BBox::around(location, search_m), [&](const model::Street& s) {
+        for (std::size_t i = 0; i + 1 < s.points.size(); ++i) {
+            double d = std::sqrt(analysis::squared_distance_to_segment(
+                {0, 0}, frame.to_local(s.points[i]), frame.to_local(s.points[i + 1])));
+            if (!nearest || d < *nearest) nearest = d;
+        }
+    });
+    if (nearest) return nearest;
+    // Nothing close: far from the streets if the map reaches here, unknown if it does not.
+    auto bounds = m_map->street_bounds();
+    if (bounds && bounds->contains(location)) return search_m;
+    return std::nullopt;
+}
 
 Result<SubmittedReport> ReportService::submit(model::NewReport input, std::uint64_t client_key,
                                               std::span<const std::string_view> photos) {
@@ -25,6 +48,12 @@ Result<SubmittedReport> ReportService::submit(model::NewReport input, std::uint6
     // Before the expensive part: a flood of photos is refused before any is decoded.
     if (!m_limiter.allow(client_key, monotonic_seconds()))
         return fail(Errc::rate_limited, "too many reports from this connection; try again later");
+
+    PlausibilityFacts facts;
+    facts.nearest_street_m = nearest_street_m(report->location);
+    facts.recent_reports_from_client =
+        m_recent.record(client_key, monotonic_seconds(), burst_window_s);
+    report->flags = plausibility_flags(*report, facts, analysis::CameraCatalogue::builtin());
 
     SubmittedReport result;
     if (!photos.empty()) {
@@ -71,7 +100,8 @@ std::vector<model::DuplicateCandidate> ReportService::likely_duplicates(
 
 namespace {
 model::NewReport as_new_report(const model::Report& r) {
-    return model::NewReport{r.location, r.accuracy_m, r.directions_deg, r.tags, r.note, r.photos};
+    return model::NewReport{r.location, r.accuracy_m, r.directions_deg, r.tags,
+                            r.note,     r.photos,     r.flags};
 }
 }  // namespace
 

@@ -9,7 +9,9 @@
 #include "core/error.hpp"
 #include "model/report.hpp"
 #include "services/photo_service.hpp"
+#include "services/plausibility.hpp"
 #include "services/rate_limiter.hpp"
+#include "store/map_store.hpp"
 #include "store/store.hpp"
 
 namespace sightline::services {
@@ -35,7 +37,9 @@ struct ReportForReview {
 
 class ReportService {
   public:
-    ReportService(store::Store& store, PhotoService& photos, ReportOptions options = {});
+    /// With `map`, reports far from the imported streets are flagged for moderators.
+    ReportService(store::Store& store, PhotoService& photos, ReportOptions options = {},
+                  store::MapStore* map = nullptr);
 
     /// Validates and stores a pending report with its photos (raw uploads, scrubbed here: only
     /// the scrubbed images are stored). rate_limited when `client_key` sent too many. All or
@@ -53,8 +57,12 @@ class ReportService {
   private:
     store::Store& m_store;
     PhotoService& m_photos;
+    std::optional<double> nearest_street_m(geo::LatLon location);
+
     ReportOptions m_options;
     RateLimiter m_limiter;
+    store::MapStore* m_map;
+    RecentReports m_recent;
 };
 
 }  // namespace sightline::services

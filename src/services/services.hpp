@@ -34,11 +34,11 @@ struct Services {
           map(m),
           auth(s, options.auth),
           photos(s, options.photo_dir, options.photos),
-          reports(s, photos, options.reports),
+          reports(s, photos, options.reports, &m),
           moderation(s),
           analysis(s, m, options.analysis),
           districts(s, m, analysis),
-          area_reports(s, m, analysis, districts),
+          area_reports(s, m, analysis, districts, history_growth(s)),
           routing(s, m, analysis, options.routing),
           search(s, m),
           campaigns(c, m, options.campaigns) {}

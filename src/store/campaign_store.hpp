@@ -70,6 +70,8 @@ class CampaignStore {
                                                    int cameras, const Decision& decision) = 0;
     /// Tasks of every campaign whose ground meets `bbox`, at most `limit`: the survey layer.
     virtual std::vector<model::SurveyTask> survey_tasks_in(const geo::BBox& bbox, int limit) = 0;
+    /// Monotonic counter bumped by every change to campaigns, tasks or answers (tile caches).
+    virtual std::int64_t survey_version() = 0;
 };
 
 }  // namespace sightline::store

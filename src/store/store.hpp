@@ -44,7 +44,24 @@ struct CameraQuery {
     std::optional<model::CameraStatus> status;
     bool include_removed =
         false;  ///< removed cameras are hidden unless asked for or filtered by status
+    /// Only cameras that were on the map at this moment (unix seconds), removed ones included
+    /// when their removal came later: see CameraSpan for what "on the map" means.
+    std::optional<std::int64_t> active_at;
     int limit = 1000;
+};
+
+/// One stretch of time in which a camera was on the map, from its history: it starts with a
+/// "created" (accepted report), "imported" (CSV or OpenStreetMap) or "restored" (back in
+/// OpenStreetMap) event and ends with the next "removed" event. A camera whose history has no
+/// start event before its first removal (data older than the history table) counts from its
+/// first_seen. Confirmations, merges and updates do not start anything. A camera removed and
+/// restored has two spans. Location and kind are the camera's current ones.
+struct CameraSpan {
+    model::CameraId id;
+    geo::LatLon location;
+    std::string kind;                        ///< model::camera_kind() value
+    std::int64_t active_from = 0;            ///< unix seconds
+    std::optional<std::int64_t> removed_at;  ///< unix seconds; empty while still on the map
 };
 
 /// Filter for report listings, newest first, keyset-paginated by id.
@@ -73,6 +90,13 @@ struct Stats {
     /// Reports per day ("YYYY-MM-DD"), last 365 days with reports.
     std::vector<std::pair<std::string, std::int64_t>> reports_by_day;
     std::vector<ImportedArea> imported_areas;
+};
+
+/// One entry of a camera's history with the camera as it is now (Store::camera_events_in).
+struct AreaCameraEvent {
+    std::int64_t entry_id = 0;  ///< the history entry's own id: unique, never reused
+    model::CameraEvent event;
+    model::Camera camera;
 };
 
 /// Keys of Store::camera_page.
@@ -142,11 +166,33 @@ class Store {
     /// between pages, so a slow reader holds no transaction.
     virtual std::vector<model::Camera> camera_page(CameraOrder order, std::int64_t after,
                                                    int limit) = 0;
+    /// Calls `visit` for every span in which a camera was on the map (see CameraSpan), of the
+    /// cameras inside `bbox` (all when empty), ordered by camera id and then time: one statement,
+    /// no tags, nothing kept (1M cameras in about 2 s). `visit` runs while the statement is open
+    /// and must not call the store.
+    virtual void for_each_camera_span(const std::optional<geo::BBox>& bbox,
+                                      const std::function<void(const CameraSpan&)>& visit) = 0;
+    /// for_each_camera_span collected into a vector (tests, small areas).
+    std::vector<CameraSpan> camera_spans(const std::optional<geo::BBox>& bbox) {
+        std::vector<CameraSpan> spans;
+        for_each_camera_span(bbox, [&](const CameraSpan& span) { spans.push_back(span); });
+        return spans;
+    }
+    /// Creation times (unix seconds, whole hours) of every report inside `bbox` (all when
+    /// empty), whatever became of it, ascending.
+    virtual std::vector<std::int64_t> report_times(const std::optional<geo::BBox>& bbox) = 0;
     /// Inserts cameras in one transaction (CSV import); all or nothing. One audit event.
     virtual Result<std::vector<model::CameraId>> insert_cameras(
         const std::vector<model::NewCamera>& cameras, const Decision& decision) = 0;
     /// Monotonic counter bumped by every camera change (for caches and ETags).
     virtual std::int64_t camera_version() = 0;
+    /// When the cameras last changed: the time of the newest camera history entry (every change
+    /// appends one), unix seconds; 0 when there is none. One indexed read (Last-Modified).
+    virtual std::int64_t cameras_changed_at() = 0;
+    /// The newest `limit` camera history entries (created, confirmed, imported, updated,
+    /// removed, ...) of cameras whose position is inside `box`, newest first. Removed cameras
+    /// count too (their removal is news).
+    virtual std::vector<AreaCameraEvent> camera_events_in(const geo::BBox& box, int limit) = 0;
 
     // --- users and sessions -----------------------------------------------------------------
     /// conflict if the name exists.

@@ -44,7 +44,7 @@ std::size_t TileService::KeyHash::operator()(const Key& k) const noexcept {
     std::uint64_t h = static_cast<std::uint64_t>(k.z);
     for (std::uint64_t v :
          {std::uint64_t{k.x}, std::uint64_t{k.y}, static_cast<std::uint64_t>(k.camera_version),
-          static_cast<std::uint64_t>(k.map_version)})
+          static_cast<std::uint64_t>(k.map_version), static_cast<std::uint64_t>(k.survey_version)})
         h = (h ^ v) * 0x9E3779B97F4A7C15ull + (h >> 29);
     return static_cast<std::size_t>(h);
 }
@@ -62,6 +62,7 @@ std::vector<std::string> TileService::layer_names() const {
              {water_layer_name, parks_layer_name, streets_layer_name, buildings_layer_name})
             names.emplace_back(n);
     if (m_options.viewsheds) names.emplace_back(viewshed_layer_name);
+    if (m_options.surveys) names.emplace_back(survey_layer_name);
     names.emplace_back(camera_layer_name);
     return names;
 }
@@ -111,6 +112,12 @@ std::string TileService::encode(geo::TileId tile, std::int64_t camera_version,
                              m_options.viewsheds(geo::tile_bounds(tile, m_options.basemap.buffer)),
                              m_options.basemap.buffer);
     }
+    if (m_options.surveys && tile.z >= m_options.survey_min_zoom) {
+        auto& surveys = layers.emplace_back(std::string(survey_layer_name));
+        build_survey_layer(surveys, tile,
+                           m_options.surveys(geo::tile_bounds(tile, m_options.basemap.buffer)),
+                           m_options.basemap.buffer);
+    }
     auto& layer = layers.emplace_back(std::string(camera_layer_name));
     auto index = m_options.camera_index ? current_index(camera_version) : nullptr;
     if (index) {
@@ -144,7 +151,12 @@ Result<Tile> TileService::render(geo::TileId tile) {
     }
     // Versions are read before the data: a tile cached under version v holds data at least as
     // new as v, so it is never older than its key says.
-    Key key{tile.z, tile.x, tile.y, m_store.camera_version(), m_map ? m_map->map_version() : 0};
+    Key key{tile.z,
+            tile.x,
+            tile.y,
+            m_store.camera_version(),
+            m_map ? m_map->map_version() : 0,
+            m_options.survey_version ? m_options.survey_version() : 0};
     if (m_options.cache_bytes > 0)
         if (auto cached = lookup(key)) return *cached;
     auto rendered = std::make_shared<Tile>();

@@ -18,6 +18,7 @@
 #include "tiles/basemap_layers.hpp"
 #include "tiles/camera_index.hpp"
 #include "tiles/camera_layer.hpp"
+#include "tiles/survey_layer.hpp"
 #include "tiles/viewshed_layer.hpp"
 
 namespace sightline::tiles {
@@ -40,6 +41,12 @@ struct TileOptions {
     /// in the cache key.
     ViewshedProvider viewsheds;
     int viewshed_min_zoom = 15;
+    /// Source of the `surveys` layer (campaign tasks and their state) from `survey_min_zoom`
+    /// on; empty: no such layer. `survey_version` says what it was made from (part of the cache
+    /// key): it must change with every answer, and with the date, as surveys turn stale.
+    SurveyProvider surveys;
+    std::function<std::int64_t()> survey_version;
+    int survey_min_zoom = 13;
 };
 
 /// A rendered tile. Empty `data` is a valid tile without layers (nothing to show there).
@@ -94,6 +101,7 @@ class TileService {
         std::uint32_t y;
         std::int64_t camera_version;
         std::int64_t map_version;
+        std::int64_t survey_version;
         friend bool operator==(const Key&, const Key&) = default;
     };
     struct KeyHash {

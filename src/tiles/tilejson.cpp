@@ -30,6 +30,17 @@ std::string tilejson(const TileService& service, const TileJsonParams& params) {
         layers.push_back({buildings_layer_name, o.basemap.buildings_min_zoom, "Buildings",
                           R"({"height":"Number","name":"String"})"});
     }
+    if (o.viewsheds)
+        layers.push_back({viewshed_layer_name, o.viewshed_min_zoom,
+                          "What each camera sees, one polygon per camera and DORI level",
+                          R"({"camera_id":"Number","level":"Number","level_name":"String"})"});
+    if (o.surveys)
+        layers.push_back({survey_layer_name, o.survey_min_zoom,
+                          "Survey campaign tasks: intersections (points, radius_m) and cells "
+                          "(polygons) with their state: not_surveyed, surveyed_none, "
+                          "surveyed_cameras, stale",
+                          R"({"task":"Number","campaign":"Number","state":"String",)"
+                          R"("cameras":"Number","radius_m":"Number"})"});
     layers.push_back({camera_layer_name, 0,
                       "Cameras; grid clusters (cluster=true, count) below the cluster zoom",
                       R"({"id":"Number","type":"String","mount":"String","direction":"String",)"

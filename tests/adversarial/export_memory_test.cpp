@@ -3,7 +3,10 @@
 // made a piece at a time and the next piece only once the client has read the last one.
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <chrono>
+#include <fstream>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -45,8 +48,10 @@ TEST_F(ExportMemory, ClientsThatDoNotReadTheExportDoNotGrowTheServer) {
     std::vector<std::unique_ptr<RawConnection>> idle;
     for (int i = 0; i < 20; ++i) {
         auto connection = std::make_unique<RawConnection>(server().port());
-        const char* target =
-            i % 2 ? "/api/v1/export/cameras.geojson" : "/api/v1/export/cameras.csv";
+        constexpr std::array<const char*, 3> targets{"/api/v1/export/cameras.geojson",
+                                                     "/api/v1/export/cameras.csv",
+                                                     "/api/v1/export/cameras.kml"};
+        const char* target = targets[static_cast<std::size_t>(i) % targets.size()];
         ASSERT_TRUE(connection->send(fmt::format("GET {} HTTP/1.1\r\nHost: t\r\n\r\n", target)));
         idle.push_back(std::move(connection));
     }
@@ -67,6 +72,50 @@ TEST_F(ExportMemory, ClientsThatDoNotReadTheExportDoNotGrowTheServer) {
     ASSERT_EQ(csv.status, 200);
     EXPECT_EQ(static_cast<int>(std::count(csv.body.begin(), csv.body.end(), '\n')),
               camera_count + 1);
+}
+
+TEST_F(ExportMemory, TheKmlExportIsComplete) {
+    auto kml = client().get("/api/v1/export/cameras.kml");
+    ASSERT_EQ(kml.status, 200);
+    EXPECT_EQ(kml.header("transfer-encoding"), "chunked");
+    EXPECT_TRUE(kml.body.ends_with("</kml>\n"));
+    std::size_t placemarks = 0;
+    for (auto at = kml.body.find("<Placemark "); at != std::string::npos;
+         at = kml.body.find("<Placemark ", at + 1))
+        ++placemarks;
+    EXPECT_EQ(placemarks, static_cast<std::size_t>(camera_count));
+}
+
+// The GeoPackage is written a page of cameras at a time into SQLite (whose page cache is bounded),
+// then sent from disk: making it must not hold every camera.
+TEST_F(ExportMemory, TheGeoPackageIsMadeAPageAtATimeAndSentFromDisk) {
+    auto geojson = client().get("/api/v1/export/cameras.geojson");  // warm the allocator
+    const std::size_t export_bytes = geojson.body.size();
+    geojson = HttpResponse{};
+    const std::size_t before = resident_bytes(server().pid());
+    std::atomic<bool> done = false;
+    HttpResponse gpkg;
+    std::thread download([&] {
+        HttpClient other(server().port());
+        gpkg = other.get("/api/v1/export/cameras.gpkg");
+        done = true;
+    });
+    std::size_t peak = before;
+    while (!done) {
+        peak = std::max(peak, resident_bytes(server().pid()));
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    download.join();
+    ASSERT_EQ(gpkg.status, 200) << gpkg.body.substr(0, 200);
+    const auto file = work_dir() / "cameras.gpkg";
+    std::ofstream(file, std::ios::binary) << gpkg.body;
+    auto info = run_program("/usr/bin/ogrinfo", {"-ro", "-so", file.string(), "cameras"});
+    EXPECT_NE(info.out.find(fmt::format("Feature Count: {}", camera_count)), std::string::npos)
+        << info.out << info.err;
+    const std::size_t growth = peak > before ? peak - before : 0;
+    // Every camera in memory would be several times the GeoJSON text (~17 MB here).
+    EXPECT_LT(growth, export_bytes / 2)
+        << "peak " << peak << " bytes, before " << before << ", GeoJSON export " << export_bytes;
 }
 
 TEST_F(ExportMemory, TheOsmExportIsCompleteAndInOsmiumsOrder) {

@@ -95,8 +95,51 @@ TEST_F(Export, AnUnwritableDestinationFailsAndLeavesNothing) {
     EXPECT_FALSE(std::filesystem::exists(out));
 }
 
-TEST_F(Export, AnUnknownFormatFails) {
+TEST_F(Export, AGeoPackageToAFileReadsBackWithOgrinfo) {
+    auto out = work() / "cameras.gpkg";
+    auto result = sightline({"export", "gpkg", "--out", out.string()});
+    ASSERT_EQ(result.exit_code, 0) << describe(result);
+    EXPECT_NE(result.err.find("exported 3 cameras"), std::string::npos) << describe(result);
+    EXPECT_FALSE(std::filesystem::exists(out.string() + ".partial"));
+    auto info = run_program("/usr/bin/ogrinfo", {"-ro", "-al", "-so", out.string()});
+    ASSERT_EQ(info.exit_code, 0) << describe(info);
+    EXPECT_NE(info.out.find("Feature Count: 3"), std::string::npos) << info.out;
+    EXPECT_NE(info.out.find("ID[\"EPSG\",4326]"), std::string::npos) << info.out;
+    EXPECT_NE(info.out.find("ODbL"), std::string::npos) << info.out;
+}
+
+TEST_F(Export, AGeoPackageIsNotWrittenToStandardOutput) {
+    for (auto args : {std::vector<std::string>{"export", "gpkg"},
+                      std::vector<std::string>{"export", "gpkg", "--out", "-"}}) {
+        auto result = sightline(args);
+        EXPECT_EQ(result.exit_code, 2) << describe(result);
+        EXPECT_NE(result.err.find("--out FILE"), std::string::npos) << describe(result);
+        EXPECT_TRUE(result.out.empty());
+    }
+}
+
+TEST_F(Export, AGeoPackageToAnUnwritablePlaceFailsAndLeavesNothing) {
+    auto out = work() / "no-such-folder" / "cameras.gpkg";
+    auto result = sightline({"export", "gpkg", "--out", out.string()});
+    EXPECT_EQ(result.exit_code, 1) << describe(result);
+    EXPECT_NE(result.err.find("no-such-folder"), std::string::npos) << describe(result);
+    EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+TEST_F(Export, KmlGoesToStandardOutputWithOnePlacemarkPerCamera) {
     auto result = sightline({"export", "kml"});
+    ASSERT_EQ(result.exit_code, 0) << describe(result);
+    EXPECT_TRUE(result.out.ends_with("</kml>\n"));
+    std::size_t placemarks = 0;
+    for (auto at = result.out.find("<Placemark "); at != std::string::npos;
+         at = result.out.find("<Placemark ", at + 1))
+        ++placemarks;
+    EXPECT_EQ(placemarks, 3u);
+    EXPECT_NE(result.out.find("<Data name=\"license\">"), std::string::npos);
+}
+
+TEST_F(Export, AnUnknownFormatFails) {
+    auto result = sightline({"export", "shp"});
     EXPECT_EQ(result.exit_code, 2);
     EXPECT_NE(result.err.find("geojson"), std::string::npos)
         << "the message names the formats there are:\n"

@@ -1,6 +1,7 @@
 // Survey campaigns end to end on tests/fixtures/osm/survey_grid.osm: a 3 x 3 street grid (9
 // crossings) at 48.000-48.002 N, 11.000-11.003 E.
 
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -8,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "http/api_fixture.hpp"
+#include "support/command_output.hpp"
 
 namespace sightline::testing {
 namespace {
@@ -126,6 +128,17 @@ TEST_F(CampaignsApi, VolunteersSurveyTheIntersectionsOfACampaign) {
     EXPECT_EQ(states["surveyed_none"], 1);
     EXPECT_EQ(states["surveyed_cameras"], 1);
     EXPECT_EQ(states["not_surveyed"], 7);
+
+    // The vector tiles carry the same layer (read back with GDAL's MVT driver): the tile at z16
+    // over the south-west corner holds it, done without cameras.
+    auto tile = client().get("/tiles/16/34770/22781.mvt");
+    ASSERT_EQ(tile.status, 200);
+    auto tile_path = work_dir() / "survey.mvt";
+    std::ofstream(tile_path, std::ios::binary) << tile.body;
+    auto info = command_output("ogrinfo -ro -al 'MVT:" + tile_path.string() + "' 2>&1");
+    EXPECT_NE(info.find("Layer name: surveys"), std::string::npos) << info;
+    EXPECT_NE(info.find("state (String) = surveyed_none"), std::string::npos) << info;
+    EXPECT_NE(info.find("state (String) = not_surveyed"), std::string::npos) << info;
 
     // Coverage says how much of the streets the two surveyed corners vouch for.
     auto coverage = client().get("/api/v1/coverage?bbox=10.998,47.998,11.005,48.004");

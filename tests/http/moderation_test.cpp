@@ -94,6 +94,27 @@ TEST_F(Moderation, ThePendingListShowsANewReport) {
     EXPECT_EQ(by_default.json()["reports"], list);
 }
 
+TEST_F(Moderation, DoubtfulReportsCarryTheirFlags) {
+    auto plain = submit_ok(example_report())["id"].get<std::int64_t>();
+    // The catalogue knows the Huawei IPC6625-Z30 as a panning camera, not a dome.
+    auto doubtful_report = example_report();
+    doubtful_report["tags"]["camera:manufacturer"] = "Huawei";
+    doubtful_report["tags"]["camera:model"] = "IPC6625-Z30";
+    auto doubtful = submit_ok(doubtful_report)["id"].get<std::int64_t>();
+    // Three more from the same client make five within ten minutes: the fifth is a burst.
+    std::int64_t last = 0;
+    for (int i = 0; i < 3; ++i)
+        last = submit_ok(example_report(45.80 + i * 0.001, 15.97))["id"].get<std::int64_t>();
+    auto mod = login();
+    EXPECT_EQ(report(mod, plain)["flags"], nlohmann::json::array());
+    EXPECT_EQ(report(mod, doubtful)["flags"], nlohmann::json::array({"model_mismatch"}));
+    EXPECT_EQ(report(mod, last)["flags"], nlohmann::json::array({"burst"}));
+    // A client cannot set flags itself.
+    auto sneaky = example_report();
+    sneaky["flags"] = {"none"};
+    EXPECT_EQ(submit(sneaky).status, 400);
+}
+
 TEST_F(Moderation, TheListIsNewestFirstAndPagesWithBefore) {
     std::vector<std::int64_t> ids;
     for (int i = 0; i < 5; ++i)

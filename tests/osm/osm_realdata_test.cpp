@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "osm/importer.hpp"
 #include "osm/realdata_support.hpp"
@@ -171,7 +172,13 @@ TEST(RealData, ATruncatedFileChangesNothing) {
     EXPECT_NE(r.err.find("cannot read"), std::string::npos) << r.err;
 
     auto after = run_cli({"export", "geojson", "--data", data.path().string()});
-    EXPECT_EQ(after.out, before.out);
+    // The same cameras; only the time the export was made may differ.
+    auto cameras = [](const std::string& text) {
+        auto json = nlohmann::json::parse(text);
+        json.erase("generated");
+        return json;
+    };
+    EXPECT_EQ(cameras(after.out), cameras(before.out));
 }
 
 TEST(RealData, ExportsReadBackWithOsmiumAndGdal) {

@@ -218,7 +218,8 @@ TEST_F(Tiles, TileJsonDescribesTheLayers) {
     std::set<std::string> ids;
     for (const auto& layer : doc["vector_layers"])
         ids.insert(layer["id"].get<std::string>());
-    EXPECT_EQ(ids, (std::set<std::string>{"cameras", "streets", "buildings", "water", "parks"}));
+    EXPECT_EQ(ids, (std::set<std::string>{"cameras", "streets", "buildings", "water", "parks",
+                                          "viewsheds", "surveys"}));
 }
 
 TEST_F(Tiles, TheTilesCommandWritesTheTilesItServes) {

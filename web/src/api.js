@@ -81,12 +81,16 @@ function upload(url, form, onProgress) {
 export const api = {
   cameras: (bbox, limit = 1000) => request('GET', `/api/v1/cameras?bbox=${bbox.join(',')}&limit=${limit}`),
   camera: (id) => request('GET', `/api/v1/cameras/${encodeURIComponent(id)}`),
+  /// The cameras that were on the map at the end of `day` (YYYY-MM-DD), removed ones included.
+  camerasActiveAt: (bbox, day, limit = 10000) => request('GET', `/api/v1/cameras?bbox=${bbox.join(',')}&active_at=${day}&limit=${limit}`),
   stats: () => request('GET', '/api/v1/stats'),
   /// Figures per district ({level, districts, incomplete}); the first answer after a change can
   /// take a few seconds on a city.
   districts: () => request('GET', '/api/v1/districts'),
   districtsGeojson: () => request('GET', '/api/v1/districts.geojson'),
   district: (id) => request('GET', `/api/v1/districts/${encodeURIComponent(id)}`),
+  /// Cameras on the map, added and removed, and reports, per 'month' or 'year'.
+  history: (interval = 'month') => request('GET', `/api/v1/stats/history?interval=${interval}`),
   route: (query) => request('GET', `/api/v1/route?${query}`),
   /// Places and camera numbers by name, best first; near = [lat, lon] biases towards a point.
   search: (q, { near, limit = 8, signal } = {}) => request('GET', `/api/v1/search?q=${encodeURIComponent(q)}`

@@ -1,8 +1,8 @@
 // The public map: cameras by type and status with their field of view, clusters at low zoom,
-// filters, one search box for places and camera numbers (place_search.js), the districts layer
-// and the survey layer in the legend (district_layer.js, survey_layer.js) and the open-data
-// downloads. window.sightlineMap is the MapLibre map (the browser tests query its rendered
-// features).
+// a time slider for the cameras of a past day (time_slider.js), filters, one search box for places
+// and camera numbers (place_search.js), the districts layer and the survey layer in the legend
+// (district_layer.js, survey_layer.js) and the open-data downloads. window.sightlineMap is the
+// MapLibre map (the browser tests query its rendered features).
 import maplibregl from 'maplibre-gl';
 import { api } from './api.js';
 import { h, clear, navigate, statusLine, showMessage } from './dom.js';
@@ -13,6 +13,7 @@ import { placeSearch, placeLabel, placePoint, zoomFor } from './place_search.js'
 import { bottomSheet } from './bottom_sheet.js';
 import { mountDistrictLayer } from './district_layer.js';
 import { mountSurveyLayer } from './survey_layer.js';
+import { timeSlider } from './time_slider.js';
 import { statuses, cameraFilter as filterFor, passesFilters as passes, matchesOperator as matches } from './camera_filters.js';
 // Filters survive a language switch (the view is drawn again).
 const filters = { kind: '', status: '', operator: '' };
@@ -92,6 +93,8 @@ export function render(main) {
     h('section', { class: 'opendata' }, h('h2', {}, t('map.opendata')),
       h('a', { class: 'button', href: '/api/v1/export/cameras.geojson', download: 'cameras.geojson' }, t('map.download.geojson')),
       h('a', { class: 'button', href: '/api/v1/export/cameras.csv', download: 'cameras.csv' }, t('map.download.csv')),
+      h('a', { class: 'button', href: '/api/v1/export/cameras.kml', download: 'cameras.kml' }, t('map.download.kml')),
+      h('a', { class: 'button', href: '/api/v1/export/cameras.gpkg', download: 'cameras.gpkg' }, t('map.download.gpkg')),
       h('a', { href: '/api/v1/openapi.json' }, t('map.api'))));
   main.append(h('div', { class: 'map-page' }, mapEl, panel));
 
@@ -126,6 +129,9 @@ export function render(main) {
     // After this click has reached every layer's handler: navigating removes the map.
     if (id) setTimeout(() => navigate(`/camera/${id}`));
   });
+  // The cameras of a past day (time_slider.js), under the same filters.
+  const slider = timeSlider(map, { filter: () => cameraFilter(), onPick: (id) => navigate(`/camera/${id}`), blocked: () => route.active() });
+
   map.on('click', 'camera-clusters', (e) => !route.active() && map.easeTo({ center: e.lngLat, zoom: map.getZoom() + 2 }));
   for (const layer of ['cameras', 'camera-clusters']) {
     map.on('mouseenter', layer, () => { map.getCanvas().style.cursor = 'pointer'; });
@@ -153,6 +159,7 @@ export function render(main) {
     await refreshOperator();
     if (removed || !map.getLayer('cameras')) return;
     map.setFilter('cameras', cameraFilter());
+    slider.refilter();
     updateFov();
     refreshInView();
   }
@@ -276,6 +283,7 @@ export function render(main) {
 
   return () => {
     removed = true;
+    slider.destroy();
     results.disconnect();
     finder.cancel();
     route.destroy();

@@ -96,6 +96,7 @@ function renderQueue(page) {
         h('img', { src: p.thumbnail_url || p.url, alt: t('camera.photos') })))) : null,
       mapEl,
       r.note ? h('p', {}, h('strong', {}, t('mod.note') + ': '), r.note) : null,
+      r.flags?.length ? h('ul', { class: 'flags', id: 'report-flags' }, r.flags.map((f) => h('li', {}, tOr('mod.flag.' + f, f)))) : null,
       h('h3', {}, t('mod.tags')),
       h('dl', { class: 'tags' }, orderedTags(r.tags).map((k) => [h('dt', {}, tagLabel(k)), h('dd', {}, tagValue(k, r.tags[k]))])),
       h('h3', {}, t('mod.duplicates')),

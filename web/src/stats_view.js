@@ -1,4 +1,4 @@
-// Statistics from GET /api/v1/stats (no chart library needed). Every chart's numbers are a table:
+// Statistics from GET /api/v1/stats and /api/v1/stats/history (no chart library needed). Every chart's numbers are a table:
 // the count charts are tables with a bar in each row, the time chart is drawn in SVG with a
 // visually hidden table beside it. Text is HTML or SVG without a viewBox, so it keeps its CSS size
 // on a phone (text in a scaled viewBox shrinks with the width).
@@ -91,8 +91,9 @@ function timeAxis(unit, buckets) {
   const ticks = [...new Set([1, 2, 3].map((k) => Math.round((k * (n - 1)) / 4)))].filter((i) => i > 0 && i < n - 1);
   const label = (i, anchor, x, kind) => svg('text', { x, y: 15, 'text-anchor': anchor, class: kind, 'data-date': new Date(buckets[i].start).toISOString().slice(0, 10) },
     formatDate(buckets[i].start, dateFormats[unit][kind]));
+  // One bucket (a first month): one label, not the same one at both ends.
   const axis = svg('svg', { class: 'axis', width: '100%', height: 20, 'aria-hidden': 'true' },
-    label(0, 'start', '0%', 'end'), label(n - 1, 'end', '100%', 'end'),
+    label(0, 'start', '0%', 'end'), n > 1 ? label(n - 1, 'end', '100%', 'end') : [],
     ticks.map((i) => label(i, 'middle', `${((i + 0.5) / n) * 100}%`, 'tick')));
   new ResizeObserver(() => thinTicks(axis)).observe(axis);
   return axis;
@@ -100,6 +101,7 @@ function timeAxis(unit, buckets) {
 
 function thinTicks(axis) {
   const [firstEnd, lastEnd, ...ticks] = axis.querySelectorAll('text');
+  if (!lastEnd) return;
   for (const tick of ticks) tick.removeAttribute('display');
   let left = firstEnd.getBBox();
   const right = lastEnd.getBBox();
@@ -135,6 +137,59 @@ function timeChart(title, byDay) {
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t(`stats.time.period.${unit}`)), h('th', { scope: 'col' }, t('stats.time.reports')))),
       h('tbody', {}, buckets.map((b) => h('tr', {}, h('th', { scope: 'row' }, periodText(unit, b)), h('td', {}, number(b.count)))))));
   return section;
+}
+
+// --- cameras over time -------------------------------------------------------------------------
+
+// Month or year: kept across a language switch (the page is drawn again).
+let growthInterval = 'month';
+
+/// Cameras on the map at the end of each month or year (GET /api/v1/stats/history) as bars, the
+/// axis in dates of the user's language, a sentence with the latest count, and every period's
+/// figures as a table for screen readers. Two buttons switch between months and years.
+function growthChart() {
+  const { id, section } = chartSection(t('stats.growth'), { id: 'stats-growth' });
+  const body = h('div', { class: 'growth-body', 'aria-live': 'polite' });
+  const buttons = ['month', 'year'].map((unit) => h('button', { type: 'button', class: 'toggle', dataset: { interval: unit },
+    onclick: () => { growthInterval = unit; load(); } }, t(`stats.growth.by.${unit}`)));
+  section.append(h('div', { class: 'interval-toggle', role: 'group', 'aria-label': t('stats.growth.interval') }, buttons), body);
+  let seq = 0;
+  function load() {
+    const mine = ++seq;
+    for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.interval === growthInterval));
+    api.history(growthInterval).then((data) => {
+      if (mine === seq) drawGrowth(body, id, data);
+    }).catch((err) => { if (mine === seq) { body.replaceChildren(h('p', { class: 'error' }, errorText(err))); } });
+  }
+  load();
+  return section;
+}
+
+function drawGrowth(body, titleId, data) {
+  const unit = data.interval;
+  const periods = data.periods || [];
+  if (!periods.length) { body.replaceChildren(h('p', {}, t('stats.none'))); return; }
+  const buckets = periods.map((p) => ({ ...p, start: parseDay(p.start) }));
+  const max = Math.max(1, ...buckets.map((b) => b.active));
+  const bars = svg('svg', { class: 'time-bars growth-bars', viewBox: `0 0 ${buckets.length} 100`, preserveAspectRatio: 'none', 'aria-hidden': 'true' },
+    buckets.map((b, i) => {
+      const height = (b.active / max) * 96;
+      return svg('rect', { x: i + 0.1, y: 100 - height, width: 0.8, height, 'data-period': b.period, 'data-active': b.active });
+    }));
+  const last = buckets[buckets.length - 1];
+  const added = buckets.reduce((sum, b) => sum + b.added, 0);
+  const removed = buckets.reduce((sum, b) => sum + b.removed, 0);
+  const summary = [tCount('stats.growth.summary', last.active),
+    tCount('stats.growth.added', added, { from: periodText(unit, buckets[0]) }), tCount('stats.growth.removed', removed),
+    t(`stats.growth.bucket.${unit}`)].join(' ');
+  body.replaceChildren(bars, timeAxis(unit, buckets), h('p', { class: 'hint' }, summary.replace(/\.\.(\s|$)/g, '.$1')),
+    // In a hidden box: a table grows to its content whatever width it is given (four columns
+    // would widen a phone's page).
+    h('div', { class: 'visually-hidden' }, h('table', { id: 'stats-growth-table', 'aria-labelledby': titleId },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t(`stats.time.period.${unit}`)),
+        ['active', 'added', 'removed'].map((k) => h('th', { scope: 'col' }, t(`stats.growth.${k}.column`))))),
+      h('tbody', {}, buckets.map((b) => h('tr', { dataset: { period: b.period } }, h('th', { scope: 'row' }, periodText(unit, b)),
+        h('td', {}, number(b.active)), h('td', {}, number(b.added)), h('td', {}, number(b.removed))))))));
 }
 
 // --- imported areas ----------------------------------------------------------------------------
@@ -180,6 +235,7 @@ export function render(main) {
     page.append(h('p', { class: 'total', id: 'stats-total', dataset: { count: s.cameras_total } }, t('stats.total', { count: number(s.cameras_total) })),
       h('p', { class: 'hint' }, t('stats.total_note'), ' ', h('a', { href: '#stats-density', onclick: toDensity }, t('stats.total_link'))),
       h('div', { class: 'charts' },
+        growthChart(),
         barChart(t('stats.by_kind'), s.cameras_by_kind, (k) => tOr('kind.' + k, k)),
         barChart(t('stats.by_status'), s.cameras_by_status, (k) => tOr('status.' + k, k)),
         barChart(t('stats.by_operator'), s.cameras_by_operator, operatorName),

@@ -1,5 +1,8 @@
 // Cameras (list, one with history, removal), open-data exports, statistics and the audit log.
 
+#include <functional>
+#include <memory>
+
 #include <fmt/core.h>
 
 #include "core/clock.hpp"
@@ -7,7 +10,9 @@
 #include "http/endpoints/endpoints.hpp"
 #include "http/endpoints/json_body.hpp"
 #include "http/response.hpp"
+#include "services/camera_dumps.hpp"
 #include "services/camera_json.hpp"
+#include "services/history_stats.hpp"
 #include "services/json_writer.hpp"
 
 namespace sightline::http {
@@ -36,6 +41,14 @@ Response list_cameras(const Request& req, ApiContext& ctx) {
             Error{Errc::invalid_argument, "bbox=west,south,east,north is required"});
     }
     if (auto type = req.query_param("type")) query.kind = std::string(*type);
+    if (auto day = req.query_param("active_at")) {
+        auto start = services::parse_iso_day(*day);
+        if (!start)
+            return error_response(
+                Error{Errc::invalid_argument, "active_at: " + start.error().message});
+        // The end of that day (UTC), as the history's periods count "active at the end".
+        query.active_at = *start + 86400 - 1;
+    }
     if (auto status = req.query_param("status")) {
         auto parsed = model::parse_camera_status(*status);
         if (!parsed) return error_response(parsed.error());
@@ -89,14 +102,49 @@ Response remove_camera(const Request& req, ApiContext& ctx) {
     return geojson_response(std::move(out));
 }
 
-Response export_geojson(const Request&, ApiContext& ctx) {
-    return streamed_download(services::geojson_export(ctx.services.store), "application/geo+json",
-                             "cameras.geojson");
+// Every export answers 304 to a client that has the current version, and says which version
+// and licence it is.
+Response camera_export(const Request& req, ApiContext& ctx, std::string_view variant,
+                       const std::function<Response()>& make) {
+    auto validators = camera_validators(ctx.services, variant);
+    if (auto unchanged = not_modified(req, validators)) return std::move(*unchanged);
+    auto response = make();
+    with_validators(response, validators);
+    return response;
 }
 
-Response export_csv(const Request&, ApiContext& ctx) {
-    return streamed_download(services::csv_export(ctx.services.store), "text/csv; charset=utf-8",
-                             "cameras.csv");
+Response export_geojson(const Request& req, ApiContext& ctx) {
+    return camera_export(req, ctx, "geojson", [&] {
+        return streamed_download(services::geojson_export(ctx.services.store, unix_now()),
+                                 "application/geo+json", "cameras.geojson");
+    });
+}
+
+Response export_csv(const Request& req, ApiContext& ctx) {
+    return camera_export(req, ctx, "csv", [&] {
+        return streamed_download(services::csv_export(ctx.services.store),
+                                 "text/csv; charset=utf-8", "cameras.csv");
+    });
+}
+
+Response export_kml(const Request& req, ApiContext& ctx) {
+    return camera_export(req, ctx, "kml", [&] {
+        return streamed_download(services::kml_export(ctx.services.store, unix_now()),
+                                 "application/vnd.google-earth.kml+xml", "cameras.kml");
+    });
+}
+
+Response export_gpkg(const Request& req, ApiContext& ctx) {
+    if (!ctx.dumps) return error_response(503, "unavailable", "GeoPackage dumps are not enabled");
+    return camera_export(req, ctx, "gpkg", [&] {
+        // Read again after the ETag: the dump is at least as new as the version the ETag names.
+        Response response;
+        response.content_type = "application/geopackage+sqlite3";
+        response.file_path =
+            ctx.dumps->dump_for(ctx.services.store, ctx.services.store.camera_version()).string();
+        response.with_header("Content-Disposition", "attachment; filename=\"cameras.gpkg\"");
+        return response;
+    });
 }
 
 void write_counts(JsonWriter& w, std::string_view key,
@@ -140,6 +188,22 @@ Response stats(const Request&, ApiContext& ctx) {
     return json_response(200, std::move(out));
 }
 
+Response stats_history(const Request& req, ApiContext& ctx, services::HistoryCache& cache) {
+    std::optional<geo::BBox> bbox;
+    if (auto text = req.query_param("bbox")) {
+        auto box = geo::parse_bbox(*text);
+        if (!box) return error_response(box.error());
+        bbox = *box;
+    }
+    auto interval = services::HistoryInterval::month;
+    if (auto text = req.query_param("interval")) {
+        auto parsed = services::parse_history_interval(*text);
+        if (!parsed) return error_response(parsed.error());
+        interval = *parsed;
+    }
+    return json_response(200, cache.json(ctx.services.store, bbox, interval, unix_now()));
+}
+
 Response audit(const Request& req, ApiContext& ctx) {
     auto who =
         ctx.services.auth.authorize(req.cookie(session_cookie), model::Role::admin, std::nullopt);
@@ -181,7 +245,19 @@ void register_camera_routes(Router& router, ApiContext& ctx) {
                [&ctx](const Request& r) { return export_geojson(r, ctx); });
     router.add("GET", "/api/v1/export/cameras.csv",
                [&ctx](const Request& r) { return export_csv(r, ctx); });
+    router.add("GET", "/api/v1/export/cameras.kml",
+               [&ctx](const Request& r) { return export_kml(r, ctx); });
+    router.add("GET", "/api/v1/export/cameras.gpkg",
+               [&ctx](const Request& r) { return export_gpkg(r, ctx); });
+    // Made once per camera version (seconds for a country), then served from disk.
+    router.set_lane("GET", "/api/v1/export/cameras.gpkg", Lane::heavy);
     router.add("GET", "/api/v1/stats", [&ctx](const Request& r) { return stats(r, ctx); });
+    auto history_cache = std::make_shared<services::HistoryCache>();
+    router.add("GET", "/api/v1/stats/history", [&ctx, history_cache](const Request& r) {
+        return stats_history(r, ctx, *history_cache);
+    });
+    // Without a bbox it reads every camera and its history: queued fairly per client.
+    router.set_lane("GET", "/api/v1/stats/history", Lane::heavy);
     router.add("GET", "/api/v1/audit", [&ctx](const Request& r) { return audit(r, ctx); });
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "http/metrics.hpp"
+#include "services/camera_dumps.hpp"
 #include "services/scrub_jobs.hpp"
 #include "services/services.hpp"
 #include "tiles/tile_service.hpp"
@@ -27,6 +28,8 @@ struct ApiContext {
     ApiOptions options;
     tiles::TileService* tiles = nullptr;   ///< null: the /tiles routes answer 503
     services::ScrubJobs* scrub = nullptr;  ///< null: POST /api/v1/scrub answers 503
+    /// null: GET /api/v1/export/cameras.gpkg answers 503
+    services::GeoPackageDumps* dumps = nullptr;
 };
 
 }  // namespace sightline::http

@@ -25,6 +25,7 @@ void register_search_routes(Router& router, ApiContext& ctx);
 void register_district_routes(Router& router, ApiContext& ctx);
 void register_area_report_routes(Router& router, ApiContext& ctx);
 void register_campaign_routes(Router& router, ApiContext& ctx);
+void register_feed_routes(Router& router, ApiContext& ctx);
 void register_web_routes(Router& router, ApiContext& ctx);
 
 /// All of the above. `ctx` must outlive the router.

@@ -3,6 +3,7 @@
 
 #include "http/endpoints/endpoints.hpp"
 
+#include "core/clock.hpp"
 #include "http/endpoints/download.hpp"
 #include "http/response.hpp"
 #include "osm/osm_xml_writer.hpp"
@@ -16,9 +17,13 @@ Response xml_download(std::string body, std::string_view file_name) {
     return r;
 }
 
-Response export_osm(const Request&, ApiContext& ctx) {
-    return streamed_download(osm::osm_xml_export(ctx.services.store),
-                             "application/xml; charset=utf-8", "cameras.osm");
+Response export_osm(const Request& req, ApiContext& ctx) {
+    auto validators = camera_validators(ctx.services, "osm");
+    if (auto unchanged = not_modified(req, validators)) return std::move(*unchanged);
+    auto response = streamed_download(osm::osm_xml_export(ctx.services.store, unix_now()),
+                                      "application/xml; charset=utf-8", "cameras.osm");
+    with_validators(response, validators);
+    return response;
 }
 
 Response export_osc(const Request&, ApiContext& ctx) {

@@ -121,6 +121,10 @@ void write_report(JsonWriter& w, const services::ReportForReview& item) {
     else
         w.null();
     w.key("decision_reason").value(r.decision_reason);
+    w.key("flags").begin_array();
+    for (const auto& flag : r.flags)
+        w.value(flag);
+    w.end_array();
     w.key("photos").begin_array();
     for (const auto& photo : r.photos)
         write_photo(w, photo);

@@ -3,8 +3,8 @@
 #include <charconv>
 
 #include "http/accept_encoding.hpp"
+#include "http/conditional.hpp"
 #include "http/endpoints/endpoints.hpp"
-#include "http/field_text.hpp"
 #include "http/response.hpp"
 #include "tiles/tile_service.hpp"
 #include "tiles/tilejson.hpp"
@@ -23,26 +23,6 @@ std::optional<std::int64_t> parse_coordinate(std::string_view text) {
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
     if (ec != std::errc{} || ptr != text.data() + text.size() || v < 0) return std::nullopt;
     return v;
-}
-
-// RFC 9110 13.1.2: If-None-Match uses the weak comparison; "*" matches any current tile.
-bool etag_matches(std::string_view header, std::string_view etag) {
-    auto opaque = [](std::string_view tag) {
-        tag = trim_whitespace(tag);
-        if (tag.starts_with("W/")) tag.remove_prefix(2);
-        return tag;
-    };
-    const auto mine = opaque(etag);
-    std::size_t start = 0;
-    while (start <= header.size()) {
-        auto comma = header.find(',', start);
-        auto part = opaque(header.substr(
-            start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
-        if (part == "*" || part == mine) return true;
-        if (comma == std::string_view::npos) break;
-        start = comma + 1;
-    }
-    return false;
 }
 
 Response get_tile(const Request& req, ApiContext& ctx) {

@@ -25,18 +25,33 @@ constexpr int for_each_chunk = 512;
 // The statement for one combination of filters. Building the SQL from fixed fragments (never
 // from values) lets SQLite plan each combination on its own instead of one statement full of
 // `?x IS NULL OR ...` that defeats its indexes. Parameters: ?1..?4 south, north, west, east;
-// ?5 kind; ?6 status; ?7 limit.
+// ?5 kind; ?6 status; ?7 limit; ?8 active_at.
 enum Filter : unsigned {
     by_bbox = 1,
     by_kind = 2,
     by_status = 4,
     hide_removed = 8,
-    scan_rows = 16
+    scan_rows = 16,
+    by_active_at = 32
 };
 
+// On the map at ?8 (store::CameraSpan): the last start or removal at or before ?8 is a start;
+// with none, a camera whose history starts with a removal (or is empty) counts from first_seen.
+// The same rules as SpanFolder in history.cpp; a test compares the two.
+constexpr const char* active_at_sql =
+    " AND CASE coalesce((SELECT h.action FROM camera_history AS h WHERE h.camera_id = c.id"
+    " AND h.at <= ?8 AND h.action IN ('created', 'imported', 'restored', 'removed')"
+    " ORDER BY h.at DESC, h.id DESC LIMIT 1), '')"
+    " WHEN 'removed' THEN 0"
+    " WHEN '' THEN c.first_seen <= ?8 AND coalesce((SELECT h.action = 'removed'"
+    " FROM camera_history AS h WHERE h.camera_id = c.id"
+    " AND h.action IN ('created', 'imported', 'restored', 'removed')"
+    " ORDER BY h.at, h.id LIMIT 1), c.status <> 'removed' OR ?8 < c.updated_at)"
+    " ELSE 1 END";
+
 const std::string& camera_query_sql(unsigned filters) {
-    static const std::array<std::string, 32> variants = [] {
-        std::array<std::string, 32> out;
+    static const std::array<std::string, 64> variants = [] {
+        std::array<std::string, 64> out;
         for (unsigned f = 0; f < out.size(); ++f) {
             std::string sql = sqlite::camera_columns();
             if ((f & by_bbox) && !(f & scan_rows)) {
@@ -60,6 +75,7 @@ const std::string& camera_query_sql(unsigned filters) {
             if (f & by_kind) sql += rtree ? " AND +c.kind = ?5" : " AND c.kind = ?5";
             if (f & by_status) sql += rtree ? " AND +c.status = ?6" : " AND c.status = ?6";
             if (f & hide_removed) sql += " AND c.status <> 'removed'";
+            if (f & by_active_at) sql += active_at_sql;
             sql += " ORDER BY c.id LIMIT ?7";
             out[f] = std::move(sql);
         }
@@ -117,7 +133,8 @@ std::vector<model::Camera> query_cameras(Connection& db, const CameraQuery& quer
     if (query.bbox) filters |= by_bbox;
     if (query.kind) filters |= by_kind;
     if (query.status) filters |= by_status;
-    if (!query.include_removed && !query.status) filters |= hide_removed;
+    if (query.active_at) filters |= by_active_at;
+    if (!query.include_removed && !query.status && !query.active_at) filters |= hide_removed;
     if (query.bbox && allow_id_scan && prefer_id_scan(db, *query.bbox, limit)) filters |= scan_rows;
 
     auto stmt = db.prepare(camera_query_sql(filters));
@@ -128,6 +145,7 @@ std::vector<model::Camera> query_cameras(Connection& db, const CameraQuery& quer
     if (query.kind) stmt.bind(5, *query.kind);
     if (query.status) stmt.bind(6, model::to_string(*query.status));
     stmt.bind(7, limit);
+    if (query.active_at) stmt.bind(8, *query.active_at);
     cameras.reserve(static_cast<std::size_t>(std::min<std::int64_t>(limit, 1024)));
     while (stmt.step())
         cameras.push_back(sqlite::read_camera(stmt));
@@ -152,6 +170,42 @@ std::vector<model::CameraEvent> SqliteStore::camera_history(model::CameraId id) 
         model::CameraEvent e{stmt.int64(0), stmt.string(1), stmt.string(2), stmt.string(3),
                              std::nullopt};
         if (auto report = stmt.optional_int64(4)) e.report_id = model::ReportId{*report};
+        events.push_back(std::move(e));
+    }
+    return events;
+}
+
+std::int64_t SqliteStore::cameras_changed_at() {
+    auto db = m_readers->acquire();
+    // The newest entry by id (the primary key): no scan, unlike max(updated_at).
+    return db->query_int64(
+        "SELECT coalesce((SELECT at FROM camera_history ORDER BY id DESC LIMIT 1), 0)");
+}
+
+std::vector<AreaCameraEvent> SqliteStore::camera_events_in(const geo::BBox& box, int limit) {
+    std::vector<AreaCameraEvent> events;
+    if (limit <= 0) return events;
+    // The inner query picks the entry ids alone, so the sorter carries two integers per entry of
+    // the box, not whole camera rows; only the `limit` chosen ones are joined to their cameras.
+    // The exact comparison stays: the R*Tree's 32-bit floats are rounded outwards.
+    static const std::string sql =
+        sqlite::camera_columns() +
+        ", h.id, h.at, h.action, h.actor, h.detail, h.report_id FROM (SELECT h2.id FROM "
+        "camera_history AS h2 JOIN cameras AS c2 ON c2.id = h2.camera_id WHERE h2.camera_id IN "
+        "(SELECT id FROM camera_index WHERE max_lat >= ?1 AND min_lat <= ?2 AND max_lon >= ?3 "
+        "AND min_lon <= ?4) AND c2.lat BETWEEN ?1 AND ?2 AND c2.lon BETWEEN ?3 AND ?4 "
+        "ORDER BY h2.id DESC LIMIT ?5) AS top JOIN camera_history AS h ON h.id = top.id "
+        "JOIN cameras AS c ON c.id = h.camera_id ORDER BY h.id DESC";
+    auto db = m_readers->acquire();
+    auto stmt = db->prepare(sql);
+    stmt.bind_all(box.south, box.north, box.west, box.east, limit);
+    while (stmt.step()) {
+        AreaCameraEvent e;
+        e.camera = sqlite::read_camera(stmt);
+        e.entry_id = stmt.int64(14);
+        e.event = model::CameraEvent{stmt.int64(15), stmt.string(16), stmt.string(17),
+                                     stmt.string(18), std::nullopt};
+        if (auto report = stmt.optional_int64(19)) e.event.report_id = model::ReportId{*report};
         events.push_back(std::move(e));
     }
     return events;

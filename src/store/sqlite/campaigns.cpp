@@ -82,6 +82,10 @@ int answers_needed(Connection& db, std::int64_t campaign) {
     return stmt.step() ? static_cast<int>(stmt.int64(0)) : 1;
 }
 
+void bump_survey_version(Connection& db) {
+    db.execute("UPDATE meta SET value = value + 1 WHERE key = 'survey_version'");
+}
+
 bool campaign_exists(Connection& db, std::int64_t id) {
     auto stmt = db.prepare("SELECT 1 FROM campaigns WHERE id = ?1");
     stmt.bind(1, id);
@@ -127,6 +131,7 @@ Result<model::Campaign> SqliteStore::insert_campaign(const NewCampaign& campaign
     sqlite::append_audit(db, decision.at, decision.actor, "create_campaign",
                          fmt::format("campaigns/{}", out.id),
                          fmt::format("{} ({} tasks)", campaign.name, campaign.tasks.size()));
+    bump_survey_version(db);
     tx.commit();
     return out;
 }
@@ -236,6 +241,7 @@ Result<AnsweredTask> SqliteStore::add_task_answer(std::int64_t campaign, std::in
             release.run();
         }
     }
+    bump_survey_version(db);
     auto after = read_task(db, campaign, task);
     tx.commit();
     return AnsweredTask{*after, true};
@@ -279,6 +285,7 @@ Result<model::SurveyTask> SqliteStore::resolve_task(std::int64_t campaign, std::
                          fmt::format("campaigns/{}/tasks/{}", campaign, task),
                          fmt::format("{} cameras{}{}", cameras, decision.reason.empty() ? "" : ": ",
                                      decision.reason));
+    bump_survey_version(db);
     auto after = read_task(db, campaign, task);
     tx.commit();
     return *after;
@@ -295,6 +302,11 @@ std::vector<model::SurveyTask> SqliteStore::survey_tasks_in(const geo::BBox& bbo
     while (stmt.step())
         out.push_back(task_row(stmt));
     return out;
+}
+
+std::int64_t SqliteStore::survey_version() {
+    auto db = m_readers->acquire();
+    return db->query_int64("SELECT value FROM meta WHERE key = 'survey_version'");
 }
 
 }  // namespace sightline::store

@@ -298,9 +298,15 @@ CREATE TABLE survey_answers (
 CREATE INDEX survey_answers_task ON survey_answers (task_id);
 CREATE UNIQUE INDEX survey_answers_once ON survey_answers (task_id, answer_id)
     WHERE answer_id IS NOT NULL;
+INSERT INTO meta (key, value) VALUES ('survey_version', 0);
 )sql";
 
-constexpr std::array<Migration, 8> all_migrations{{
+// What the server found doubtful about a report (services/plausibility.hpp): a JSON array.
+constexpr const char* schema_v9 = R"sql(
+ALTER TABLE reports ADD COLUMN flags TEXT NOT NULL DEFAULT '[]';
+)sql";
+
+constexpr std::array<Migration, 9> all_migrations{{
     {1, "initial schema: cameras, R*Tree index, reports, users, sessions, audit", schema_v1},
     {2, "OpenStreetMap imports: streets, areas, import runs, locally modified cameras", schema_v2},
     {3, "photos of reports: scrubbed image records and their links to reports", schema_v3},
@@ -309,6 +315,7 @@ constexpr std::array<Migration, 8> all_migrations{{
     {6, "a random id for the data set, for caches kept beside it", schema_v6},
     {7, "districts: administrative boundaries read at import", schema_v7},
     {8, "survey campaigns: tasks and volunteers' answers", schema_v8},
+    {9, "plausibility flags of reports, for moderators", schema_v9},
 }};
 
 }  // namespace

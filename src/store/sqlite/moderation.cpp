@@ -6,8 +6,10 @@
 
 #include <fmt/core.h>
 
+#include <nlohmann/json.hpp>
 #include "core/clock.hpp"
 #include "store/sqlite/connection.hpp"
+
 #include "store/sqlite/json_columns.hpp"
 #include "store/sqlite/read_pool.hpp"
 #include "store/sqlite/rows.hpp"
@@ -88,10 +90,12 @@ Result<model::ReportId> SqliteStore::insert_report(const model::NewReport& repor
     Transaction tx(*m_writer);
     auto insert = m_writer->prepare(
         "INSERT INTO reports (lat, lon, accuracy_m, directions, tags, note, status, "
-        "withdraw_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8)");
+        "withdraw_hash, created_at, flags) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8, "
+        "?9)");
     insert.bind_all(report.location.lat, report.location.lon, report.accuracy_m,
                     sqlite::write_directions(report.directions_deg),
-                    sqlite::write_tags(report.tags), report.note, withdraw_hash, created_at);
+                    sqlite::write_tags(report.tags), report.note, withdraw_hash, created_at,
+                    nlohmann::json(report.flags).dump());
     insert.run();
     model::ReportId id{m_writer->last_insert_rowid()};
     int position = 0;

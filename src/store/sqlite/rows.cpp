@@ -5,6 +5,8 @@
 
 #include <fmt/core.h>
 
+#include <nlohmann/json.hpp>
+
 #include "store/sqlite/json_columns.hpp"
 
 namespace sightline::store::sqlite {
@@ -73,7 +75,7 @@ model::Camera read_camera(const Statement& row) {
 const std::string& report_select() {
     static const std::string sql =
         "SELECT id, lat, lon, accuracy_m, directions, tags, note, status, camera_id, created_at, "
-        "decided_at, decision_reason FROM reports";
+        "decided_at, decision_reason, flags FROM reports";
     return sql;
 }
 
@@ -92,6 +94,8 @@ model::Report read_report(const Statement& row) {
     r.created_at = row.int64(9);
     r.decided_at = row.int64(10);
     r.decision_reason = row.string(11);
+    for (const auto& flag : nlohmann::json::parse(row.text(12), nullptr, false))
+        if (flag.is_string()) r.flags.push_back(flag.get<std::string>());
     return r;
 }
 

@@ -67,9 +67,14 @@ class SqliteStore final : public Store, public MapStore, public CampaignStore {
     void for_each_camera(const std::function<void(const model::Camera&)>& visit) override;
     std::vector<model::Camera> camera_page(CameraOrder order, std::int64_t after,
                                            int limit) override;
+    void for_each_camera_span(const std::optional<geo::BBox>& bbox,
+                              const std::function<void(const CameraSpan&)>& visit) override;
+    std::vector<std::int64_t> report_times(const std::optional<geo::BBox>& bbox) override;
     Result<std::vector<model::CameraId>> insert_cameras(
         const std::vector<model::NewCamera>& cameras, const Decision& decision) override;
     std::int64_t camera_version() override;
+    std::int64_t cameras_changed_at() override;
+    std::vector<AreaCameraEvent> camera_events_in(const geo::BBox& box, int limit) override;
 
     // --- users and sessions -------------------------------------------------------------
     /// Names are unique case-insensitively ("Alice" conflicts with "alice").
@@ -127,6 +132,7 @@ class SqliteStore final : public Store, public MapStore, public CampaignStore {
     Result<model::SurveyTask> resolve_task(std::int64_t campaign, std::int64_t task, int cameras,
                                            const Decision& decision) override;
     std::vector<model::SurveyTask> survey_tasks_in(const geo::BBox& bbox, int limit) override;
+    std::int64_t survey_version() override;
     std::vector<model::Camera> cameras_changed_since_import() override;
     std::vector<model::Place> find_places(const PlaceQuery& query) override;
     std::vector<std::string> place_words_between(std::string_view from, std::string_view to,

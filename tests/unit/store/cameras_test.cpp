@@ -298,3 +298,59 @@ TEST_F(Cameras, StatsCountCamerasAndReports) {
 }
 
 }  // namespace sightline::store::testing
+
+namespace sightline::store::testing {
+
+TEST_F(Cameras, CamerasChangedAtIsTheNewestHistoryEntry) {
+    EXPECT_EQ(store->cameras_changed_at(), 0) << "no camera yet";
+    auto camera = store->accept_report(add_report(), decision("ok", decision_time));
+    ASSERT_TRUE(camera);
+    EXPECT_EQ(store->cameras_changed_at(), decision_time);
+    ASSERT_TRUE(store->remove_camera(camera->id, decision("gone", decision_time + 600)));
+    EXPECT_EQ(store->cameras_changed_at(), decision_time + 600);
+}
+
+TEST_F(Cameras, EventsInABoxAreTheNewestHistoryEntriesOfCamerasInsideIt) {
+    fill(300, 21);
+    const geo::BBox box{20.40, 44.75, 20.50, 44.80};
+    // Every camera has one "imported" entry; later ones for two cameras of the box and one out.
+    std::vector<model::CameraId> inside;
+    model::CameraId outside{0};
+    for (const auto& c : all) {
+        if (box.contains(c.location) && c.status != model::CameraStatus::removed &&
+            inside.size() < 2)
+            inside.push_back(c.id);
+        if (!box.contains(c.location) && c.status != model::CameraStatus::removed) outside = c.id;
+    }
+    ASSERT_EQ(inside.size(), 2u);
+    ASSERT_TRUE(store->remove_camera(inside[0], decision("gone", decision_time + 10)));
+    ASSERT_TRUE(store->remove_camera(outside, decision("gone", decision_time + 20)));
+    ASSERT_TRUE(store->remove_camera(inside[1], decision("gone", decision_time + 30)));
+
+    auto events = store->camera_events_in(box, 5);
+    ASSERT_EQ(events.size(), 5u);
+    EXPECT_EQ(events[0].camera.id, inside[1]);
+    EXPECT_EQ(events[0].event.action, "removed");
+    EXPECT_EQ(events[0].event.at, decision_time + 30);
+    EXPECT_EQ(events[0].camera.status, model::CameraStatus::removed);
+    EXPECT_EQ(events[1].camera.id, inside[0]);
+    EXPECT_EQ(events[1].event.action, "removed");
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        EXPECT_TRUE(box.contains(events[i].camera.location)) << i;
+        if (i > 0) {
+            EXPECT_LT(events[i].entry_id, events[i - 1].entry_id) << "newest first";
+        }
+    }
+    for (std::size_t i = 2; i < events.size(); ++i)
+        EXPECT_EQ(events[i].event.action, "imported");
+
+    // All of them: one "imported" per camera in the box plus the two removals.
+    auto every = store->camera_events_in(box, 100'000);
+    const auto in_box = std::count_if(
+        all.begin(), all.end(), [&](const model::Camera& c) { return box.contains(c.location); });
+    EXPECT_EQ(static_cast<std::ptrdiff_t>(every.size()), in_box + 2);
+    EXPECT_TRUE(store->camera_events_in(box, 0).empty());
+    EXPECT_TRUE(store->camera_events_in({0, 0, 1, 1}, 10).empty());
+}
+
+}  // namespace sightline::store::testing

@@ -65,7 +65,15 @@ TEST(SqliteStore, MigrationFiveMarksUnreviewedOsmCamerasAsReported) {
             "(2, 44.8, 20.4, 'verified', 'fixed', 1, 100, 200, 200, 'node', 12, 1, 100), "
             "(3, 44.8, 20.4, 'verified', 'fixed', 1, 100, 200, 200, NULL, NULL, NULL, NULL), "
             "(4, 44.8, 20.4, 'removed', 'fixed', 0, 100, 0, 100, 'node', 14, 1, 100)");
-        db.exec("ALTER TABLE import_runs DROP COLUMN place");  // as a version 4 database
+        // As a version 4 database: without what migrations 5 and later add.
+        db.exec("ALTER TABLE import_runs DROP COLUMN place");
+        db.exec("DROP TABLE districts");
+        db.exec("DROP TABLE survey_answers");
+        db.exec("DROP TABLE survey_tasks");
+        db.exec("DROP TABLE survey_task_index");
+        db.exec("DROP TABLE campaigns");
+        db.exec("DELETE FROM meta WHERE key = 'survey_version'");
+        db.exec("ALTER TABLE reports DROP COLUMN flags");
         db.exec("PRAGMA user_version = 4");
     }
     auto store = open_store(dir.path(), existing_only());
