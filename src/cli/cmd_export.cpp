@@ -37,7 +37,8 @@ class ExportCommand final : public Command {
         return "Usage: sightline export geojson|csv|kml|gpkg|osm|osc [--out FILE] [--data DIR]\n\n"
                "geojson, csv, kml, gpkg: every camera (removed ones too, with their status).\n"
                "     GeoJSON, KML, GeoPackage and OSM XML state the data licence (ODbL 1.0 where\n"
-               "     derived from OpenStreetMap) and when they were made; CSV has only its header.\n"
+               "     derived from OpenStreetMap) and when they were made; CSV has only its "
+               "header.\n"
                "gpkg: a GeoPackage 1.3 (layer \"cameras\", EPSG:4326). It is a database file,\n"
                "     so it needs --out FILE; it is not written to standard output.\n"
                "osm: OSM XML 0.6 of every non-removed camera; cameras from OSM nodes keep their\n"
@@ -91,11 +92,11 @@ class ExportCommand final : public Command {
         std::int64_t count = 0;
         std::string what = "cameras";
         if (m_format == "geojson") {
-            count = services::geojson_export(*store, unix_now()).drain(sink);
+            count = services::geojson_export(*store, *store, unix_now()).drain(sink);
         } else if (m_format == "kml") {
             count = services::kml_export(*store, unix_now()).drain(sink);
         } else if (m_format == "csv") {
-            count = services::csv_export(*store).drain(sink);
+            count = services::csv_export(*store, *store).drain(sink);
         } else if (m_format == "osm") {
             count = osm::osm_xml_export(*store, unix_now()).drain(sink);
         } else {

@@ -1,5 +1,7 @@
 // sightline import-csv FILE: cameras from a CSV file, all rows or none.
 
+#include <filesystem>
+
 #include <fmt/core.h>
 
 #include "cli/command.hpp"
@@ -48,6 +50,9 @@ class ImportCsvCommand final : public Command {
         if (m_args.positionals.size() != 1)
             return fail(Errc::invalid_argument, "give exactly one CSV FILE (or - for stdin)");
         m_file = m_args.positionals[0];
+        // The cameras' source (their history and "sources" say which list they came from).
+        m_source_name = m_args.value("source").value_or(
+            m_file == "-" ? std::string() : std::filesystem::path(m_file).filename().string());
         m_mapping.lat_column = m_args.value("lat");
         m_mapping.lon_column = m_args.value("lon");
         for (const auto& t : m_args.all("tag")) {
@@ -77,7 +82,7 @@ class ImportCsvCommand final : public Command {
             fmt::print("{} cameras would be imported (dry run)\n", cameras->size());
         } else {
             auto store = store::open_sqlite_store(data_dir_from(m_args));
-            auto summary = services::import_csv(*store, *text, m_mapping, "cli");
+            auto summary = services::import_csv(*store, *text, m_mapping, "cli", m_source_name);
             if (!summary) return report_error("import-csv", summary.error());
             unmapped = summary->unmapped_columns;
             fmt::print("imported {} cameras\n", summary->imported);
@@ -100,11 +105,14 @@ class ImportCsvCommand final : public Command {
                 {"tag", "KEY=COL", "tag KEY from column COL (repeatable)", true},
                 {"set", "KEY=VALUE", "tag KEY=VALUE on every camera (repeatable)", true},
                 {"status", "STATUS", "status of the imported cameras (default verified)"},
+                {"source", "NAME",
+                 "name of the list, recorded as the cameras' source (default: the file's name)"},
                 {"dry-run", "", "check the file and count, store nothing"}};
     }
     ParsedArgs m_args;
     std::string m_file;
     services::CsvMapping m_mapping;
+    std::string m_source_name;
 };
 
 }  // namespace

@@ -160,7 +160,7 @@ class ServeCommand final : public Command {
         auto store = store::open_sqlite_store(m_data);
         m_service_options.photo_dir = std::filesystem::path(m_data) / "photos";
         m_service_options.routing.prepared_file = std::filesystem::path(m_data) / "routing.bin";
-        services::Services services(*store, *store, *store, m_service_options);
+        services::Services services(*store, *store, *store, *store, m_service_options);
         if (const std::size_t swept = services.photos.sweep_orphan_files(); swept > 0)
             log::info(fmt::format("removed {} orphan photo files", swept));
         http::Metrics metrics;

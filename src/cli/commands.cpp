@@ -13,6 +13,7 @@ std::vector<std::unique_ptr<Command>> all_commands() {
     commands.push_back(make_user_command());
     commands.push_back(make_import_command());
     commands.push_back(make_import_csv_command());
+    commands.push_back(make_import_list_command());
     commands.push_back(make_export_command());
     commands.push_back(make_tiles_command());
     commands.push_back(make_scrub_command());

@@ -10,6 +10,7 @@ namespace sightline::cli {
 std::unique_ptr<Command> make_serve_command();
 std::unique_ptr<Command> make_user_command();
 std::unique_ptr<Command> make_import_csv_command();
+std::unique_ptr<Command> make_import_list_command();
 std::unique_ptr<Command> make_export_command();
 std::unique_ptr<Command> make_backup_command();
 std::unique_ptr<Command> make_migrate_command();

@@ -2,6 +2,8 @@
 
 #include <array>
 #include <cctype>
+#include <map>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -9,6 +11,7 @@
 #include "core/json_string.hpp"
 #include "services/camera_dumps.hpp"
 #include "services/json_writer.hpp"
+#include "services/source_json.hpp"
 
 namespace sightline::services {
 namespace {
@@ -47,7 +50,8 @@ void write_photos(JsonWriter& w, const std::vector<model::CameraPhoto>& photos) 
 
 void write_feature(JsonWriter& w, const model::Camera& c,
                    const std::vector<model::CameraEvent>* history,
-                   const std::vector<model::CameraPhoto>* photos = nullptr) {
+                   const std::vector<model::CameraPhoto>* photos = nullptr,
+                   const std::vector<model::CameraSource>* sources = nullptr) {
     w.begin_object();
     w.key("type").value("Feature");
     w.key("id").value(c.id.value);
@@ -86,6 +90,10 @@ void write_feature(JsonWriter& w, const model::Camera& c,
         w.key("id").value(c.osm->id);
         w.key("version").value(c.osm->version);
         w.end_object();
+    }
+    if (sources) {
+        w.key("sources");
+        write_camera_sources(w, *sources);
     }
     if (history) {
         w.key("report_ids").begin_array();
@@ -131,10 +139,11 @@ void append_camera_feature(std::string& out, const model::Camera& camera) {
 
 std::string camera_feature_with_history(const model::Camera& camera,
                                         const std::vector<model::CameraEvent>& history,
-                                        const std::vector<model::CameraPhoto>& photos) {
+                                        const std::vector<model::CameraPhoto>& photos,
+                                        const std::vector<model::CameraSource>& sources) {
     std::string out;
     JsonWriter w(out);
-    write_feature(w, camera, &history, &photos);
+    write_feature(w, camera, &history, &photos, &sources);
     return out;
 }
 
@@ -150,7 +159,39 @@ std::string camera_feature_collection(const std::vector<model::Camera>& cameras)
     return out;
 }
 
-store::CameraTextStream geojson_export(store::Store& store, std::int64_t generated_at) {
+namespace {
+
+// The sources of the cameras an export writes, read a block of ids at a time (the exports walk
+// the cameras in id order; a camera before the block, which no export asks for, is read alone).
+class SourceBlocks {
+  public:
+    explicit SourceBlocks(store::SourceStore& sources) : m_sources(sources) {}
+    const std::vector<model::CameraSource>& of(model::CameraId id) {
+        static const std::vector<model::CameraSource> none;
+        if (id.value < m_first || id.value > m_last) {
+            m_first = id.value;
+            m_last = id.value + block - 1;
+            m_by_camera.clear();
+            for (auto& [camera, source] :
+                 m_sources.camera_sources_between(id, model::CameraId{m_last}))
+                m_by_camera[camera.value].push_back(std::move(source));
+        }
+        auto found = m_by_camera.find(id.value);
+        return found == m_by_camera.end() ? none : found->second;
+    }
+
+  private:
+    static constexpr std::int64_t block = 1024;
+    store::SourceStore& m_sources;
+    std::int64_t m_first = 1;
+    std::int64_t m_last = 0;
+    std::map<std::int64_t, std::vector<model::CameraSource>> m_by_camera;
+};
+
+}  // namespace
+
+store::CameraTextStream geojson_export(store::Store& store, store::SourceStore& sources,
+                                       std::int64_t generated_at) {
     // RFC 7946 6.1 allows foreign members: the licence and date travel with the file.
     std::string header = R"({"type":"FeatureCollection","license":)";
     append_json_string(header, data_licence);
@@ -159,11 +200,13 @@ store::CameraTextStream geojson_export(store::Store& store, std::int64_t generat
     header += R"(,"generated":)";
     append_json_string(header, format_utc(generated_at));
     header += R"(,"features":[)";
+    auto blocks = std::make_shared<SourceBlocks>(sources);
     return store::CameraTextStream(
         store, std::move(header), {{}},
-        [](std::string& out, const model::Camera& camera, std::int64_t index) {
+        [blocks](std::string& out, const model::Camera& camera, std::int64_t index) {
             if (index > 0) out += ",\n";
-            append_camera_feature(out, camera);
+            JsonWriter w(out);
+            write_feature(w, camera, nullptr, nullptr, &blocks->of(camera.id));
         },
         "]}\n");
 }
@@ -187,7 +230,8 @@ void append_csv_field(std::string& out, std::string_view field) {
 
 namespace {
 
-void append_csv_row(std::string& buffer, const model::Camera& c) {
+void append_csv_row(std::string& buffer, const model::Camera& c,
+                    const std::vector<model::CameraSource>& sources) {
     buffer += fmt::format("{},{:.7f},{:.7f},{},", c.id.value, c.location.lat, c.location.lon,
                           model::to_string(c.status));
     append_csv_field(buffer, model::camera_kind(c.tags));
@@ -198,6 +242,8 @@ void append_csv_row(std::string& buffer, const model::Camera& c) {
         buffer += ',';
         if (auto v = model::tag(c.tags, key)) append_csv_field(buffer, *v);
     }
+    buffer += ',';
+    append_csv_field(buffer, camera_sources_text(sources));
     buffer += ',';
     if (auto other = other_tags_json(c); !other.empty()) append_csv_field(buffer, other);
     buffer += "\r\n";
@@ -226,17 +272,18 @@ std::string other_tags_json(const model::Camera& c) {
     return any ? other : std::string();
 }
 
-store::CameraTextStream csv_export(store::Store& store) {
+store::CameraTextStream csv_export(store::Store& store, store::SourceStore& sources) {
+    auto blocks = std::make_shared<SourceBlocks>(sources);
     std::string header = "id,lat,lon,status,kind,confirmations,first_seen,last_verified";
     for (auto key : csv_tag_columns) {
         header += ',';
         header += key;
     }
-    header += ",other_tags\r\n";
+    header += ",sources,other_tags\r\n";
     return store::CameraTextStream(
         store, std::move(header), {{}},
-        [](std::string& out, const model::Camera& camera, std::int64_t) {
-            append_csv_row(out, camera);
+        [blocks](std::string& out, const model::Camera& camera, std::int64_t) {
+            append_csv_row(out, camera, blocks->of(camera.id));
         },
         "");
 }

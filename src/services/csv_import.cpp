@@ -26,7 +26,9 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-std::optional<double> parse_coordinate(std::string_view text) {
+}  // namespace
+
+std::optional<double> parse_csv_number(std::string_view text) {
     text = trim(text);
     std::string normalised(text);
     // Decimal commas are common in European open data ("44,8125").
@@ -40,14 +42,22 @@ std::optional<double> parse_coordinate(std::string_view text) {
     return v;
 }
 
-std::optional<std::size_t> find_column(const std::vector<std::string>& header,
-                                       std::initializer_list<std::string_view> names) {
+std::optional<std::size_t> find_csv_column(const std::vector<std::string>& header,
+                                           std::initializer_list<std::string_view> names) {
     for (std::size_t i = 0; i < header.size(); ++i)
         for (auto name : names)
-            if (lower(trim(header[i])) == name) return i;
+            if (lower(trim(header[i])) == lower(name)) return i;
     return std::nullopt;
 }
 
+namespace {
+auto find_column(const std::vector<std::string>& header,
+                 std::initializer_list<std::string_view> names) {
+    return find_csv_column(header, names);
+}
+auto parse_coordinate(std::string_view text) {
+    return parse_csv_number(text);
+}
 }  // namespace
 
 Result<std::vector<std::vector<std::string>>> parse_csv(std::string_view text) {
@@ -184,12 +194,16 @@ Result<std::vector<model::NewCamera>> cameras_from_csv(std::string_view text,
 }
 
 Result<CsvImportSummary> import_csv(store::Store& store, std::string_view text,
-                                    const CsvMapping& mapping, std::string_view actor) {
+                                    const CsvMapping& mapping, std::string_view actor,
+                                    std::string_view source_name) {
     CsvImportSummary summary;
     auto cameras = cameras_from_csv(text, mapping, &summary.unmapped_columns);
     if (!cameras) return std::unexpected(cameras.error());
-    auto ids = store.insert_cameras(*cameras,
-                                    store::Decision{std::string(actor), "import-csv", unix_now()});
+    // The history detail names the list: the cameras' source (SourceStore::camera_sources).
+    std::string reason = source_name.empty() ? std::string("import-csv")
+                                             : fmt::format("import-csv: {}", source_name);
+    auto ids =
+        store.insert_cameras(*cameras, store::Decision{std::string(actor), reason, unix_now()});
     if (!ids) return std::unexpected(ids.error());
     summary.imported = static_cast<std::int64_t>(ids->size());
     return summary;

@@ -85,6 +85,8 @@ SearchHit hit_of(const model::Place& place, search::Script script) {
     hit.label = label_of(place, hit.name, script);
     hit.type = place.type;
     hit.location = place.location;
+    hit.street = place.street;
+    hit.housenumber = place.housenumber;
     return hit;
 }
 

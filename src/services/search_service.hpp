@@ -25,6 +25,10 @@ struct SearchHit {
     geo::LatLon location;
     std::optional<std::int64_t> camera_id;
     std::optional<double> distance_m;  ///< from the bias point, when one was given
+    /// The address of an address or of a place that has one, as the map has it (not in the
+    /// query's script): what import-list compares with a list's address. Not in the JSON.
+    std::string street;
+    std::string housenumber;
 };
 
 struct SearchRequest {

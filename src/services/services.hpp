@@ -11,7 +11,9 @@
 #include "services/report_service.hpp"
 #include "services/routing_service.hpp"
 #include "services/search_service.hpp"
+#include "services/source_service.hpp"
 #include "store/map_store.hpp"
+#include "store/source_store.hpp"
 #include "store/store.hpp"
 
 namespace sightline::services {
@@ -28,9 +30,10 @@ struct ServiceOptions {
 };
 
 struct Services {
-    Services(store::Store& s, store::MapStore& m, store::CampaignStore& c,
+    Services(store::Store& s, store::MapStore& m, store::CampaignStore& c, store::SourceStore& src,
              const ServiceOptions& options)
         : store(s),
+          source_store(src),
           map(m),
           auth(s, options.auth),
           photos(s, options.photo_dir, options.photos),
@@ -41,9 +44,11 @@ struct Services {
           area_reports(s, m, analysis, districts, history_growth(s)),
           routing(s, m, analysis, options.routing),
           search(s, m),
-          campaigns(c, m, options.campaigns) {}
+          campaigns(c, m, options.campaigns),
+          sources(s, src, search) {}
 
     store::Store& store;
+    store::SourceStore& source_store;  ///< official lists, and where each camera is known from
     store::MapStore& map;  ///< OSM imports: streets, areas, cameras changed since the import
     AuthService auth;
     PhotoService photos;  ///< before reports, which use it
@@ -55,6 +60,7 @@ struct Services {
     RoutingService routing;          ///< walking routes (after analysis, which it uses)
     SearchService search;            ///< places by name, and the nearest address to a point
     CampaignService campaigns;       ///< survey campaigns, the survey layer, surveyed share
+    SourceService sources;           ///< official lists against the crowd (after search)
 };
 
 }  // namespace sightline::services

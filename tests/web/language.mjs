@@ -104,6 +104,8 @@ try {
     const csv = path.join(work, `cameras-${i}.csv`);
     writeFileSync(csv, `lat,lon\n${c.at}\n`);
     run(['import-csv', csv, '--data', dataDir, ...c.set.flatMap((s) => ['--set', s])]);
+    // The file's name is the cameras' source (camera page, "Known from"): a name from the data.
+    for (const word of path.basename(csv).split(/[^A-Za-z]+/)) if (word) allowed.add(word);
   });
   // A camera mapped in OpenStreetMap, far from the rest (its own import leaves theirs alone): its
   // page must say it is reported and imported, not verified.

@@ -83,6 +83,8 @@ export const api = {
   camera: (id) => request('GET', `/api/v1/cameras/${encodeURIComponent(id)}`),
   /// The cameras that were on the map at the end of `day` (YYYY-MM-DD), removed ones included.
   camerasActiveAt: (bbox, day, limit = 10000) => request('GET', `/api/v1/cameras?bbox=${bbox.join(',')}&active_at=${day}&limit=${limit}`),
+  sources: () => request('GET', '/api/v1/sources'),
+  comparison: (id) => request('GET', `/api/v1/sources/${encodeURIComponent(id)}/comparison`),
   stats: () => request('GET', '/api/v1/stats'),
   /// Figures per district ({level, districts, incomplete}); the first answer after a change can
   /// take a few seconds on a city.

@@ -21,6 +21,16 @@ function historyItem(e) {
     detail ? ` — ${detail}` : '', e.report_id ? ` #${e.report_id}` : '');
 }
 
+/// What names a source after its kind: the list's name, the OSM object in words, the report's number.
+function sourceName(s) {
+  if (s.kind === 'report') return s.report_id ? ` #${s.report_id}` : '';
+  if (s.kind === 'osm') {
+    const [type, id] = (s.name || '').split('/');
+    return id ? ` — ${tOr('osm.' + type, type)} ${id}` : '';
+  }
+  return s.name ? ` — ${s.name}` : '';
+}
+
 export function render(main, params) {
   const status = statusLine();
   const page = h('article', { class: 'page camera-page' }, h('p', {}, h('a', { href: '/', 'data-link': true }, '← ' + t('camera.back'))),
@@ -47,6 +57,10 @@ export function render(main, params) {
         p.directions_deg?.length ? row(t('camera.directions'), p.directions_deg.map((d) => `${d}°`).join(', ')) : null,
         p.osm ? row(t('camera.osm'), h('a', { href: `https://www.openstreetmap.org/${p.osm.type}/${p.osm.id}`, rel: 'noreferrer' },
           t('camera.osm.object', { type: tOr('osm.' + p.osm.type, p.osm.type), id: p.osm.id, version: p.osm.version }))) : null,
+        (p.sources || []).length ? row(t('camera.sources'), h('ul', { id: 'camera-sources', class: 'sources' },
+          p.sources.map((s) => h('li', { dataset: { kind: s.kind } }, h('strong', {}, tOr('source.kind.' + s.kind, s.kind)),
+            sourceName(s),
+            s.since ? ` (${t('camera.source.since', { date: formatDate(s.since) })})` : '')))) : null,
         row(t('camera.permalink'), h('a', { href: `/camera/${p.id}`, 'data-link': true }, `${location.origin}/camera/${p.id}`))),
       h('h2', {}, t('camera.details')),
       h('dl', { class: 'tags' }, orderedTags(p.tags).map((k) => row(tagLabel(k), tagValue(k, p.tags[k])))),

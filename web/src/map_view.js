@@ -7,7 +7,8 @@ import maplibregl from 'maplibre-gl';
 import { api } from './api.js';
 import { h, clear, navigate, statusLine, showMessage } from './dom.js';
 import { t, tOr, errorText, mapLocale } from './i18n.js';
-import { mapStyle, defaultView, fovPolygon, kindColours, statusColours, levelColours, legendKinds } from './mapstyle.js';
+import { mapStyle, defaultView, fovPolygon, kindColours, statusColours, levelColours, legendKinds, kindFilter, isOfKind,
+  listLayerColours, listLayers } from './mapstyle.js';
 import { mountRoutePanel } from './route_panel.js';
 import { placeSearch, placeLabel, placePoint, zoomFor } from './place_search.js';
 import { bottomSheet } from './bottom_sheet.js';
@@ -26,6 +27,8 @@ const inViewAsked = 1000;
 export { defaultView };
 // The legend is open until the user closes it; then it stays closed.
 const legendKey = 'sightline.legend';
+// The official list compared with the crowd's map, if one is shown (kept across a language switch).
+const listShown = { on: false, id: '' };
 
 function select(id, labelKey, options, value, onChange) {
   return h('label', { class: 'field' }, h('span', {}, t(labelKey)),
@@ -68,6 +71,22 @@ export function render(main) {
   h('summary', {}, t('map.inview')), inViewList, inViewMore);
 
   const legendLayers = h('div', { class: 'legend-layers' });
+  // Official lists against the crowd (GET /api/v1/sources/{id}/comparison): a toggle in the
+  // legend; hidden while there is no list.
+  const listToggle = h('input', { id: 'list-compare', type: 'checkbox', checked: listShown.on,
+    onchange: (e) => { listShown.on = e.target.checked; showList(); } });
+  const listPick = h('select', { id: 'list-pick', onchange: (e) => { listShown.id = e.target.value; showList(); } });
+  const listStatus = h('p', { id: 'list-counts', role: 'status' });
+  const listNote = h('p', { id: 'list-note', class: 'note' });
+  // Beside the legend, not in it: its entries are layers of a comparison, not camera types.
+  const listSection = h('details', { id: 'list-section', class: 'list-compare', hidden: true, open: true },
+    h('summary', {}, t('map.lists')),
+    h('label', { class: 'check' }, listToggle, ' ', t('map.lists.show')),
+    h('label', { class: 'field' }, h('span', {}, t('map.lists.pick')), listPick),
+    h('ul', {}, listLayers.map((layer) => h('li', { dataset: { layer } },
+      h('span', { class: 'swatch dot', style: `background:${listLayerColours[layer]}` }), t('map.lists.layer.' + layer)))),
+    listStatus, listNote);
+
   const panel = h('aside', { id: 'panel', class: 'panel' },
     h('form', { class: 'search', role: 'search', onsubmit: (e) => { e.preventDefault(); search(searchInput.value); } },
       h('div', { class: 'field' }, h('label', { for: 'search' }, t('map.search')),
@@ -90,6 +109,7 @@ export function render(main) {
         statuses.map((s) => h('li', {}, h('span', { class: 'swatch ring', style: `border-color:${statusColours[s]}` }), t('status.' + s))),
         Object.entries(levelColours).map(([level, colour]) => h('li', {}, h('span', { class: 'swatch', style: `background:${colour}` }), t('level.' + level)))),
       h('p', {}, t('map.viewsheds')), legendLayers),
+    listSection,
     h('section', { class: 'opendata' }, h('h2', {}, t('map.opendata')),
       h('a', { class: 'button', href: '/api/v1/export/cameras.geojson', download: 'cameras.geojson' }, t('map.download.geojson')),
       h('a', { class: 'button', href: '/api/v1/export/cameras.csv', download: 'cameras.csv' }, t('map.download.csv')),
@@ -219,6 +239,54 @@ export function render(main) {
     else if (rest > 0) text = t('map.inview.more', { count: rest });
     showMessage(inViewMore, text);
   }
+  // The lists there are fill the picker; the comparison is asked for only while it is shown.
+  api.sources().then((answer) => {
+    const lists = answer?.sources || [];
+    if (removed || !lists.length) return;
+    if (!lists.some((s) => String(s.id) === listShown.id)) listShown.id = String(lists[0].id);
+    listPick.append(...lists.map((s) => h('option', { value: String(s.id), selected: String(s.id) === listShown.id }, s.name)));
+    listSection.hidden = false;
+    if (listShown.on) showList();
+  }).catch(() => {});
+  let listSeq = 0;
+  async function showList() {
+    const mine = ++listSeq;
+    const draw = (data) => {
+      if (removed || !map.isStyleLoaded()) { map.once('load', () => draw(data)); return; }
+      const source = map.getSource('list-comparison');
+      if (source) source.setData(data);
+      else {
+        map.addSource('list-comparison', { type: 'geojson', data });
+        map.addLayer({ id: 'list-comparison', type: 'circle', source: 'list-comparison', paint: {
+          'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 4, 16, 8],
+          'circle-color': ['match', ['get', 'layer'], ...listLayers.flatMap((l) => [l, listLayerColours[l]]), '#FFFFFF'],
+          'circle-stroke-color': ['match', ['get', 'layer'], 'only_list', '#FFFFFF', '#000000'],
+          'circle-stroke-width': ['match', ['get', 'layer'], 'ambiguous', 2.5, 1.5],
+        } });
+      }
+    };
+    if (!listShown.on || !listShown.id) {
+      draw({ type: 'FeatureCollection', features: [] });
+      showMessage(listStatus, '');
+      listNote.textContent = '';
+      return;
+    }
+    showMessage(listStatus, t('map.lists.loading'));
+    try {
+      const c = await api.comparison(listShown.id);
+      if (removed || mine !== listSeq) return;
+      draw(c.geojson);
+      showMessage(listStatus, t('map.lists.counts', c.counts));
+      listNote.textContent = t('map.lists.note', { metres: c.source.max_distance_m });
+      // Elsewhere on the map: go to the list's area.
+      const area = c.coverage && new maplibregl.LngLatBounds([c.coverage[0], c.coverage[1]], [c.coverage[2], c.coverage[3]]);
+      if (area && !area.contains(map.getCenter())) map.fitBounds(area, { padding: 20, animate: false });
+    } catch (err) {
+      if (removed || mine !== listSeq) return;
+      showMessage(listStatus, errorText(err), 'error');
+    }
+  }
+
   map.on('load', () => { if (filters.kind || filters.status || filters.operator) applyFilters(); refreshInView(); });
   map.on('moveend', () => {
     if (filters.operator) applyFilters();

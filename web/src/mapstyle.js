@@ -31,6 +31,13 @@ export const statusColours = {
 };
 
 /// What each camera can see, by IEC 62676-4 level (server-side viewsheds, buildings occluding).
+/// The layers of an official list against the crowd's map (map_view.js), Okabe-Ito colours not
+/// used by the camera types, each with a stroke so it reads on the basemap and in grey.
+export const listLayerColours = {
+  both: '#56B4E9', only_list: '#D55E00', only_crowd: '#F0E442', ambiguous: '#FFFFFF',
+};
+export const listLayers = ['both', 'only_list', 'only_crowd', 'ambiguous'];
+
 export const levelColours = {
   detect: '#fde68a', observe: '#fdba74', recognise: '#f97316', identify: '#c2410c',
 };

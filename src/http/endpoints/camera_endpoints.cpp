@@ -75,7 +75,9 @@ Response get_camera(const Request& req, ApiContext& ctx) {
     if (!camera) return error_response(camera.error());
     auto history = ctx.services.store.camera_history(camera->id);
     auto photos = ctx.services.store.camera_photos(camera->id);
-    return geojson_response(services::camera_feature_with_history(*camera, history, photos));
+    auto sources = ctx.services.source_store.camera_sources(camera->id);
+    return geojson_response(
+        services::camera_feature_with_history(*camera, history, photos, sources));
 }
 
 Response remove_camera(const Request& req, ApiContext& ctx) {
@@ -115,15 +117,17 @@ Response camera_export(const Request& req, ApiContext& ctx, std::string_view var
 
 Response export_geojson(const Request& req, ApiContext& ctx) {
     return camera_export(req, ctx, "geojson", [&] {
-        return streamed_download(services::geojson_export(ctx.services.store, unix_now()),
-                                 "application/geo+json", "cameras.geojson");
+        return streamed_download(
+            services::geojson_export(ctx.services.store, ctx.services.source_store, unix_now()),
+            "application/geo+json", "cameras.geojson");
     });
 }
 
 Response export_csv(const Request& req, ApiContext& ctx) {
     return camera_export(req, ctx, "csv", [&] {
-        return streamed_download(services::csv_export(ctx.services.store),
-                                 "text/csv; charset=utf-8", "cameras.csv");
+        return streamed_download(
+            services::csv_export(ctx.services.store, ctx.services.source_store),
+            "text/csv; charset=utf-8", "cameras.csv");
     });
 }
 

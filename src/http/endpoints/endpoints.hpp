@@ -22,6 +22,7 @@ void register_analysis_routes(Router& router, ApiContext& ctx);
 void register_route_routes(Router& router, ApiContext& ctx);
 void register_scrub_routes(Router& router, ApiContext& ctx);
 void register_search_routes(Router& router, ApiContext& ctx);
+void register_source_routes(Router& router, ApiContext& ctx);
 void register_district_routes(Router& router, ApiContext& ctx);
 void register_area_report_routes(Router& router, ApiContext& ctx);
 void register_campaign_routes(Router& router, ApiContext& ctx);

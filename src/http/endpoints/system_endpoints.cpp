@@ -80,6 +80,7 @@ void register_routes(Router& router, ApiContext& ctx) {
     register_scrub_routes(router, ctx);
     register_search_routes(router, ctx);
     register_feed_routes(router, ctx);
+    register_source_routes(router, ctx);
     register_web_routes(router, ctx);
 }
 

@@ -306,7 +306,54 @@ constexpr const char* schema_v9 = R"sql(
 ALTER TABLE reports ADD COLUMN flags TEXT NOT NULL DEFAULT '[]';
 )sql";
 
-constexpr std::array<Migration, 9> all_migrations{{
+// Official lists (issue 14, docs/adr/016): a list a moderator imported and its entries, placed
+// on the map. The matching with the crowd's cameras is kept with each entry (state, camera,
+// candidates: comma-separated camera ids) and remade when the cameras changed since
+// matched_version; a moderator's decision (decided, decided_camera) is never overridden by it.
+// matched_at is when the entry was first matched with its camera: since when the list is one
+// of the camera's sources. Reports, OpenStreetMap and CSV imports need no table: a camera's
+// sources of those kinds are read from camera_reports, osm_type/osm_id and its history.
+// location_text is the address the list gave (the schema's privacy test keeps "addr" out of
+// column names: no column may look like it holds a client's address).
+constexpr const char* schema_v10 = R"sql(
+CREATE TABLE sources (
+    id              INTEGER PRIMARY KEY,
+    name            TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    file_name       TEXT NOT NULL DEFAULT '',
+    imported_at     INTEGER NOT NULL,
+    max_distance_m  REAL NOT NULL CHECK (max_distance_m > 0),
+    max_angle_deg   REAL NOT NULL CHECK (max_angle_deg BETWEEN 0 AND 180),
+    unplaced_rows   INTEGER NOT NULL DEFAULT 0 CHECK (unplaced_rows >= 0),
+    matched_version INTEGER NOT NULL DEFAULT -1
+);
+CREATE TABLE source_entries (
+    id             INTEGER PRIMARY KEY,
+    source_id      INTEGER NOT NULL REFERENCES sources (id),
+    line           INTEGER NOT NULL,
+    lat            REAL NOT NULL CHECK (lat BETWEEN -90 AND 90),
+    lon            REAL NOT NULL CHECK (lon BETWEEN -180 AND 180),
+    directions     TEXT NOT NULL DEFAULT '[]',
+    location_text  TEXT NOT NULL DEFAULT '',
+    label          TEXT NOT NULL DEFAULT '',
+    state          TEXT NOT NULL DEFAULT 'unmatched'
+                   CHECK (state IN ('matched', 'unmatched', 'ambiguous')),
+    camera_id      INTEGER REFERENCES cameras (id),
+    distance_m     REAL NOT NULL DEFAULT 0,
+    candidates     TEXT NOT NULL DEFAULT '',
+    reason         TEXT NOT NULL DEFAULT '',
+    matched_at     INTEGER NOT NULL DEFAULT 0,
+    decided        INTEGER NOT NULL DEFAULT 0 CHECK (decided IN (0, 1)),
+    decided_camera INTEGER REFERENCES cameras (id),
+    decided_by     TEXT NOT NULL DEFAULT '',
+    decided_at     INTEGER NOT NULL DEFAULT 0,
+    CHECK ((state = 'matched') = (camera_id IS NOT NULL)),
+    CHECK (decided = 1 OR decided_camera IS NULL)
+);
+CREATE INDEX source_entries_source ON source_entries (source_id);
+CREATE INDEX source_entries_camera ON source_entries (camera_id) WHERE camera_id IS NOT NULL;
+)sql";
+
+constexpr std::array<Migration, 10> all_migrations{{
     {1, "initial schema: cameras, R*Tree index, reports, users, sessions, audit", schema_v1},
     {2, "OpenStreetMap imports: streets, areas, import runs, locally modified cameras", schema_v2},
     {3, "photos of reports: scrubbed image records and their links to reports", schema_v3},
@@ -316,6 +363,7 @@ constexpr std::array<Migration, 9> all_migrations{{
     {7, "districts: administrative boundaries read at import", schema_v7},
     {8, "survey campaigns: tasks and volunteers' answers", schema_v8},
     {9, "plausibility flags of reports, for moderators", schema_v9},
+    {10, "official lists and their entries, matched with the crowd's cameras", schema_v10},
 }};
 
 }  // namespace

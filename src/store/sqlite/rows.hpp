@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "model/camera.hpp"
 #include "model/report.hpp"
+#include "model/source.hpp"
 #include "model/user.hpp"
 #include "store/sqlite/connection.hpp"
 
@@ -38,5 +39,8 @@ void append_history(Connection& db, model::CameraId camera, const model::CameraE
 void append_audit(Connection& db, std::int64_t at, std::string_view actor, std::string_view action,
                   std::string_view subject, std::string_view reason);
 void bump_camera_version(Connection& db);
+/// Where the cameras first..last are known from (SourceStore::camera_sources_between).
+std::vector<std::pair<model::CameraId, model::CameraSource>> load_camera_sources(
+    Connection& db, model::CameraId first, model::CameraId last);
 
 }  // namespace sightline::store::sqlite

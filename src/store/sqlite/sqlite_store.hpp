@@ -11,6 +11,7 @@
 
 #include "store/campaign_store.hpp"
 #include "store/map_store.hpp"
+#include "store/source_store.hpp"
 #include "store/store.hpp"
 
 namespace sightline::store {
@@ -28,7 +29,7 @@ struct SqliteOptions {
     bool create_if_missing = true;  ///< create the data directory and the database file
 };
 
-class SqliteStore final : public Store, public MapStore, public CampaignStore {
+class SqliteStore final : public Store, public MapStore, public CampaignStore, public SourceStore {
   public:
     /// Use open_sqlite_store().
     SqliteStore(std::filesystem::path database_path, SqliteOptions options);
@@ -139,6 +140,21 @@ class SqliteStore final : public Store, public MapStore, public CampaignStore {
                                                  int limit) override;
     std::vector<model::Place> places_near(geo::LatLon centre, double radius_m, int limit) override;
     std::int64_t place_count() override;
+
+    // --- official lists and camera sources (sources.cpp) --------------------------------------
+    Result<model::SourceId> insert_source(const model::NewSource& source,
+                                          const Decision& decision) override;
+    std::vector<model::Source> list_sources() override;
+    Result<model::Source> find_source(model::SourceId id) override;
+    std::vector<model::SourceEntry> source_entries(model::SourceId id) override;
+    Status save_matching(model::SourceId id, const std::vector<model::SourceEntry>& entries,
+                         std::int64_t camera_version) override;
+    Status decide_entry(model::SourceId id, std::int64_t entry,
+                        std::optional<model::CameraId> camera, const Decision& decision) override;
+    std::vector<CrowdCamera> crowd_cameras(const geo::BBox& bbox) override;
+    std::vector<model::CameraSource> camera_sources(model::CameraId id) override;
+    std::vector<std::pair<model::CameraId, model::CameraSource>> camera_sources_between(
+        model::CameraId first, model::CameraId last) override;
 
     // --- SQLite specifics ---------------------------------------------------------------
     /// Consistent copy of the live database to `destination` (SQLite online backup API), safe

@@ -23,7 +23,7 @@ class ServicesTest : public ::testing::Test {
         ServiceOptions options;
         options.reports.burst = 3;
         options.reports.per_hour = 3;
-        m_services = std::make_unique<Services>(*m_store, *m_store, *m_store, options);
+        m_services = std::make_unique<Services>(*m_store, *m_store, *m_store, *m_store, options);
     }
     void TearDown() override {
         m_services.reset();

@@ -74,6 +74,8 @@ TEST(SqliteStore, MigrationFiveMarksUnreviewedOsmCamerasAsReported) {
         db.exec("DROP TABLE campaigns");
         db.exec("DELETE FROM meta WHERE key = 'survey_version'");
         db.exec("ALTER TABLE reports DROP COLUMN flags");
+        db.exec("DROP TABLE source_entries");
+        db.exec("DROP TABLE sources");
         db.exec("PRAGMA user_version = 4");
     }
     auto store = open_store(dir.path(), existing_only());
