@@ -78,8 +78,18 @@ for (const page of pages) {
   writeFileSync(path.join(outDir, page.html), html);
 }
 
+// The installable app's manifest and icon (index.html links them), and the offline field mode's
+// service worker at DIR/sw.js (served at /sw.js, so that its scope is the whole app). The worker
+// keeps the app's own files of this build: their hashed names go into it, so a new build is a new
+// worker and the old files' cache is dropped.
+for (const name of readdirSync(path.join(here, 'src/static'))) writeFileSync(path.join(assets, name), readFileSync(path.join(here, 'src/static', name)));
+const appFiles = outputs.filter((n) => /^(app|DejaVuSans[\w-]*)-[A-Z0-9]{8}\.(js|css|ttf)$/.test(n));
+const shell = ['/', ...new Set(appFiles.map((n) => `/assets/${n}`)), '/assets/manifest.webmanifest', '/assets/icon.svg'];
+await build({ ...common, entryPoints: { sw: path.join(here, 'src/sw.js') }, entryNames: '[name]', outdir: outDir, publicPath: undefined,
+  define: { SHELL: JSON.stringify(shell), SHELL_VERSION: JSON.stringify(appFiles.map((n) => n.replace(/.*-([A-Z0-9]{8})\..*/, '$1')).sort().join('').slice(0, 64)) } });
+
 // Precompressed copies of what compresses (scripts, styles, fonts, maps), kept only when smaller.
-const compressible = /\.(js|css|ttf|svg|json|map)$/;
+const compressible = /\.(js|css|ttf|svg|json|map|webmanifest)$/;
 for (const name of readdirSync(assets).filter((n) => compressible.test(n))) {
   const file = path.join(assets, name);
   const data = readFileSync(file);

@@ -87,6 +87,9 @@ const std::set<Route>& server_routes() {
         {"get", "/stats"},
         {"get", "/districts"},
         {"get", "/district/{id}"},
+        {"get", "/campaigns"},
+        {"get", "/campaign/{id}"},
+        {"get", "/sw.js"},
         {"get", "/embed"},
         {"get", "/assets/{file...}"},
     };

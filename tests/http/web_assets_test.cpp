@@ -1,7 +1,8 @@
 // The web app's files (GET /assets/{file}): the bundle's precompressed copies, as web/build.mjs
 // writes them, sent as they are to the clients that accept them; per client the same answer
 // from disk and from the memory cache of hashed files. The app's pages may not be framed by
-// another site; the embed (/embed) may, by any.
+// another site; the embed (/embed) may, by any. The offline field mode's service worker is
+// served from the root (/sw.js), its manifest with its own type.
 
 #include <fstream>
 
@@ -31,6 +32,8 @@ class WebAssets : public ApiTest {
         write(assets / "app-ABCD1234.js.br", script_br);
         write(assets / "app-ABCD1234.js.gz", script_gz);
         write(assets / "app-EFGH5678.css", "body{}");  // too small to be worth compressing
+        write(m_web.path() / "sw.js", "self.addEventListener('fetch', () => {});");
+        write(assets / "manifest.webmanifest", R"({"name": "Sightline"})");
     }
     std::vector<std::string> server_args() const override {
         return {"--report-rate", "0", "--web", m_web.path().string()};
@@ -80,7 +83,8 @@ TEST_F(WebAssets, AFileWithoutStoredCopiesIsSentPlainAndTheCopiesAreNotAddressab
 }
 
 TEST_F(WebAssets, TheAppRefusesFramesAndTheEmbedAllowsEveryFrame) {
-    for (const char* path : {"/", "/camera/1", "/stats", "/districts", "/district/3"}) {
+    for (const char* path :
+         {"/", "/camera/1", "/stats", "/districts", "/district/3", "/campaigns", "/campaign/2"}) {
         SCOPED_TRACE(path);
         auto res = client().get(path);
         ASSERT_EQ(res.status, 200) << res.body;
@@ -97,6 +101,17 @@ TEST_F(WebAssets, TheAppRefusesFramesAndTheEmbedAllowsEveryFrame) {
     EXPECT_EQ(csp.find("frame-ancestors"), std::string::npos) << csp;
     EXPECT_EQ(embed.header("x-frame-options"), "");
     EXPECT_EQ(embed.header("set-cookie"), "");
+}
+
+TEST_F(WebAssets, TheServiceWorkerComesFromTheRootAndIsAlwaysRevalidated) {
+    auto sw = client().get("/sw.js");
+    ASSERT_EQ(sw.status, 200) << sw.body;
+    EXPECT_EQ(sw.body, "self.addEventListener('fetch', () => {});");
+    EXPECT_EQ(sw.header("content-type"), "text/javascript; charset=utf-8");
+    EXPECT_EQ(sw.header("cache-control"), "no-cache");
+    auto manifest = asset("manifest.webmanifest", std::nullopt);
+    ASSERT_EQ(manifest.status, 200) << manifest.body;
+    EXPECT_EQ(manifest.header("content-type"), "application/manifest+json");
 }
 
 }  // namespace

@@ -141,4 +141,17 @@ export const api = {
     return upload('/api/v1/scrub', form, onProgress);
   },
   scrubStatus: (statusUrl) => request('GET', statusUrl),
+  /// Survey campaigns (docs/adr/017-survey-campaigns.md).
+  campaigns: () => request('GET', '/api/v1/campaigns'),
+  campaign: (id) => request('GET', `/api/v1/campaigns/${encodeURIComponent(id)}`),
+  createCampaign: (body) => request('POST', '/api/v1/campaigns', { json: body }),
+  /// The nearest free task ({task} or {task: null}); the server holds it for 30 minutes.
+  nextTask: (id, lat, lon) => request('GET', `/api/v1/campaigns/${encodeURIComponent(id)}/next?lat=${lat.toFixed(6)}&lon=${lon.toFixed(6)}`),
+  answerTask: (id, task, body) => request('POST', `/api/v1/campaigns/${encodeURIComponent(id)}/tasks/${encodeURIComponent(task)}/answers`, { json: body }),
+  campaignTasks: (id, state) => request('GET', `/api/v1/campaigns/${encodeURIComponent(id)}/tasks?state=${state}`),
+  resolveTask: (id, task, body) => request('POST', `/api/v1/campaigns/${encodeURIComponent(id)}/tasks/${encodeURIComponent(task)}/resolve`, { json: body }),
+  /// The survey layer as GeoJSON (properties.state: not_surveyed, surveyed_none, surveyed_cameras, stale).
+  surveys: (bbox, { signal } = {}) => request('GET', `/api/v1/surveys?bbox=${bbox.join(',')}`, { signal }),
+  /// Street coverage of an area (one cell: the figures of the whole box) with surveyed_share.
+  coverage: (bbox, { signal } = {}) => request('GET', `/api/v1/coverage?bbox=${bbox.join(',')}&cell=100000`, { signal }),
 };

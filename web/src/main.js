@@ -1,6 +1,7 @@
 // The app shell: client-side routes (/, /camera/{id}, /report, /safe, /moderation, /stats,
-// /districts, /district/{id}; the server answers index.html for each), the language switch and the
-// DejaVu font MapLibre draws labels with.
+// /districts, /district/{id}, /campaigns, /campaign/{id}; the server answers index.html for each),
+// the language switch, the DejaVu font MapLibre draws labels with, and the offline queue sent
+// wherever the app opens while anything waits in it.
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
 import { applyStatic, language, setLanguage, onLanguageChange } from './i18n.js';
@@ -13,6 +14,9 @@ import * as statsView from './stats_view.js';
 import * as scrubView from './scrub_view.js';
 import * as districtsView from './districts_view.js';
 import * as districtView from './district_view.js';
+import * as campaignsView from './campaigns_view.js';
+import * as campaignView from './campaign_view.js';
+import { startQueue, queuedFlag } from './field_store.js';
 
 const routes = [
   { pattern: /^\/$/, view: mapView, nav: '/' },
@@ -23,6 +27,8 @@ const routes = [
   { pattern: /^\/stats$/, view: statsView, nav: '/stats' },
   { pattern: /^\/districts$/, view: districtsView, nav: '/districts' },
   { pattern: /^\/district\/(?<id>\d+)$/, view: districtView, nav: '/districts' },
+  { pattern: /^\/campaigns$/, view: campaignsView, nav: '/campaigns' },
+  { pattern: /^\/campaign\/(?<id>\d+)$/, view: campaignView, nav: '/campaigns' },
 ];
 
 let cleanup = null;
@@ -99,5 +105,6 @@ picker.addEventListener('change', () => {
 onLanguageChange(() => { picker.value = language(); show(); });
 
 applyStatic(document);
+if (localStorage.getItem(queuedFlag)) startQueue();
 // MapLibre draws labels with the page's fonts: load DejaVu first so the first tiles use it.
 document.fonts.load('16px "DejaVu Sans"').catch(() => {}).finally(show);

@@ -1,7 +1,7 @@
 // The public map: cameras by type and status with their field of view, clusters at low zoom,
 // a time slider for the cameras of a past day (time_slider.js), filters, one search box for places
-// and camera numbers (place_search.js), the districts layer in the legend (district_layer.js) and
-// the open-data downloads. window.sightlineMap is the
+// and camera numbers (place_search.js), the districts layer and the survey layer in the legend
+// (district_layer.js, survey_layer.js) and the open-data downloads. window.sightlineMap is the
 // MapLibre map (the browser tests query its rendered features).
 import maplibregl from 'maplibre-gl';
 import { api } from './api.js';
@@ -13,6 +13,7 @@ import { mountRoutePanel } from './route_panel.js';
 import { placeSearch, placeLabel, placePoint, zoomFor } from './place_search.js';
 import { bottomSheet } from './bottom_sheet.js';
 import { mountDistrictLayer } from './district_layer.js';
+import { mountSurveyLayer } from './survey_layer.js';
 import { timeSlider } from './time_slider.js';
 import { statuses, cameraFilter as filterFor, passesFilters as passes, matchesOperator as matches } from './camera_filters.js';
 // Filters survive a language switch (the view is drawn again).
@@ -126,7 +127,8 @@ export function render(main) {
   // In route mode a click on the map is a start or an end, never a camera or a cluster.
   const route = mountRoutePanel(panel, map);
   const districtLayer = mountDistrictLayer(map, { isBusy: () => route.active() });
-  legendLayers.append(districtLayer.element);
+  const surveyLayer = mountSurveyLayer(map);
+  legendLayers.append(districtLayer.element, surveyLayer.element);
   panel.prepend(intro({
     onSee: () => { sheet.set('peek'); map.getCanvas().focus(); },
     // The route panel's own button, so its state and the button's stay one.
@@ -286,7 +288,12 @@ export function render(main) {
   }
 
   map.on('load', () => { if (filters.kind || filters.status || filters.operator) applyFilters(); refreshInView(); });
-  map.on('moveend', () => { if (filters.operator) applyFilters(); refreshInView(); });
+  map.on('moveend', () => {
+    if (filters.operator) applyFilters();
+    refreshInView();
+    // The campaigns page's "New campaign" map starts here.
+    sessionStorage.setItem('sightline.mapView', location.hash);
+  });
   map.on('idle', () => {
     const key = `${map.getZoom().toFixed(2)}/${map.getCenter().toArray().join()}`;
     if (key !== map._sightlineFovKey) { map._sightlineFovKey = key; updateFov(); }
@@ -349,6 +356,7 @@ export function render(main) {
     finder.cancel();
     route.destroy();
     districtLayer.destroy();
+    surveyLayer.destroy();
     placeMarker?.remove();
     map.remove();
     if (window.sightlineMap === map) window.sightlineMap = null;

@@ -121,3 +121,44 @@ export function fovPolygon(lon, lat, directionDeg, tiltDeg) {
   ring.push([lon, lat]);
   return { type: 'Polygon', coordinates: [ring] };
 }
+
+/// The survey layer's states (GET /api/v1/surveys): Paul Tol's bright cyan and rose for surveyed
+/// without and with cameras, his olive for stale, white for not surveyed (with a dashed outline).
+/// Drawn at surveyOpacity they stay apart from each other (ΔE >= 20), from the camera colours
+/// and from the viewshed shading, also under protanopia and deuteranopia (tests/web/campaigns.mjs).
+export const surveyColours = {
+  surveyed_none: '#33BBEE', surveyed_cameras: '#EE3377', not_surveyed: '#FFFFFF', stale: '#999933',
+};
+export const surveyOpacity = 0.6;
+export const surveyStates = ['surveyed_none', 'surveyed_cameras', 'not_surveyed', 'stale'];
+
+/// A circle of `radiusM` metres around [lon, lat] as a GeoJSON Polygon (48 sides).
+export function circlePolygon(lon, lat, radiusM, sides = 48) {
+  const metresPerDegLat = 111195;
+  const metresPerDegLon = metresPerDegLat * Math.cos((lat * Math.PI) / 180);
+  const ring = [];
+  for (let i = 0; i <= sides; i++) {
+    const a = (2 * Math.PI * (i % sides)) / sides;
+    ring.push([lon + (Math.sin(a) * radiusM) / metresPerDegLon, lat + (Math.cos(a) * radiusM) / metresPerDegLat]);
+  }
+  return { type: 'Polygon', coordinates: [ring] };
+}
+
+/// The survey features as areas: an intersection's point becomes the circle of its radius_m.
+export function surveyAreas(fc) {
+  return { type: 'FeatureCollection', features: (fc?.features || []).map((f) => (f.geometry.type === 'Point'
+    ? { ...f, geometry: circlePolygon(f.geometry.coordinates[0], f.geometry.coordinates[1], Number(f.properties.radius_m) || 50) }
+    : f)) };
+}
+
+/// Fill and outline layers for a GeoJSON source of survey areas, coloured by properties.state.
+export function surveyLayers(source, prefix = 'survey') {
+  const colour = ['match', ['get', 'state'], ...surveyStates.flatMap((s) => [s, surveyColours[s]]), surveyColours.not_surveyed];
+  return [
+    { id: `${prefix}-fill`, type: 'fill', source, paint: { 'fill-color': colour, 'fill-opacity': surveyOpacity } },
+    { id: `${prefix}-outline`, type: 'line', source, filter: ['!=', ['get', 'state'], 'not_surveyed'],
+      paint: { 'line-color': '#333333', 'line-width': 1 } },
+    { id: `${prefix}-outline-open`, type: 'line', source, filter: ['==', ['get', 'state'], 'not_surveyed'],
+      paint: { 'line-color': '#333333', 'line-width': 1.5, 'line-dasharray': [2, 2] } },
+  ];
+}

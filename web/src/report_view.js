@@ -2,9 +2,13 @@
 // metadata (POST /api/v1/photos/inspect) -> pin and direction handle on a map -> type, mount,
 // operator presets -> nearby cameras ("is it this one?") -> submit -> the stored photos and the
 // private withdraw link. The form survives a language switch (state lives in this module).
+// Opened from a campaign's task ("Report a camera here", startFieldReport) it starts at the task
+// and leads back to it; without a connection the report and its photos wait in the offline queue
+// (field_store.js) and are sent as they are when the connection is back.
 import maplibregl from 'maplibre-gl';
 import { api } from './api.js';
-import { h, statusLine, showMessage, clear } from './dom.js';
+import { h, statusLine, showMessage, clear, navigate } from './dom.js';
+import { field, queueReport } from './field_store.js';
 import { t, tOr, errorText, mapLocale } from './i18n.js';
 import { mapStyle } from './mapstyle.js';
 
@@ -52,6 +56,30 @@ function freshState() {
 }
 let state = freshState();
 let result = null;  // the 201 answer, shown until "report another"
+let queued = false;  // the report waits in the offline queue: shown until "report another"
+// The campaign task the report is made at ({campaign, task}), or null.
+let fieldTask = null;
+
+/// A report at a campaign's task: a fresh form with the pin at [lat, lon]; once it is sent (or
+/// queued) its number (or queue key) is kept for that task's answer, and the page leads back.
+export function startFieldReport({ lat, lon, campaign, task }) {
+  result = null;
+  queued = false;
+  state = freshState();
+  state.lat = lat;
+  state.lon = lon;
+  fieldTask = { campaign, task };
+}
+
+function backToCampaign() {
+  if (!fieldTask) return null;
+  const { campaign } = fieldTask;
+  return h('p', {}, h('a', { href: `/campaign/${campaign}`, id: 'back-to-campaign', class: 'button', onclick: (e) => {
+    e.preventDefault();
+    result = null; queued = false; state = freshState(); fieldTask = null;
+    navigate(`/campaign/${campaign}`);
+  } }, t('report.field.back')));
+}
 
 const metresPerDegLat = 111195;
 function offset(lat, lon, bearingDeg, metres) {
@@ -83,6 +111,7 @@ export function render(main) {
   const withdraw = /^#withdraw=(\d+):([\w-]+)$/.exec(location.hash);
   if (withdraw) return renderWithdraw(main, withdraw[1], withdraw[2]);
   if (result) return renderDone(main);
+  if (queued) return renderQueued(main);
 
   const photoStatus = statusLine();
   photoStatus.id = 'photo-status';
@@ -100,6 +129,7 @@ export function render(main) {
 
   const form = h('form', { class: 'page report', id: 'report-form', novalidate: true, onsubmit: (e) => { e.preventDefault(); submit(); } },
     h('h1', {}, t('report.title')), h('p', {}, t('report.intro')),
+    fieldTask ? [h('p', { class: 'hint', id: 'report-field' }, t('report.field.note')), backToCampaign()] : null,
     h('section', {}, h('h2', {}, t('report.step.photos')),
       h('label', { class: 'field' }, h('span', {}, t('report.photos')),
         h('input', { id: 'report-photos', type: 'file', accept: 'image/*', multiple: true,
@@ -314,13 +344,27 @@ export function render(main) {
     if (note) report.note = note.slice(0, 2000);
     submitButton.disabled = true;
     showMessage(submitStatus, t('report.sending'));
+    const photos = withoutPhotos ? [] : state.photos;
+    const keep = async () => {
+      const key = await queueReport(report, photos, fieldTask);
+      if (fieldTask) field.addReport({ key });
+      queued = true;
+      state.photos.forEach((f) => f._url && URL.revokeObjectURL(f._url));
+      map.remove();
+      clear(main);
+      renderQueued(main);
+    };
+    // Without a connection the report waits in the queue, photos and all.
+    if (!navigator.onLine) { await keep(); return; }
     try {
-      result = await api.submitReport(report, withoutPhotos ? [] : state.photos);
+      result = await api.submitReport(report, photos);
+      if (fieldTask) field.addReport({ id: result.id });
       state.photos.forEach((f) => f._url && URL.revokeObjectURL(f._url));
       map.remove();
       clear(main);
       renderDone(main);
     } catch (err) {
+      if (err.code === 'network') { await keep(); return; }
       submitButton.disabled = false;
       showMessage(submitStatus, errorText(err, 'report'), 'error');
       if (state.photos.length && !withoutPhotos && (err.status >= 500 || err.status === 415 || err.status === 422 || err.status === 413)) {
@@ -346,7 +390,16 @@ function renderDone(main) {
           p.metadata_removed?.length ? ' · ' + t('report.done.metadata', { list: p.metadata_removed.join(', ') }) : ''))))] : null,
     h('p', {}, t('report.done.withdraw')),
     h('p', {}, h('a', { href: link, id: 'withdraw-link', class: 'secret' }, link)),
+    backToCampaign(),
     h('button', { type: 'button', id: 'report-another', onclick: () => { result = null; state = freshState(); clear(main); render(main); } },
+      t('report.done.another'))));
+}
+
+function renderQueued(main) {
+  main.append(h('article', { class: 'page report-done', id: 'report-queued' },
+    h('h1', { tabindex: '-1' }, t('report.queued.title')), h('p', {}, t('report.queued.text')),
+    backToCampaign(),
+    h('button', { type: 'button', id: 'report-another', onclick: () => { queued = false; state = freshState(); clear(main); render(main); } },
       t('report.done.another'))));
 }
 

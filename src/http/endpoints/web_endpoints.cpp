@@ -1,8 +1,9 @@
 // The browser app: its built files from ApiOptions::web_dir. The pages the app routes itself
-// (/, /camera/{id}, /report, /safe, /moderation, /stats, /districts, /district/{id}) all answer
-// index.html, which no other site may frame; /embed answers embed.html, the bare map for iframes
-// on any site; /assets/{file...} serves the bundle, whose names carry a content hash and so never
-// change.
+// (/, /camera/{id}, /report, /safe, /moderation, /stats, /districts, /district/{id}, /campaigns,
+// /campaign/{id}) all answer index.html, which no other site may frame; /embed answers
+// embed.html, the bare map for iframes on any site; /assets/{file...} serves the bundle, whose
+// names carry a content hash and so never change; /sw.js is the service worker of the offline
+// field mode, at the root so that its scope covers every page.
 
 #include <algorithm>
 #include <array>
@@ -34,7 +35,7 @@ struct ContentType {
     std::string_view extension;
     std::string_view type;
 };
-constexpr std::array<ContentType, 13> content_types{{
+constexpr std::array<ContentType, 14> content_types{{
     {".html", "text/html; charset=utf-8"},
     {".js", "text/javascript; charset=utf-8"},
     {".css", "text/css; charset=utf-8"},
@@ -48,6 +49,7 @@ constexpr std::array<ContentType, 13> content_types{{
     {".ttf", "font/ttf"},
     {".woff2", "font/woff2"},
     {".txt", "text/plain; charset=utf-8"},
+    {".webmanifest", "application/manifest+json"},
 }};
 
 std::optional<std::string_view> content_type_of(std::string_view name) {
@@ -223,11 +225,20 @@ class ImmutableAssets {
 
 void register_web_routes(Router& router, ApiContext& ctx) {
     for (const char* path : {"/", "/camera/{id}", "/report", "/safe", "/moderation", "/stats",
-                             "/districts", "/district/{id}"})
+                             "/districts", "/district/{id}", "/campaigns", "/campaign/{id}"})
         router.add("GET", path,
                    [&ctx](const Request&) { return page(ctx, "index.html", Framing::refused); });
     router.add("GET", "/embed",
                [&ctx](const Request&) { return page(ctx, "embed.html", Framing::allowed); });
+    // A service worker controls the pages under its own folder only: the offline field mode's
+    // (web/src/sw.js, which names the bundle's hashed files) is served from the root. no-cache:
+    // a new build's worker replaces the old one on the next visit.
+    router.add("GET", "/sw.js", [&ctx](const Request&) {
+        if (ctx.options.web_dir.empty())
+            return error_response(404, "not_found", std::string(not_built_message));
+        return serve_file(fs::path(ctx.options.web_dir) / "sw.js", "text/javascript; charset=utf-8",
+                          "no-cache");
+    });
     auto assets = std::make_shared<ImmutableAssets>();
     router.add("GET", "/assets/{file...}", [&ctx, assets](const Request& req) {
         Response response = asset(req, ctx);
