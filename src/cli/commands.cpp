@@ -21,6 +21,7 @@ std::vector<std::unique_ptr<Command>> all_commands() {
     commands.push_back(make_exposure_command());
     commands.push_back(make_districts_command());
     commands.push_back(make_report_command());
+    commands.push_back(make_campaigns_command());
     commands.push_back(make_route_command());
     commands.push_back(make_search_command());
     commands.push_back(make_stats_command());

@@ -23,6 +23,7 @@ std::unique_ptr<Command> make_route_command();
 std::unique_ptr<Command> make_search_command();
 std::unique_ptr<Command> make_districts_command();
 std::unique_ptr<Command> make_report_command();
+std::unique_ptr<Command> make_campaigns_command();
 std::unique_ptr<Command> make_stats_command();
 
 }  // namespace sightline::cli

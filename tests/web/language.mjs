@@ -33,7 +33,8 @@ const say = sayFrom(catalogue);
 
 // Latin words a Serbian page may show: acronyms (OSM, GPX, CSV, UTC, ALPR, ...), units, brand
 // names, the language picker's own names, and names that come from the data (added below).
-const allowed = new Set(['m', 'km', 'km²', 's', 'MapLibre', 'OpenStreetMap', 'GeoJSON', 'Huawei', 'Sightline', 'English', 'Srpski']);
+const allowed = new Set(['m', 'km', 'km²', 's', 'MapLibre', 'OpenStreetMap', 'GeoJSON', 'Huawei', 'Sightline', 'English', 'Srpski',
+  'GeoPackage', 'Google', 'Earth', 'Atom']);  // format and product names
 const isAllowed = (word) => allowed.has(word) || /^[A-Z]{2,}$/.test(word);
 
 const shot = screenshots(artifacts, 'language-', log, { fullPage: true });
