@@ -8,6 +8,7 @@
 #include "http/endpoints/endpoints.hpp"
 #include "http/endpoints/json_body.hpp"
 #include "http/endpoints/photo_endpoints.hpp"
+#include "http/endpoints/upload_body.hpp"
 #include "http/multipart.hpp"
 #include "http/response.hpp"
 #include "services/camera_json.hpp"
@@ -53,67 +54,14 @@ Result<model::NewCheck> check_from_json(const nlohmann::json& body) {
     return model::NewCheck{present->get<bool>(), note->value_or(""), {}};
 }
 
-// A check as JSON, or as multipart/form-data: a part "check" with the same JSON and at most one
-// part "photo" (a view into the request body).
-struct CheckUpload {
-    nlohmann::json check;
-    std::vector<std::string_view> photos;
-};
-
-Result<CheckUpload> read_check_upload(const Request& req, std::size_t max_json_depth) {
-    auto boundary = multipart_boundary(req.header("content-type").value_or(""));
-    if (!boundary) return std::unexpected(boundary.error());
-    CheckUpload upload;
-    if (!*boundary) {
-        auto body = parse_json_object(req, max_json_depth);
-        if (!body) return std::unexpected(body.error());
-        upload.check = std::move(*body);
-        return upload;
-    }
-    auto parts = parse_multipart(
-        req.body, **boundary,
-        {.max_parts = model::max_photos_per_check + 2, .max_part_header_bytes = 4096});
-    if (!parts) {
-        if (parts.error().code == Errc::too_large)
-            return fail(Errc::too_large, "a check may carry one photo");
-        return std::unexpected(parts.error());
-    }
-    bool have_check = false;
-    for (const auto& part : *parts) {
-        if (part.name == "check") {
-            if (have_check) return fail(Errc::invalid_argument, "send one 'check' part");
-            if (!part.content_type.empty() && !is_json_media_type(part.content_type))
-                return fail(Errc::unsupported_media_type,
-                            "the 'check' part must be application/json");
-            auto json = parse_json_object_text(part.body, max_json_depth);
-            if (!json) return std::unexpected(json.error());
-            upload.check = std::move(*json);
-            have_check = true;
-        } else if (part.name == "photo") {
-            if (upload.photos.size() == model::max_photos_per_check)
-                return fail(Errc::too_large, "a check may carry one photo");
-            if (part.body.size() > max_photo_bytes)
-                return fail(Errc::too_large, fmt::format("a photo may have at most {} MB",
-                                                         max_photo_bytes / (1024 * 1024)));
-            if (part.body.empty()) return fail(Errc::invalid_argument, "a 'photo' part is empty");
-            upload.photos.push_back(part.body);
-        } else {
-            std::string shown = part.name.size() > 40 ? part.name.substr(0, 40) + "..." : part.name;
-            return fail(Errc::invalid_argument,
-                        fmt::format("unknown part '{}' (expected 'check' and 'photo')", shown));
-        }
-    }
-    if (!have_check)
-        return fail(Errc::invalid_argument, "a multipart check needs a part named 'check'");
-    return upload;
-}
-
 Response submit_check(const Request& req, ApiContext& ctx) {
     auto id = parse_id(req.path_param("id"), "camera id");
     if (!id) return error_response(id.error());
-    auto upload = read_check_upload(req, ctx.options.max_json_depth);
+    auto upload =
+        read_upload_body(req, ctx.options.max_json_depth,
+                         {"check", model::max_photos_per_check, "a check may carry one photo"});
     if (!upload) return error_response(upload.error());
-    auto check = check_from_json(upload->check);
+    auto check = check_from_json(upload->json);
     if (!check) return error_response(check.error());
     auto stored = ctx.services.reports.check_camera(model::CameraId{*id}, std::move(*check),
                                                     req.client_key, upload->photos);

@@ -7,6 +7,7 @@
 #include "core/clock.hpp"
 #include "http/endpoints/json_body.hpp"
 #include "http/endpoints/photo_endpoints.hpp"
+#include "http/endpoints/upload_body.hpp"
 #include "http/multipart.hpp"
 #include "http/response.hpp"
 #include "services/camera_json.hpp"
@@ -144,67 +145,13 @@ void write_report(JsonWriter& w, const services::ReportForReview& item) {
     w.end_object();
 }
 
-// A report as JSON, or as multipart/form-data: a part "report" with the same JSON and up to 4
-// parts "photo". The photos are views into the request body.
-struct ReportUpload {
-    nlohmann::json report;
-    std::vector<std::string_view> photos;
-};
-
-Result<ReportUpload> read_report_upload(const Request& req, std::size_t max_json_depth) {
-    auto boundary = multipart_boundary(req.header("content-type").value_or(""));
-    if (!boundary) return std::unexpected(boundary.error());
-    ReportUpload upload;
-    if (!*boundary) {
-        auto body = parse_json_object(req, max_json_depth);
-        if (!body) return std::unexpected(body.error());
-        upload.report = std::move(*body);
-        return upload;
-    }
-    auto parts = parse_multipart(
-        req.body, **boundary,
-        {.max_parts = model::max_photos_per_report + 2, .max_part_header_bytes = 4096});
-    if (!parts) {
-        if (parts.error().code == Errc::too_large)
-            return fail(Errc::too_large,
-                        fmt::format("at most {} photos per report", model::max_photos_per_report));
-        return std::unexpected(parts.error());
-    }
-    bool have_report = false;
-    for (const auto& part : *parts) {
-        if (part.name == "report") {
-            if (have_report) return fail(Errc::invalid_argument, "send one 'report' part");
-            if (!part.content_type.empty() && !is_json_media_type(part.content_type))
-                return fail(Errc::unsupported_media_type,
-                            "the 'report' part must be application/json");
-            auto json = parse_json_object_text(part.body, max_json_depth);
-            if (!json) return std::unexpected(json.error());
-            upload.report = std::move(*json);
-            have_report = true;
-        } else if (part.name == "photo") {
-            if (upload.photos.size() == model::max_photos_per_report)
-                return fail(Errc::too_large, fmt::format("at most {} photos per report",
-                                                         model::max_photos_per_report));
-            if (part.body.size() > max_photo_bytes)
-                return fail(Errc::too_large, fmt::format("a photo may have at most {} MB",
-                                                         max_photo_bytes / (1024 * 1024)));
-            if (part.body.empty()) return fail(Errc::invalid_argument, "a 'photo' part is empty");
-            upload.photos.push_back(part.body);
-        } else {
-            std::string shown = part.name.size() > 40 ? part.name.substr(0, 40) + "..." : part.name;
-            return fail(Errc::invalid_argument,
-                        fmt::format("unknown part '{}' (expected 'report' and 'photo')", shown));
-        }
-    }
-    if (!have_report)
-        return fail(Errc::invalid_argument, "a multipart report needs a part named 'report'");
-    return upload;
-}
-
 Response submit_report(const Request& req, ApiContext& ctx) {
-    auto upload = read_report_upload(req, ctx.options.max_json_depth);
+    auto upload = read_upload_body(
+        req, ctx.options.max_json_depth,
+        {"report", model::max_photos_per_report,
+         fmt::format("at most {} photos per report", model::max_photos_per_report)});
     if (!upload) return error_response(upload.error());
-    auto report = report_from_json(upload->report);
+    auto report = report_from_json(upload->json);
     if (!report) return error_response(report.error());
     auto submitted =
         ctx.services.reports.submit(std::move(*report), req.client_key, upload->photos);
