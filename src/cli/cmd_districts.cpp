@@ -83,10 +83,16 @@ class DistrictsCommand final : public Command {
                        street_km, f.street_m > 0 ? 100 * f.watched_m[1] / f.street_m : 0.0);
         }
         if (!t.incomplete.empty()) {
-            fmt::print("incomplete (cut off by the extract's edge, left out):");
-            for (const auto& d : t.incomplete)
-                fmt::print(" {}", d.name.empty() ? fmt::format("relation {}", d.osm_id) : d.name);
-            fmt::print("\n");
+            // Named up to a screenful; --json lists them all.
+            constexpr std::size_t shown = 10;
+            fmt::print("{} incomplete (cut off by the extract's edge, left out):",
+                       t.incomplete.size());
+            for (std::size_t i = 0; i < t.incomplete.size() && i < shown; ++i) {
+                const auto& d = t.incomplete[i];
+                fmt::print("{} {}", i > 0 ? "," : "",
+                           d.name.empty() ? fmt::format("relation {}", d.osm_id) : d.name);
+            }
+            fmt::print("{}\n", t.incomplete.size() > shown ? ", ..." : "");
         }
         return 0;
     }
