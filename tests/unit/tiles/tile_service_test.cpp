@@ -198,7 +198,8 @@ TEST_F(TileServiceTest, MarksStaleCamerasAndForgetsCachedTilesWhenOneIsConfirmed
     auto stale_attribute = [&](TileService& service) {
         auto tile = service.render(id);
         EXPECT_TRUE(tile);
-        const auto& p = testing::decode_tile(tile->data).at(0).features.at(0).properties;
+        const auto layers = testing::decode_tile(tile->data);  // kept: p refers into it
+        const auto& p = layers.at(0).features.at(0).properties;
         return p.contains("stale") && std::get<bool>(p.at("stale"));
     };
     for (bool snapshot : {false, true}) {
