@@ -8,11 +8,11 @@
 
 #include "analysis/district_file.hpp"
 #include "cli/command.hpp"
-#include "core/clock.hpp"
 #include "cli/commands_list.hpp"
 #include "cli/progress_bar.hpp"
 #include "cli/read_file.hpp"
 #include "cli/table_text.hpp"
+#include "core/clock.hpp"
 #include "services/analysis_json.hpp"
 #include "services/analysis_service.hpp"
 #include "services/campaign_service.hpp"

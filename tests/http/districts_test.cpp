@@ -137,9 +137,9 @@ TEST_F(DistrictsApi, APrintableReportOfADistrict) {
     std::ofstream(path, std::ios::binary) << response.body;
     auto text = command_output("pdftotext -layout '" + path.string() + "' -");
     // One space between words, however far apart the layout puts a label and its value.
-    text.erase(std::unique(text.begin(), text.end(),
-                           [](char a, char b) { return a == ' ' && b == ' '; }),
-               text.end());
+    text.erase(
+        std::unique(text.begin(), text.end(), [](char a, char b) { return a == ' ' && b == ' '; }),
+        text.end());
     EXPECT_NE(text.find("Video nadzor: Zapad"), std::string::npos) << text;
     EXPECT_NE(text.find(fmt::format("Kamere {}", west["cameras"].get<int>())), std::string::npos)
         << text;
