@@ -7,6 +7,24 @@
 
 namespace sightline::services {
 
+namespace {
+
+// "cameras" (the agreed count) and "surveyed_at", null while the task is not done.
+void write_outcome(JsonWriter& w, const model::SurveyTask& t) {
+    w.key("cameras");
+    if (t.cameras)
+        w.value(*t.cameras);
+    else
+        w.null();
+    w.key("surveyed_at");
+    if (t.surveyed_at > 0)
+        w.value(t.surveyed_at);
+    else
+        w.null();
+}
+
+}  // namespace
+
 void write_campaign(JsonWriter& w, const model::CampaignSummary& s) {
     const auto& c = s.campaign;
     w.begin_object();
@@ -36,16 +54,7 @@ void write_task(JsonWriter& w, const model::SurveyTask& t) {
     write_bbox(w, t.area);
     w.key("state").value(model::to_string(t.state));
     w.key("answers").value(t.answers);
-    w.key("cameras");
-    if (t.cameras)
-        w.value(*t.cameras);
-    else
-        w.null();
-    w.key("surveyed_at");
-    if (t.surveyed_at > 0)
-        w.value(t.surveyed_at);
-    else
-        w.null();
+    write_outcome(w, t);
     w.key("held_until").value(t.held_until);
     w.end_object();
 }
@@ -75,16 +84,7 @@ std::string surveys_geojson(const std::vector<model::SurveyTask>& tasks, std::in
         if (t.unit == model::SurveyUnit::intersection)
             w.key("radius_m").value(analysis::survey_radius_m);
         w.key("state").value(to_string(survey_state(t, now, stale_after_s)));
-        w.key("cameras");
-        if (t.cameras)
-            w.value(*t.cameras);
-        else
-            w.null();
-        w.key("surveyed_at");
-        if (t.surveyed_at > 0)
-            w.value(t.surveyed_at);
-        else
-            w.null();
+        write_outcome(w, t);
         w.end_object().end_object();
     }
     w.end_array().end_object();
