@@ -38,13 +38,17 @@ std::string district_name(const model::District& district, std::string_view lang
 GrowthSource history_growth(store::Store& store) {
     return [&store](const geo::BBox& box) {
         const auto now = unix_now();
-        auto history = load_history(store, box, HistoryInterval::month, now);
-        if (history.periods.size() > 36)
-            history = load_history(store, box, HistoryInterval::year, now);
+        const auto history = load_history(store, box, HistoryInterval::month, now);
+        const bool by_year = history.periods.size() > 36;
         std::vector<std::pair<std::string, std::int64_t>> growth;
-        growth.reserve(history.periods.size());
-        for (const auto& p : history.periods)
-            growth.emplace_back(p.period, p.active);
+        for (const auto& p : history.periods) {
+            // A year's figure is its last month's ("2024-05" -> "2024"): one read of the store.
+            std::string period = by_year ? p.period.substr(0, 4) : p.period;
+            if (by_year && !growth.empty() && growth.back().first == period)
+                growth.back().second = p.active;
+            else
+                growth.emplace_back(std::move(period), p.active);
+        }
         return growth;
     };
 }
