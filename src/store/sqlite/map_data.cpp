@@ -4,17 +4,17 @@
 
 #include <fmt/core.h>
 
+#include "store/encoding/json_columns.hpp"
+#include "store/encoding/packed_geometry.hpp"
 #include "store/sqlite/connection.hpp"
-#include "store/sqlite/json_columns.hpp"
-#include "store/sqlite/packed_geometry.hpp"
 #include "store/sqlite/read_pool.hpp"
 #include "store/sqlite/rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace sightline::store {
 
-using sqlite::read_points;
-using sqlite::read_rings;
+using encoding::read_points;
+using encoding::read_rings;
 
 void SqliteStore::for_each_street(const geo::BBox& bbox,
                                   const std::function<void(const model::Street&)>& visit) {
@@ -84,10 +84,10 @@ model::District district_row(const sqlite::Statement& stmt, bool with_polygons) 
     d.osm_id = stmt.int64(2);
     d.admin_level = static_cast<int>(stmt.int64(3));
     d.name = stmt.string(4);
-    for (auto& [key, value] : sqlite::read_tags(stmt.text(5)))
+    for (auto& [key, value] : encoding::read_tags(stmt.text(5)))
         d.names.emplace_back(key, value);
     d.complete = stmt.int64(6) != 0;
-    if (with_polygons && !stmt.is_null(7)) d.polygons = sqlite::read_polygons(stmt.text(7));
+    if (with_polygons && !stmt.is_null(7)) d.polygons = encoding::read_polygons(stmt.text(7));
     return d;
 }
 

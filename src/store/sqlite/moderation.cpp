@@ -10,7 +10,7 @@
 #include "core/clock.hpp"
 #include "store/sqlite/connection.hpp"
 
-#include "store/sqlite/json_columns.hpp"
+#include "store/encoding/json_columns.hpp"
 #include "store/sqlite/read_pool.hpp"
 #include "store/sqlite/rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -93,8 +93,8 @@ Result<model::ReportId> SqliteStore::insert_report(const model::NewReport& repor
         "withdraw_hash, created_at, flags) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8, "
         "?9)");
     insert.bind_all(report.location.lat, report.location.lon, report.accuracy_m,
-                    sqlite::write_directions(report.directions_deg),
-                    sqlite::write_tags(report.tags), report.note, withdraw_hash, created_at,
+                    encoding::write_directions(report.directions_deg),
+                    encoding::write_tags(report.tags), report.note, withdraw_hash, created_at,
                     nlohmann::json(report.flags).dump());
     insert.run();
     model::ReportId id{m_writer->last_insert_rowid()};
@@ -314,7 +314,7 @@ Result<model::Camera> SqliteStore::merge_report(model::ReportId id, model::Camer
             "osm_id IS NOT NULL AND ?5 THEN ?2 ELSE locally_modified_at END WHERE id = ?1");
         // Added tags change what OpenStreetMap has: mark the OSM camera locally modified (a
         // bare confirmation does not; OSM keeps no confirmations).
-        update.bind_all(camera_id.value, decision.at, sqlite::write_tags(camera->tags),
+        update.bind_all(camera_id.value, decision.at, encoding::write_tags(camera->tags),
                         model::camera_kind(camera->tags), added.empty() ? 0 : 1);
         update.run();
     }

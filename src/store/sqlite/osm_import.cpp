@@ -8,9 +8,9 @@
 
 #include <fmt/core.h>
 
+#include "store/encoding/json_columns.hpp"
+#include "store/encoding/packed_geometry.hpp"
 #include "store/sqlite/connection.hpp"
-#include "store/sqlite/json_columns.hpp"
-#include "store/sqlite/packed_geometry.hpp"
 #include "store/sqlite/places.hpp"
 #include "store/sqlite/rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -90,7 +90,7 @@ void apply_cameras(Connection& db, const model::OsmExtract& extract, const Decis
         if (!camera.location.is_valid() || camera.osm.id == 0) continue;
         OsmKey key{camera.osm.type, camera.osm.id};
         if (!incoming.insert(key).second) continue;  // duplicates in a file: first one wins
-        std::string tags_json = sqlite::write_tags(camera.tags);
+        std::string tags_json = encoding::write_tags(camera.tags);
         auto found = stored.find(key);
         if (found == stored.end()) {
             model::Camera c;
@@ -221,15 +221,15 @@ void replace_districts(Connection& db, const model::OsmExtract& extract,
             "complete, west, south, east, north, polygons) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
             "?8, ?9, ?10, ?11)");
         insert.bind_all(d.from_relation ? "relation" : "way", d.osm_id,
-                        static_cast<std::int64_t>(d.admin_level), d.name, sqlite::write_tags(names),
-                        static_cast<std::int64_t>(d.complete ? 1 : 0));
+                        static_cast<std::int64_t>(d.admin_level), d.name,
+                        encoding::write_tags(names), static_cast<std::int64_t>(d.complete ? 1 : 0));
         if (d.complete && !d.polygons.empty()) {
             auto box = geo::BBox::empty_box();
             for (const auto& polygon : d.polygons)
                 for (auto p : polygon.front())
                     box.extend(p);
             blob.clear();
-            sqlite::put_polygons(blob, d.polygons);
+            encoding::put_polygons(blob, d.polygons);
             insert.bind(7, box.west);
             insert.bind(8, box.south);
             insert.bind(9, box.east);
@@ -323,7 +323,7 @@ class SqliteOsmImportWriter final : public OsmImportWriter {
     void add_street(const model::Street& s) override {
         if (s.points.size() < 2) return;
         m_blob.clear();
-        sqlite::put_points(m_blob, s.points);
+        encoding::put_points(m_blob, s.points);
         auto insert = m_db.prepare(
             "INSERT INTO streets (osm_way_id, highway, name, points) VALUES (?1, ?2, ?3, ?4)");
         insert.bind_all(s.osm_way_id, s.highway, s.name);
@@ -332,14 +332,14 @@ class SqliteOsmImportWriter final : public OsmImportWriter {
         index_box(m_db,
                   "INSERT INTO street_index (id, min_lat, max_lat, min_lon, max_lon) "
                   "VALUES (?1, ?2, ?3, ?4, ?5)",
-                  m_db.last_insert_rowid(), sqlite::box_of(s.points));
+                  m_db.last_insert_rowid(), encoding::box_of(s.points));
         ++m_summary.streets;
     }
 
     void add_area(const model::Area& a) override {
         if (a.rings.empty() || a.rings[0].size() < 3) return;
         m_blob.clear();
-        sqlite::put_rings(m_blob, a.rings);
+        encoding::put_rings(m_blob, a.rings);
         auto insert = m_db.prepare(
             "INSERT INTO areas (osm_id, from_relation, kind, name, height_m, rings) "
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
@@ -350,7 +350,7 @@ class SqliteOsmImportWriter final : public OsmImportWriter {
         index_box(m_db,
                   "INSERT INTO area_index (id, min_lat, max_lat, min_lon, max_lon) "
                   "VALUES (?1, ?2, ?3, ?4, ?5)",
-                  m_db.last_insert_rowid(), sqlite::box_of(a.rings[0]));
+                  m_db.last_insert_rowid(), encoding::box_of(a.rings[0]));
         switch (a.kind) {
             case model::AreaKind::building:
                 ++m_summary.buildings;

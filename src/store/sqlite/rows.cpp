@@ -7,9 +7,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "store/sqlite/json_columns.hpp"
+#include "store/encoding/json_columns.hpp"
 
 namespace sightline::store::sqlite {
+using encoding::read_directions;
+using encoding::read_tags;
+using encoding::write_tags;
+
 namespace {
 
 [[noreturn]] void corrupt(std::string_view what, std::string_view value) {

@@ -5,8 +5,8 @@
 #include <fmt/core.h>
 
 #include "core/clock.hpp"
+#include "store/encoding/json_columns.hpp"
 #include "store/sqlite/connection.hpp"
-#include "store/sqlite/json_columns.hpp"
 #include "store/sqlite/read_pool.hpp"
 #include "store/sqlite/rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -131,7 +131,7 @@ Result<model::SourceId> SqliteStore::insert_source(const model::NewSource& sourc
             "label) "
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
         entry.bind_all(id.value, e.line, e.location.lat, e.location.lon,
-                       sqlite::write_directions(e.directions_deg), e.address, e.label);
+                       encoding::write_directions(e.directions_deg), e.address, e.label);
         entry.run();
     }
     sqlite::append_audit(db, decision.at, decision.actor, "import_list",
@@ -175,7 +175,7 @@ std::vector<model::SourceEntry> SqliteStore::source_entries(model::SourceId id) 
         e.id = stmt.int64(0);
         e.line = static_cast<int>(stmt.int64(1));
         e.location = {stmt.real(2), stmt.real(3)};
-        e.directions_deg = sqlite::read_directions(stmt.text(4));
+        e.directions_deg = encoding::read_directions(stmt.text(4));
         e.address = stmt.string(5);
         e.label = stmt.string(6);
         auto state = model::parse_entry_state(stmt.text(7));
@@ -271,7 +271,7 @@ std::vector<CrowdCamera> SqliteStore::crowd_cameras(const geo::BBox& bbox) {
     std::vector<CrowdCamera> out;
     while (stmt.step()) {
         CrowdCamera c{model::CameraId{stmt.int64(0)}, {stmt.real(1), stmt.real(2)}, {}};
-        auto tags = sqlite::read_tags(stmt.text(3));
+        auto tags = encoding::read_tags(stmt.text(3));
         if (auto dir = model::tag(tags, "camera:direction"))
             if (auto parsed = model::parse_directions(*dir)) c.directions_deg = *parsed;
         out.push_back(std::move(c));

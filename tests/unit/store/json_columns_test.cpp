@@ -1,10 +1,10 @@
-#include "store/sqlite/json_columns.hpp"
+#include "store/encoding/json_columns.hpp"
 
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
 
-namespace sightline::store::sqlite {
+namespace sightline::store::encoding {
 
 TEST(JsonColumns, WritesTagsSortedAndCompact) {
     model::Tags tags{
@@ -57,4 +57,4 @@ TEST(JsonColumns, RoundTripsDirections) {
     EXPECT_THROW(read_directions("{}"), sightline::Exception);
 }
 
-}  // namespace sightline::store::sqlite
+}  // namespace sightline::store::encoding

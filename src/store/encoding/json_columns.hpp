@@ -10,7 +10,7 @@
 
 #include "model/tags.hpp"
 
-namespace sightline::store::sqlite {
+namespace sightline::store::encoding {
 
 /// `{"key":"value",...}`; UTF-8 passes through unchanged, control characters are escaped.
 std::string write_tags(const model::Tags& tags);
@@ -23,4 +23,4 @@ std::string write_directions(const std::vector<double>& directions_deg);
 /// Parses a directions column; throws sightline::Exception if it is not an array of numbers.
 std::vector<double> read_directions(std::string_view json);
 
-}  // namespace sightline::store::sqlite
+}  // namespace sightline::store::encoding

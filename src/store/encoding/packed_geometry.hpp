@@ -1,5 +1,5 @@
 #pragma once
-// Packed geometry of streets and areas in the SQLite store (store/sqlite only): int32 E7
+// Packed geometry of streets and areas in the SQLite store (both backends): int32 E7
 // (lat, lon) pairs; areas: an int32 ring count, then per ring an int32 point count and its points.
 
 #include <cmath>
@@ -14,10 +14,10 @@
 #include "geo/lat_lon.hpp"
 #include "geo/polygon.hpp"
 
-namespace sightline::store::sqlite {
+namespace sightline::store::encoding {
 
 // --- packed geometry: int32 E7 (lat, lon) pairs, host byte order (the file never moves
-//     between machines of different endianness in practice; SQLite itself is portable) ------
+//     between machines of different endianness in practice; nor does a database dump) ------
 
 inline void put_int32(std::string& out, std::int32_t v) {
     char bytes[sizeof v];
@@ -123,4 +123,4 @@ inline geo::BBox box_of(const std::vector<geo::LatLon>& points) {
     return b;
 }
 
-}  // namespace sightline::store::sqlite
+}  // namespace sightline::store::encoding

@@ -1,4 +1,4 @@
-#include "store/sqlite/json_columns.hpp"
+#include "store/encoding/json_columns.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -11,7 +11,7 @@
 #include "core/error.hpp"
 #include "core/json_string.hpp"
 
-namespace sightline::store::sqlite {
+namespace sightline::store::encoding {
 namespace {
 
 void append_utf8(std::string& out, unsigned long cp) {
@@ -266,4 +266,4 @@ std::vector<double> read_directions(std::string_view json) {
     return out;
 }
 
-}  // namespace sightline::store::sqlite
+}  // namespace sightline::store::encoding
