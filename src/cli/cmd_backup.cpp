@@ -20,10 +20,10 @@ class BackupCommand final : public Command {
                "Copies the database to DEST with SQLite's online backup API: safe while 'serve' "
                "runs,\n"
                "and the copy is consistent. DEST must not exist.\n\n" +
-               format_options({data_option()});
+               format_options({data_option(), store_option()});
     }
     Status parse(const std::vector<std::string>& args) override {
-        auto parsed = parse_args(args, {data_option()});
+        auto parsed = parse_args(args, {data_option(), store_option()});
         if (!parsed) return std::unexpected(parsed.error());
         m_args = *parsed;
         if (m_args.positionals.size() != 1)
@@ -36,7 +36,14 @@ class BackupCommand final : public Command {
             return report_error(
                 "backup",
                 Error{Errc::conflict, fmt::format("{} exists; choose a new name", dest.string())});
-        auto store = store::open_sqlite_store(data_dir_from(m_args));
+        auto url = store_url_from(m_args);
+        if (!url) return report_error("backup", url.error());
+        if (url->kind != store::StoreKind::sqlite)
+            return report_error("backup",
+                                Error{Errc::invalid_argument,
+                                      "backup copies a SQLite store; for PostgreSQL use pg_dump "
+                                      "(see docs/deploy.md)"});
+        auto store = store::open_sqlite_store(url->sqlite_dir);
         if (auto ok = store->backup_to(dest); !ok) return report_error("backup", ok.error());
         fmt::print("backed up to {}\n", dest.string());
         return 0;

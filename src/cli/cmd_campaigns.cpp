@@ -9,7 +9,6 @@
 #include "services/campaign_json.hpp"
 #include "services/campaign_service.hpp"
 #include "services/json_writer.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 
 namespace sightline::cli {
 namespace {
@@ -89,7 +88,7 @@ class CampaignsCommand final : public Command {
         return {};
     }
     int run() override {
-        auto store = store::open_sqlite_store(data_dir_from(m_args));
+        auto store = open_store_from(m_args);
         services::CampaignService campaigns(*store, *store);
         const bool json = m_args.has("json");
         auto print_json = [](const model::CampaignSummary& c) {
@@ -142,7 +141,8 @@ class CampaignsCommand final : public Command {
                 {"answers-needed", "K", "create: equal answers that close a place, 1 to 5 (2)"},
                 {"cell", "M", "create: cell size in metres for --unit cell, 25 to 10000 (100)"},
                 {"json", "", "print JSON as the API answers"},
-                data_option()};
+                data_option(),
+                store_option()};
     }
     ParsedArgs m_args;
     std::string m_action;

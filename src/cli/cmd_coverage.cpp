@@ -16,7 +16,6 @@
 #include "services/analysis_json.hpp"
 #include "services/analysis_service.hpp"
 #include "services/campaign_service.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 
 namespace sightline::cli {
 namespace {
@@ -97,7 +96,7 @@ class CoverageCommand final : public Command {
                                           fmt::format("{}: {}", *file, districts.error().message)});
             m_request.districts = std::move(*districts);
         }
-        auto store = store::open_sqlite_store(data_dir_from(m_args));
+        auto store = open_store_from(m_args);
         services::AnalysisOptions options;
         options.max_area_km2 = 2'500;  // local use: the operator's own machine and patience
         services::AnalysisService analysis(*store, *store, options);
@@ -161,6 +160,7 @@ class CoverageCommand final : public Command {
   private:
     static std::vector<OptionSpec> specs() {
         return {data_option(),
+                store_option(),
                 {"bbox", "W,S,E,N", "the area, degrees west,south,east,north"},
                 {"districts", "FILE", "GeoJSON polygons: one result per district"},
                 {"cell", "M", "grid cell size in metres, 10 to 100000 (default 100)"},

@@ -9,7 +9,6 @@
 #include "cli/commands_list.hpp"
 #include "cli/progress_bar.hpp"
 #include "services/district_json.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 
 namespace sightline::cli {
 namespace {
@@ -41,7 +40,7 @@ class DistrictsCommand final : public Command {
         return {};
     }
     int run() override {
-        auto store = store::open_sqlite_store(data_dir_from(m_args));
+        auto store = open_store_from(m_args);
         services::AnalysisService analysis(*store, *store);
         services::DistrictService districts(*store, *store, analysis);
         ProgressBar progress;
@@ -103,6 +102,7 @@ class DistrictsCommand final : public Command {
                 {"json", "", "JSON, as GET /api/v1/districts"},
                 {"geojson", "", "outlines and figures, as GET /api/v1/districts.geojson"},
                 data_option(),
+                store_option(),
                 {"quiet", "", "no progress bar"}};
     }
     ParsedArgs m_args;

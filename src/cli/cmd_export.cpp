@@ -18,7 +18,6 @@
 #include "osm/osm_xml_writer.hpp"
 #include "services/camera_dumps.hpp"
 #include "services/camera_json.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 
 namespace sightline::cli {
 namespace {
@@ -69,7 +68,7 @@ class ExportCommand final : public Command {
         return {};
     }
     int run() override {
-        auto store = store::open_sqlite_store(data_dir_from(m_args));
+        auto store = open_store_from(m_args);
         auto out_path = m_args.value("out");
         if (m_format == "gpkg") return write_gpkg(*store, *out_path);
         std::unique_ptr<std::FILE, FileCloser> file;
@@ -140,7 +139,9 @@ class ExportCommand final : public Command {
         return 0;
     }
     static std::vector<OptionSpec> specs() {
-        return {data_option(), {"out", "FILE", "write here instead of standard output"}};
+        return {data_option(),
+                store_option(),
+                {"out", "FILE", "write here instead of standard output"}};
     }
     ParsedArgs m_args;
     std::string m_format;

@@ -12,7 +12,6 @@
 #include "cli/table_text.hpp"
 #include "services/analysis_json.hpp"
 #include "services/analysis_service.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 
 namespace sightline::cli {
 namespace {
@@ -79,7 +78,7 @@ class ExposureCommand final : public Command {
                 Error{route.error().code, fmt::format("{}: {}", m_file, route.error().message)});
         m_request.polylines = std::move(route->polylines);
 
-        auto store = store::open_sqlite_store(data_dir_from(m_args));
+        auto store = open_store_from(m_args);
         services::AnalysisService analysis(*store, *store);
         auto result = analysis.exposure(m_request);
         if (!result) return report_error("exposure", result.error());
@@ -124,6 +123,7 @@ class ExposureCommand final : public Command {
     static std::vector<OptionSpec> specs() {
         return {
             data_option(),
+            store_option(),
             {"speed", "M/S",
              "walking speed in metres per second, above 0 and up to 100 (default 1.4)"},
             {"json", "", "print JSON"},

@@ -14,7 +14,6 @@
 #include "core/clock.hpp"
 #include "osm/importer.hpp"
 #include "osm/store_import.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 
 namespace sightline::cli {
 namespace {
@@ -95,7 +94,7 @@ class ImportCommand final : public Command {
         // A missing or unreadable file is refused before the data folder is touched.
         if (auto ok = osm::check_osm_file(m_file); !ok) return report_error("import", ok.error());
         const auto data_dir = data_dir_from(m_args);
-        auto store = store::open_sqlite_store(data_dir);
+        auto store = open_store_from(m_args);
         options.temp_dir = data_dir;
         store::Decision decision{"import", "", unix_now()};
         auto summary = osm::import_osm_file(m_file, *store, decision, options);
@@ -125,6 +124,7 @@ class ImportCommand final : public Command {
   private:
     static std::vector<OptionSpec> specs() {
         return {data_option(),
+                store_option(),
                 {"district-level", "N",
                  "admin_level of the districts (1-11); default: the finest present among 8-10"},
                 {"quiet", "", "no progress bar"}};

@@ -8,7 +8,6 @@
 #include "cli/commands_list.hpp"
 #include "cli/read_file.hpp"
 #include "services/csv_import.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 
 namespace sightline::cli {
 namespace {
@@ -81,7 +80,7 @@ class ImportCsvCommand final : public Command {
             if (!cameras) return report_error("import-csv", cameras.error());
             fmt::print("{} cameras would be imported (dry run)\n", cameras->size());
         } else {
-            auto store = store::open_sqlite_store(data_dir_from(m_args));
+            auto store = open_store_from(m_args);
             auto summary = services::import_csv(*store, *text, m_mapping, "cli", m_source_name);
             if (!summary) return report_error("import-csv", summary.error());
             unmapped = summary->unmapped_columns;
@@ -100,6 +99,7 @@ class ImportCsvCommand final : public Command {
   private:
     static std::vector<OptionSpec> specs() {
         return {data_option(),
+                store_option(),
                 {"lat", "COL", "latitude column"},
                 {"lon", "COL", "longitude column"},
                 {"tag", "KEY=COL", "tag KEY from column COL (repeatable)", true},

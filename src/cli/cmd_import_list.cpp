@@ -10,7 +10,6 @@
 #include "cli/read_file.hpp"
 #include "services/search_service.hpp"
 #include "services/source_service.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 
 namespace sightline::cli {
 namespace {
@@ -84,9 +83,9 @@ class ImportListCommand final : public Command {
         if (!text) return report_error("import-list", text.error());
         const bool dry_run = m_args.has("dry-run");
         // A dry run must not create a data folder or a database that is not there.
-        store::SqliteOptions options;
+        store::OpenOptions options;
         options.create_if_missing = !dry_run;
-        auto store = store::open_sqlite_store(data_dir_from(m_args), options);
+        auto store = open_store_from(m_args, options);
         services::SearchService search(*store, *store);
         services::SourceService sources(*store, *store, search);
         if (m_options.address_column && store->place_count() == 0)
@@ -112,6 +111,7 @@ class ImportListCommand final : public Command {
     static std::vector<OptionSpec> specs() {
         return {
             data_option(),
+            store_option(),
             {"source", "NAME", "name of the list, e.g. \"Police list 2021\" (required, unique)"},
             {"lat", "COL", "latitude column (default lat, latitude or y)"},
             {"lon", "COL", "longitude column (default lon, lng, long, longitude or x)"},

@@ -4,7 +4,6 @@
 
 #include "cli/command.hpp"
 #include "cli/commands_list.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 
 namespace sightline::cli {
 namespace {
@@ -14,13 +13,14 @@ class MigrateCommand final : public Command {
     std::string_view name() const override { return "migrate"; }
     std::string_view summary() const override { return "create or upgrade the database schema"; }
     std::string help() const override {
-        return "Usage: sightline migrate [--data DIR]\n\n"
-               "Applies pending schema migrations (serve does this on start too) and prints the\n"
-               "schema version.\n\n" +
-               format_options({data_option()});
+        return "Usage: sightline migrate [--data DIR | --store URL]\n\n"
+               "Creates the schema or applies pending migrations (every command that opens the\n"
+               "store does this too) and prints the schema version. With PostgreSQL, run it once\n"
+               "before starting several servers; the PostGIS extension must be available.\n\n" +
+               format_options({data_option(), store_option()});
     }
     Status parse(const std::vector<std::string>& args) override {
-        auto parsed = parse_args(args, {data_option()});
+        auto parsed = parse_args(args, {data_option(), store_option()});
         if (!parsed) return std::unexpected(parsed.error());
         m_args = *parsed;
         if (!m_args.positionals.empty())
@@ -28,9 +28,8 @@ class MigrateCommand final : public Command {
         return {};
     }
     int run() override {
-        auto store = store::open_sqlite_store(data_dir_from(m_args));
-        fmt::print("schema version {} at {}\n", store->schema_version(),
-                   store->database_path().string());
+        auto store = open_store_from(m_args);
+        fmt::print("schema version {} at {}\n", store->schema_version(), store->describe());
         return 0;
     }
 

@@ -15,7 +15,6 @@
 #include "core/clock.hpp"
 #include "pdf/report_pdf.hpp"
 #include "services/area_report_service.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 
 namespace sightline::cli {
 namespace {
@@ -65,7 +64,7 @@ class ReportCommand final : public Command {
         return {};
     }
     int run() override {
-        auto store = store::open_sqlite_store(data_dir_from(m_args));
+        auto store = open_store_from(m_args);
         services::AnalysisOptions options;
         options.max_area_km2 = 2'500;  // as `sightline coverage`: the operator's own machine
         services::AnalysisService analysis(*store, *store, options);
@@ -109,7 +108,8 @@ class ReportCommand final : public Command {
                 {"district", "ID", "a district (see `sightline districts`)"},
                 {"lang", "LANG", "en (default), sr-Latn or sr-Cyrl"},
                 {"out", "FILE", "where the PDF goes"},
-                data_option()};
+                data_option(),
+                store_option()};
     }
     ParsedArgs m_args;
     services::AreaReportRequest m_request;

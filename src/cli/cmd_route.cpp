@@ -14,7 +14,6 @@
 #include "services/analysis_service.hpp"
 #include "services/routing_json.hpp"
 #include "services/routing_service.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 
 namespace sightline::cli {
 namespace {
@@ -104,7 +103,7 @@ class RouteCommand final : public Command {
     }
     int run() override {
         const std::filesystem::path data = data_dir_from(m_args);
-        auto store = store::open_sqlite_store(data);
+        auto store = open_store_from(m_args);
         services::AnalysisService analysis(*store, *store);
         services::RoutingService routing(*store, *store, analysis,
                                          {.prepared_file = data / "routing.bin"});
@@ -132,6 +131,7 @@ class RouteCommand final : public Command {
   private:
     static std::vector<OptionSpec> specs() {
         return {data_option(),
+                store_option(),
                 {"max-detour", "X",
                  "least exposed route at most X times the shortest, 1 to 5 (default 1.5)"},
                 {"level", "LEVEL", "detect, observe (default), recognise or identify"},

@@ -10,7 +10,6 @@
 #include "geo/lat_lon_text.hpp"
 #include "services/search_json.hpp"
 #include "services/search_service.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 
 namespace sightline::cli {
 namespace {
@@ -56,7 +55,7 @@ class SearchCommand final : public Command {
         return {};
     }
     int run() override {
-        auto store = store::open_sqlite_store(data_dir_from(m_args));
+        auto store = open_store_from(m_args);
         services::SearchService search(*store, *store);
         auto hits = search.search(m_request);
         if (!hits) return report_error("search", hits.error());
@@ -87,6 +86,7 @@ class SearchCommand final : public Command {
   private:
     static std::vector<OptionSpec> specs() {
         return {data_option(),
+                store_option(),
                 {"near", "LAT,LON", "prefer hits near this point"},
                 {"limit", "N", "hits at most, 1 to 50 (default 10)"},
                 {"json", "", "print GeoJSON"}};

@@ -21,7 +21,6 @@
 #include "services/services.hpp"
 #include "services/survey_tiles.hpp"
 #include "services/viewshed_tiles.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 #include "tiles/tile_service.hpp"
 
 namespace sightline::cli {
@@ -86,6 +85,9 @@ class ServeCommand final : public Command {
             return fail(Errc::invalid_argument,
                         fmt::format("unexpected argument '{}'", parsed->positionals[0]));
         m_data = data_dir_from(*parsed);
+        auto store_url = store_url_from(*parsed);
+        if (!store_url) return std::unexpected(store_url.error());
+        m_store_url = *store_url;
         std::string listen = "127.0.0.1:8080";
         if (const char* env = std::getenv("SIGHTLINE_LISTEN"); env && *env) listen = env;
         if (auto v = parsed->value("listen")) listen = *v;
@@ -162,8 +164,8 @@ class ServeCommand final : public Command {
         // the heap so they are reused across requests.
         mallopt(M_MMAP_THRESHOLD, 64 * 1024 * 1024);
         mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
-        auto store = store::open_sqlite_store(m_data);
-        m_service_options.photo_dir = std::filesystem::path(m_data) / "photos";
+        auto store = store::open_store(m_store_url);
+        m_service_options.photo_storage = &store->photo_storage();
         m_service_options.routing.prepared_file = std::filesystem::path(m_data) / "routing.bin";
         services::Services services(*store, *store, *store, *store, m_service_options);
         if (const std::size_t swept = services.photos.sweep_orphan_files(); swept > 0)
@@ -196,8 +198,8 @@ class ServeCommand final : public Command {
                                : m_options.host;
         fmt::print("listening on http://{}:{}\n", host, port);
         std::fflush(stdout);
-        log::info(fmt::format("serving data={} schema={}",
-                              std::filesystem::absolute(m_data).string(), store->schema_version()));
+        log::info(fmt::format("serving store={} schema={} cache={}", store->describe(),
+                              store->schema_version(), std::filesystem::absolute(m_data).string()));
         // Build the walking graph now, not on the first route request (joined before services
         // go away; a route request meanwhile waits for it).
         // The camera snapshot for tiles too: without it the first low-zoom tile of a country
@@ -301,6 +303,7 @@ class ServeCommand final : public Command {
 
     static std::vector<OptionSpec> specs() {
         return {data_option(),
+                store_option(),
                 {"listen", "HOST:PORT",
                  "address to listen on, PORT 0 to 65535 (env SIGHTLINE_LISTEN; default "
                  "127.0.0.1:8080; port 0 picks one)"},
@@ -366,7 +369,8 @@ class ServeCommand final : public Command {
         if (ec) return {};
         return (exe.parent_path() / "web").string();
     }
-    std::string m_data;
+    std::string m_data;  // local folder: the SQLite store by default, and per-server caches
+    store::StoreUrl m_store_url;
     http::ServerOptions m_options;
     http::ApiOptions m_api;
     services::ServiceOptions m_service_options;

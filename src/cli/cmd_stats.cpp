@@ -8,7 +8,6 @@
 #include "cli/commands_list.hpp"
 #include "core/clock.hpp"
 #include "services/history_stats.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 
 namespace sightline::cli {
 namespace {
@@ -102,7 +101,7 @@ class StatsCommand final : public Command {
         return {};
     }
     int run() override {
-        auto store = store::open_sqlite_store(data_dir_from(m_args));
+        auto store = open_store_from(m_args);
         auto history = services::load_history(*store, m_bbox, m_interval, unix_now());
         if (m_args.has("csv")) {
             fmt::print("{}", services::history_csv(history));
@@ -120,6 +119,7 @@ class StatsCommand final : public Command {
   private:
     static std::vector<OptionSpec> specs() {
         return {data_option(),
+                store_option(),
                 {"bbox", "W,S,E,N", "only cameras and reports inside this box (degrees)"},
                 {"interval", "month|year", "length of one period (default month)"},
                 {"csv", "", "CSV (header row, one line per period) instead of a table"}};

@@ -12,7 +12,6 @@
 #include "cli/progress_bar.hpp"
 #include "services/survey_tiles.hpp"
 #include "services/viewshed_tiles.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 #include "tiles/tile_service.hpp"
 #include "tiles/tilejson.hpp"
 
@@ -85,7 +84,7 @@ class TilesCommand final : public Command {
         return {};
     }
     int run() override {
-        auto store = store::open_sqlite_store(data_dir_from(m_args));
+        auto store = open_store_from(m_args);
         auto box = m_bbox ? m_bbox : camera_bounds(*store);
         if (!box)
             return report_error(name(), Error{Errc::not_found,
@@ -156,6 +155,7 @@ class TilesCommand final : public Command {
   private:
     static std::vector<OptionSpec> specs() {
         return {data_option(),
+                store_option(),
                 {"out", "DIR", "write the tiles under this folder (required)"},
                 {"min-zoom", "Z", "first zoom, 0 to 22 (default 0)"},
                 {"max-zoom", "Z", "last zoom, 0 to 22 (default 16)"},

@@ -11,7 +11,6 @@
 #include "cli/commands_list.hpp"
 #include "core/clock.hpp"
 #include "services/auth_service.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 
 namespace sightline::cli {
 namespace {
@@ -103,7 +102,7 @@ class UserCommand final : public Command {
         return {};
     }
     int run() override {
-        auto store = store::open_sqlite_store(data_dir_from(m_args));
+        auto store = open_store_from(m_args);
         services::AuthService auth(*store);
         if (m_action == "list") {
             fmt::print("{:<24} {:<10} {:<9} {}\n", "NAME", "ROLE", "STATUS", "CREATED");
@@ -130,6 +129,7 @@ class UserCommand final : public Command {
   private:
     static std::vector<OptionSpec> specs() {
         return {data_option(),
+                store_option(),
                 {"role", "ROLE", "moderator or admin (with 'add')"},
                 {"password-stdin", "",
                  "read the password from the first line of standard input (with 'add')"}};

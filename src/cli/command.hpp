@@ -8,6 +8,8 @@
 
 #include "cli/args.hpp"
 #include "core/error.hpp"
+#include "store/backend.hpp"
+#include "store/open_store.hpp"
 
 namespace sightline::cli {
 
@@ -30,6 +32,15 @@ std::vector<std::unique_ptr<Command>> all_commands();
 std::string data_dir_from(const ParsedArgs& args);
 /// The --data option every command takes.
 OptionSpec data_option();
+/// The --store option of every command that opens the store.
+OptionSpec store_option();
+/// --store, else $SIGHTLINE_STORE, else sqlite: and the data folder. invalid_argument for a URL
+/// that is neither sqlite:DIR nor postgresql://...
+Result<store::StoreUrl> store_url_from(const ParsedArgs& args);
+/// Opens (and migrates) the store the arguments name. Throws sightline::Exception (a bad URL,
+/// an unreachable server), which main() prints.
+std::unique_ptr<store::Backend> open_store_from(const ParsedArgs& args,
+                                                const store::OpenOptions& options = {});
 
 /// Prints "sightline <command>: <message>" to stderr and returns the exit code for the error.
 int report_error(std::string_view command, const Error& error);

@@ -4,6 +4,7 @@
 
 #include "cli/command.hpp"
 #include "cli/commands_list.hpp"
+#include "store/open_store.hpp"
 
 namespace sightline::cli {
 
@@ -38,6 +39,26 @@ std::string data_dir_from(const ParsedArgs& args) {
 
 OptionSpec data_option() {
     return {"data", "DIR", "data folder holding sightline.db (env SIGHTLINE_DATA; default ./var)"};
+}
+
+OptionSpec store_option() {
+    return {"store", "URL",
+            "sqlite:DIR or postgresql://[user@]host[:port]/db (env SIGHTLINE_STORE; default "
+            "sqlite: and the data folder)"};
+}
+
+Result<store::StoreUrl> store_url_from(const ParsedArgs& args) {
+    if (auto v = args.value("store")) return store::parse_store_url(*v);
+    if (const char* env = std::getenv("SIGHTLINE_STORE"); env && *env)
+        return store::parse_store_url(env);
+    return store::StoreUrl{store::StoreKind::sqlite, data_dir_from(args), {}};
+}
+
+std::unique_ptr<store::Backend> open_store_from(const ParsedArgs& args,
+                                                const store::OpenOptions& options) {
+    auto url = store_url_from(args);
+    if (!url) throw sightline::Exception(url.error().message);
+    return store::open_store(*url, options);
 }
 
 int report_error(std::string_view command, const Error& error) {

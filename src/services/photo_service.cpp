@@ -43,10 +43,9 @@ class SlotGuard {
 
 }  // namespace
 
-PhotoService::PhotoService(store::Store& store, std::filesystem::path photo_dir,
-                           PhotoOptions options)
+PhotoService::PhotoService(store::Store& store, store::PhotoStorage* files, PhotoOptions options)
     : m_store(store),
-      m_files(std::move(photo_dir)),
+      m_files(files),
       m_options(options),
       m_scrub_slots(std::clamp(options.max_concurrent_scrubs, 1, 64)) {
     m_preview_key = random_token(32);
@@ -99,8 +98,7 @@ Result<std::vector<ScrubbedUpload>> PhotoService::scrub_and_write(
     if (photos.size() > model::max_photos_per_report)
         return fail(Errc::too_large,
                     fmt::format("at most {} photos per report", model::max_photos_per_report));
-    if (m_files.root().empty())
-        return fail(Errc::unavailable, "this server does not accept photos");
+    if (!m_files) return fail(Errc::unavailable, "this server does not accept photos");
     std::vector<photo::ScrubbedPhoto> scrubbed;
     scrubbed.reserve(photos.size());
     const auto& faces = detector();
@@ -127,8 +125,8 @@ Result<std::vector<ScrubbedUpload>> PhotoService::scrub_and_write(
         upload.record.perceptual_hash = s.perceptual_hash;
         upload.suggestion = s.suggestion;
         upload.metadata_removed = std::move(s.metadata_removed);
-        m_files.write(upload.record.sha256, photo::file_extension(s.format), s.bytes,
-                      s.thumbnail_webp);
+        m_files->write(upload.record.sha256, photo::file_extension(s.format), s.bytes,
+                       s.thumbnail_webp);
         uploads.push_back(std::move(upload));
     }
     return uploads;
@@ -143,7 +141,7 @@ Result<PhotoFile> PhotoService::read(std::string_view sha256, store::PhotoVarian
     if (!model::is_sha256_hex(sha256)) return fail(Errc::not_found, "no such photo");
     auto record = m_store.find_photo(sha256);
     if (!record) return std::unexpected(record.error());
-    auto bytes = m_files.read(sha256, extension_of_format(record->format), variant);
+    auto bytes = m_files->read(sha256, extension_of_format(record->format), variant);
     if (!bytes) return fail(Errc::not_found, "no such photo");
     PhotoFile file;
     file.bytes = std::move(*bytes);
@@ -173,32 +171,14 @@ void PhotoService::discard_unreferenced() {
     for (const auto& hash : m_store.delete_unreferenced_photos()) {
         for (auto f : {photo::ImageFormat::jpeg, photo::ImageFormat::png, photo::ImageFormat::webp,
                        photo::ImageFormat::heif})
-            m_files.remove(hash, photo::file_extension(f));
+            m_files->remove(hash, photo::file_extension(f));
     }
 }
 
 std::size_t PhotoService::sweep_orphan_files() {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    if (!fs::is_directory(m_files.root(), ec)) return 0;
-    std::size_t removed = 0;
-    // Collected first: removing entries while iterating a directory is unspecified.
-    std::vector<fs::path> orphans;
-    for (fs::recursive_directory_iterator it(m_files.root(), ec), end; !ec && it != end;
-         it.increment(ec)) {
-        if (!it->is_regular_file(ec)) continue;
-        const std::string name = it->path().filename().string();
-        if (name.find(".partial") != std::string::npos) {
-            orphans.push_back(it->path());
-            continue;
-        }
-        // <sha256>.<extension> or <sha256>.thumb.webp: orphaned when no record names the hash.
-        const std::string hash = name.substr(0, name.find('.'));
-        if (hash.size() == 64 && !m_store.find_photo(hash)) orphans.push_back(it->path());
-    }
-    for (const auto& path : orphans)
-        if (fs::remove(path, ec)) ++removed;
-    return removed;
+    if (!m_files) return 0;
+    return m_files->sweep_orphans(
+        [this](std::string_view hash) { return m_store.find_photo(hash).has_value(); });
 }
 
 }  // namespace sightline::services

@@ -16,7 +16,7 @@
 #include "model/photo.hpp"
 #include "model/report.hpp"
 #include "photo/photo_pipeline.hpp"
-#include "store/photo_files.hpp"
+#include "store/photo_storage.hpp"
 #include "store/store.hpp"
 
 namespace sightline::services {
@@ -42,7 +42,8 @@ struct PhotoFile {
 
 class PhotoService {
   public:
-    PhotoService(store::Store& store, std::filesystem::path photo_dir, PhotoOptions options = {});
+    /// `files` null: photos are refused (unavailable).
+    PhotoService(store::Store& store, store::PhotoStorage* files, PhotoOptions options = {});
     ~PhotoService();
 
     /// Scrubs every photo in memory first (one failure fails all, nothing written), then
@@ -73,7 +74,7 @@ class PhotoService {
 
     store::Store& m_store;
     std::string m_preview_key;  ///< random, per process
-    store::PhotoFiles m_files;
+    store::PhotoStorage* m_files;
     PhotoOptions m_options;
     std::once_flag m_detector_once;
     std::unique_ptr<faces::FaceDetector>

@@ -22,8 +22,8 @@ struct ServiceOptions {
     AuthOptions auth;
     ReportOptions reports;
     PhotoOptions photos;
-    /// Where photo files live (DATA/photos); empty: photos are refused (unavailable).
-    std::filesystem::path photo_dir;
+    /// Where photo bytes live (Backend::photo_storage()); null: photos are refused.
+    store::PhotoStorage* photo_storage = nullptr;
     AnalysisOptions analysis;
     RoutingOptions routing;
     CampaignOptions campaigns;
@@ -36,7 +36,7 @@ struct Services {
           source_store(src),
           map(m),
           auth(s, options.auth),
-          photos(s, options.photo_dir, options.photos),
+          photos(s, options.photo_storage, options.photos),
           reports(s, photos, options.reports, &m),
           moderation(s),
           analysis(s, m, options.analysis),

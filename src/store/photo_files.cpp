@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 #include <system_error>
+#include <vector>
 
 #include <fmt/core.h>
 
@@ -104,6 +105,30 @@ void PhotoFiles::remove(std::string_view sha256, std::string_view extension) {
     std::error_code ec;
     std::filesystem::remove(path(sha256, extension, PhotoVariant::image), ec);
     std::filesystem::remove(path(sha256, extension, PhotoVariant::thumbnail), ec);
+}
+
+std::size_t PhotoFiles::sweep_orphans(
+    const std::function<bool(std::string_view sha256)>& is_recorded) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::is_directory(m_root, ec)) return 0;
+    std::size_t removed = 0;
+    // Collected first: removing entries while iterating a directory is unspecified.
+    std::vector<fs::path> orphans;
+    for (fs::recursive_directory_iterator it(m_root, ec), end; !ec && it != end; it.increment(ec)) {
+        if (!it->is_regular_file(ec)) continue;
+        const std::string name = it->path().filename().string();
+        if (name.find(".partial") != std::string::npos) {
+            orphans.push_back(it->path());
+            continue;
+        }
+        // <sha256>.<extension> or <sha256>.thumb.webp: orphaned when no record names the hash.
+        const std::string hash = name.substr(0, name.find('.'));
+        if (hash.size() == 64 && !is_recorded(hash)) orphans.push_back(it->path());
+    }
+    for (const auto& path : orphans)
+        if (fs::remove(path, ec)) ++removed;
+    return removed;
 }
 
 }  // namespace sightline::store

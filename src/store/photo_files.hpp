@@ -9,12 +9,11 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "store/photo_storage.hpp"
 
 namespace sightline::store {
 
-enum class PhotoVariant { image, thumbnail };
-
-class PhotoFiles {
+class PhotoFiles final : public PhotoStorage {
   public:
     explicit PhotoFiles(std::filesystem::path root);
 
@@ -22,13 +21,16 @@ class PhotoFiles {
     /// Existing files with the same hash are kept: same name, same bytes. Throws
     /// sightline::Exception when the disk refuses.
     void write(std::string_view sha256, std::string_view extension, std::string_view image,
-               std::string_view thumbnail_webp);
+               std::string_view thumbnail_webp) override;
     /// The file's bytes, or nullopt if it does not exist.
     [[nodiscard]] std::optional<std::string> read(std::string_view sha256,
                                                   std::string_view extension,
-                                                  PhotoVariant variant) const;
+                                                  PhotoVariant variant) const override;
     /// Deletes both files of a photo; missing files are fine.
-    void remove(std::string_view sha256, std::string_view extension);
+    void remove(std::string_view sha256, std::string_view extension) override;
+    /// Deletes files whose hash is not recorded, and `.partial` files of interrupted writes.
+    std::size_t sweep_orphans(
+        const std::function<bool(std::string_view sha256)>& is_recorded) override;
     [[nodiscard]] std::filesystem::path path(std::string_view sha256, std::string_view extension,
                                              PhotoVariant variant) const;
 

@@ -1,10 +1,12 @@
 #pragma once
-// The storage interface. SQLite implements it (store/sqlite/); PostgreSQL can implement it later
-// without touching callers. Every method that changes more than one row is one transaction:
-// it either happens completely or not at all. Methods are safe to call from several threads.
+// The storage interface. SQLite (store/sqlite/) and PostgreSQL (store/postgres/) implement it;
+// store/backend.hpp joins it with the other roles. Every method that changes more than one row is
+// one transaction: it either happens completely or not at all. Methods are safe to call from
+// several threads.
 //
 // Expected failures (not found, conflict) come back as Result errors; environment failures
-// (disk full, corrupt file) throw sightline::Exception.
+// (disk full, corrupt file) throw sightline::Exception; a database server that cannot be reached
+// throws store::Unavailable (the HTTP layer answers 503 with Retry-After).
 
 #include <cstdint>
 #include <functional>
@@ -21,6 +23,12 @@
 #include "model/user.hpp"
 
 namespace sightline::store {
+
+/// The database cannot be reached now (server down, restarting, network): worth retrying.
+class Unavailable : public sightline::Exception {
+  public:
+    using sightline::Exception::Exception;
+};
 
 /// Who decided and why; becomes an audit event and a camera history entry.
 struct Decision {

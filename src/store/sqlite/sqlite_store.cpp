@@ -24,7 +24,7 @@ constexpr int max_audit_page = 1000;
 }  // namespace
 
 SqliteStore::SqliteStore(std::filesystem::path database_path, SqliteOptions options)
-    : m_path(std::move(database_path)) {
+    : m_path(std::move(database_path)), m_photos(m_path.parent_path() / "photos") {
     m_writer = std::make_unique<Connection>(
         m_path, sqlite::OpenOptions{.read_only = false, .create = options.create_if_missing});
     sqlite::configure_connection(*m_writer, /*read_only=*/false);
@@ -65,6 +65,20 @@ std::unique_ptr<SqliteStore> open_sqlite_store(const std::filesystem::path& data
 
 std::filesystem::path SqliteStore::database_path() const {
     return m_path;
+}
+
+std::string SqliteStore::describe() const {
+    std::error_code ec;
+    auto dir = std::filesystem::absolute(m_path.parent_path(), ec);
+    return "sqlite:" + (ec ? m_path.parent_path() : dir).string();
+}
+
+bool SqliteStore::reachable() noexcept {
+    try {
+        return schema_version() > 0;
+    } catch (...) {
+        return false;
+    }
 }
 
 int SqliteStore::schema_version() {

@@ -9,10 +9,8 @@
 #include <memory>
 #include <mutex>
 
-#include "store/campaign_store.hpp"
-#include "store/map_store.hpp"
-#include "store/source_store.hpp"
-#include "store/store.hpp"
+#include "store/backend.hpp"
+#include "store/photo_files.hpp"
 
 namespace sightline::store {
 
@@ -29,7 +27,7 @@ struct SqliteOptions {
     bool create_if_missing = true;  ///< create the data directory and the database file
 };
 
-class SqliteStore final : public Store, public MapStore, public CampaignStore, public SourceStore {
+class SqliteStore final : public Backend {
   public:
     /// Use open_sqlite_store().
     SqliteStore(std::filesystem::path database_path, SqliteOptions options);
@@ -173,11 +171,18 @@ class SqliteStore final : public Store, public MapStore, public CampaignStore, p
     /// destination cannot be created; throws sightline::Exception on I/O errors while copying.
     Status backup_to(const std::filesystem::path& destination);
     /// `PRAGMA user_version`: the number of the last applied migration.
-    int schema_version();
+    int schema_version() override;
     std::filesystem::path database_path() const;
+    /// "sqlite:" and the absolute data folder.
+    [[nodiscard]] std::string describe() const override;
+    /// The file is local: true unless a read fails.
+    bool reachable() noexcept override;
+    /// Files under DATA_DIR/photos.
+    PhotoStorage& photo_storage() override { return m_photos; }
 
   private:
     std::filesystem::path m_path;
+    PhotoFiles m_photos;
     std::mutex m_write_mutex;  // guards m_writer; held for the length of one write transaction
     std::unique_ptr<sqlite::Connection> m_writer;
     std::unique_ptr<sqlite::ReadPool> m_readers;

@@ -1,0 +1,40 @@
+#pragma once
+// Opens the store a URL names (docs/adr/018):
+//   sqlite:DIR                  the embedded default: DIR/sightline.db and DIR/photos/
+//   postgresql://user@host/db   PostgreSQL with PostGIS (also postgres://; libpq URL syntax,
+//                               so ?host=/run/postgresql reaches a Unix socket, and the PG*
+//                               environment variables fill in what the URL leaves out)
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/error.hpp"
+#include "store/backend.hpp"
+
+namespace sightline::store {
+
+enum class StoreKind { sqlite, postgresql };
+
+struct StoreUrl {
+    StoreKind kind = StoreKind::sqlite;
+    std::filesystem::path sqlite_dir;  ///< sqlite: the data folder
+    std::string conninfo;              ///< postgresql: the URL as libpq takes it
+};
+
+/// Parses a store URL; invalid_argument with the accepted forms when it is neither.
+Result<StoreUrl> parse_store_url(std::string_view url);
+
+struct OpenOptions {
+    bool create_if_missing = true;  ///< sqlite: create the folder and the file
+    bool synchronous_full = true;   ///< sqlite: fsync every commit (see SqliteOptions)
+    int connections = 8;            ///< sqlite: read connections; postgresql: the pool's size
+    bool migrate = true;            ///< postgresql: apply pending migrations when opening
+};
+
+/// Opens (and migrates) the store. Throws store::Unavailable if a database server cannot be
+/// reached, sightline::Exception for any other failure, with a message naming the store.
+std::unique_ptr<Backend> open_store(const StoreUrl& url, const OpenOptions& options = {});
+
+}  // namespace sightline::store

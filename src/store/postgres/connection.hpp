@@ -1,0 +1,161 @@
+#pragma once
+// RAII wrappers around libpq: a connection with a cache of prepared statements, the rows of a
+// result, and a transaction that rolls back unless committed. Only code in store/postgres/
+// includes this header (libpq types stay inside the folder).
+//
+// Parameters are sent as text ($1, $2, ... in the SQL), bytes (`Bytes`) as binary; results come
+// back as text and are parsed by Rows. A query on a connection that the server dropped throws
+// store::Unavailable (the caller answers 503); any other failure throws PgError with the
+// SQLSTATE, so a unique violation ("23505") can become a conflict.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/error.hpp"
+
+struct pg_conn;
+struct pg_result;
+
+namespace sightline::store::postgres {
+
+/// A failed statement. `sqlstate()` is PostgreSQL's five-character error code.
+class PgError : public sightline::Exception {
+  public:
+    PgError(std::string sqlstate, const std::string& message)
+        : sightline::Exception(message), m_sqlstate(std::move(sqlstate)) {}
+    [[nodiscard]] const std::string& sqlstate() const noexcept { return m_sqlstate; }
+    [[nodiscard]] bool is_unique_violation() const noexcept { return m_sqlstate == "23505"; }
+
+  private:
+    std::string m_sqlstate;
+};
+
+/// Bytes bound as a binary bytea parameter.
+struct Bytes {
+    std::string_view bytes;
+};
+
+/// Parameters of one statement, in order ($1, $2, ...).
+class Params {
+  public:
+    Params& add(std::int64_t value);
+    Params& add(int value) { return add(static_cast<std::int64_t>(value)); }
+    Params& add(double value);
+    Params& add(bool value);
+    Params& add(std::string_view value);
+    Params& add(const std::string& value) { return add(std::string_view(value)); }
+    Params& add(const char* value) { return add(std::string_view(value)); }
+    Params& add(std::nullopt_t);
+    Params& add(Bytes value);
+    template <typename T>
+    Params& add(const std::optional<T>& value) {
+        return value ? add(*value) : add(std::nullopt);
+    }
+
+    [[nodiscard]] int size() const noexcept { return static_cast<int>(m_values.size()); }
+    /// Pointers for libpq; valid while this object lives and is not changed.
+    [[nodiscard]] std::vector<const char*> values() const;
+    [[nodiscard]] const int* lengths() const noexcept { return m_lengths.data(); }
+    [[nodiscard]] const int* formats() const noexcept { return m_formats.data(); }
+
+  private:
+    std::vector<std::string> m_values;
+    std::vector<bool> m_null;
+    std::vector<int> m_lengths;
+    std::vector<int> m_formats;
+};
+
+/// The rows of one result (text format). Row and column indexes are 0-based.
+class Rows {
+  public:
+    explicit Rows(pg_result* result) noexcept;
+    Rows(Rows&&) noexcept;
+    Rows& operator=(Rows&&) noexcept;
+    Rows(const Rows&) = delete;
+    Rows& operator=(const Rows&) = delete;
+    ~Rows();
+
+    [[nodiscard]] int size() const noexcept;
+    [[nodiscard]] bool empty() const noexcept { return size() == 0; }
+    /// Rows changed by an INSERT, UPDATE or DELETE.
+    [[nodiscard]] std::int64_t affected() const noexcept;
+
+    [[nodiscard]] bool is_null(int row, int column) const noexcept;
+    [[nodiscard]] std::string_view text(int row, int column) const noexcept;
+    [[nodiscard]] std::string string(int row, int column) const {
+        return std::string(text(row, column));
+    }
+    /// Throws sightline::Exception if the value is not an integer (a corrupt row).
+    [[nodiscard]] std::int64_t int64(int row, int column) const;
+    [[nodiscard]] double real(int row, int column) const;
+    [[nodiscard]] bool boolean(int row, int column) const noexcept;
+    /// A bytea column (hex text) decoded to its bytes.
+    [[nodiscard]] std::string bytes(int row, int column) const;
+    [[nodiscard]] std::optional<std::int64_t> optional_int64(int row, int column) const;
+    [[nodiscard]] std::optional<double> optional_real(int row, int column) const;
+
+  private:
+    pg_result* m_result;
+};
+
+/// One libpq connection. Not thread-safe: the owner serialises use (the pool hands each
+/// connection to one thread at a time).
+class Connection {
+  public:
+    /// Connects with a libpq connection string or URL (PG* environment variables fill in what
+    /// it leaves out). Throws store::Unavailable with libpq's message if the server cannot be
+    /// reached or refuses.
+    explicit Connection(const std::string& conninfo);
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+    ~Connection();
+
+    /// Runs one statement with parameters through a cached prepared statement (prepared on
+    /// first use on this connection). `sql` must not contain values: pass them as parameters.
+    Rows query(std::string_view sql, const Params& params = {});
+    template <typename... Args>
+    Rows run(std::string_view sql, const Args&... args) {
+        Params params;
+        (params.add(args), ...);
+        return query(sql, params);
+    }
+    /// Runs SQL text without parameters, possibly several statements (schema, SET, LISTEN).
+    void execute(std::string_view sql);
+
+    /// True when the connection is up (as far as libpq knows without a round trip).
+    [[nodiscard]] bool ok() const noexcept;
+    /// Tries once to reconnect a dropped connection; prepared statements are forgotten.
+    bool reset() noexcept;
+    [[nodiscard]] bool in_transaction() const noexcept;
+    [[nodiscard]] pg_conn* handle() const noexcept { return m_conn; }
+
+  private:
+    [[noreturn]] void fail(pg_result* result, std::string_view sql);
+
+    pg_conn* m_conn = nullptr;
+    std::unordered_map<std::string, std::string> m_prepared;  // SQL text -> statement name
+};
+
+/// A transaction; rolls back in its destructor unless commit() was called.
+class Transaction {
+  public:
+    explicit Transaction(Connection& connection);
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    ~Transaction();
+    void commit();
+
+  private:
+    Connection& m_connection;
+    bool m_done = false;
+};
+
+/// The URL with its password replaced by "***", for logs and messages.
+std::string redact_conninfo(std::string_view conninfo);
+
+}  // namespace sightline::store::postgres
