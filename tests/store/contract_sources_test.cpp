@@ -339,7 +339,7 @@ TEST_P(StoreContract, TwoEntriesOfAListCannotBeDecidedToBeOneCamera) {
     EXPECT_EQ(after[0].decided_camera, camera);
 }
 
-TEST_P(StoreContract, TheCrowdsCamerasAreThoseFromReportsOrOpenStreetMap) {
+TEST_P(StoreContract, TheCrowdsCamerasAreThoseReportedAndNotRemoved) {
     auto reported = crowd_camera(store(), {44.8125, 20.4612}, "90;180");
     auto undirected = crowd_camera(store(), {44.8127, 20.4615}, "");
     auto imported = imported_camera(store(), {44.8126, 20.4613});
@@ -347,6 +347,27 @@ TEST_P(StoreContract, TheCrowdsCamerasAreThoseFromReportsOrOpenStreetMap) {
     auto outside = crowd_camera(store(), {44.9, 20.6});
     ASSERT_TRUE(store().remove_camera(removed, decision("taken down")));
 
+    auto crowd = store().crowd_cameras({20.45, 44.80, 20.47, 44.82});
+    ASSERT_EQ(crowd.size(), 2u);
+    EXPECT_EQ(crowd[0].id, reported);
+    EXPECT_EQ(crowd[0].location, (geo::LatLon{44.8125, 20.4612}));
+    EXPECT_EQ(crowd[0].directions_deg, (std::vector<double>{90, 180}));
+    EXPECT_EQ(crowd[1].id, undirected);
+    EXPECT_TRUE(crowd[1].directions_deg.empty());
+    for (const auto& c : crowd) {
+        EXPECT_NE(c.id, imported) << "a CSV import is not the crowd's";
+        EXPECT_NE(c.id, outside);
+    }
+
+    // A point on the box's edge is inside it.
+    auto edge = store().crowd_cameras({20.4612, 44.8125, 20.4612, 44.8125});
+    ASSERT_EQ(edge.size(), 1u);
+    EXPECT_EQ(edge[0].id, reported);
+    EXPECT_TRUE(store().crowd_cameras({21.0, 45.0, 21.1, 45.1}).empty());
+}
+
+TEST_P(StoreContract, ACameraFromOpenStreetMapIsTheCrowds) {
+    auto reported = crowd_camera(store(), {44.8125, 20.4612});
     model::OsmExtract extract;
     extract.source_name = "belgrade.osm.pbf";
     extract.bounds = {20.40, 44.78, 20.50, 44.84};
@@ -355,31 +376,19 @@ TEST_P(StoreContract, TheCrowdsCamerasAreThoseFromReportsOrOpenStreetMap) {
     node.location = {44.8129, 20.4611};
     node.tags = {{"man_made", "surveillance"}, {"camera:direction", "NE"}};
     extract.cameras.push_back(node);
-    auto imported_osm = store().apply_osm_import(extract, decision());
-    ASSERT_TRUE(imported_osm) << imported_osm.error().message;
+    auto imported = store().apply_osm_import(extract, decision());
+    ASSERT_TRUE(imported) << imported.error().message;
 
     auto crowd = store().crowd_cameras({20.45, 44.80, 20.47, 44.82});
-    ASSERT_EQ(crowd.size(), 3u);
+    ASSERT_EQ(crowd.size(), 2u);
     EXPECT_EQ(crowd[0].id, reported);
-    EXPECT_EQ(crowd[0].location, (geo::LatLon{44.8125, 20.4612}));
-    EXPECT_EQ(crowd[0].directions_deg, (std::vector<double>{90, 180}));
-    EXPECT_EQ(crowd[1].id, undirected);
-    EXPECT_TRUE(crowd[1].directions_deg.empty());
-    EXPECT_GT(crowd[2].id, outside);
-    EXPECT_EQ(crowd[2].directions_deg, (std::vector<double>{45}));
-    for (const auto& c : crowd)
-        EXPECT_NE(c.id, imported) << "a CSV import is not the crowd's";
-    auto osm = store().camera_sources(crowd[2].id);
+    EXPECT_EQ(crowd[1].location, (geo::LatLon{44.8129, 20.4611}));
+    EXPECT_EQ(crowd[1].directions_deg, (std::vector<double>{45}));
+    auto osm = store().camera_sources(crowd[1].id);
     ASSERT_EQ(osm.size(), 1u);
     EXPECT_EQ(osm[0].kind, "osm");
     EXPECT_EQ(osm[0].name, "node/4242");
     EXPECT_EQ(osm[0].ref, 0);
-
-    // A point on the box's edge is inside it.
-    auto edge = store().crowd_cameras({20.4612, 44.8125, 20.4612, 44.8125});
-    ASSERT_EQ(edge.size(), 1u);
-    EXPECT_EQ(edge[0].id, reported);
-    EXPECT_TRUE(store().crowd_cameras({21.0, 45.0, 21.1, 45.1}).empty());
 }
 
 }  // namespace
