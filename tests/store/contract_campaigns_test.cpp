@@ -271,8 +271,8 @@ TEST_P(StoreContract, AnswersAreCountedOnceAndAgreeingAnswersFinishATask) {
 }
 
 TEST_P(StoreContract, AnswersSentToTwoServersAtOnceAreEachCountedOnce) {
-    // Four volunteers' phones on two servers, each sending five answers and every one of them
-    // twice (an offline queue retrying): twenty answers, none lost, none counted twice.
+    // Eight volunteers' phones on two servers, each sending five answers and every one of them
+    // twice (an offline queue retrying): forty answers, none lost, none counted twice.
     auto campaign = store().insert_campaign(grid("Grid", 10), by_moderator());
     ASSERT_TRUE(campaign);
     const auto t = store().list_tasks(campaign->id, std::nullopt, 100)[0].id;
@@ -280,7 +280,7 @@ TEST_P(StoreContract, AnswersSentToTwoServersAtOnceAreEachCountedOnce) {
     std::atomic<int> recorded{0};
     std::atomic<int> failures{0};
     std::vector<std::thread> senders;
-    for (int v = 0; v < 4; ++v)
+    for (int v = 0; v < 8; ++v)
         senders.emplace_back([&, v] {
             auto& s = v % 2 == 0 ? store() : *server_b;
             for (int i = 0; i < 5; ++i)
@@ -302,13 +302,13 @@ TEST_P(StoreContract, AnswersSentToTwoServersAtOnceAreEachCountedOnce) {
     for (auto& s : senders)
         s.join();
     EXPECT_EQ(failures.load(), 0);
-    EXPECT_EQ(recorded.load(), 20);
+    EXPECT_EQ(recorded.load(), 40);
     auto task = store().find_task(campaign->id, t);
     ASSERT_TRUE(task);
-    EXPECT_EQ(task->answers, 20);
+    EXPECT_EQ(task->answers, 40);
     EXPECT_EQ(task->state, model::TaskState::done);
     EXPECT_EQ(task->cameras, 1);
-    EXPECT_EQ(store().find_campaign(campaign->id)->answers, 20);
+    EXPECT_EQ(store().find_campaign(campaign->id)->answers, 40);
 }
 
 TEST_P(StoreContract, DisagreeingAnswersGoToAModeratorWhoSettlesTheCount) {
