@@ -1,6 +1,9 @@
 // Official lists and every camera's sources in the store (SourceStore): lists and their entries,
 // the matching saved, moderators' decisions, the crowd's cameras, and where a camera is known
 // from. Ported from tests/unit/store/sources_test.cpp, plus what the interface comments promise.
+#include <chrono>
+#include <thread>
+
 #include "contract_fixture.hpp"
 
 namespace sightline::testing {
@@ -245,7 +248,8 @@ TEST_P(StoreContract, TheMatchingIsSavedEntryByEntry) {
     EXPECT_GT(since, 0);
 
     // Entries left out keep their matching; the same camera again keeps when the list first
-    // named it.
+    // named it (matchings are stamped in seconds: a second later, so that a new stamp shows).
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
     auto again = saved;
     again.erase(again.begin() + 1);
     again[0].distance_m = 4.5;
