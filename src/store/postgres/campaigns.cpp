@@ -294,11 +294,12 @@ Result<model::SurveyTask> PostgresStore::resolve_task(std::int64_t campaign, std
 
 std::vector<model::SurveyTask> PostgresStore::survey_tasks_in(const geo::BBox& bbox, int limit) {
     // SQLite's R*Tree finds nothing in a box turned inside out; ST_MakeEnvelope would turn it
-    // right side out.
+    // right side out. The GiST test is on boxes rounded to float4; the exact one follows.
     if (!(bbox.west <= bbox.east && bbox.south <= bbox.north)) return {};
     auto db = m_pool->acquire();
     static const std::string sql = fmt::format(
-        "{} WHERE t.bounds && ST_MakeEnvelope($1, $2, $3, $4, 4326) ORDER BY t.id LIMIT $5",
+        "{} WHERE t.bounds && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND t.east >= $1 "
+        "AND t.north >= $2 AND t.west <= $3 AND t.south <= $4 ORDER BY t.id LIMIT $5",
         task_columns);
     std::optional<std::int64_t> rows_limit;
     if (limit >= 0) rows_limit = limit;

@@ -242,12 +242,14 @@ Status PostgresStore::decide_entry(model::SourceId id, std::int64_t entry,
 }
 
 std::vector<CrowdCamera> PostgresStore::crowd_cameras(const geo::BBox& bbox) {
-    // SQLite's R*Tree and BETWEEN find nothing in a box turned inside out.
+    // SQLite's R*Tree and BETWEEN find nothing in a box turned inside out. The GiST test is on
+    // boxes rounded to float4; BETWEEN is exact, as SQLite's.
     if (!(bbox.west <= bbox.east && bbox.south <= bbox.north)) return {};
     auto db = m_pool->acquire();
     auto rows = db->run(
         "SELECT c.id, c.lat, c.lon, c.tags FROM cameras AS c "
-        "WHERE c.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND c.status <> 'removed' "
+        "WHERE c.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND c.lat BETWEEN $2 AND $4 "
+        "AND c.lon BETWEEN $1 AND $3 AND c.status <> 'removed' "
         "AND (c.osm_id IS NOT NULL OR EXISTS (SELECT 1 FROM camera_reports AS cr "
         "WHERE cr.camera_id = c.id)) ORDER BY c.id",
         bbox.west, bbox.south, bbox.east, bbox.north);
