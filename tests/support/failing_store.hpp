@@ -34,7 +34,7 @@ class FailingStore final : public store::Backend {
         tick();
         return m_inner.find_report(id);
     }
-    std::vector<model::Report> list_reports(const ReportQuery& query) override {
+    std::vector<model::Report> list_reports(const store::ReportQuery& query) override {
         tick();
         return m_inner.list_reports(query);
     }
@@ -63,20 +63,23 @@ class FailingStore final : public store::Backend {
         tick();
         return m_inner.delete_unreferenced_photos();
     }
-    Result<model::Camera> accept_report(model::ReportId id, const Decision& decision) override {
+    Result<model::Camera> accept_report(model::ReportId id,
+                                        const store::Decision& decision) override {
         tick();
         return m_inner.accept_report(id, decision);
     }
     Result<model::Camera> merge_report(model::ReportId id, model::CameraId camera,
-                                       const Decision& decision) override {
+                                       const store::Decision& decision) override {
         tick();
         return m_inner.merge_report(id, camera, decision);
     }
-    Result<model::Report> reject_report(model::ReportId id, const Decision& decision) override {
+    Result<model::Report> reject_report(model::ReportId id,
+                                        const store::Decision& decision) override {
         tick();
         return m_inner.reject_report(id, decision);
     }
-    Result<model::Camera> remove_camera(model::CameraId id, const Decision& decision) override {
+    Result<model::Camera> remove_camera(model::CameraId id,
+                                        const store::Decision& decision) override {
         tick();
         return m_inner.remove_camera(id, decision);
     }
@@ -94,11 +97,12 @@ class FailingStore final : public store::Backend {
         tick();
         return m_inner.list_checks(status, limit, after_id);
     }
-    Result<model::Camera> accept_check(std::int64_t id, const Decision& decision) override {
+    Result<model::Camera> accept_check(std::int64_t id, const store::Decision& decision) override {
         tick();
         return m_inner.accept_check(id, decision);
     }
-    Result<model::CameraCheck> reject_check(std::int64_t id, const Decision& decision) override {
+    Result<model::CameraCheck> reject_check(std::int64_t id,
+                                            const store::Decision& decision) override {
         tick();
         return m_inner.reject_check(id, decision);
     }
@@ -115,7 +119,7 @@ class FailingStore final : public store::Backend {
         tick();
         return m_inner.camera_history(id);
     }
-    std::vector<model::Camera> find_cameras(const CameraQuery& query) override {
+    std::vector<model::Camera> find_cameras(const store::CameraQuery& query) override {
         tick();
         return m_inner.find_cameras(query);
     }
@@ -124,7 +128,7 @@ class FailingStore final : public store::Backend {
         tick();
         return m_inner.cameras_near(centre, radius_m, limit);
     }
-    std::vector<CameraStamp> camera_stamps() override {
+    std::vector<store::CameraStamp> camera_stamps() override {
         tick();
         return m_inner.camera_stamps();
     }
@@ -132,13 +136,13 @@ class FailingStore final : public store::Backend {
         tick();
         return m_inner.for_each_camera(visit);
     }
-    std::vector<model::Camera> camera_page(CameraOrder order, std::int64_t after,
+    std::vector<model::Camera> camera_page(store::CameraOrder order, std::int64_t after,
                                            int limit) override {
         tick();
         return m_inner.camera_page(order, after, limit);
     }
     void for_each_camera_span(const std::optional<geo::BBox>& bbox,
-                              const std::function<void(const CameraSpan&)>& visit) override {
+                              const std::function<void(const store::CameraSpan&)>& visit) override {
         tick();
         return m_inner.for_each_camera_span(bbox, visit);
     }
@@ -147,7 +151,7 @@ class FailingStore final : public store::Backend {
         return m_inner.report_times(bbox);
     }
     Result<std::vector<model::CameraId>> insert_cameras(
-        const std::vector<model::NewCamera>& cameras, const Decision& decision) override {
+        const std::vector<model::NewCamera>& cameras, const store::Decision& decision) override {
         tick();
         return m_inner.insert_cameras(cameras, decision);
     }
@@ -159,13 +163,13 @@ class FailingStore final : public store::Backend {
         tick();
         return m_inner.cameras_changed_at();
     }
-    std::vector<AreaCameraEvent> camera_events_in(const geo::BBox& box, int limit) override {
+    std::vector<store::AreaCameraEvent> camera_events_in(const geo::BBox& box, int limit) override {
         tick();
         return m_inner.camera_events_in(box, limit);
     }
     Result<model::UserId> insert_user(const std::string& name, model::Role role,
                                       const std::string& password_hash,
-                                      const Decision& decision) override {
+                                      const store::Decision& decision) override {
         tick();
         return m_inner.insert_user(name, role, password_hash, decision);
     }
@@ -182,7 +186,7 @@ class FailingStore final : public store::Backend {
         return m_inner.list_users();
     }
     Status set_user_disabled(std::string_view name, bool disabled,
-                             const Decision& decision) override {
+                             const store::Decision& decision) override {
         tick();
         return m_inner.set_user_disabled(name, disabled, decision);
     }
@@ -208,16 +212,17 @@ class FailingStore final : public store::Backend {
         tick();
         return m_inner.list_audit(limit, before_id);
     }
-    Stats stats() override {
+    store::Stats stats() override {
         tick();
         return m_inner.stats();
     }
-    Result<OsmImportSummary> apply_osm_import(const model::OsmExtract& extract,
-                                              const Decision& decision) override {
+    Result<store::OsmImportSummary> apply_osm_import(const model::OsmExtract& extract,
+                                                     const store::Decision& decision) override {
         tick();
         return m_inner.apply_osm_import(extract, decision);
     }
-    std::unique_ptr<OsmImportWriter> begin_osm_import(const Decision& decision) override {
+    std::unique_ptr<store::OsmImportWriter> begin_osm_import(
+        const store::Decision& decision) override {
         tick();
         return m_inner.begin_osm_import(decision);
     }
@@ -243,7 +248,7 @@ class FailingStore final : public store::Backend {
         tick();
         return m_inner.data_id();
     }
-    std::optional<ImportRun> last_import() override {
+    std::optional<store::ImportRun> last_import() override {
         tick();
         return m_inner.last_import();
     }
@@ -255,8 +260,8 @@ class FailingStore final : public store::Backend {
         tick();
         return m_inner.find_district(id);
     }
-    Result<model::Campaign> insert_campaign(const NewCampaign& campaign,
-                                            const Decision& decision) override {
+    Result<model::Campaign> insert_campaign(const store::NewCampaign& campaign,
+                                            const store::Decision& decision) override {
         tick();
         return m_inner.insert_campaign(campaign, decision);
     }
@@ -278,9 +283,9 @@ class FailingStore final : public store::Backend {
         tick();
         return m_inner.find_task(campaign, task);
     }
-    Result<AnsweredTask> add_task_answer(std::int64_t campaign, std::int64_t task,
-                                         const model::TaskAnswer& answer,
-                                         std::int64_t now) override {
+    Result<store::AnsweredTask> add_task_answer(std::int64_t campaign, std::int64_t task,
+                                                const model::TaskAnswer& answer,
+                                                std::int64_t now) override {
         tick();
         return m_inner.add_task_answer(campaign, task, answer, now);
     }
@@ -291,7 +296,7 @@ class FailingStore final : public store::Backend {
         return m_inner.list_tasks(campaign, state, limit);
     }
     Result<model::SurveyTask> resolve_task(std::int64_t campaign, std::int64_t task, int cameras,
-                                           const Decision& decision) override {
+                                           const store::Decision& decision) override {
         tick();
         return m_inner.resolve_task(campaign, task, cameras, decision);
     }
@@ -307,7 +312,7 @@ class FailingStore final : public store::Backend {
         tick();
         return m_inner.cameras_changed_since_import();
     }
-    std::vector<model::Place> find_places(const PlaceQuery& query) override {
+    std::vector<model::Place> find_places(const store::PlaceQuery& query) override {
         tick();
         return m_inner.find_places(query);
     }
@@ -325,7 +330,7 @@ class FailingStore final : public store::Backend {
         return m_inner.place_count();
     }
     Result<model::SourceId> insert_source(const model::NewSource& source,
-                                          const Decision& decision) override {
+                                          const store::Decision& decision) override {
         tick();
         return m_inner.insert_source(source, decision);
     }
@@ -347,11 +352,12 @@ class FailingStore final : public store::Backend {
         return m_inner.save_matching(id, entries, camera_version);
     }
     Status decide_entry(model::SourceId id, std::int64_t entry,
-                        std::optional<model::CameraId> camera, const Decision& decision) override {
+                        std::optional<model::CameraId> camera,
+                        const store::Decision& decision) override {
         tick();
         return m_inner.decide_entry(id, entry, camera, decision);
     }
-    std::vector<CrowdCamera> crowd_cameras(const geo::BBox& bbox) override {
+    std::vector<store::CrowdCamera> crowd_cameras(const geo::BBox& bbox) override {
         tick();
         return m_inner.crowd_cameras(bbox);
     }
@@ -364,19 +370,17 @@ class FailingStore final : public store::Backend {
         tick();
         return m_inner.camera_sources_between(first, last);
     }
-    std::string describe() const override {
-        return m_inner.describe();
-    }
+    std::string describe() const override { return m_inner.describe(); }
     int schema_version() override {
         tick();
         return m_inner.schema_version();
     }
     bool reachable() noexcept override { return m_inner.reachable(); }
-    PhotoStorage& photo_storage() override {
+    store::PhotoStorage& photo_storage() override {
         tick();
         return m_inner.photo_storage();
     }
-    LoginCounters* shared_login_counters() override {
+    store::LoginCounters* shared_login_counters() override {
         tick();
         return m_inner.shared_login_counters();
     }
