@@ -447,11 +447,13 @@ std::vector<AreaCameraEvent> PostgresStore::camera_events_in(const geo::BBox& bo
     // The inner query picks the entry ids alone; only the `limit` chosen ones are joined to
     // their cameras (as in SQLite's camera_events_in).
     Params params;
+    // Its own statement: the box must take $1..$4 before the limit takes $5.
+    std::string box_sql = box_condition("c2", box, params);
     std::string sql =
         postgres::camera_columns() +
         ", h.id, h.at, h.action, h.actor, h.detail, h.report_id FROM (SELECT h2.id FROM "
         "camera_history AS h2 JOIN cameras AS c2 ON c2.id = h2.camera_id WHERE " +
-        box_condition("c2", box, params) + " ORDER BY h2.id DESC LIMIT " + placeholder(params) +
+        box_sql + " ORDER BY h2.id DESC LIMIT " + placeholder(params) +
         ") AS top JOIN camera_history AS h ON h.id = top.id JOIN cameras AS c ON c.id = "
         "h.camera_id ORDER BY h.id DESC";
     params.add(limit);
