@@ -56,15 +56,18 @@ std::string box_condition(const char* table, const geo::BBox& box, Params& param
 // On the map at `t` (store::CameraSpan): the last start or removal at or before t is a start;
 // with none, a camera whose history starts with a removal (or is empty) counts from first_seen.
 // The same rules as store/sqlite/cameras.cpp's active_at_sql and the SpanFolder below.
+// One aggregate over the camera's entries (found through camera_history_camera) instead of
+// SQLite's two `ORDER BY at LIMIT 1` subqueries: with those, a planner without statistics (just
+// after a big import) walked the `at` index for every camera: 58 s instead of 0.17 s for 1,000
+// cameras of 100,000. FILTER keeps `at <= t` out of the WHERE, where it could pick that index.
 std::string active_at_condition(const std::string& t) {
     return fmt::format(
-        " AND CASE coalesce((SELECT h.action FROM camera_history AS h WHERE h.camera_id = c.id"
-        " AND h.at <= {0} AND h.action IN {1} ORDER BY h.at DESC, h.id DESC LIMIT 1), '')"
+        " AND (SELECT CASE coalesce((array_agg(h.action ORDER BY h.at DESC, h.id DESC)"
+        " FILTER (WHERE h.at <= {0}))[1], '')"
         " WHEN 'removed' THEN false"
-        " WHEN '' THEN c.first_seen <= {0} AND coalesce((SELECT h.action = 'removed'"
-        " FROM camera_history AS h WHERE h.camera_id = c.id AND h.action IN {1}"
-        " ORDER BY h.at, h.id LIMIT 1), c.status <> 'removed' OR {0} < c.updated_at)"
-        " ELSE true END",
+        " WHEN '' THEN c.first_seen <= {0} AND coalesce((array_agg(h.action = 'removed'"
+        " ORDER BY h.at, h.id))[1], c.status <> 'removed' OR {0} < c.updated_at)"
+        " ELSE true END FROM camera_history AS h WHERE h.camera_id = c.id AND h.action IN {1})",
         t, activity_actions);
 }
 
