@@ -109,8 +109,10 @@ TEST(StoreOutage, ReportsDuringADatabaseRestartAreKeptOrRefusedWith503) {
     EXPECT_GT(tally.unavailable, 0) << "no request met the outage";
     ASSERT_FALSE(tally.acknowledged.empty());
     std::string ids;
-    for (auto id : tally.acknowledged)
-        ids += (ids.empty() ? "" : ",") + std::to_string(id);
+    for (auto id : tally.acknowledged) {
+        if (!ids.empty()) ids += ',';
+        ids += std::to_string(id);
+    }
     EXPECT_EQ(database.query_number("SELECT count(*) FROM reports WHERE id IN (" + ids + ")"),
               static_cast<long long>(tally.acknowledged.size()))
         << "a report that got 201 is missing";
