@@ -199,8 +199,8 @@ Status PostgresStore::withdraw_report(model::ReportId id, const std::string& wit
     auto db = m_pool->acquire();
     Transaction tx(*db);
     // Locked: a moderator deciding the report on another server waits, then sees it withdrawn.
-    auto rows =
-        db->run("SELECT withdraw_hash, status FROM reports WHERE id = $1 FOR UPDATE", id.value);
+    auto rows = db->run("SELECT withdraw_hash, status FROM reports WHERE id = $1 FOR NO KEY UPDATE",
+                        id.value);
     const bool found = !rows.empty();
     std::string stored_hash = found ? rows.string(0, 0) : std::string();
     std::string status = found ? rows.string(0, 1) : std::string();
