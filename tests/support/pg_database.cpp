@@ -20,6 +20,8 @@ void run_sql(const std::string& url, const std::string& sql) {
         PQfinish(conn);
         throw std::runtime_error("test PostgreSQL: " + message);
     }
+    PQsetNoticeProcessor(
+        conn, [](void*, const char*) {}, nullptr);  // "does not exist, skipping"
     PGresult* result = PQexec(conn, sql.c_str());
     auto status = PQresultStatus(result);
     std::string message = PQresultErrorMessage(result);
