@@ -32,7 +32,7 @@ struct TileOptions {
     int max_cameras_per_tile = 2'000'000;
     /// Also produce the gzip-compressed bytes.
     bool gzip = true;
-    /// Render cameras from an in-memory snapshot (CameraIndex, ~80 bytes per camera) instead of
+    /// Render cameras from an in-memory snapshot (CameraIndex, 96 bytes per camera) instead of
     /// querying the store per tile. The snapshot is rebuilt in the background after every camera
     /// change; until it is current, tiles are read from the store, so they are never stale.
     bool camera_index = true;
