@@ -16,6 +16,7 @@
 #include "core/log.hpp"
 #include "http/endpoints/endpoints.hpp"
 #include "http/server.hpp"
+#include "services/camera_json.hpp"
 #include "services/media_scrub.hpp"
 #include "services/scrub_jobs.hpp"
 #include "services/services.hpp"
@@ -187,7 +188,10 @@ class ServeCommand final : public Command {
         tile_options.surveys = services::survey_tile_provider(services.campaigns);
         tile_options.survey_version = services::survey_tile_version(services.campaigns);
         tile_options.stale_after_s = std::int64_t{m_api.stale_after_days} * 86'400;
+        // The snapshot answers GET /api/v1/cameras?bbox= too (issue 13).
+        tile_options.camera_features = services::append_camera_feature;
         tiles::TileService tile_service(*store, *store, tile_options);
+        add_camera_snapshot_gauges(metrics, tile_service, *store);
         // Declared before the server, so that it outlives every upload the server holds.
         services::ScrubJobs scrub_jobs(scrub_job_options(), scrub_work());
         add_scrub_gauges(metrics, scrub_jobs);
@@ -301,6 +305,28 @@ class ServeCommand final : public Command {
             return services::scrub_media_file(input, output_stem, *shared->detector, job_options,
                                               progress, &cancel);
         };
+    }
+
+    // Whether the camera snapshot is current (else tiles and bbox listings read the store), its
+    // cameras and its memory.
+    static void add_camera_snapshot_gauges(http::Metrics& metrics, tiles::TileService& tiles,
+                                           store::Store& store) {
+        for (auto [name, help] : {std::pair<std::string_view, std::string_view>{
+                                      "current",
+                                      "1 when the in-memory camera snapshot is exact "
+                                      "for the store's camera version."},
+                                  {"cameras", "Cameras in the in-memory camera snapshot."},
+                                  {"bytes", "Approximate heap use of the camera snapshot."}}) {
+            std::string metric = fmt::format("sightline_camera_snapshot_{}", name);
+            metrics.add_gauges(metric, std::string(help), [&tiles, &store, metric, name] {
+                auto s = tiles.camera_snapshot(store.camera_version());
+                double value = !s                  ? 0.0
+                               : name == "current" ? 1.0
+                               : name == "cameras" ? static_cast<double>(s->size())
+                                                   : static_cast<double>(s->memory_bytes());
+                return std::vector<std::pair<std::string, double>>{{metric, value}};
+            });
+        }
     }
 
     static void add_scrub_gauges(http::Metrics& metrics, const services::ScrubJobs& jobs) {

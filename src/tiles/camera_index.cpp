@@ -2,7 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
 #include <unordered_map>
+
+#include "geo/tile_id.hpp"
 
 namespace sightline::tiles {
 namespace {
@@ -18,9 +23,11 @@ struct Cancelled {};
 
 }  // namespace
 
-std::shared_ptr<const CameraIndex> CameraIndex::build(store::Store& store, std::stop_token stop) {
+std::shared_ptr<const CameraIndex> CameraIndex::build(store::Store& store, std::stop_token stop,
+                                                      const CameraFeatureWriter& features) {
     auto index = std::make_shared<CameraIndex>();
     index->m_version = store.camera_version();
+    index->m_has_features = static_cast<bool>(features);
     index->m_strings.emplace_back();
     std::unordered_map<std::string, std::uint32_t> interned{{"", 0}};
     auto intern = [&](std::string_view text) {
@@ -51,6 +58,15 @@ std::shared_ptr<const CameraIndex> CameraIndex::build(store::Store& store, std::
             r.last_verified_day = static_cast<std::int32_t>(
                 (f.last_verified - ((f.last_verified % 86'400) + 86'400) % 86'400) / 86'400);
             r.status = f.status;
+            r.location = camera.location;
+            if (features) {
+                r.feature_offset = index->m_features.size();
+                features(index->m_features, camera);
+                const auto size = index->m_features.size() - r.feature_offset;
+                if (size > std::numeric_limits<std::uint32_t>::max())
+                    throw std::length_error("camera feature over 4 GiB");
+                r.feature_size = static_cast<std::uint32_t>(size);
+            }
             index->m_records.push_back(r);
         });
     } catch (const Cancelled&) {
@@ -61,11 +77,27 @@ std::shared_ptr<const CameraIndex> CameraIndex::build(store::Store& store, std::
         return a.cell != b.cell ? a.cell < b.cell : a.id < b.id;
     });
     index->m_records.shrink_to_fit();
+    index->m_features.shrink_to_fit();
+    if (index->m_has_features) {
+        if (index->m_records.size() > std::numeric_limits<std::uint32_t>::max())
+            throw std::length_error("over 2^32 cameras in the snapshot");
+        index->m_by_id.resize(index->m_records.size());
+        std::iota(index->m_by_id.begin(), index->m_by_id.end(), std::uint32_t{0});
+        const auto& records = index->m_records;
+        std::sort(index->m_by_id.begin(), index->m_by_id.end(),
+                  [&](std::uint32_t a, std::uint32_t b) { return records[a].id < records[b].id; });
+        for (const auto& r : records)
+            if (std::find(index->m_kinds.begin(), index->m_kinds.end(), r.type) ==
+                index->m_kinds.end())
+                index->m_kinds.push_back(r.type);
+    }
     return index;
 }
 
 std::size_t CameraIndex::memory_bytes() const noexcept {
-    std::size_t bytes = m_records.capacity() * sizeof(Record);
+    std::size_t bytes = m_records.capacity() * sizeof(Record) +
+                        m_by_id.capacity() * sizeof(std::uint32_t) + m_features.capacity() +
+                        m_kinds.capacity() * sizeof(std::uint32_t);
     for (const auto& s : m_strings)
         bytes += sizeof(std::string) + s.capacity();
     return bytes;
@@ -104,6 +136,87 @@ std::vector<CameraFeature> CameraIndex::query(geo::WorldPoint min, geo::WorldPoi
         }
     }
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    return out;
+}
+
+std::vector<std::string_view> CameraIndex::list(const CameraListQuery& q) const {
+    std::vector<std::string_view> out;
+    if (!m_has_features || q.limit == 0 || m_records.empty()) return out;
+    if (q.status == model::CameraStatus::removed) return out;
+    std::uint32_t kind = 0;
+    if (q.kind) {
+        auto it = std::find_if(m_kinds.begin(), m_kinds.end(),
+                               [&](std::uint32_t k) { return m_strings[k] == *q.kind; });
+        if (it == m_kinds.end()) return out;
+        kind = *it;
+    }
+    const auto& box = q.bbox;
+    // The store's SQL: lat BETWEEN south AND north AND lon BETWEEN west AND east, on the stored
+    // doubles, then kind = ? and status = ? compared exactly.
+    auto matches = [&](const Record& r) {
+        return r.location.lat >= box.south && r.location.lat <= box.north &&
+               r.location.lon >= box.west && r.location.lon <= box.east &&
+               (!q.kind || r.type == kind) && (!q.status || r.status == *q.status);
+    };
+    auto feature = [&](const Record& r) {
+        return std::string_view(m_features).substr(r.feature_offset, r.feature_size);
+    };
+
+    // The grid cells the box touches, one more on each side: the projection is monotonic in
+    // exact arithmetic only, and the exact comparison above decides anyway.
+    const auto min = geo::to_world(geo::LatLon{box.north, box.west});
+    const auto max = geo::to_world(geo::LatLon{box.south, box.east});
+    constexpr std::uint32_t last_cell = (1u << grid_zoom) - 1;
+    const auto x0 = cell_coordinate(min.x) - std::min(cell_coordinate(min.x), 1u);
+    const auto x1 = std::min(cell_coordinate(max.x) + 1, last_cell);
+    const auto y0 = cell_coordinate(min.y) - std::min(cell_coordinate(min.y), 1u);
+    const auto y1 = std::min(cell_coordinate(max.y) + 1, last_cell);
+    using Iterator = std::vector<Record>::const_iterator;
+    std::vector<std::pair<Iterator, Iterator>> rows;
+    rows.reserve(y1 - y0 + 1);
+    std::size_t in_cells = 0;
+    for (auto row = y0; row <= y1; ++row) {
+        const std::uint32_t first = row * (1u << grid_zoom) + x0;
+        const std::uint32_t last = row * (1u << grid_zoom) + x1;
+        auto begin =
+            std::lower_bound(m_records.begin(), m_records.end(), first,
+                             [](const Record& r, std::uint32_t cell) { return r.cell < cell; });
+        auto end =
+            std::upper_bound(begin, m_records.end(), last,
+                             [](std::uint32_t cell, const Record& r) { return cell < r.cell; });
+        if (begin != end) rows.emplace_back(begin, end);
+        in_cells += static_cast<std::size_t>(end - begin);
+    }
+
+    // A box holding most cameras: walking them in id order stops after about
+    // limit * total / in_box records, where the grid visits in_box and sorts them (the same
+    // trade-off as the SQLite store's prefer_id_scan).
+    const double scan = static_cast<double>(q.limit) * static_cast<double>(m_records.size());
+    if (static_cast<double>(in_cells) * static_cast<double>(in_cells) > scan) {
+        for (auto i : m_by_id) {
+            const auto& r = m_records[i];
+            if (!matches(r)) continue;
+            out.push_back(feature(r));
+            if (out.size() == q.limit) break;
+        }
+        return out;
+    }
+
+    std::vector<const Record*> found;
+    found.reserve(std::min(in_cells, q.limit * 2));
+    for (const auto& [begin, end] : rows)
+        for (auto it = begin; it != end; ++it)
+            if (matches(*it)) found.push_back(&*it);
+    auto by_id = [](const Record* a, const Record* b) { return a->id < b->id; };
+    if (found.size() > q.limit) {
+        std::nth_element(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(q.limit),
+                         found.end(), by_id);
+        found.resize(q.limit);
+    }
+    std::sort(found.begin(), found.end(), by_id);
+    out.reserve(found.size());
+    for (const auto* r : found)
+        out.push_back(feature(*r));
     return out;
 }
 

@@ -75,11 +75,15 @@ TileService::~TileService() = default;
 
 bool TileService::prepare() {
     if (!m_options.camera_index) return true;
-    auto index = CameraIndex::build(m_store);
+    auto index = CameraIndex::build(m_store, {}, m_options.camera_features);
     if (!index) return false;
     std::lock_guard lock(m_index_mutex);
     if (!m_camera_index || m_camera_index->version() < index->version()) m_camera_index = index;
     return true;
+}
+
+std::shared_ptr<const CameraIndex> TileService::camera_snapshot(std::int64_t camera_version) {
+    return m_options.camera_index ? current_index(camera_version) : nullptr;
 }
 
 std::shared_ptr<const CameraIndex> TileService::current_index(std::int64_t camera_version) {
@@ -91,7 +95,7 @@ std::shared_ptr<const CameraIndex> TileService::current_index(std::int64_t camer
         m_index_thread = std::jthread([this](std::stop_token stop) {
             std::shared_ptr<const CameraIndex> index;
             try {
-                index = CameraIndex::build(m_store, stop);
+                index = CameraIndex::build(m_store, stop, m_options.camera_features);
             } catch (const std::exception&) {
                 // The store path keeps serving; the next render tries again.
             }

@@ -32,10 +32,14 @@ struct TileOptions {
     int max_cameras_per_tile = 2'000'000;
     /// Also produce the gzip-compressed bytes.
     bool gzip = true;
-    /// Render cameras from an in-memory snapshot (CameraIndex, ~80 bytes per camera) instead of
+    /// Render cameras from an in-memory snapshot (CameraIndex, 96 bytes per camera) instead of
     /// querying the store per tile. The snapshot is rebuilt in the background after every camera
     /// change; until it is current, tiles are read from the store, so they are never stale.
     bool camera_index = true;
+    /// With camera_index: writes each camera's GeoJSON Feature into the snapshot, so that
+    /// camera_snapshot() can answer the bbox listing too (`serve` passes
+    /// services::append_camera_feature). Empty: the snapshot holds what tiles need only.
+    CameraFeatureWriter camera_features;
     /// Source of the `viewsheds` layer (drawn under the cameras) from `viewshed_min_zoom` on;
     /// empty: no such layer. Viewsheds depend only on cameras and the map, whose versions are
     /// in the cache key.
@@ -83,6 +87,11 @@ class TileService {
     /// the first render starts building it in the background. Returns false if the cameras
     /// changed while it read (then the next render retries in the background).
     bool prepare();
+
+    /// The camera snapshot if it is exact for `camera_version` (Store::camera_version() as the
+    /// caller just read it), else null, and then a rebuild starts in the background (as a
+    /// render does): the caller answers from the store meanwhile. Null when camera_index is off.
+    std::shared_ptr<const CameraIndex> camera_snapshot(std::int64_t camera_version);
 
     /// The tile, from the cache when the cameras and the map have not changed since it was
     /// rendered (the cache key holds both data versions, so any change invalidates).

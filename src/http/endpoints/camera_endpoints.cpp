@@ -2,6 +2,8 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include <fmt/core.h>
 
@@ -22,6 +24,41 @@ using services::JsonWriter;
 
 Response geojson_response(std::string body) {
     return Response{200, "application/geo+json", std::move(body), {}};
+}
+
+// The bbox listing from the tiles' camera snapshot (issue 13): packed records and each camera's
+// Feature bytes, so the answer costs neither a store query nor decoding JSON tags, on either
+// store backend. Only when the snapshot is exact for the current camera version and holds every
+// camera the query can return (removed ones are not in it, and it knows no history); the body is
+// byte for byte the store path's (tests/http/camera_snapshot_test.cpp).
+std::optional<std::string> list_from_snapshot(const store::CameraQuery& query, int limit,
+                                              ApiContext& ctx) {
+    if (!ctx.tiles || !query.bbox || query.active_at || query.include_removed ||
+        query.status == model::CameraStatus::removed)
+        return std::nullopt;
+    auto snapshot = ctx.tiles->camera_snapshot(ctx.services.store.camera_version());
+    if (!snapshot || !snapshot->has_features()) return std::nullopt;
+    tiles::CameraListQuery q;
+    q.bbox = *query.bbox;
+    if (query.kind) q.kind = *query.kind;
+    q.status = query.status;
+    q.limit = static_cast<std::size_t>(limit) + 1;
+    auto features = snapshot->list(q);
+    bool truncated = features.size() > static_cast<std::size_t>(limit);
+    if (truncated) features.resize(static_cast<std::size_t>(limit));
+    std::size_t bytes = 64;
+    for (auto f : features)
+        bytes += f.size() + 1;
+    std::string body;
+    body.reserve(bytes);
+    // As services::camera_feature_collection() writes it, with the foreign member below.
+    body += R"({"type":"FeatureCollection","features":[)";
+    for (std::size_t i = 0; i < features.size(); ++i) {
+        if (i) body += ',';
+        body += features[i];
+    }
+    body += truncated ? R"(],"truncated":true})" : R"(],"truncated":false})";
+    return body;
 }
 
 Response list_cameras(const Request& req, ApiContext& ctx) {
@@ -58,6 +95,8 @@ Response list_cameras(const Request& req, ApiContext& ctx) {
                                  ctx.options.default_camera_limit);
     if (!limit) return error_response(limit.error());
     query.limit = *limit + 1;  // one more tells whether the result was cut
+    if (auto body = list_from_snapshot(query, *limit, ctx))
+        return geojson_response(std::move(*body));
     auto cameras = ctx.services.store.find_cameras(query);
     bool truncated = cameras.size() > static_cast<std::size_t>(*limit);
     if (truncated) cameras.resize(*limit);
