@@ -52,4 +52,11 @@ class Exception : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/// Something the request needs cannot be reached now (the database server is down or
+/// restarting): worth retrying. The HTTP layer answers 503 with Retry-After; the CLI exits 1.
+class UnavailableError : public Exception {
+  public:
+    using Exception::Exception;
+};
+
 }  // namespace sightline

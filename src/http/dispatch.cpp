@@ -75,7 +75,7 @@ Dispatched dispatch(const Router& router, Request& request) {
     } catch (const std::exception& e) {
         log::error(fmt::format("handler failed id={} route={} error=\"{}\"", request.request_id,
                                match.route->pattern, e.what()));
-        result.response = error_response(500, "internal", "internal error");
+        result.response = failure_response(e);
     } catch (...) {
         log::error(fmt::format("handler failed id={} route={} error=unknown", request.request_id,
                                match.route->pattern));
@@ -111,6 +111,7 @@ BodySinkOrResponse open_body_sink(const Router& router, Request& request) {
     } catch (const std::exception& e) {
         log::error(fmt::format("handler failed id={} route={} error=\"{}\"", request.request_id,
                                match.route->pattern, e.what()));
+        return std::unexpected(failure_response(e));
     } catch (...) {
         log::error(fmt::format("handler failed id={} route={} error=unknown", request.request_id,
                                match.route->pattern));

@@ -26,4 +26,14 @@ Response error_response(int status, std::string_view code, std::string_view mess
     return json_response(status, std::move(body));
 }
 
+Response failure_response(const std::exception& e) {
+    if (dynamic_cast<const UnavailableError*>(&e)) {
+        auto response =
+            error_response(503, "unavailable", "the database is unreachable; try again shortly");
+        response.with_header("Retry-After", "5");
+        return response;
+    }
+    return error_response(500, "internal", "internal error");
+}
+
 }  // namespace sightline::http

@@ -16,6 +16,9 @@ Response json_response(int status, std::string body);
 Response error_response(const Error& error);
 /// `{"error":{"code":"<code>","message":"<message>"}}` with the given status.
 Response error_response(int status, std::string_view code, std::string_view message);
+/// What a handler that threw gets: 503 with Retry-After when the store is unreachable
+/// (UnavailableError), else 500. Neither says more than that to the client.
+Response failure_response(const std::exception& e);
 
 using sightline::append_json_string;  // core/json_string.hpp
 

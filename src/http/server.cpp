@@ -608,7 +608,7 @@ void Session::on_chunk(beast::error_code ec, std::size_t) {
             log::error(fmt::format("handler failed id={} route={} error=\"{}\"", m_request_id,
                                    m_route_label, e.what()));
             abort_sink();
-            return send(error_response(500, "internal", "internal error"), true);
+            return send(failure_response(e), true);
         }
         if (!written) {
             abort_sink();
@@ -636,7 +636,7 @@ void Session::finish_stream() {
             log::error(fmt::format("handler failed id={} route={} error=\"{}\"", request_id, route,
                                    e.what()));
             sink->abort();
-            response = error_response(500, "internal", "internal error");
+            response = failure_response(e);
         }
         sink.reset();
         net::post(executor, [self = std::move(self), response = std::move(response)]() mutable {

@@ -22,8 +22,6 @@ class Backend : public Store, public MapStore, public CampaignStore, public Sour
     [[nodiscard]] virtual std::string describe() const = 0;
     /// The number of the last applied migration (each backend numbers its own).
     virtual int schema_version() = 0;
-    /// False when the database cannot be reached now (GET /healthz); never throws.
-    virtual bool reachable() noexcept = 0;
     /// Where photo bytes live: files under the data folder (SQLite) or the database (PostgreSQL,
     /// so every server sees them and a database backup holds them).
     virtual PhotoStorage& photo_storage() = 0;

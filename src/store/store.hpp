@@ -25,10 +25,7 @@
 namespace sightline::store {
 
 /// The database cannot be reached now (server down, restarting, network): worth retrying.
-class Unavailable : public sightline::Exception {
-  public:
-    using sightline::Exception::Exception;
-};
+using Unavailable = sightline::UnavailableError;
 
 /// Who decided and why; becomes an audit event and a camera history entry.
 struct Decision {
@@ -245,6 +242,10 @@ class Store {
                                                       std::int64_t now) = 0;
     virtual Status delete_session(const std::string& token_hash) = 0;
     virtual void delete_expired_sessions(std::int64_t now) = 0;
+
+    /// False when the database cannot be reached now (GET /healthz); one round trip, never
+    /// throws.
+    virtual bool reachable() noexcept = 0;
 
     // --- audit and statistics ---------------------------------------------------------------
     /// Newest first; keyset pagination by id.

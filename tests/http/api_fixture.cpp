@@ -1,5 +1,6 @@
 #include "http/api_fixture.hpp"
 
+#include <cstdlib>
 #include <fstream>
 #include <stdexcept>
 
@@ -94,8 +95,27 @@ void expect_json_error(const HttpResponse& response, int status, std::string_vie
     EXPECT_FALSE(error["message"].get<std::string>().empty()) << response.body;
 }
 
+bool testing_on_postgresql() {
+    const char* backend = std::getenv("SIGHTLINE_TEST_BACKEND");
+    return backend && std::string_view(backend) == "postgresql";
+}
+
 void ApiTest::SetUp() {
     m_data = m_tmp.path() / "data";
+    if (testing_on_postgresql()) {
+        // The suite's second run (CTest prefix "pg."): every command and the server find the
+        // store through SIGHTLINE_STORE, which the child processes inherit; --data DIR stays
+        // the servers' local folder for caches.
+        auto admin = PgDatabase::admin_url();
+        if (!admin) {
+            const char* ci = std::getenv("CI");
+            if (ci && std::string_view(ci) == "true")
+                FAIL() << PgDatabase::missing_reason() << " (CI=true)";
+            GTEST_SKIP() << PgDatabase::missing_reason();
+        }
+        m_database.emplace(*admin);
+        ::setenv("SIGHTLINE_STORE", m_database->url().c_str(), 1);
+    }
     for (const auto& account : accounts())
         add_user(m_data, account.name, account.role);
     prepare_data();
@@ -105,6 +125,10 @@ void ApiTest::SetUp() {
 void ApiTest::TearDown() {
     m_client.reset();
     m_server.reset();
+    if (m_database) {
+        ::unsetenv("SIGHTLINE_STORE");
+        m_database.reset();
+    }
 }
 
 void ApiTest::start_server() {

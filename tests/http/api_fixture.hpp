@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/http_client.hpp"
+#include "support/pg_database.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -58,6 +59,10 @@ struct Account {
     std::string name;
     std::string role;  ///< moderator or admin
 };
+
+/// True in the suite's PostgreSQL run (SIGHTLINE_TEST_BACKEND=postgresql): tests that look
+/// inside the SQLite file or the photo folder skip there.
+bool testing_on_postgresql();
 
 class ApiTest : public ::testing::Test {
   protected:
@@ -106,6 +111,7 @@ class ApiTest : public ::testing::Test {
 
   private:
     TempDir m_tmp{"sightline-http"};
+    std::optional<PgDatabase> m_database;  // the PostgreSQL run: this test's database
     std::filesystem::path m_data;
     std::optional<ServerProcess> m_server;
     std::optional<HttpClient> m_client;

@@ -45,8 +45,12 @@ Response healthy() {
 void register_system_routes(Router& router, ApiContext& ctx) {
     auto memo = std::make_shared<HealthMemo>();
     router.add("GET", "/healthz", [&ctx, memo](const Request&) {
-        // Touches the store so a lost database shows up as 500, not as a healthy process.
-        ctx.services.store.camera_version();
+        // Asks the store, so a lost database shows up as 503, not as a healthy process.
+        if (!ctx.services.store.reachable()) {
+            auto response = json_response(503, R"({"status":"store unreachable"})");
+            response.with_header("Retry-After", "5");
+            return response;
+        }
         memo->record_ok();
         return healthy();
     });
