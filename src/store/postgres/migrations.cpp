@@ -6,6 +6,8 @@
 //   - 0/1 columns are boolean; case-insensitive names are unique indexes on lower(name);
 //   - the change counters live in `counters`, whose trigger sends NOTIFY sightline_changes;
 //   - photo bytes are rows of `photo_bytes` (every server sees them, pg_dump backs them up);
+//   - place search has no FTS5: place_word_index (word bytes, place id) holds its posting lists,
+//     places.word_count its document lengths (postgres/places.cpp computes FTS5's bm25);
 //   - failed logins are counted in `login_attempts` (shared by all servers; no address is
 //     stored, only keyed hashes, and rows older than an hour are deleted).
 #include "store/postgres/migrations.hpp"
