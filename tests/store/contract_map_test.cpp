@@ -4,15 +4,19 @@
 // result is compared with a SQLite store beside the one under test that imported the same:
 // SQLite's store is the reference (same places in the same order, same merge of cameras).
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <random>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <fmt/core.h>
 
 #include "contract_fixture.hpp"
+#include "osm/importer.hpp"
 #include "osm/store_import.hpp"
 #include "store/open_store.hpp"
 
@@ -572,6 +576,43 @@ TEST_P(StoreContractMap, AnImportThatFailsChangesNothing) {
     // Nothing kept the import's lock: the next one goes through.
     import_both("basic_v2.osm", 1'800'000'000);
     EXPECT_EQ(store().map_version(), map_version + 1);
+}
+
+// Two servers importing at once: the second waits for the first's commit and merges its cameras
+// with what the first left, as if they had run one after the other.
+TEST_P(StoreContractMap, ImportsOfTwoServersTakeTurns) {
+    import_both("basic.osm");
+    const auto map_version = store().map_version();
+    auto other = open_again();
+    std::atomic<bool> other_done{false};
+    std::optional<Result<store::OsmImportSummary>> other_result;
+    std::thread second;
+    {
+        auto writer = store().begin_osm_import(import_decision(1'800'000'000));
+        auto extract = osm::read_osm_file(osm_fixture("basic.osm"), *writer);
+        ASSERT_TRUE(extract) << extract.error().message;
+        second = std::thread([&] {
+            other_result = osm::import_osm_file(osm_fixture("basic_v2.osm"), *other,
+                                                import_decision(1'800'000'100));
+            other_done = true;
+        });
+        // While the first holds its transaction the second cannot have finished (however long
+        // this waits; with a working lock no wait makes it fail).
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        EXPECT_FALSE(other_done) << "the second import did not wait for the first";
+        auto first = writer->finish(*extract);
+        ASSERT_TRUE(first) << first.error().message;
+        EXPECT_EQ(first->cameras_unchanged, 2);
+    }
+    second.join();
+    ASSERT_TRUE(other_result && *other_result) << "the second import failed";
+    const auto& s = **other_result;
+    EXPECT_EQ(s.cameras_new, 1);
+    EXPECT_EQ(s.cameras_updated, 1);
+    EXPECT_EQ(s.cameras_removed, 1);
+    EXPECT_EQ(other->map_version(), map_version + 2);  // it read its own write
+    EXPECT_EQ(store().last_import()->source_name, "basic_v2.osm");
+    EXPECT_EQ(streets_in(store(), world).size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContractMap,
