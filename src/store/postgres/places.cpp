@@ -94,18 +94,27 @@ std::string shortest(double value) {
     return std::string(buffer, end);
 }
 
-// The places matching at every position, first by id (FTS5's order without ORDER BY rank), at
-// most `limit`.
+// The places matching at every position and holding one of `filter` (the cells around a point,
+// or the landmark word), first by id (FTS5's order without ORDER BY rank), at most `limit`. The
+// filter words' posting lists are long (every place of a city is in its cell): they are probed
+// for each candidate of the other words rather than read whole.
 std::vector<std::int64_t> matching_ids(Connection& db, const std::vector<Term>& terms,
-                                       int positions, int limit) {
+                                       int positions, int limit,
+                                       const std::vector<std::string>& filter) {
+    std::vector<Term> filter_terms;
+    for (const auto& word : filter)
+        filter_terms.push_back(make_term(word, false, positions));
     auto rows = db.run(
         "WITH t AS (SELECT * FROM unnest($1::bytea[], $2::bytea[], $3::int[]) AS t(low, high, "
-        "pos)), hits AS (SELECT DISTINCT t.pos, w.place_id FROM t JOIN place_word_index AS w "
-        "ON w.word BETWEEN t.low AND t.high) "
-        "SELECT place_id FROM hits GROUP BY place_id HAVING count(*) = $4 ORDER BY place_id "
-        "LIMIT $5",
+        "pos)), hits AS (SELECT t.pos, w.place_id FROM t JOIN place_word_index AS w "
+        "ON w.word BETWEEN t.low AND t.high), "
+        "matched AS (SELECT place_id FROM hits GROUP BY place_id "
+        "HAVING count(DISTINCT pos) = $4) "
+        "SELECT m.place_id FROM matched AS m WHERE EXISTS (SELECT 1 FROM place_word_index AS c "
+        "WHERE c.word = ANY($6::bytea[]) AND c.place_id = m.place_id) "
+        "ORDER BY m.place_id LIMIT $5",
         bytea_array(terms, false), bytea_array(terms, true), positions_array(terms), positions,
-        limit);
+        limit, bytea_array(filter_terms, false));
     std::vector<std::int64_t> ids;
     ids.reserve(static_cast<std::size_t>(rows.size()));
     for (int r = 0; r < rows.size(); ++r)
@@ -150,14 +159,11 @@ std::vector<std::int64_t> ranked_ids(Connection& db, const std::vector<Term>& te
         "WITH ORDINALITY AS t(low, high, pos, idf, i)), "
         "hits AS (SELECT t.i, t.pos, t.idf, w.place_id, count(*)::float8 AS f FROM t "
         "JOIN place_word_index AS w ON w.word BETWEEN t.low AND t.high "
-        "GROUP BY t.i, t.pos, t.idf, w.place_id), "
-        "matched AS (SELECT place_id FROM hits GROUP BY place_id "
-        "HAVING count(DISTINCT pos) = $5), "
-        "scored AS (SELECT h.place_id, sum(h.idf * ((h.f * $6::float8) / (h.f + $7::float8 * "
+        "GROUP BY t.i, t.pos, t.idf, w.place_id) "
+        "SELECT h.place_id, sum(h.idf * ((h.f * $6::float8) / (h.f + $7::float8 * "
         "($8::float8 + $9::float8 * p.word_count::float8 / $10::float8))) ORDER BY h.i) AS score "
-        "FROM hits AS h JOIN matched AS m ON m.place_id = h.place_id "
-        "JOIN places AS p ON p.id = h.place_id GROUP BY h.place_id) "
-        "SELECT place_id FROM scored ORDER BY score DESC, place_id LIMIT $11",
+        "FROM hits AS h JOIN places AS p ON p.id = h.place_id GROUP BY h.place_id "
+        "HAVING count(DISTINCT h.pos) = $5 ORDER BY score DESC, h.place_id LIMIT $11",
         bytea_array(terms, false), bytea_array(terms, true), positions_array(terms),
         number_array(idf, shortest), positions, k1 + 1.0, k1, 1 - b, b, avgdl, limit);
     ids.reserve(static_cast<std::size_t>(rows.size()));
@@ -197,13 +203,10 @@ std::vector<model::Place> PostgresStore::find_places(const PlaceQuery& query) {
         }
     };
     if (query.near) {
-        auto near_terms = terms;
-        for (const auto& cell : encoding::cell_words_near(*query.near))
-            near_terms.push_back(make_term(cell, false, positions));
-        add(matching_ids(*db, near_terms, positions + 1, query.limit));
-        auto landmark_terms = terms;
-        landmark_terms.push_back(make_term(std::string(encoding::landmark_word), false, positions));
-        add(matching_ids(*db, landmark_terms, positions + 1, query.limit));
+        const auto cells = encoding::cell_words_near(*query.near);
+        add(matching_ids(*db, terms, positions, query.limit, {cells.begin(), cells.end()}));
+        add(matching_ids(*db, terms, positions, query.limit,
+                         {std::string(encoding::landmark_word)}));
         if (static_cast<int>(out.size()) >= std::min(query.enough_near, query.limit)) return out;
     }
     add(ranked_ids(*db, terms, positions, query.limit));
