@@ -7,6 +7,10 @@ DATA      ?= var
 LISTEN    ?= 127.0.0.1:8080
 JOBS      ?= $(shell nproc)
 OSM       ?=
+# Empty: SQLite in $(DATA). postgresql://user@host/db: the PostgreSQL store (docs/deploy.md);
+# $(DATA) then holds only this server's caches.
+STORE     ?=
+STORE_ARG  = $(if $(STORE),--store "$(STORE)",)
 
 .PHONY: all deps build server run test test-release test-asan format clean bench fuzz
 
@@ -27,9 +31,9 @@ server: $(BUILD_DIR)/build.ninja
 
 run: deps server
 ifneq ($(OSM),)
-	$(BUILD_DIR)/sightline import "$(OSM)" --data $(DATA)
+	$(BUILD_DIR)/sightline import "$(OSM)" --data $(DATA) $(STORE_ARG)
 endif
-	$(BUILD_DIR)/sightline serve --data $(DATA) --listen $(LISTEN)
+	$(BUILD_DIR)/sightline serve --data $(DATA) $(STORE_ARG) --listen $(LISTEN)
 
 test: deps test-release test-asan
 

@@ -166,6 +166,10 @@ class ServeCommand final : public Command {
         mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
         auto store = store::open_store(m_store_url);
         m_service_options.photo_storage = &store->photo_storage();
+        // Several servers on one database count failed logins together and hash client
+        // addresses alike (ADR 018); one server keeps both in memory.
+        m_service_options.auth.shared_login_counters = store->shared_login_counters();
+        m_options.client_key_secret = store->shared_client_key_secret().value_or("");
         m_service_options.routing.prepared_file = std::filesystem::path(m_data) / "routing.bin";
         services::Services services(*store, *store, *store, *store, m_service_options);
         if (const std::size_t swept = services.photos.sweep_orphan_files(); swept > 0)

@@ -62,11 +62,27 @@ std::uint64_t siphash24(std::uint64_t k0, std::uint64_t k1,
     return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
 }
 
-ClientKeyHasher::ClientKeyHasher(std::chrono::seconds rotation) : m_rotation(rotation) {
+ClientKeyHasher::ClientKeyHasher(std::chrono::seconds rotation, std::string shared_secret)
+    : m_rotation(rotation), m_shared_secret(std::move(shared_secret)) {
     rotate(std::chrono::steady_clock::now());
 }
 
 void ClientKeyHasher::rotate(std::chrono::steady_clock::time_point now) {
+    m_created = now;
+    if (!m_shared_secret.empty()) {
+        m_day = std::chrono::duration_cast<std::chrono::days>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+        auto derive = [&](char which) {
+            std::string input = m_shared_secret + '|' + std::to_string(m_day) + '|' + which;
+            return siphash24(
+                0x5369676874, 0x6c696e65,
+                std::span(reinterpret_cast<const unsigned char*>(input.data()), input.size()));
+        };
+        m_k0 = derive('0');
+        m_k1 = derive('1');
+        return;
+    }
     std::random_device device;
     auto draw = [&] { return (std::uint64_t{device()} << 32) | device(); };
     m_k0 = draw();
@@ -77,7 +93,14 @@ void ClientKeyHasher::rotate(std::chrono::steady_clock::time_point now) {
 std::uint64_t ClientKeyHasher::hash(std::span<const unsigned char> address) {
     std::lock_guard lock(m_mutex);
     auto now = std::chrono::steady_clock::now();
-    if (now - m_created >= m_rotation) rotate(now);
+    if (!m_shared_secret.empty()) {
+        const auto day = std::chrono::duration_cast<std::chrono::days>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+        if (day != m_day) rotate(now);
+    } else if (now - m_created >= m_rotation) {
+        rotate(now);
+    }
     return siphash24(m_k0, m_k1, address);
 }
 

@@ -62,6 +62,7 @@ struct ServerState {
         : options(std::move(options_)),
           router(router_),
           metrics(metrics_),
+          client_keys(std::chrono::hours(24), options.client_key_secret),
           io_threads(options.io_threads > 0
                          ? options.io_threads
                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),

@@ -34,6 +34,9 @@ struct ServerOptions {
     int io_threads = 0;         ///< 0: std::thread::hardware_concurrency()
     int worker_threads = 0;     ///< blocking pool for handlers; 0: max(2, hardware threads)
     std::size_t max_header_bytes = 16 * 1024;
+    /// Non-empty: client addresses are hashed with keys derived from this secret, shared by the
+    /// servers of one database (Backend::shared_client_key_secret()); empty: a random key.
+    std::string client_key_secret;
     std::size_t max_body_bytes = 1024 * 1024;  ///< default; a route may raise it
     /// Whole request, headers and body; for a streamed body each read of it (progress); also
     /// each write of a file response.

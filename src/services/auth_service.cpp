@@ -38,13 +38,24 @@ LoginKeys login_keys(std::string_view name, std::uint64_t client_key, const Auth
 }  // namespace
 
 AuthService::AuthService(store::Store& store, AuthOptions options)
-    : m_store(store), m_options(options), m_dummy_hash(*hash_password(random_token(16))) {}
+    : m_store(store),
+      m_options(options),
+      m_throttle(LoginThrottle::Options{}, options.shared_login_counters),
+      m_dummy_hash(*hash_password(random_token(16))) {}
+
+double AuthService::throttle_now() const {
+    // Shared counters compare times of several servers: wall clock. Alone: monotonic.
+    if (m_throttle.shared())
+        return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    return monotonic_seconds();
+}
 
 Result<LoginResult> AuthService::login(std::string_view name, std::string_view password,
                                        std::uint64_t client_key) {
     const LoginKeys keys = login_keys(name, client_key, m_options);
     // Counted before the (slow) password check, so concurrent attempts cannot all pass.
-    if (m_throttle.begin(keys.limits, monotonic_seconds()) > 0)
+    if (m_throttle.begin(keys.limits, throttle_now()) > 0)
         return fail(Errc::rate_limited, "too many failed logins from here; try again later");
 
     auto user = m_store.find_user_by_name(name);
@@ -67,7 +78,7 @@ Result<LoginResult> AuthService::login(std::string_view name, std::string_view p
 }
 
 double AuthService::login_wait_s(std::string_view name, std::uint64_t client_key) {
-    return m_throttle.wait_s(login_keys(name, client_key, m_options).limits, monotonic_seconds());
+    return m_throttle.wait_s(login_keys(name, client_key, m_options).limits, throttle_now());
 }
 
 Status AuthService::logout(std::string_view session_token) {

@@ -20,6 +20,9 @@ struct AuthOptions {
     std::int64_t session_lifetime_s = 12 * 3600;
     int login_free_attempts = 5;          ///< failures per (client, name) before waits begin
     int login_free_attempts_client = 20;  ///< failures per client, all names together
+    /// Failed-login counters shared with the other servers (Backend::shared_login_counters());
+    /// null: this server counts in memory.
+    store::LoginCounters* shared_login_counters = nullptr;
 };
 
 /// The logged-in user behind a request.
@@ -62,6 +65,7 @@ class AuthService {
     std::vector<model::User> list_users();
 
   private:
+    [[nodiscard]] double throttle_now() const;
     store::Store& m_store;
     AuthOptions m_options;
     LoginThrottle m_throttle;

@@ -71,7 +71,13 @@ Result<SubmittedReport> ReportService::submit(model::NewReport input, std::uint6
         return std::unexpected(id.error());
     }
     result.id = *id;
-    result.likely_duplicates = likely_duplicates(*report);
+    // The report is stored: from here on nothing may turn the answer into an error, or the
+    // client would send it again. Likely duplicates are a hint; without the store, none.
+    try {
+        result.likely_duplicates = likely_duplicates(*report);
+    } catch (const UnavailableError&) {
+        result.likely_duplicates.clear();
+    }
     return result;
 }
 

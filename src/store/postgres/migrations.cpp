@@ -29,6 +29,10 @@ CREATE TABLE meta (
     value TEXT NOT NULL
 );
 INSERT INTO meta (key, value) VALUES ('data_id', md5(random()::text || clock_timestamp()::text));
+-- From which every server derives the same daily key for hashing client addresses (ADR 018).
+INSERT INTO meta (key, value)
+VALUES ('client_key_secret', md5(random()::text || clock_timestamp()::text)
+                             || md5(random()::text || clock_timestamp()::text));
 
 CREATE TABLE counters (
     name  TEXT PRIMARY KEY,

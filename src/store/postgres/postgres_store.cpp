@@ -6,6 +6,7 @@
 
 #include "store/postgres/change_follower.hpp"
 #include "store/postgres/connection.hpp"
+#include "store/postgres/login_table.hpp"
 #include "store/postgres/migrations.hpp"
 #include "store/postgres/photo_table.hpp"
 #include "store/postgres/pool.hpp"
@@ -35,6 +36,7 @@ PostgresStore::PostgresStore(std::string conninfo, PostgresOptions options)
         }
     }
     m_photos = std::make_unique<postgres::PhotoTable>(*m_pool);
+    m_logins = std::make_unique<postgres::LoginTable>(*m_pool);
     m_follower = std::make_unique<postgres::ChangeFollower>(m_conninfo, options.poll);
 }
 
@@ -66,6 +68,17 @@ bool PostgresStore::reachable() noexcept {
 
 PhotoStorage& PostgresStore::photo_storage() {
     return *m_photos;
+}
+
+LoginCounters* PostgresStore::shared_login_counters() {
+    return m_logins.get();
+}
+
+std::optional<std::string> PostgresStore::shared_client_key_secret() {
+    auto db = m_pool->acquire();
+    auto rows = db->run("SELECT value FROM meta WHERE key = 'client_key_secret'");
+    if (rows.empty()) return std::nullopt;
+    return rows.string(0, 0);
 }
 
 void PostgresStore::saw_change(Connection& db) {

@@ -21,6 +21,7 @@ class Connection;
 class Pool;
 class ChangeFollower;
 class PhotoTable;
+class LoginTable;
 }  // namespace postgres
 
 struct PostgresOptions {
@@ -173,6 +174,8 @@ class PostgresStore final : public Backend {
     int schema_version() override;
     bool reachable() noexcept override;
     PhotoStorage& photo_storage() override;
+    LoginCounters* shared_login_counters() override;
+    std::optional<std::string> shared_client_key_secret() override;
 
   private:
     /// Reads the change counters after this process committed a change (read your writes).
@@ -181,6 +184,7 @@ class PostgresStore final : public Backend {
     std::string m_conninfo;
     std::unique_ptr<postgres::Pool> m_pool;
     std::unique_ptr<postgres::PhotoTable> m_photos;
+    std::unique_ptr<postgres::LoginTable> m_logins;
     std::unique_ptr<postgres::ChangeFollower> m_follower;
 };
 
