@@ -273,7 +273,7 @@ CREATE TABLE places (
                 GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(lon, lat), 4326)) STORED,
     words       TEXT NOT NULL,
     -- Tokens in words (with repeats), the document length of SQLite's FTS5 bm25().
-    word_count  INTEGER NOT NULL CHECK (word_count > 0)
+    word_count  INTEGER GENERATED ALWAYS AS (array_length(string_to_array(words, ' '), 1)) STORED
 );
 CREATE INDEX places_geom ON places USING gist (geom);
 -- Every index word of a place (search::index_words), for exact and prefix lookups: FTS5's

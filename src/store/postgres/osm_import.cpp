@@ -13,6 +13,7 @@
 #include "store/encoding/packed_geometry.hpp"
 #include "store/encoding/place_words.hpp"
 #include "store/postgres/connection.hpp"
+#include "store/postgres/places.hpp"
 #include "store/postgres/pool.hpp"
 #include "store/postgres/postgres_store.hpp"
 #include "store/postgres/rows.hpp"
@@ -275,28 +276,6 @@ void delete_replaced(Connection& db, const geo::BBox& bounds, const OldRows& old
             b.west, b.south, b.east, b.north, old.last_place);
 }
 
-// The words of the new places (FTS5's index in SQLite), the typo candidates, and the counts
-// bm25() needs (places.cpp).
-void index_places(Connection& db, std::int64_t last_place) {
-    db.run(
-        "INSERT INTO place_word_index (word, place_id) SELECT convert_to(w, 'UTF8'), p.id "
-        "FROM places AS p, unnest(string_to_array(p.words, ' ')) AS w WHERE p.id > $1 "
-        "ON CONFLICT DO NOTHING",
-        last_place);
-    db.run("DELETE FROM place_words");
-    const std::string cell_prefix(encoding::cell_word_prefix);
-    db.run(
-        "INSERT INTO place_words (word) SELECT DISTINCT word FROM place_word_index WHERE "
-        "NOT (word >= $1 AND word < $2) AND word <> $3",
-        Bytes{cell_prefix}, Bytes{cell_prefix + '\xff'}, Bytes{encoding::landmark_word});
-    db.run(
-        "INSERT INTO meta (key, value) SELECT 'place_rows', count(*)::text FROM places "
-        "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value");
-    db.run(
-        "INSERT INTO meta (key, value) SELECT 'place_tokens', coalesce(sum(word_count), 0)::text "
-        "FROM places ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value");
-}
-
 // What people call an imported area (sqlite::settlement_name): its most important settlement,
 // nearest the centre among equals.
 std::string settlement_name(Connection& db, const geo::BBox& bounds) {
@@ -315,13 +294,6 @@ std::string settlement_name(Connection& db, const geo::BBox& bounds) {
 
 std::int64_t last_id(Connection& db, const char* sql) {
     return db.run(sql).int64(0, 0);
-}
-
-std::int64_t word_count(std::string_view words) {
-    std::int64_t n = 1;
-    for (char c : words)
-        n += c == ' ';
-    return n;
 }
 
 class PgOsmImportWriter final : public OsmImportWriter {
@@ -378,7 +350,7 @@ class PgOsmImportWriter final : public OsmImportWriter {
         if (words.empty()) return;
         m_places.add(model::to_string(p.kind)).add(p.name).add(p.housenumber).add(p.street);
         m_places.add(p.type).add(p.context).add(encoding::place_names_column(p));
-        m_places.add(p.location.lat).add(p.location.lon).add(words).add(word_count(words));
+        m_places.add(p.location.lat).add(p.location.lon).add(words);
         m_places.end_row();
         ++m_summary.places;
         if (m_places.size() >= copy_chunk_bytes) send_places();
@@ -403,7 +375,7 @@ class PgOsmImportWriter final : public OsmImportWriter {
         apply_cameras(db, rest, m_decision, m_summary);
         replace_districts(db, rest, m_summary);
         delete_replaced(db, b, m_old);
-        index_places(db, m_old.last_place);
+        postgres::refresh_place_index(db, m_old.last_place);
 
         const auto& summary = m_summary;
         auto run = db.run(
@@ -448,7 +420,7 @@ class PgOsmImportWriter final : public OsmImportWriter {
     void send_places() {
         send(
             "COPY places (kind, name, housenumber, street, type, context, names, lat, lon, "
-            "words, word_count) FROM STDIN",
+            "words) FROM STDIN",
             m_places);
     }
 

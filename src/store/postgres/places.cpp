@@ -17,6 +17,7 @@
 #include "geo/distance.hpp"
 #include "store/encoding/place_words.hpp"
 #include "store/postgres/connection.hpp"
+#include "store/postgres/places.hpp"
 #include "store/postgres/pool.hpp"
 #include "store/postgres/postgres_store.hpp"
 
@@ -173,6 +174,30 @@ std::vector<std::int64_t> ranked_ids(Connection& db, const std::vector<Term>& te
 }
 
 }  // namespace
+
+namespace postgres {
+
+void refresh_place_index(Connection& db, std::int64_t after_id) {
+    db.run(
+        "INSERT INTO place_word_index (word, place_id) SELECT convert_to(w, 'UTF8'), p.id "
+        "FROM places AS p, unnest(string_to_array(p.words, ' ')) AS w WHERE p.id > $1 "
+        "ON CONFLICT DO NOTHING",
+        after_id);
+    db.run("DELETE FROM place_words");
+    const std::string cell_prefix(encoding::cell_word_prefix);
+    db.run(
+        "INSERT INTO place_words (word) SELECT DISTINCT word FROM place_word_index WHERE "
+        "NOT (word >= $1 AND word < $2) AND word <> $3",
+        Bytes{cell_prefix}, Bytes{cell_prefix + '\xff'}, Bytes{encoding::landmark_word});
+    db.run(
+        "INSERT INTO meta (key, value) SELECT 'place_rows', count(*)::text FROM places "
+        "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value");
+    db.run(
+        "INSERT INTO meta (key, value) SELECT 'place_tokens', coalesce(sum(word_count), 0)::text "
+        "FROM places ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value");
+}
+
+}  // namespace postgres
 
 std::vector<model::Place> PostgresStore::find_places(const PlaceQuery& query) {
     std::vector<model::Place> out;
