@@ -208,10 +208,23 @@ class ServeCommand final : public Command {
         // go away; a route request meanwhile waits for it).
         // The camera snapshot for tiles too: without it the first low-zoom tile of a country
         // reads every camera from the store.
-        std::jthread camera_snapshot([&tile_service] { tile_service.prepare(); });
+        // A store that cannot be reached now (PostgreSQL restarting) fails these early
+        // preparations, not the server: the caches are then made on first use.
+        std::jthread camera_snapshot([&tile_service] {
+            try {
+                tile_service.prepare();
+            } catch (const std::exception& e) {
+                log::warn(fmt::format("camera snapshot: {}", e.what()));
+            }
+        });
         std::jthread routing_graph([&services] {
-            if (auto ready = services.routing.prepare(); !ready) {
-                log::warn(fmt::format("routing graph: {}", ready.error().message));
+            try {
+                if (auto ready = services.routing.prepare(); !ready) {
+                    log::warn(fmt::format("routing graph: {}", ready.error().message));
+                    return;
+                }
+            } catch (const std::exception& e) {
+                log::warn(fmt::format("routing graph: {}", e.what()));
                 return;
             }
             auto stats = services.routing.stats();

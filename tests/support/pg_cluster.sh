@@ -4,7 +4,7 @@
 #
 #   tests/support/pg_cluster.sh start DIR   # initdb, start, create the template database
 #   tests/support/pg_cluster.sh stop DIR    # stop (immediate) and delete DIR
-#   tests/support/pg_cluster.sh restart DIR # stop and start again (fault tests)
+#   tests/support/pg_cluster.sh restart DIR # stop, wait $PG_DOWN_SECONDS, start (fault tests)
 #
 # Unix socket only (listen_addresses=''), in DIR/sock; the port only names the socket file.
 # DIR/url holds the URL of database "postgres"; tests create their own databases from the
@@ -69,6 +69,7 @@ stop)
     ;;
 restart)
     stop_server
+    sleep "${PG_DOWN_SECONDS:-0}"
     start_server
     ;;
 *)

@@ -13,7 +13,7 @@
 namespace sightline::testing {
 namespace {
 
-void run_sql(const std::string& url, const std::string& sql) {
+std::string run_sql(const std::string& url, const std::string& sql) {
     PGconn* conn = PQconnectdb(url.c_str());
     if (PQstatus(conn) != CONNECTION_OK) {
         std::string message = PQerrorMessage(conn);
@@ -25,10 +25,13 @@ void run_sql(const std::string& url, const std::string& sql) {
     PGresult* result = PQexec(conn, sql.c_str());
     auto status = PQresultStatus(result);
     std::string message = PQresultErrorMessage(result);
+    std::string first =
+        status == PGRES_TUPLES_OK && PQntuples(result) > 0 ? PQgetvalue(result, 0, 0) : "";
     PQclear(result);
     PQfinish(conn);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
         throw std::runtime_error("test PostgreSQL: " + message + " in " + sql);
+    return first;
 }
 
 // postgresql:///postgres?host=... -> postgresql:///NAME?host=...
@@ -75,6 +78,10 @@ PgDatabase::~PgDatabase() {
 
 void PgDatabase::execute(const std::string& sql) const {
     run_sql(m_url, sql);
+}
+
+long long PgDatabase::query_number(const std::string& sql) const {
+    return std::stoll(run_sql(m_url, sql));
 }
 
 }  // namespace sightline::testing

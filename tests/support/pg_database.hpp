@@ -28,6 +28,8 @@ class PgDatabase {
     /// Runs SQL on the new database (test setup only: the store is tested through its
     /// interfaces). Throws std::runtime_error.
     void execute(const std::string& sql) const;
+    /// The first column of the first row of a query, as a number.
+    [[nodiscard]] long long query_number(const std::string& sql) const;
 
   private:
     std::string m_admin_url;

@@ -123,6 +123,20 @@ std::vector<model::PhotoRecord> load_report_photos(Connection& db, model::Report
     return photos;
 }
 
+void record_photo(Connection& db, const model::PhotoRecord& photo) {
+    // The same picture sent twice (or in two reports) is one record. DO UPDATE rather than DO
+    // NOTHING so an existing record is locked until commit: a concurrent
+    // delete_unreferenced_photos skips it (or, if it locked the record first, this waits and
+    // inserts it anew), so the caller's link never names a record deleted meanwhile. The values
+    // stay those of the first record, as SQLite's INSERT OR IGNORE keeps them.
+    db.run(
+        "INSERT INTO photos (sha256, format, width, height, byte_size, faces_blurred, "
+        "perceptual_hash) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+        "ON CONFLICT (sha256) DO UPDATE SET format = photos.format",
+        photo.sha256, photo.format, photo.width, photo.height, photo.byte_size, photo.faces_blurred,
+        static_cast<std::int64_t>(photo.perceptual_hash));
+}
+
 const std::string& user_select() {
     static const std::string sql =
         "SELECT id, name, role, disabled, password_hash, created_at FROM users";

@@ -36,6 +36,9 @@ Result<model::Camera> load_camera(Connection& db, model::CameraId id);
 Result<model::Report> load_report(Connection& db, model::ReportId id);
 /// The photos of a report, in upload order.
 std::vector<model::PhotoRecord> load_report_photos(Connection& db, model::ReportId id);
+/// Inserts a photo record unless one with its hash exists (then that one is kept), and locks it
+/// until commit so delete_unreferenced_photos cannot take it before the caller links it.
+void record_photo(Connection& db, const model::PhotoRecord& photo);
 
 /// Inserts a camera row (its point and GiST entry follow from lat/lon); returns the new id.
 model::CameraId insert_camera_row(Connection& db, const model::Camera& camera);
