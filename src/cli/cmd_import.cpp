@@ -95,7 +95,10 @@ class ImportCommand final : public Command {
         if (auto ok = osm::check_osm_file(m_file); !ok) return report_error("import", ok.error());
         const auto data_dir = data_dir_from(m_args);
         auto store = open_store_from(m_args);
-        options.temp_dir = data_dir;
+        // With PostgreSQL the data folder (caches only) may not exist: the system's temporary
+        // folder then.
+        if (std::error_code ec; std::filesystem::is_directory(data_dir, ec))
+            options.temp_dir = data_dir;
         store::Decision decision{"import", "", unix_now()};
         auto summary = osm::import_osm_file(m_file, *store, decision, options);
         if (latest) draw_progress(bar, *latest, /*force=*/true);

@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <regex>
@@ -81,6 +82,96 @@ std::vector<const char*> Params::values() const {
     for (std::size_t i = 0; i < m_values.size(); ++i)
         out.push_back(m_null[i] ? nullptr : m_values[i].c_str());
     return out;
+}
+
+// --- COPY ---------------------------------------------------------------------------------
+
+void CopyRows::separate() {
+    if (m_row_started) m_text += '\t';
+    m_row_started = true;
+}
+
+CopyRows& CopyRows::add(std::int64_t value) {
+    separate();
+    char buffer[24];
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    m_text.append(buffer, end);
+    return *this;
+}
+
+CopyRows& CopyRows::add(double value) {
+    separate();
+    // Shortest text that reads back to the same double.
+    char buffer[32];
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    if (ec != std::errc()) throw sightline::Exception("cannot format a number for PostgreSQL");
+    m_text.append(buffer, end);
+    return *this;
+}
+
+CopyRows& CopyRows::add(bool value) {
+    separate();
+    m_text += value ? 't' : 'f';
+    return *this;
+}
+
+CopyRows& CopyRows::add(std::string_view value) {
+    separate();
+    for (char c : value) {
+        switch (c) {
+            case '\\':
+                m_text += "\\\\";
+                break;
+            case '\t':
+                m_text += "\\t";
+                break;
+            case '\n':
+                m_text += "\\n";
+                break;
+            case '\r':
+                m_text += "\\r";
+                break;
+            default:
+                m_text += c;
+        }
+    }
+    return *this;
+}
+
+CopyRows& CopyRows::add(std::nullopt_t) {
+    separate();
+    m_text += "\\N";
+    return *this;
+}
+
+CopyRows& CopyRows::add(Bytes value) {
+    separate();
+    // bytea's hex input (\x...), its backslash escaped for COPY.
+    static constexpr char digits[] = "0123456789abcdef";
+    m_text += "\\\\x";
+    for (char c : value.bytes) {
+        const auto byte = static_cast<unsigned char>(c);
+        m_text += digits[byte >> 4];
+        m_text += digits[byte & 15];
+    }
+    return *this;
+}
+
+void CopyRows::end_row() {
+    m_text += '\n';
+    m_row_started = false;
+}
+
+void CopySink::write(std::string_view rows) {
+    // PQputCopyData takes an int length: send big buffers in pieces.
+    constexpr std::size_t piece = 1 << 20;
+    while (!rows.empty()) {
+        const auto n = std::min(rows.size(), piece);
+        if (PQputCopyData(m_conn, rows.data(), static_cast<int>(n)) != 1)
+            throw Unavailable(
+                fmt::format("PostgreSQL is unreachable: {}", first_line(PQerrorMessage(m_conn))));
+        rows.remove_prefix(n);
+    }
 }
 
 // --- Rows -----------------------------------------------------------------------------------
@@ -250,6 +341,36 @@ void Connection::execute(std::string_view sql) {
     auto status = PQresultStatus(result);
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) fail(result, sql);
     PQclear(result);
+}
+
+void Connection::copy_in(std::string_view copy_sql, const std::function<void(CopySink&)>& fill) {
+    if (!ok()) throw Unavailable("PostgreSQL is unreachable: connection lost");
+    std::string text(copy_sql);
+    pg_result* started = PQexec(m_conn, text.c_str());
+    if (PQresultStatus(started) != PGRES_COPY_IN) fail(started, copy_sql);
+    PQclear(started);
+    auto drain = [this] {
+        while (pg_result* rest = PQgetResult(m_conn))
+            PQclear(rest);
+    };
+    CopySink sink(m_conn);
+    try {
+        fill(sink);
+    } catch (...) {
+        PQputCopyEnd(m_conn, "cancelled by the client");
+        drain();
+        throw;
+    }
+    if (PQputCopyEnd(m_conn, nullptr) != 1)
+        throw Unavailable(
+            fmt::format("PostgreSQL is unreachable: {}", first_line(PQerrorMessage(m_conn))));
+    pg_result* result = PQgetResult(m_conn);
+    if (PQresultStatus(result) != PGRES_COMMAND_OK) {
+        drain();
+        fail(result, copy_sql);
+    }
+    PQclear(result);
+    drain();
 }
 
 // --- Transaction ----------------------------------------------------------------------------

@@ -9,6 +9,7 @@
 // SQLSTATE, so a unique violation ("23505") can become a conflict.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -103,6 +104,55 @@ class Rows {
     pg_result* m_result;
 };
 
+/// Rows for `COPY ... FROM STDIN` in PostgreSQL's text format, built in memory: fields
+/// separated by tabs, one row a line, \N for NULL, backslash escapes in text, bytea as \\x hex.
+class CopyRows {
+  public:
+    CopyRows& add(std::int64_t value);
+    CopyRows& add(int value) { return add(static_cast<std::int64_t>(value)); }
+    CopyRows& add(double value);
+    CopyRows& add(bool value);
+    CopyRows& add(std::string_view value);
+    CopyRows& add(const std::string& value) { return add(std::string_view(value)); }
+    CopyRows& add(const char* value) { return add(std::string_view(value)); }
+    CopyRows& add(std::nullopt_t);
+    CopyRows& add(Bytes value);
+    /// Ends the current row.
+    void end_row();
+
+    /// The complete rows so far (valid until the next change).
+    [[nodiscard]] std::string_view text() const noexcept { return m_text; }
+    [[nodiscard]] std::size_t size() const noexcept { return m_text.size(); }
+    [[nodiscard]] bool empty() const noexcept { return m_text.empty(); }
+    void clear() noexcept {
+        m_text.clear();
+        m_row_started = false;
+    }
+
+  private:
+    void separate();
+
+    std::string m_text;
+    bool m_row_started = false;
+};
+
+/// Where Connection::copy_in() sends rows while a COPY runs.
+class CopySink {
+  public:
+    explicit CopySink(pg_conn* connection) noexcept : m_conn(connection) {}
+    /// Sends complete rows in COPY text format. Throws store::Unavailable if the connection
+    /// fails (the server's verdict on the rows comes when the COPY ends).
+    void write(std::string_view rows);
+    /// Sends and clears `rows`.
+    void write(CopyRows& rows) {
+        write(rows.text());
+        rows.clear();
+    }
+
+  private:
+    pg_conn* m_conn;
+};
+
 /// One libpq connection. Not thread-safe: the owner serialises use (the pool hands each
 /// connection to one thread at a time).
 class Connection {
@@ -126,6 +176,11 @@ class Connection {
     }
     /// Runs SQL text without parameters, possibly several statements (schema, SET, LISTEN).
     void execute(std::string_view sql);
+    /// Runs `copy_sql` (a `COPY table (columns) FROM STDIN`, text format) and sends what `fill`
+    /// writes to the sink as its rows. If `fill` throws, the COPY is cancelled (no row of it
+    /// stays) and the exception goes on; a row the server refuses throws PgError. Either
+    /// failure leaves a surrounding transaction aborted.
+    void copy_in(std::string_view copy_sql, const std::function<void(CopySink&)>& fill);
 
     /// True when the connection is up (as far as libpq knows without a round trip).
     [[nodiscard]] bool ok() const noexcept;

@@ -6,6 +6,8 @@
 //   - 0/1 columns are boolean; case-insensitive names are unique indexes on lower(name);
 //   - the change counters live in `counters`, whose trigger sends NOTIFY sightline_changes;
 //   - photo bytes are rows of `photo_bytes` (every server sees them, pg_dump backs them up);
+//   - place search has no FTS5: place_word_index (word bytes, place id) holds its posting lists,
+//     places.word_count its document lengths (postgres/places.cpp computes FTS5's bm25);
 //   - failed logins are counted in `login_attempts` (shared by all servers; no address is
 //     stored, only keyed hashes, and rows older than an hour are deleted).
 #include "store/postgres/migrations.hpp"
@@ -269,17 +271,23 @@ CREATE TABLE places (
     lon         DOUBLE PRECISION NOT NULL CHECK (lon BETWEEN -180 AND 180),
     geom        geometry(Point, 4326)
                 GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(lon, lat), 4326)) STORED,
-    words       TEXT NOT NULL
+    words       TEXT NOT NULL,
+    -- Tokens in words (with repeats), the document length of SQLite's FTS5 bm25().
+    word_count  INTEGER GENERATED ALWAYS AS (array_length(string_to_array(words, ' '), 1)) STORED
 );
 CREATE INDEX places_geom ON places USING gist (geom);
--- Every index word of a place (search::index_words), for exact and prefix lookups.
+-- Every index word of a place (search::index_words), for exact and prefix lookups: FTS5's
+-- posting lists. Words are bytes (UTF-8), compared bytewise like SQLite's, whatever the
+-- database's collation; a prefix is a range of the primary key.
 CREATE TABLE place_word_index (
-    word     TEXT NOT NULL,
+    word     BYTEA NOT NULL,
     place_id BIGINT NOT NULL REFERENCES places (id) ON DELETE CASCADE,
     PRIMARY KEY (word, place_id)
 );
 CREATE INDEX place_word_index_place ON place_word_index (place_id);
-CREATE TABLE place_words (word TEXT PRIMARY KEY);
+-- The distinct words of place_word_index without the cell words and "zplace", refreshed by every
+-- import (typo candidates are a range of it).
+CREATE TABLE place_words (word BYTEA PRIMARY KEY);
 
 CREATE TABLE districts (
     id          BIGSERIAL PRIMARY KEY,

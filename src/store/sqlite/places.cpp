@@ -3,7 +3,6 @@
 // queries fold text the same way.
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <string>
 
@@ -11,6 +10,7 @@
 
 #include "geo/distance.hpp"
 #include "search/text.hpp"
+#include "store/encoding/place_words.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/read_pool.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -26,53 +26,15 @@ constexpr std::string_view place_columns =
     "p.id "
     "FROM places AS p ";
 
-// Every place also carries a word naming its cell of a 0.2-degree grid (about 22 x 15 km in
-// Europe), so that a search near a point asks FTS5 for the words AND the 3 x 3 cells around it:
-// a posting-list intersection, as fast as the words alone, instead of a spatial join.
-constexpr double cell_deg = 0.2;
-
-std::string cell_word(int row, int column) {
-    return fmt::format("zcell{}x{}", row, column);
-}
-
-// Places worth finding from anywhere: a search near a point also asks for these ("Beograd" from
-// Novi Sad), whatever it finds around the point.
-bool is_landmark_place(const model::Place& place) {
-    static constexpr std::array<std::string_view, 11> types{
-        "city",   "town",  "village",      "suburb", "city_district", "borough",
-        "county", "state", "municipality", "island", "country"};
-    return place.kind == model::PlaceKind::place &&
-           std::find(types.begin(), types.end(), place.type) != types.end();
-}
-
-std::pair<int, int> cell_of(geo::LatLon p) {
-    return {static_cast<int>(std::floor((p.lat + 90) / cell_deg)),
-            static_cast<int>(std::floor((p.lon + 180) / cell_deg))};
-}
-
-model::PlaceKind kind_from(std::string_view text) {
-    if (text == "address") return model::PlaceKind::address;
-    if (text == "street") return model::PlaceKind::street;
-    if (text == "place") return model::PlaceKind::place;
-    return model::PlaceKind::poi;
-}
-
 model::Place read_place(const sqlite::Statement& row) {
     model::Place p;
-    p.kind = kind_from(row.text(0));
+    p.kind = encoding::place_kind_from(row.text(0));
     p.name = row.string(1);
-    if (p.kind != model::PlaceKind::address) p.names.push_back(p.name);
     p.housenumber = row.string(2);
     p.street = row.string(3);
     p.type = row.string(4);
     p.context = row.string(5);
-    std::string_view names = row.text(6);
-    while (!names.empty()) {
-        const auto end = names.find('\n');
-        if (end != 0) p.names.emplace_back(names.substr(0, end));
-        if (end == std::string_view::npos) break;
-        names.remove_prefix(end + 1);
-    }
+    encoding::read_place_names(p, row.text(6));
     p.location = {row.real(7), row.real(8)};
     return p;
 }
@@ -92,45 +54,11 @@ void append_term(std::string& out, std::string_view word, bool prefix) {
 
 namespace sqlite {
 
-std::string place_words(const model::Place& place) {
-    std::vector<std::string> words;
-    auto add = [&words](std::string_view text) {
-        for (auto& w : search::index_words(text))
-            if (std::find(words.begin(), words.end(), w) == words.end())
-                words.push_back(std::move(w));
-    };
-    add(place.name);
-    for (const auto& n : place.names)
-        add(n);
-    if (!place.street.empty()) add(place.street);
-    for (auto& number : search::housenumber_list(place.housenumber))
-        if (std::find(words.begin(), words.end(), number) == words.end())
-            words.push_back(std::move(number));
-    std::string out;
-    for (const auto& w : words) {
-        if (!out.empty()) out += ' ';
-        out += w;
-    }
-    if (!out.empty()) {
-        const auto [row, column] = cell_of(place.location);
-        out += ' ';
-        out += cell_word(row, column);
-        if (is_landmark_place(place)) out += " zplace";
-    }
-    return out;
-}
-
 bool insert_place(Connection& db, const model::Place& p) {
     if (!p.location.is_valid() || p.name.empty()) return false;
-    const std::string words = place_words(p);
+    const std::string words = encoding::place_words(p);
     if (words.empty()) return false;
-    std::string names;
-    for (const auto& n : p.names) {
-        if (n == p.name) continue;  // read_place() gives the name back first
-        if (!names.empty()) names += '\n';
-        for (char c : n)
-            names += c == '\n' ? ' ' : c;
-    }
+    const std::string names = encoding::place_names_column(p);
     auto stmt = db.prepare(
         "INSERT INTO places (kind, name, housenumber, street, type, context, names, lat, lon, "
         "words) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
@@ -223,17 +151,12 @@ std::vector<model::Place> SqliteStore::find_places(const PlaceQuery& query) {
         }
     };
     if (query.near) {
-        // The point's cell and the three beside the corner it is nearest to: everything within
-        // half a cell (about 11 km north-south) of the point, with four words instead of nine.
-        const auto [row, column] = cell_of(*query.near);
-        const double lat_in = (query.near->lat + 90) / cell_deg - row;
-        const double lon_in = (query.near->lon + 180) / cell_deg - column;
-        const int other_row = row + (lat_in < 0.5 ? -1 : 1);
-        const int other_column = column + (lon_in < 0.5 ? -1 : 1);
+        // The point's cell and the three beside the corner it is nearest to.
         std::string cells = " AND (";
-        cells += '"' + cell_word(row, column) + "\" OR \"" + cell_word(other_row, column) +
-                 "\" OR \"" + cell_word(row, other_column) + "\" OR \"" +
-                 cell_word(other_row, other_column) + '"';
+        for (const auto& cell : encoding::cell_words_near(*query.near)) {
+            if (cells.size() > 6) cells += " OR ";
+            cells += '"' + cell + '"';
+        }
         cells += ')';
         run(match + cells, false);
         run(match + " AND \"zplace\"", false);

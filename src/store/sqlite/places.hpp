@@ -12,8 +12,6 @@
 
 namespace sightline::store::sqlite {
 
-/// The folded index words of a place (its names, street and house number), space-separated.
-std::string place_words(const model::Place& place);
 /// Inserts a place with its words and index entries; false (nothing written) for one without a
 /// name, words or a valid location.
 bool insert_place(Connection& db, const model::Place& place);
