@@ -28,6 +28,7 @@ std::vector<std::unique_ptr<Command>> all_commands() {
     commands.push_back(make_stats_command());
     commands.push_back(make_backup_command());
     commands.push_back(make_migrate_command());
+    commands.push_back(make_store_command());
     return commands;
 }
 

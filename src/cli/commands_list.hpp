@@ -25,5 +25,6 @@ std::unique_ptr<Command> make_districts_command();
 std::unique_ptr<Command> make_report_command();
 std::unique_ptr<Command> make_campaigns_command();
 std::unique_ptr<Command> make_stats_command();
+std::unique_ptr<Command> make_store_command();
 
 }  // namespace sightline::cli

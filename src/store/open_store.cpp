@@ -1,5 +1,6 @@
 #include "store/open_store.hpp"
 
+#include "store/postgres/connection.hpp"
 #include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -22,6 +23,11 @@ Result<StoreUrl> parse_store_url(std::string_view url) {
     }
     return fail(Errc::invalid_argument,
                 "--store must be sqlite:DIR or postgresql://[user@]host[:port]/database");
+}
+
+std::string open_store_description(const StoreUrl& url) {
+    if (url.kind == StoreKind::sqlite) return "sqlite:" + url.sqlite_dir.string();
+    return postgres::redact_conninfo(url.conninfo);
 }
 
 std::unique_ptr<Backend> open_store(const StoreUrl& url, const OpenOptions& options) {

@@ -25,6 +25,8 @@ struct StoreUrl {
 
 /// Parses a store URL; invalid_argument with the accepted forms when it is neither.
 Result<StoreUrl> parse_store_url(std::string_view url);
+/// For messages: "sqlite:DIR" or the URL without its password.
+std::string open_store_description(const StoreUrl& url);
 
 struct OpenOptions {
     bool create_if_missing = true;  ///< sqlite: create the folder and the file

@@ -13,7 +13,7 @@ namespace {
 const std::vector<std::string> subcommands{
     "serve",     "user",  "import",   "import-csv", "import-list", "export",
     "tiles",     "scrub", "coverage", "exposure",   "districts",   "report",
-    "campaigns", "route", "search",   "stats",      "backup",      "migrate"};
+    "campaigns", "route", "search",   "stats",      "backup",      "migrate", "store"};
 
 TEST(Help, TheMainHelpListsExactlyTheseCommandsAndExitsZero) {
     auto result = run_cli({"--help"});
