@@ -36,7 +36,7 @@ struct ServerOptions {
     std::size_t max_header_bytes = 16 * 1024;
     /// Non-empty: client addresses are hashed with keys derived from this secret, shared by the
     /// servers of one database (Backend::shared_client_key_secret()); empty: a random key.
-    std::string client_key_secret;
+    std::string client_key_secret{};
     std::size_t max_body_bytes = 1024 * 1024;  ///< default; a route may raise it
     /// Whole request, headers and body; for a streamed body each read of it (progress); also
     /// each write of a file response.
