@@ -131,6 +131,18 @@ void ApiTest::TearDown() {
     }
 }
 
+std::vector<std::filesystem::path> ApiTest::store_disk_dirs() const {
+    std::vector<std::filesystem::path> dirs{m_data};
+    if (!m_database) return dirs;
+    m_database->execute("CHECKPOINT");
+    const std::filesystem::path cluster = std::getenv("SIGHTLINE_TEST_PG_DIR");
+    const auto oid =
+        m_database->query_number("SELECT oid FROM pg_database WHERE datname = current_database()");
+    dirs.push_back(cluster / "data" / "base" / std::to_string(oid));
+    dirs.push_back(cluster / "data" / "pg_wal");
+    return dirs;
+}
+
 void ApiTest::start_server() {
     m_client.reset();
     m_server.reset();

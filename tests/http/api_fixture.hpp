@@ -85,6 +85,12 @@ class ApiTest : public ::testing::Test {
     ServerProcess& server() { return *m_server; }
     [[nodiscard]] const std::filesystem::path& data_dir() const { return m_data; }
     [[nodiscard]] const std::filesystem::path& work_dir() const { return m_tmp.path(); }
+    /// This test's PostgreSQL database in the suite's PostgreSQL run; null with SQLite.
+    [[nodiscard]] const PgDatabase* database() const { return m_database ? &*m_database : nullptr; }
+    /// Where the store's bytes are on disk: the data folder; with PostgreSQL also the files of
+    /// this test's database and the cluster's write-ahead log (after a checkpoint, so that what
+    /// is committed is in them).
+    [[nodiscard]] std::vector<std::filesystem::path> store_disk_dirs() const;
 
     /// POST /api/v1/session; throws unless it answers 200 with a session cookie.
     Login login(const std::string& name = "mod", std::string_view password = test_password);

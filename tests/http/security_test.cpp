@@ -126,7 +126,10 @@ TEST_F(Security, AnExpiredSessionIsUnauthorized) {
     auto mod = login();
     auto id = submit_ok(example_report())["id"].get<std::int64_t>();
     ASSERT_EQ(client().get("/api/v1/session", mod.cookie()).status, 200);
-    expire_all_sessions(data_dir());
+    if (database())
+        database()->execute("UPDATE sessions SET expires_at = 1");
+    else
+        expire_all_sessions(data_dir());
     expect_json_error(client().get("/api/v1/session", mod.cookie()), 401, "unauthorized");
     expect_json_error(client().get("/api/v1/reports", mod.cookie()), 401, "unauthorized");
     expect_json_error(decide(id, {{"action", "accept"}}, mod), 401, "unauthorized");

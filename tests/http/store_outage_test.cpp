@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include <fmt/core.h>
@@ -34,6 +35,11 @@ struct Tally {
 TEST(StoreOutage, ReportsDuringADatabaseRestartAreKeptOrRefusedWith503) {
     if (!testing_on_postgresql()) GTEST_SKIP() << "needs PostgreSQL (the pg. pass)";
     TempDir tmp("sightline-outage");
+    // The server of the cluster may run as another user (postgres, under root) and must reach it.
+    std::filesystem::permissions(
+        tmp.path(), std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+                        std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
+                        std::filesystem::perms::others_exec);
     const std::string cluster = (tmp.path() / "pg").string();
     const int started = run_script(cluster_script + " start " + cluster);
     if (started == 77) GTEST_SKIP() << "PostgreSQL is not installed";
@@ -105,7 +111,15 @@ TEST(StoreOutage, ReportsDuringADatabaseRestartAreKeptOrRefusedWith503) {
 
     EXPECT_TRUE(recovered) << "the server did not get back to 201s after the restart";
     EXPECT_TRUE(tally.unexpected.empty())
-        << tally.unexpected.size() << " unexpected answers, first: " << tally.unexpected.front();
+        << tally.unexpected.size() << " unexpected answers, first: " << tally.unexpected.front()
+        << "\nserver log:\n"
+        << [&] {
+               std::string failed;
+               std::istringstream lines(server.log_text());
+               for (std::string line; std::getline(lines, line);)
+                   if (line.find("failed") != std::string::npos) failed += line + "\n";
+               return failed;
+           }();
     EXPECT_GT(tally.unavailable, 0) << "no request met the outage";
     ASSERT_FALSE(tally.acknowledged.empty());
     std::string ids;

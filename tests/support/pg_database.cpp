@@ -80,6 +80,31 @@ void PgDatabase::execute(const std::string& sql) const {
     run_sql(m_url, sql);
 }
 
+std::vector<std::vector<std::string>> PgDatabase::query_rows(const std::string& sql) const {
+    PGconn* conn = PQconnectdb(m_url.c_str());
+    if (PQstatus(conn) != CONNECTION_OK) {
+        std::string message = PQerrorMessage(conn);
+        PQfinish(conn);
+        throw std::runtime_error("test PostgreSQL: " + message);
+    }
+    PGresult* result = PQexec(conn, sql.c_str());
+    if (PQresultStatus(result) != PGRES_TUPLES_OK) {
+        std::string message = PQresultErrorMessage(result);
+        PQclear(result);
+        PQfinish(conn);
+        throw std::runtime_error("test PostgreSQL: " + message + " in " + sql);
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (int r = 0; r < PQntuples(result); ++r) {
+        auto& row = rows.emplace_back();
+        for (int c = 0; c < PQnfields(result); ++c)
+            row.emplace_back(PQgetvalue(result, r, c));
+    }
+    PQclear(result);
+    PQfinish(conn);
+    return rows;
+}
+
 long long PgDatabase::query_number(const std::string& sql) const {
     return std::stoll(run_sql(m_url, sql));
 }

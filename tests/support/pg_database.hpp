@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sightline::testing {
 
@@ -28,6 +29,8 @@ class PgDatabase {
     /// Runs SQL on the new database (test setup only: the store is tested through its
     /// interfaces). Throws std::runtime_error.
     void execute(const std::string& sql) const;
+    /// Every row of a query, each value as text ("" for NULL).
+    [[nodiscard]] std::vector<std::vector<std::string>> query_rows(const std::string& sql) const;
     /// The first column of the first row of a query, as a number.
     [[nodiscard]] long long query_number(const std::string& sql) const;
 

@@ -277,13 +277,14 @@ Connection::~Connection() {
 }
 
 bool Connection::ok() const noexcept {
-    return m_conn && PQstatus(m_conn) == CONNECTION_OK;
+    return m_conn && !m_broken && PQstatus(m_conn) == CONNECTION_OK;
 }
 
 bool Connection::reset() noexcept {
     if (!m_conn) return false;
     PQreset(m_conn);
     m_prepared.clear();
+    m_broken = false;
     if (PQstatus(m_conn) != CONNECTION_OK) return false;
     PQsetNoticeProcessor(
         m_conn, [](void*, const char*) {}, nullptr);
@@ -309,9 +310,13 @@ void Connection::fail(pg_result* result, std::string_view sql) {
     if (message.empty()) message = first_line(PQerrorMessage(m_conn));
     PQclear(result);
     // Class 08 is "connection exception"; 57P0x are shutdowns (admin, crash, cannot connect now).
-    if (PQstatus(m_conn) != CONNECTION_OK || sqlstate.starts_with("08") ||
-        sqlstate.starts_with("57P"))
+    // No SQLSTATE at all means libpq itself failed (the server closed the connection, a broken
+    // pipe), which it does not always mark in PQstatus at once.
+    if (PQstatus(m_conn) != CONNECTION_OK || sqlstate.empty() || sqlstate.starts_with("08") ||
+        sqlstate.starts_with("57P")) {
+        m_broken = true;  // reconnected when next borrowed
         throw Unavailable(fmt::format("PostgreSQL is unreachable: {}", message));
+    }
     throw PgError(sqlstate, fmt::format("PostgreSQL: {} (in: {:.80})", message, sql));
 }
 

@@ -193,6 +193,7 @@ class Connection {
     [[noreturn]] void fail(pg_result* result, std::string_view sql);
 
     pg_conn* m_conn = nullptr;
+    bool m_broken = false;  // a communication failure was seen: reset before reuse
     std::unordered_map<std::string, std::string> m_prepared;  // SQL text -> statement name
 };
 
