@@ -1,5 +1,6 @@
 #include "store/encoding/json_columns.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -264,6 +265,22 @@ std::vector<double> read_directions(std::string_view json) {
         out.push_back(value.get<double>());
     }
     return out;
+}
+
+std::optional<std::vector<model::ReportId>> read_id_list(std::string_view text) {
+    std::vector<model::ReportId> ids;
+    const char* p = text.data();
+    const char* end = text.data() + text.size();
+    while (p < end) {
+        std::int64_t value = 0;
+        auto [next, ec] = std::from_chars(p, end, value);
+        if (ec != std::errc{}) return std::nullopt;
+        ids.push_back(model::ReportId{value});
+        p = next;
+        if (p < end && *p == ',') ++p;
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
 }
 
 }  // namespace sightline::store::encoding

@@ -4,10 +4,12 @@
 // of camera listings: a hand-written decoder for the flat string->string objects we write,
 // with nlohmann::json as the fallback for anything else (numbers, nesting, odd escapes).
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "model/ids.hpp"
 #include "model/tags.hpp"
 
 namespace sightline::store::encoding {
@@ -17,6 +19,10 @@ std::string write_tags(const model::Tags& tags);
 /// Parses a tags column. Non-string values are kept as their JSON text. Throws
 /// sightline::Exception if the text is not a JSON object (a corrupt row).
 model::Tags read_tags(std::string_view json);
+
+/// A comma-separated list of report ids ("3,1,2", what group_concat / string_agg give), sorted;
+/// nullopt if it is not one.
+std::optional<std::vector<model::ReportId>> read_id_list(std::string_view text);
 
 /// `[135,22.5]`; non-finite numbers are dropped.
 std::string write_directions(const std::vector<double>& directions_deg);

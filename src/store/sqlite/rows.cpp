@@ -21,28 +21,16 @@ namespace {
 }
 
 model::CameraStatus camera_status_from(std::string_view text) {
-    // The CHECK constraint keeps this set closed; anything else is a corrupt file.
-    if (text == "verified") return model::CameraStatus::verified;
-    if (text == "reported") return model::CameraStatus::reported;
-    if (text == "removed") return model::CameraStatus::removed;
-    if (text == "disputed") return model::CameraStatus::disputed;
-    corrupt("camera status", text);
+    // The CHECK constraint keeps this set closed; anything else is a corrupt row.
+    auto status = model::parse_camera_status(text);
+    if (!status) corrupt("camera status", text);
+    return *status;
 }
 
 std::vector<model::ReportId> parse_id_list(std::string_view text) {
-    std::vector<model::ReportId> ids;
-    const char* p = text.data();
-    const char* end = text.data() + text.size();
-    while (p < end) {
-        std::int64_t value = 0;
-        auto [next, ec] = std::from_chars(p, end, value);
-        if (ec != std::errc{}) corrupt("report id list", text);
-        ids.push_back(model::ReportId{value});
-        p = next;
-        if (p < end && *p == ',') ++p;
-    }
-    std::sort(ids.begin(), ids.end());
-    return ids;
+    auto ids = encoding::read_id_list(text);
+    if (!ids) corrupt("report id list", text);
+    return std::move(*ids);
 }
 
 }  // namespace
