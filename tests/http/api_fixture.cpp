@@ -135,7 +135,9 @@ std::vector<std::filesystem::path> ApiTest::store_disk_dirs() const {
     std::vector<std::filesystem::path> dirs{m_data};
     if (!m_database) return dirs;
     m_database->execute("CHECKPOINT");
-    const std::filesystem::path cluster = std::getenv("SIGHTLINE_TEST_PG_DIR");
+    std::filesystem::path cluster;  // tests/support/pg_cluster.sh names it in DIR/cluster
+    std::ifstream(std::filesystem::path(std::getenv("SIGHTLINE_TEST_PG_DIR")) / "cluster") >>
+        cluster;
     const auto oid =
         m_database->query_number("SELECT oid FROM pg_database WHERE datname = current_database()");
     dirs.push_back(cluster / "data" / "base" / std::to_string(oid));

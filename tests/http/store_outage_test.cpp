@@ -35,11 +35,6 @@ struct Tally {
 TEST(StoreOutage, ReportsDuringADatabaseRestartAreKeptOrRefusedWith503) {
     if (!testing_on_postgresql()) GTEST_SKIP() << "needs PostgreSQL (the pg. pass)";
     TempDir tmp("sightline-outage");
-    // The server of the cluster may run as another user (postgres, under root) and must reach it.
-    std::filesystem::permissions(
-        tmp.path(), std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
-                        std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
-                        std::filesystem::perms::others_exec);
     const std::string cluster = (tmp.path() / "pg").string();
     const int started = run_script(cluster_script + " start " + cluster);
     if (started == 77) GTEST_SKIP() << "PostgreSQL is not installed";
