@@ -36,6 +36,7 @@ die() { log "error: $*"; exit 1; }
 now_ns() { date +%s%N; }
 # Seconds between two now_ns readings, 1 decimal.
 elapsed_s() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1e9 }'; }
+elapsed_s2() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'; }  # 2 decimals
 # Value of key=value in a "RESULT ..." line.
 field() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k { print $2 }'; }
 us_to_ms() { awk -v v="$1" 'BEGIN { printf "%.2f", v / 1000 }'; }
@@ -509,12 +510,12 @@ for ((i = 0; i < 12000; i++)); do
         if [[ -z ${FOLLOW_SEEN[k]} ]]; then
             pending=1
             if curl -sf "$url/api/v1/cameras?bbox=$follow_box&limit=$LIMIT" | grep -q "$FOLLOW_TAG"; then
-                FOLLOW_SEEN[k]=$(elapsed_s "$t0" "$(now_ns)")
+                FOLLOW_SEEN[k]=$(elapsed_s2 "$t0" "$(now_ns)")
             fi
         elif [[ -z ${FOLLOW_CURRENT[k]} ]]; then
             pending=1
             if curl -sf "$url/metrics" | grep -q '^sightline_camera_snapshot_current 1$'; then
-                FOLLOW_CURRENT[k]=$(elapsed_s "$t0" "$(now_ns)")
+                FOLLOW_CURRENT[k]=$(elapsed_s2 "$t0" "$(now_ns)")
             fi
         fi
     done
