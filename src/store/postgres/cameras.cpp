@@ -2,7 +2,6 @@
 // history, spans over time) and CSV imports. The same results as store/sqlite/cameras.cpp and
 // history.cpp; boxes go through the GiST index on `geom`.
 #include <algorithm>
-#include <charconv>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -23,15 +22,16 @@
 namespace sightline::store {
 
 using postgres::Connection;
+using postgres::CopyRows;
 using postgres::Params;
 using postgres::Rows;
 using postgres::Transaction;
 
 namespace {
 
-constexpr int for_each_page = 1000;         // cameras per keyset page of for_each_camera
-constexpr int span_fetch_rows = 10000;      // rows per FETCH of for_each_camera_span
-constexpr std::size_t import_batch = 5000;  // cameras per INSERT of insert_cameras
+constexpr int for_each_page = 1000;                // cameras per keyset page of for_each_camera
+constexpr int span_fetch_rows = 10000;             // rows per FETCH of for_each_camera_span
+constexpr std::size_t copy_piece_bytes = 1 << 20;  // COPY text sent at once by insert_cameras
 
 // The history actions that start or end a camera's time on the map (see CameraSpan), as in
 // store/sqlite/history.cpp.
@@ -125,43 +125,6 @@ std::uint64_t hilbert_key(geo::LatLon p) {
     }
     return key;
 }
-
-// PostgreSQL array literals ('{1,2,3}', '{"a","b"}') of one import batch: one statement text
-// whatever the batch size, with the values as parameters.
-class ArrayText {
-  public:
-    void number(std::int64_t value) {
-        separate();
-        m_text += fmt::format("{}", value);
-    }
-    void number(double value) {
-        separate();
-        char buffer[32];
-        auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
-        if (ec != std::errc()) throw sightline::Exception("cannot format a number for PostgreSQL");
-        m_text.append(buffer, end);
-    }
-    void text(std::string_view value) {
-        separate();
-        m_text += '"';
-        for (char c : value) {
-            if (c == '"' || c == '\\') m_text += '\\';
-            m_text += c;
-        }
-        m_text += '"';
-    }
-    std::string finish() {
-        std::string out = "{" + m_text + "}";
-        m_text.clear();
-        return out;
-    }
-
-  private:
-    void separate() {
-        if (!m_text.empty()) m_text += ',';
-    }
-    std::string m_text;
-};
 
 }  // namespace
 
@@ -337,8 +300,11 @@ Result<std::vector<model::CameraId>> PostgresStore::insert_cameras(
     std::vector<std::int64_t> taken;
     taken.reserve(cameras.size());
     if (!cameras.empty()) {
+        // The sequence is looked up once (an InitPlan): as a plain argument of nextval() it was
+        // resolved for every row, 0.5 s per 100,000 ids instead of 0.05 s.
         auto rows = db->run(
-            "SELECT nextval(pg_get_serial_sequence('cameras', 'id')) FROM generate_series(1, $1)",
+            "SELECT nextval((SELECT pg_get_serial_sequence('cameras', 'id')::regclass)) "
+            "FROM generate_series(1, $1)",
             static_cast<std::int64_t>(cameras.size()));
         for (int i = 0; i < rows.size(); ++i)
             taken.push_back(rows.int64(i, 0));
@@ -347,33 +313,46 @@ Result<std::vector<model::CameraId>> PostgresStore::insert_cameras(
     for (std::size_t k = 0; k < order.size(); ++k)
         ids[order[k]] = model::CameraId{taken[k]};
 
-    ArrayText id_array, lat_array, lon_array, status_array, kind_array, verified_array, tags_array;
-    for (std::size_t start = 0; start < order.size(); start += import_batch) {
-        std::size_t stop = std::min(order.size(), start + import_batch);
-        for (std::size_t k = start; k < stop; ++k) {
-            const auto& input = cameras[order[k]];
-            id_array.number(taken[k]);
-            lat_array.number(input.location.lat);
-            lon_array.number(input.location.lon);
-            status_array.text(model::to_string(input.status));
-            kind_array.text(model::camera_kind(input.tags));
-            verified_array.number(input.status == model::CameraStatus::verified ? decision.at
-                                                                                : std::int64_t{0});
-            tags_array.text(encoding::write_tags(input.tags));
-        }
-        auto batch_ids = id_array.finish();
-        db->run(
-            "INSERT INTO cameras (id, lat, lon, status, kind, first_seen, last_verified, "
-            "updated_at, tags) SELECT u.id, u.lat, u.lon, u.status, u.kind, $8, u.last_verified, "
-            "$8, u.tags FROM unnest($1::bigint[], $2::float8[], $3::float8[], $4::text[], "
-            "$5::text[], $6::bigint[], $7::text[]) AS u(id, lat, lon, status, kind, "
-            "last_verified, tags)",
-            batch_ids, lat_array.finish(), lon_array.finish(), status_array.finish(),
-            kind_array.finish(), verified_array.finish(), tags_array.finish(), decision.at);
-        db->run(
-            "INSERT INTO camera_history (camera_id, at, action, actor, detail) "
-            "SELECT u.id, $2, 'imported', $3, $4 FROM unnest($1::bigint[]) AS u(id)",
-            batch_ids, decision.at, decision.actor, decision.reason);
+    // COPY, streamed in pieces so the server parses one piece while the next is formatted: the
+    // cameras in Hilbert order, then their 'imported' entries (their ids come from the
+    // sequence in the same order). A row the server refuses aborts the transaction.
+    if (!taken.empty()) {
+        CopyRows rows;
+        db->copy_in(
+            "COPY cameras (id, lat, lon, status, kind, first_seen, last_verified, updated_at, "
+            "tags) "
+            "FROM STDIN",
+            [&](postgres::CopySink& sink) {
+                for (std::size_t k = 0; k < order.size(); ++k) {
+                    const auto& input = cameras[order[k]];
+                    rows.add(taken[k])
+                        .add(input.location.lat)
+                        .add(input.location.lon)
+                        .add(model::to_string(input.status))
+                        .add(model::camera_kind(input.tags))
+                        .add(decision.at)
+                        .add(input.status == model::CameraStatus::verified ? decision.at
+                                                                           : std::int64_t{0})
+                        .add(decision.at)
+                        .add(encoding::write_tags(input.tags));
+                    rows.end_row();
+                    if (rows.size() >= copy_piece_bytes) sink.write(rows);
+                }
+                sink.write(rows);
+            });
+        db->copy_in("COPY camera_history (camera_id, at, action, actor, detail) FROM STDIN",
+                    [&](postgres::CopySink& sink) {
+                        for (std::int64_t id : taken) {
+                            rows.add(id)
+                                .add(decision.at)
+                                .add("imported")
+                                .add(decision.actor)
+                                .add(decision.reason);
+                            rows.end_row();
+                            if (rows.size() >= copy_piece_bytes) sink.write(rows);
+                        }
+                        sink.write(rows);
+                    });
     }
     std::string subject = taken.empty() ? std::string("cameras/none")
                                         : fmt::format("cameras/{}-{}", taken.front(), taken.back());
