@@ -101,6 +101,11 @@ class ServeCommand final : public Command {
             if (!n) return std::unexpected(n.error());
             m_options.io_threads = static_cast<int>(*n);
         }
+        if (auto v = parsed->value("workers")) {
+            auto n = parse_integer("--workers", *v, 0, max_io_threads);
+            if (!n) return std::unexpected(n.error());
+            m_options.worker_threads = static_cast<int>(*n);
+        }
         if (auto v = parsed->value("report-rate")) {
             auto n = parse_number("--report-rate", *v, 0, max_rate_per_hour);
             if (!n) return std::unexpected(n.error());
@@ -171,6 +176,11 @@ class ServeCommand final : public Command {
         // addresses alike (ADR 018); one server keeps both in memory.
         m_service_options.auth.shared_login_counters = store->shared_login_counters();
         m_options.client_key_secret = store->shared_client_key_secret().value_or("");
+        // With PostgreSQL a handler mostly waits for the database (a commit is an fsync on
+        // another machine): more of them keep the pool's connections busy.
+        if (m_options.worker_threads == 0 && m_store_url.kind == store::StoreKind::postgresql)
+            m_options.worker_threads =
+                static_cast<int>(std::max(8u, std::thread::hardware_concurrency()));
         m_service_options.routing.prepared_file = std::filesystem::path(m_data) / "routing.bin";
         services::Services services(*store, *store, *store, *store, m_service_options);
         if (const std::size_t swept = services.photos.sweep_orphan_files(); swept > 0)
@@ -351,6 +361,9 @@ class ServeCommand final : public Command {
                  "address to listen on, PORT 0 to 65535 (env SIGHTLINE_LISTEN; default "
                  "127.0.0.1:8080; port 0 picks one)"},
                 {"threads", "N", "I/O threads, 0 to 256 (default 0: hardware threads)"},
+                {"workers", "N",
+                 "threads that run handlers, 0 to 256 (default 0: hardware threads, at least 2; "
+                 "with a PostgreSQL store at least 8, as each waits for its commit)"},
                 {"report-rate", "N",
                  "anonymous reports and camera checks allowed per client per hour, 0 to "
                  "1000000000 (default 30; 0 = unlimited)"},

@@ -70,6 +70,7 @@ const std::vector<BadNumber> bad_numbers{
      "0x20"},
     {"ServeListenPortWithPlus", {"serve", "--listen", "127.0.0.1:+80"}, "--listen port", "+80"},
     {"ServeThreadsNegative", serve("--threads", "-1"), "--threads", "-1"},
+    {"ServeWorkersTooMany", serve("--workers", "257"), "--workers", "257"},
     {"ServeReportRateInfinite", serve("--report-rate", "inf"), "--report-rate", "inf"},
     {"ServeReadTimeoutEmpty", serve("--read-timeout", ""), "--read-timeout", ""},
     {"ServeMaxConnectionsTooFew", serve("--max-connections", "15"), "--max-connections", "15"},
