@@ -11,9 +11,9 @@ namespace {
 /// Every subcommand (src/cli/commands.cpp). A new command goes here too, which gives it the
 /// --help and unknown-option tests below; TheMainHelpListsExactlyTheseCommands checks that.
 const std::vector<std::string> subcommands{
-    "serve",     "user",  "import",   "import-csv", "import-list", "export",
-    "tiles",     "scrub", "coverage", "exposure",   "districts",   "report",
-    "campaigns", "route", "search",   "stats",      "backup",      "migrate", "store"};
+    "serve",  "user",     "import",   "import-csv", "import-list", "export",    "tiles",
+    "scrub",  "coverage", "exposure", "districts",  "report",      "campaigns", "route",
+    "search", "stats",    "backup",   "migrate",    "store"};
 
 TEST(Help, TheMainHelpListsExactlyTheseCommandsAndExitsZero) {
     auto result = run_cli({"--help"});
