@@ -12,7 +12,8 @@ namespace sightline::cli {
 namespace {
 
 std::vector<OptionSpec> specs() {
-    return {{"from", "URL", "the store to copy: sqlite:DIR"},
+    return {data_option(),
+            {"from", "URL", "the store to copy: sqlite:DIR (default: sqlite: and the data folder)"},
             {"to", "URL", "an empty PostgreSQL database: postgresql://[user@]host[:port]/db"},
             {"quiet", "", "print only the summary"}};
 }
@@ -24,7 +25,8 @@ class StoreCommand final : public Command {
         return "copy a whole SQLite instance into PostgreSQL";
     }
     std::string help() const override {
-        return "Usage: sightline store copy --from sqlite:DIR --to postgresql://USER@HOST/DB\n\n"
+        return "Usage: sightline store copy [--from sqlite:DIR | --data DIR] --to "
+               "postgresql://USER@HOST/DB\n\n"
                "Copies everything of a SQLite instance into an empty PostgreSQL database (with\n"
                "PostGIS available): cameras with their history, reports, photos (records and\n"
                "bytes), users with their password hashes, sessions, the audit log, imported map\n"
@@ -42,10 +44,10 @@ class StoreCommand final : public Command {
         const auto& p = m_args.positionals;
         if (p.size() != 1 || p[0] != "copy")
             return fail(Errc::invalid_argument, "say what to do: store copy --from URL --to URL");
-        auto from = m_args.value("from");
         auto to = m_args.value("to");
-        if (!from || !to) return fail(Errc::invalid_argument, "store copy needs --from and --to");
-        auto source = store::parse_store_url(*from);
+        if (!to) return fail(Errc::invalid_argument, "store copy needs --to postgresql://...");
+        const std::string from = m_args.value("from").value_or("sqlite:" + data_dir_from(m_args));
+        auto source = store::parse_store_url(from);
         if (!source) return fail(Errc::invalid_argument, "--from: " + source.error().message);
         auto target = store::parse_store_url(*to);
         if (!target) return fail(Errc::invalid_argument, "--to: " + target.error().message);
