@@ -5,14 +5,14 @@
 // still gets in. After `free_attempts` failures a key waits, doubling with each further
 // failure (1 s, 2 s, 4 s, ... up to an hour); a quiet hour forgets it. An attempt is counted
 // *before* the password is checked (argon2id takes ~0.1 s), under one lock, so concurrent
-// attempts cannot all pass one check: a success gives the attempt back. In memory; or, for
-// several servers on one database, in store::LoginCounters, locked per key across servers
-// (then `now_s` must be wall-clock seconds, the same on every server).
+// attempts cannot all pass one check: a success gives the attempt back. The counts live in a
+// store::LoginCounters: in this process's memory, or, for several servers on one database, in
+// the database, locked per key across servers (then `now_s` must be wall-clock seconds, the
+// same on every server). The rules are the same either way.
 
 #include <cstdint>
-#include <mutex>
+#include <memory>
 #include <span>
-#include <unordered_map>
 
 #include "store/login_counters.hpp"
 
@@ -32,9 +32,12 @@ class LoginThrottle {
     };
 
     LoginThrottle() : LoginThrottle(Options{}) {}
-    /// `shared` (may be null: memory only) must outlive the throttle.
+    /// `shared` (may be null: counted in this process's memory) must outlive the throttle.
     explicit LoginThrottle(Options options, store::LoginCounters* shared = nullptr);
-    [[nodiscard]] bool shared() const noexcept { return m_shared != nullptr; }
+    ~LoginThrottle();
+    LoginThrottle(const LoginThrottle&) = delete;
+    LoginThrottle& operator=(const LoginThrottle&) = delete;
+    [[nodiscard]] bool shared() const noexcept { return m_shared; }
 
     /// Counts an attempt against every limit, all or none: 0 when the attempt may go ahead
     /// (count it as failed unless succeeded() follows), otherwise the seconds until it may.
@@ -48,16 +51,11 @@ class LoginThrottle {
   private:
     using Entry = store::LoginCounters::Entry;
     [[nodiscard]] double wait_for(const Entry& entry, int free_attempts, double now_s) const;
-    Entry& entry(std::uint64_t key, double now_s);
-    /// begin(), succeeded() and wait_s() on the shared counters.
-    double begin_shared(std::span<const Limit> limits, double now_s);
-    void succeeded_shared(std::uint64_t forgotten_key, std::span<const Limit> refunded);
-    double wait_shared(std::span<const Limit> limits, double now_s);
 
     Options m_options;
-    store::LoginCounters* m_shared;
-    std::mutex m_mutex;
-    std::unordered_map<std::uint64_t, Entry> m_entries;
+    std::unique_ptr<store::LoginCounters> m_memory;  // when there are no shared counters
+    store::LoginCounters& m_counters;                // the shared ones or m_memory
+    bool m_shared;
 };
 
 }  // namespace sightline::services
