@@ -12,6 +12,7 @@
 #include <fmt/core.h>
 
 #include "geo/distance.hpp"
+#include "store/encoding/hilbert_order.hpp"
 #include "store/encoding/json_columns.hpp"
 #include "store/postgres/connection.hpp"
 #include "store/postgres/pool.hpp"
@@ -102,28 +103,6 @@ std::vector<model::Camera> query_cameras(Connection& db, const CameraQuery& quer
     for (int i = 0; i < rows.size(); ++i)
         cameras.push_back(postgres::read_camera(rows, i));
     return cameras;
-}
-
-// Position of a point along a Hilbert curve over the whole globe, as in store/sqlite/cameras.cpp:
-// imports write rows in this order so cameras close to each other share table pages.
-std::uint64_t hilbert_key(geo::LatLon p) {
-    constexpr double cells = 4294967295.0;
-    auto x = static_cast<std::uint32_t>(std::clamp((p.lon + 180.0) / 360.0, 0.0, 1.0) * cells);
-    auto y = static_cast<std::uint32_t>(std::clamp((p.lat + 90.0) / 180.0, 0.0, 1.0) * cells);
-    std::uint64_t key = 0;
-    for (std::uint32_t s = 1U << 31; s > 0; s >>= 1) {
-        std::uint32_t rx = (x & s) ? 1 : 0;
-        std::uint32_t ry = (y & s) ? 1 : 0;
-        key += static_cast<std::uint64_t>(s) * s * ((3 * rx) ^ ry);
-        if (ry == 0) {
-            if (rx == 1) {
-                x = ~x;
-                y = ~y;
-            }
-            std::swap(x, y);
-        }
-    }
-    return key;
 }
 
 }  // namespace
@@ -284,13 +263,7 @@ Result<std::vector<model::CameraId>> PostgresStore::insert_cameras(
                                     i + 1));
     // Rows are written in Hilbert-curve order (see SQLite's insert_cameras); the returned ids
     // follow the input order.
-    std::vector<std::size_t> order(cameras.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::vector<std::uint64_t> keys(cameras.size());
-    for (std::size_t i = 0; i < cameras.size(); ++i)
-        keys[i] = hilbert_key(cameras[i].location);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
+    const std::vector<std::size_t> order = encoding::hilbert_order(cameras);
 
     std::vector<model::CameraId> ids(cameras.size());
     auto db = m_pool->acquire();

@@ -8,6 +8,7 @@
 #include <fmt/core.h>
 
 #include "geo/distance.hpp"
+#include "store/encoding/hilbert_order.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/read_pool.hpp"
 #include "store/sqlite/rows.hpp"
@@ -101,28 +102,6 @@ bool prefer_id_scan(Connection& db, const geo::BBox& box, std::int64_t limit) {
         " AND max_lon >= ?3 AND min_lon <= ?4 LIMIT ?5)");
     count.bind_all(box.south, box.north, box.west, box.east, threshold);
     return count.step() && count.int64(0) >= threshold;
-}
-
-// Position of a point along a Hilbert curve over the whole globe (2^32 x 2^32 cells, about
-// 1 cm): points close on the curve are close on the ground.
-std::uint64_t hilbert_key(geo::LatLon p) {
-    constexpr double cells = 4294967295.0;
-    auto x = static_cast<std::uint32_t>(std::clamp((p.lon + 180.0) / 360.0, 0.0, 1.0) * cells);
-    auto y = static_cast<std::uint32_t>(std::clamp((p.lat + 90.0) / 180.0, 0.0, 1.0) * cells);
-    std::uint64_t key = 0;
-    for (std::uint32_t s = 1U << 31; s > 0; s >>= 1) {
-        std::uint32_t rx = (x & s) ? 1 : 0;
-        std::uint32_t ry = (y & s) ? 1 : 0;
-        key += static_cast<std::uint64_t>(s) * s * ((3 * rx) ^ ry);
-        if (ry == 0) {  // rotate the quadrant
-            if (rx == 1) {
-                x = ~x;
-                y = ~y;
-            }
-            std::swap(x, y);
-        }
-    }
-    return key;
 }
 
 std::vector<model::Camera> query_cameras(Connection& db, const CameraQuery& query,
@@ -299,13 +278,7 @@ Result<std::vector<model::CameraId>> SqliteStore::insert_cameras(
     // and share table pages: a bbox listing then reads fewer pages (1M cameras imported in
     // batches of 10,000: find_cameras CPU time 2.9 -> 2.0 ms for 1,000 results, and more for
     // one big import). The returned ids still follow the input order.
-    std::vector<std::size_t> order(cameras.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::vector<std::uint64_t> keys(cameras.size());
-    for (std::size_t i = 0; i < cameras.size(); ++i)
-        keys[i] = hilbert_key(cameras[i].location);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
+    const std::vector<std::size_t> order = encoding::hilbert_order(cameras);
 
     std::vector<model::CameraId> ids(cameras.size());
     std::lock_guard lock(m_write_mutex);
