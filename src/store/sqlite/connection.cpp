@@ -53,6 +53,10 @@ void Statement::run() {
     }
 }
 
+void Statement::reset() noexcept {
+    sqlite3_reset(m_stmt);
+}
+
 bool Statement::is_null(int column) const noexcept {
     return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
 }

@@ -82,6 +82,8 @@ class Statement {
     bool step();
     /// Steps a statement that returns no rows (INSERT, UPDATE, DELETE).
     void run();
+    /// Makes the statement ready to run again; its bindings stay (rebind what changes).
+    void reset() noexcept;
 
     [[nodiscard]] bool is_null(int column) const noexcept;
     [[nodiscard]] std::int64_t int64(int column) const noexcept;

@@ -12,6 +12,7 @@
 #include "search/text.hpp"
 #include "store/encoding/place_words.hpp"
 #include "store/sqlite/connection.hpp"
+#include "store/sqlite/places.hpp"
 #include "store/sqlite/read_pool.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -39,6 +40,34 @@ model::Place read_place(const sqlite::Statement& row) {
     return p;
 }
 
+// Calls visit(statement) for a statement over the places in `b` ("SELECT ... FROM places AS p
+// WHERE p.cell BETWEEN ?1 AND ?2 AND p.lat BETWEEN ?3 AND ?4 AND p.lon BETWEEN ?5 AND ?6 ...")
+// once per row of grid cells the box covers, or once over the whole band of rows when that is
+// many (an import's bounds): either way the index is read, never the whole table.
+template <typename Visit>
+void for_each_cell_range(sqlite::Statement& stmt, const geo::BBox& b, const Visit& visit) {
+    using sqlite::place_cell_column;
+    using sqlite::place_cell_row;
+    constexpr std::int64_t max_rows_one_by_one = 32;
+    const std::int64_t first_row = place_cell_row(std::max(b.south, -90.0));
+    const std::int64_t last_row = place_cell_row(std::min(b.north, 90.0));
+    const std::int64_t first_column = place_cell_column(std::max(b.west, -180.0));
+    const std::int64_t last_column = place_cell_column(std::min(b.east, 180.0));
+    if (first_row > last_row || first_column > last_column) return;
+    auto run = [&](std::int64_t from, std::int64_t to) {
+        stmt.bind_all(from, to, b.south, b.north, b.west, b.east);
+        visit(stmt);
+        stmt.reset();
+    };
+    constexpr int bits = sqlite::place_cell_column_bits;
+    if (last_row - first_row >= max_rows_one_by_one) {
+        run(first_row << bits, (last_row << bits) | ((std::int64_t{1} << bits) - 1));
+        return;
+    }
+    for (std::int64_t row = first_row; row <= last_row; ++row)
+        run((row << bits) | first_column, (row << bits) | last_column);
+}
+
 // One FTS5 string: a word quoted (its quotes doubled), with * for a prefix.
 void append_term(std::string& out, std::string_view word, bool prefix) {
     out += '"';
@@ -54,6 +83,19 @@ void append_term(std::string& out, std::string_view word, bool prefix) {
 
 namespace sqlite {
 
+std::int64_t place_cell_row(double lat) {
+    return static_cast<std::int64_t>((lat + 90) * 500);
+}
+
+std::int64_t place_cell_column(double lon) {
+    return static_cast<std::int64_t>((lon + 180) * 500);
+}
+
+std::int64_t place_cell(geo::LatLon location) {
+    return (place_cell_row(location.lat) << place_cell_column_bits) |
+           place_cell_column(location.lon);
+}
+
 bool insert_place(Connection& db, const model::Place& p) {
     if (!p.location.is_valid() || p.name.empty()) return false;
     const std::string words = encoding::place_words(p);
@@ -61,16 +103,11 @@ bool insert_place(Connection& db, const model::Place& p) {
     const std::string names = encoding::place_names_column(p);
     auto stmt = db.prepare(
         "INSERT INTO places (kind, name, housenumber, street, type, context, names, lat, lon, "
-        "words) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+        "words, cell) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
     stmt.bind_all(model::to_string(p.kind), p.name, p.housenumber, p.street, p.type, p.context,
-                  names, p.location.lat, p.location.lon, words);
+                  names, p.location.lat, p.location.lon, words, place_cell(p.location));
     stmt.run();
     const auto id = db.last_insert_rowid();
-    auto index = db.prepare(
-        "INSERT INTO place_index (id, min_lat, max_lat, min_lon, max_lon) VALUES (?1, ?2, ?2, "
-        "?3, ?3)");
-    index.bind_all(id, p.location.lat, p.location.lon);
-    index.run();
     auto fts = db.prepare("INSERT INTO places_fts (rowid, words) VALUES (?1, ?2)");
     fts.bind_all(id, words);
     fts.run();
@@ -88,11 +125,13 @@ void delete_places_in(Connection& db, const geo::BBox& b, std::int64_t last_id) 
     std::vector<std::int64_t> ids;
     {
         auto stmt = db.prepare(
-            "SELECT id FROM place_index WHERE min_lat >= ?1 AND max_lat <= ?2 AND min_lon >= ?3 "
-            "AND max_lon <= ?4 AND id <= ?5");
-        stmt.bind_all(b.south, b.north, b.west, b.east, last_id);
-        while (stmt.step())
-            ids.push_back(stmt.int64(0));
+            "SELECT id FROM places WHERE cell BETWEEN ?1 AND ?2 AND lat BETWEEN ?3 AND ?4 AND lon "
+            "BETWEEN ?5 AND ?6 AND id <= ?7");
+        stmt.bind(7, last_id);
+        for_each_cell_range(stmt, b, [&ids](sqlite::Statement& rows) {
+            while (rows.step())
+                ids.push_back(rows.int64(0));
+        });
     }
     for (auto id : ids) {
         auto del = db.prepare("DELETE FROM places WHERE id = ?1");
@@ -103,8 +142,8 @@ void delete_places_in(Connection& db, const geo::BBox& b, std::int64_t last_id) 
 
 std::string settlement_name(Connection& db, const geo::BBox& bounds) {
     auto stmt = db.prepare(
-        "SELECT p.name FROM place_index AS i JOIN places AS p ON p.id = i.id "
-        "WHERE i.min_lat >= ?1 AND i.max_lat <= ?2 AND i.min_lon >= ?3 AND i.max_lon <= ?4 "
+        "SELECT p.name FROM places AS p INDEXED BY places_settlements "
+        "WHERE p.lat BETWEEN ?1 AND ?2 AND p.lon BETWEEN ?3 AND ?4 "
         "AND p.kind = 'place' AND p.type IN ('city', 'town', 'municipality', 'village', "
         "'borough', 'suburb') "
         "ORDER BY CASE p.type WHEN 'city' THEN 0 WHEN 'town' THEN 1 WHEN 'municipality' THEN 2 "
@@ -185,14 +224,17 @@ std::vector<model::Place> SqliteStore::places_near(geo::LatLon centre, double ra
             radius_m / (111'195.0 * std::max(0.01, std::cos(centre.lat * 3.14159265358979 / 180)));
         auto db = m_readers->acquire();
         auto stmt = db->prepare(std::string(place_columns) +
-                                "WHERE p.id IN (SELECT id FROM place_index WHERE max_lat >= ?1 AND "
-                                "min_lat <= ?2 AND max_lon >= ?3 AND min_lon <= ?4)");
-        stmt.bind_all(centre.lat - dlat, centre.lat + dlat, centre.lon - dlon, centre.lon + dlon);
-        while (stmt.step()) {
-            auto place = read_place(stmt);
-            const double d = geo::distance_m(centre, place.location);
-            if (d <= radius_m) found.emplace_back(d, std::move(place));
-        }
+                                "WHERE p.cell BETWEEN ?1 AND ?2 AND p.lat BETWEEN ?3 AND ?4 AND "
+                                "p.lon BETWEEN ?5 AND ?6");
+        const geo::BBox box{centre.lon - dlon, centre.lat - dlat, centre.lon + dlon,
+                            centre.lat + dlat};
+        for_each_cell_range(stmt, box, [&](sqlite::Statement& rows) {
+            while (rows.step()) {
+                auto place = read_place(rows);
+                const double d = geo::distance_m(centre, place.location);
+                if (d <= radius_m) found.emplace_back(d, std::move(place));
+            }
+        });
     }
     std::sort(found.begin(), found.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });

@@ -12,6 +12,14 @@
 
 namespace sightline::store::sqlite {
 
+/// The grid cell a place is found by (schema migration 12): the 0.002-degree row of latitude
+/// shifted left by 18 bits, or-ed with the column of longitude. Monotone in each coordinate, so
+/// the cells of the points inside a box lie between those of its corners, row by row.
+std::int64_t place_cell_row(double lat);
+std::int64_t place_cell_column(double lon);
+std::int64_t place_cell(geo::LatLon location);
+inline constexpr int place_cell_column_bits = 18;
+
 /// Inserts a place with its words and index entries; false (nothing written) for one without a
 /// name, words or a valid location.
 bool insert_place(Connection& db, const model::Place& place);

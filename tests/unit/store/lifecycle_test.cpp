@@ -8,9 +8,25 @@
 #include <gtest/gtest.h>
 
 #include "store/sqlite/migrations.hpp"
+#include "store/sqlite/places.hpp"
 #include "store_test_support.hpp"
 
 namespace sightline::store::testing {
+namespace {
+
+// As before migration 12: places in an R*Tree, without their grid cell.
+void undo_migration_twelve(RawDb& db) {
+    db.exec(
+        "DROP TRIGGER places_unindex; DROP INDEX places_cell; DROP INDEX places_settlements; "
+        "ALTER TABLE places DROP COLUMN cell; "
+        "CREATE VIRTUAL TABLE place_index USING rtree (id, min_lat, max_lat, min_lon, max_lon); "
+        "CREATE TRIGGER places_unindex AFTER DELETE ON places BEGIN "
+        "DELETE FROM place_index WHERE id = old.id; "
+        "INSERT INTO places_fts (places_fts, rowid, words) VALUES ('delete', old.id, old.words); "
+        "END;");
+}
+
+}  // namespace
 
 TEST(SqliteStore, EachDataSetHasARandomIdThatOutlivesReopening) {
     TempDir one, two;
@@ -79,6 +95,7 @@ TEST(SqliteStore, MigrationFiveMarksUnreviewedOsmCamerasAsReported) {
         db.exec(
             "DROP TABLE check_photos; DROP TABLE camera_checks; DROP INDEX "
             "cameras_last_verified");
+        undo_migration_twelve(db);
         db.exec("PRAGMA user_version = 4");
     }
     auto store = open_store(dir.path(), existing_only());
@@ -107,6 +124,7 @@ TEST(SqliteStore, MigrationElevenDatesOsmCamerasByTheirOsmVersion) {
             "(3, 44.8, 20.4, 'reported', 'fixed', 0, 500, 0, 500, NULL, NULL, NULL, NULL)");
         db.exec(
             "DROP TABLE check_photos; DROP TABLE camera_checks; DROP INDEX cameras_last_verified");
+        undo_migration_twelve(db);
         db.exec("PRAGMA user_version = 10");
     }
     auto store = open_store(dir.path(), existing_only());
@@ -117,6 +135,54 @@ TEST(SqliteStore, MigrationElevenDatesOsmCamerasByTheirOsmVersion) {
         << "nobody ever confirmed it";
     EXPECT_EQ(store->camera_version(), 1);
     EXPECT_TRUE(store->insert_check(model::CameraId{3}, {true, "", {}}, report_time));
+}
+
+// Migration 12: places leave the R*Tree for a grid cell in a B-tree index; those imported before
+// get their cell, are found around a point and are still deleted with their search words.
+TEST(SqliteStore, MigrationTwelveGivesEveryPlaceItsGridCell) {
+    TempDir dir;
+    { open_store(dir.path()); }
+    const geo::LatLon square{44.81603, 20.46012};
+    {
+        RawDb db(dir.path() / "sightline.db");
+        undo_migration_twelve(db);
+        db.exec(
+            "INSERT INTO places (id, kind, name, lat, lon, words) VALUES "
+            "(1, 'place', 'Terazije', 44.81603, 20.46012, 'terazije'), "
+            "(2, 'place', 'Far away', 44.9, 20.6, 'far away'); "
+            "INSERT INTO place_index VALUES (1, 44.81603, 44.81603, 20.46012, 20.46012), "
+            "(2, 44.9, 44.9, 20.6, 20.6); "
+            "INSERT INTO places_fts (rowid, words) VALUES (1, 'terazije'), (2, 'far away');");
+        db.exec("PRAGMA user_version = 11");
+    }
+    auto store = open_store(dir.path(), existing_only());
+    EXPECT_EQ(store->schema_version(), sqlite::latest_schema_version());
+    RawDb db(dir.path() / "sightline.db");
+    EXPECT_EQ(db.count("SELECT cell FROM places WHERE id = 1"), sqlite::place_cell(square))
+        << "SQL and C++ compute the same cell";
+    auto near = store->places_near({44.8161, 20.4602}, 100, 10);
+    ASSERT_EQ(near.size(), 1u);
+    EXPECT_EQ(near[0].name, "Terazije");
+    db.exec("DELETE FROM places WHERE id = 1");
+    EXPECT_EQ(db.count("SELECT count(*) FROM places_fts WHERE places_fts MATCH 'terazije'"), 0);
+    EXPECT_EQ(db.count("SELECT count(*) FROM places_fts WHERE places_fts MATCH 'far'"), 1);
+}
+
+// The cell of a point lies between the cells of any box's corners, row by row: what the grid
+// lookups rely on (sqlite/places.cpp), also across the equator, the meridian and the poles.
+TEST(SqliteStore, PlaceCellsAreMonotoneInEachCoordinate) {
+    for (double lat : {-90.0, -45.123456, -0.0001, 0.0, 0.0019, 0.002, 44.81603, 89.9999, 90.0})
+        for (double lon : {-180.0, -120.5, -0.0001, 0.0, 0.0021, 20.46012, 179.9999, 180.0}) {
+            const auto row = sqlite::place_cell_row(lat);
+            const auto column = sqlite::place_cell_column(lon);
+            EXPECT_LE(sqlite::place_cell_row(lat - 1e-9), row);
+            EXPECT_GE(sqlite::place_cell_row(lat + 1e-9), row);
+            EXPECT_LE(sqlite::place_cell_column(lon - 1e-9), column);
+            EXPECT_GE(sqlite::place_cell_column(lon + 1e-9), column);
+            EXPECT_LT(column, std::int64_t{1} << sqlite::place_cell_column_bits);
+            EXPECT_EQ(sqlite::place_cell({lat, lon}),
+                      (row << sqlite::place_cell_column_bits) | column);
+        }
 }
 
 TEST(SqliteStore, ReopeningKeepsDataAndSchemaVersion) {
