@@ -4,6 +4,7 @@
 // areas.
 #include "osm/importer.hpp"
 
+#include "osm/background_sink.hpp"
 #include "osm/place_spill.hpp"
 #include "osm/places.hpp"
 
@@ -499,7 +500,9 @@ model::OsmExtract read_extract(const std::filesystem::path& path, model::MapData
     extract.source_name = path.filename().string();
     PlaceSpill places{options.temp_dir.empty() ? std::filesystem::temp_directory_path()
                                                : options.temp_dir};
-    ExtractHandler handler{extract, sink, places, stats, options.district_level};
+    // The sink (the store's writes) runs on its own thread beside the reading and assembling.
+    BackgroundSink background{sink};
+    ExtractHandler handler{extract, background, places, stats, options.district_level};
 
     // Pass 1: multipolygon relations.
     std::uint64_t relation_candidates = 0;
@@ -550,12 +553,13 @@ model::OsmExtract read_extract(const std::filesystem::path& path, model::MapData
     const auto& context = handler.context();
     places.for_each([&](model::Place& place) {
         context.fill(place);
-        sink.add_place(place);
+        background.add_place(place);
     });
     for (auto& place : handler.street_places().places()) {
         context.fill(place);
-        sink.add_place(place);
+        background.add_place(place);
     }
+    background.drain();
 
     // The header box, unless it is a placeholder: heidelberg_routing says 0,0,180,90, which
     // would make a re-import "remove" the cameras and streets of every other city in that
