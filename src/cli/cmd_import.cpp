@@ -1,10 +1,13 @@
 // sightline import FILE: an OpenStreetMap extract (cameras, streets, buildings, water, parks),
 // written into the store while it is read, in one transaction committed once it was all read.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <optional>
+#include <utility>
 
 #include <fmt/core.h>
 
@@ -20,19 +23,54 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// "pass 1/2 [####......] 12.3/45.6 MB  850k objects/s"; bytes_read is what libosmium's reader
-// thread has read, which runs ahead of decoding.
-void draw_progress(ProgressBar& bar, const osm::ReadProgress& p, bool force = false) {
-    double fraction = p.bytes_total > 0
-                          ? static_cast<double>(p.bytes_read) / static_cast<double>(p.bytes_total)
-                          : 1.0;
-    double rate = p.elapsed_s > 0 ? static_cast<double>(p.objects) / p.elapsed_s : 0;
-    bar.update(
-        fmt::format("pass {}/2", p.pass), fraction,
-        fmt::format("{:.1f}/{:.1f} MB  {:.0f}k objects/s", static_cast<double>(p.bytes_read) / 1e6,
-                    static_cast<double>(p.bytes_total) / 1e6, rate / 1000),
-        force);
-}
+// "nodes and ways [####......] 12.3/45.6 MB  850k objects/s  ~40 s left", then "places
+// [####......] 120k/300k  ~5 s left". For a PBF the MB are the share of its data blocks handled
+// (libosmium's reader thread reads far ahead of the decoding); the time left is that of the step
+// shown, from its pace so far.
+class ImportProgress {
+  public:
+    void draw(const osm::ReadProgress& p, bool force = false) {
+        if (p.pass != m_pass) {
+            m_pass = p.pass;
+            m_samples.clear();
+        }
+        const bool places = p.pass == 3;
+        const auto [done, total] = places ? std::pair{p.places_written, p.places_total}
+                                          : std::pair{p.bytes_read, p.bytes_total};
+        const double fraction =
+            total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
+        const double rate =
+            p.elapsed_s > 0 ? static_cast<double>(p.objects) / p.elapsed_s / 1000 : 0.0;
+        std::string detail =
+            places ? fmt::format("{}k/{}k", p.places_written / 1000, p.places_total / 1000)
+                   : fmt::format("{:.1f}/{:.1f} MB  {:.0f}k objects/s",
+                                 static_cast<double>(done) / 1e6, static_cast<double>(total) / 1e6,
+                                 rate);
+        if (const auto left = time_left(p, done, total, places ? 0 : osm::pbf_read_ahead_bytes))
+            detail += fmt::format("  ~{:.0f} s left", *left);
+        static constexpr const char* labels[] = {"relations", "nodes and ways", "places"};
+        m_bar.update(labels[std::clamp(p.pass, 1, 3) - 1], fraction, detail, force);
+    }
+    void finish() { m_bar.finish(); }
+
+  private:
+    // From the pace of the last five seconds (nodes go much faster per MB than ways), counting
+    // what the reader holds ahead as still to do.
+    std::optional<double> time_left(const osm::ReadProgress& p, std::uint64_t done,
+                                    std::uint64_t total, std::uint64_t ahead) {
+        m_samples.emplace_back(p.elapsed_s, done);
+        while (m_samples.size() > 2 && p.elapsed_s - m_samples[1].first >= 5)
+            m_samples.pop_front();
+        const auto [then_s, then_done] = m_samples.front();
+        if (p.elapsed_s - then_s < 1 || done <= then_done || done >= total) return std::nullopt;
+        const double per_s = static_cast<double>(done - then_done) / (p.elapsed_s - then_s);
+        return static_cast<double>(total - done + std::min(ahead, done)) / per_s;
+    }
+
+    ProgressBar m_bar;
+    int m_pass = 0;
+    std::deque<std::pair<double, std::uint64_t>> m_samples;  ///< (elapsed s, done) this step
+};
 
 class ImportCommand final : public Command {
   public:
@@ -79,7 +117,7 @@ class ImportCommand final : public Command {
         return {};
     }
     int run() override {
-        ProgressBar bar;
+        ImportProgress bar;
         std::optional<osm::ReadProgress> latest;
         osm::ReadStats stats;
         osm::ImportOptions options;
@@ -88,7 +126,7 @@ class ImportCommand final : public Command {
         if (show_progress(m_args))
             options.on_progress = [&](const osm::ReadProgress& p) {
                 latest = p;
-                draw_progress(bar, p);
+                bar.draw(p);
             };
         auto start = Clock::now();
         // A missing or unreadable file is refused before the data folder is touched.
@@ -101,7 +139,7 @@ class ImportCommand final : public Command {
             options.temp_dir = data_dir;
         store::Decision decision{"import", "", unix_now()};
         auto summary = osm::import_osm_file(m_file, *store, decision, options);
-        if (latest) draw_progress(bar, *latest, /*force=*/true);
+        if (latest) bar.draw(*latest, /*force=*/true);
         bar.finish();
         if (!summary) return report_error("import", summary.error());
         double seconds = std::chrono::duration<double>(Clock::now() - start).count();

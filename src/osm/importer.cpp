@@ -28,6 +28,7 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <limits>
@@ -491,9 +492,17 @@ model::OsmExtract read_extract(const std::filesystem::path& path, model::MapData
     auto report = [&](int pass, std::uint64_t bytes) {
         if (!options.on_progress) return;
         double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-        options.on_progress(ReadProgress{pass, std::min(bytes, total), total, objects, elapsed});
+        options.on_progress(ReadProgress{.pass = pass,
+                                         .bytes_read = std::min(bytes, total),
+                                         .bytes_total = total,
+                                         .objects = objects,
+                                         .elapsed_s = elapsed});
     };
 
+    // libosmium's reader thread queues up to 20 chunks of 1 MiB before anything is decoded: the
+    // progress (its offset) would run 20 MB ahead of the work. Two chunks keep the decoder
+    // threads just as busy.
+    ::setenv("OSMIUM_MAX_INPUT_QUEUE_SIZE", "2", /*overwrite=*/0);
     osmium::io::File file{path.string()};
     osmium::area::Assembler::config_type config;
     config.create_empty_areas = false;  // a broken multipolygon yields nothing (and is counted)
@@ -554,15 +563,28 @@ model::OsmExtract read_extract(const std::filesystem::path& path, model::MapData
     report(2, total);
     // Places in reading order, then one per street, as add_context() over all of them.
     const auto& context = handler.context();
-    places.for_each([&](model::Place& place) {
+    auto street_places = handler.street_places().places();
+    ReadProgress writing{.pass = 3,
+                         .bytes_read = total,
+                         .bytes_total = total,
+                         .objects = objects,
+                         .places_total = places.size() + street_places.size()};
+    auto write_place = [&](model::Place& place) {
         context.fill(place);
         background.add_place(place);
-    });
-    for (auto& place : handler.street_places().places()) {
-        context.fill(place);
-        background.add_place(place);
-    }
+        if (++writing.places_written % 16384 == 0 && options.on_progress) {
+            writing.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
+            options.on_progress(writing);
+        }
+    };
+    places.for_each(write_place);
+    for (auto& place : street_places)
+        write_place(place);
     background.drain();
+    if (options.on_progress) {
+        writing.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
+        options.on_progress(writing);
+    }
 
     // The header box, unless it is a placeholder: heidelberg_routing says 0,0,180,90, which
     // would make a re-import "remove" the cameras and streets of every other city in that

@@ -17,12 +17,21 @@ namespace sightline::osm {
 
 /// Where a read stands; sent to ImportOptions::on_progress.
 struct ReadProgress {
-    int pass = 1;                  ///< 1: relations, 2: nodes and ways
-    std::uint64_t bytes_read = 0;  ///< of the (compressed) file, in this pass
+    int pass = 1;  ///< 1: relations, 2: nodes and ways, 3: places written
+    /// Of the (compressed) file, in passes 1 and 2: what libosmium's reader thread has read,
+    /// up to pbf_read_ahead_bytes ahead of what was handled.
+    std::uint64_t bytes_read = 0;
     std::uint64_t bytes_total = 0;
-    std::uint64_t objects = 0;  ///< nodes, ways and relations seen so far (both passes)
-    double elapsed_s = 0;       ///< since the read started
+    std::uint64_t objects = 0;         ///< nodes, ways and relations seen so far (passes 1 and 2)
+    std::uint64_t places_written = 0;  ///< pass 3: handed to the sink so far
+    std::uint64_t places_total = 0;    ///< pass 3: all of them
+    double elapsed_s = 0;              ///< since the read started
 };
+
+/// How far libosmium's reader thread reads ahead of the decoding at most: the import keeps its
+/// queue at 2 chunks of 1 MiB (OSMIUM_MAX_INPUT_QUEUE_SIZE, unless set), plus about 2 MiB of
+/// blocks waiting to be decoded.
+inline constexpr std::uint64_t pbf_read_ahead_bytes = 4u << 20;
 
 /// What a read skipped or could not use; none of it is fatal.
 struct ReadStats {

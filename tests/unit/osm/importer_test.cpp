@@ -244,10 +244,12 @@ TEST(Importer, ReportsProgress) {
         last = p;
     };
     ASSERT_TRUE(read_osm_file(fixture("basic.osm"), options));
-    EXPECT_GE(calls, 2);
-    EXPECT_EQ(last.pass, 2);
+    EXPECT_GE(calls, 3);
+    EXPECT_EQ(last.pass, 3) << "the places are written last";
     EXPECT_EQ(last.bytes_read, last.bytes_total);
     EXPECT_GT(last.objects, 0u);
+    EXPECT_GT(last.places_total, 0u);
+    EXPECT_EQ(last.places_written, last.places_total);
 }
 
 }  // namespace
