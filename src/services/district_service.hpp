@@ -1,12 +1,14 @@
 #pragma once
 // Figures per district (the administrative boundaries read at import): area, cameras, street
-// length and the share of it each DORI level watches. Computed for every district at once, once
-// per camera change and map import, and kept until the next one.
+// length and the share of it each DORI level watches. Computed for every district at once after
+// a map import (neighbours one after the other, so the viewshed cache serves both), and after
+// camera changes only for the districts within reach of a changed camera.
 
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "core/error.hpp"
@@ -34,6 +36,9 @@ struct DistrictTable {
     std::vector<model::District> incomplete;  ///< cut off by an extract's edge, by name
     std::int64_t camera_version = 0;          ///< what the figures were computed from
     std::int64_t map_version = 0;
+    /// The cameras as the figures saw them (id -> stamp), to find what changed since.
+    std::unordered_map<std::int64_t, store::CameraStamp> cameras;
+    std::size_t measured = 0;  ///< districts measured to make this table (the rest were kept)
 };
 
 class DistrictService {
@@ -47,8 +52,16 @@ class DistrictService {
     /// One district's figures with its outline; not_found for an unknown or incomplete id.
     Result<std::pair<DistrictFigures, geo::MultiPolygon>> district(std::int64_t id);
 
+    /// More changed cameras than this and every district is measured again.
+    static constexpr std::size_t max_incremental_cameras = 500;
+
   private:
     Result<DistrictFigures> measure(const model::District& district);
+    /// The districts whose figures a change of cameras from `before` to `now` can alter: those
+    /// whose box, widened by the longest camera range, holds a changed camera's old or new place.
+    /// nullopt: too many changes, measure everything.
+    std::optional<std::vector<bool>> touched(const DistrictTable& before,
+                                             const std::vector<store::CameraStamp>& now) const;
 
     store::Store& m_store;
     store::MapStore& m_map;
