@@ -5,6 +5,7 @@
 #include "osm/importer.hpp"
 
 #include "osm/background_sink.hpp"
+#include "osm/node_location_index.hpp"
 #include "osm/place_spill.hpp"
 #include "osm/places.hpp"
 
@@ -19,7 +20,7 @@
 #include <osmium/area/multipolygon_manager.hpp>
 #include <osmium/handler.hpp>
 #include <osmium/handler/node_locations_for_ways.hpp>
-#include <osmium/index/map/sparse_mmap_array.hpp>
+#include <osmium/index/map.hpp>
 #include <osmium/io/any_input.hpp>
 #include <osmium/visitor.hpp>
 #include <protozero/pbf_reader.hpp>
@@ -476,11 +477,32 @@ void check_tags(const osmium::memory::Buffer& buffer) {
                                                  object.id()));
 }
 
-// Node id and location pairs, 16 bytes per node, in an anonymous memory map that grows in place
-// (mremap): FlexMem's sparse mode is a std::vector, whose doubling held the old and the new
-// array at once (a 400 MB peak for 9.9 million nodes) and kept up to twice the size it needed.
-using LocationIndex =
-    osmium::index::map::SparseMmapArray<osmium::unsigned_object_id_type, osmium::Location>;
+// libosmium's index interface over NodeLocationIndex (10 bytes per node for sorted files).
+class CompactLocations final
+    : public osmium::index::map::Map<osmium::unsigned_object_id_type, osmium::Location> {
+  public:
+    void set(const osmium::unsigned_object_id_type id, const osmium::Location value) final {
+        m_index.set(id, {value.x(), value.y()});
+    }
+    osmium::Location get(const osmium::unsigned_object_id_type id) const final {
+        const auto location = get_noexcept(id);
+        if (!location.valid()) throw osmium::not_found{id};
+        return location;
+    }
+    osmium::Location get_noexcept(const osmium::unsigned_object_id_type id) const noexcept final {
+        const auto point = m_index.get(id);
+        return point ? osmium::Location{point->x, point->y} : osmium::Location{};
+    }
+    std::size_t size() const final { return m_index.size(); }
+    std::size_t used_memory() const final { return m_index.used_memory(); }
+    void clear() final { m_index.clear(); }
+    void sort() final { m_index.sort(); }
+
+  private:
+    NodeLocationIndex m_index;
+};
+
+using LocationIndex = CompactLocations;
 using LocationHandler = osmium::handler::NodeLocationsForWays<LocationIndex>;
 using Manager = osmium::area::MultipolygonManager<osmium::area::Assembler>;
 
