@@ -19,8 +19,9 @@
 #      route and tile runs below (what a small server must hold).
 #   4. Routes: GET /api/v1/route over 1,000 random pairs in the first Munich copy (seed 42),
 #      keep-alive, one connection (wrk -c1), p50 and p99.
-#   5. Camera change: a camera added with `sightline import-csv` beside a route; seconds until
-#      the next route answers with it.
+#   5. Camera change: a moderator accepts a reported camera beside a route (HTTP, bench/tools/
+#      accept_then_route.py); seconds until a route lists it among the cameras that see it.
+#      Twice: the first change after a start, and the next.
 #   6. Tiles: one tile per zoom 0-14 over the country, first fetch (cold) and second (warm).
 #   7. Curves: import time and RSS, ready times and serve RSS for CURVE copies (default
 #      "2 4 8 16" per side: 4, 16, 64, 256 copies).
@@ -145,6 +146,8 @@ log "first start (builds the routing data)"
 read -r build_ready_s build_peak_mb build_mapped_mb < <(first_start "$data")
 
 log "second start (loads it)"
+echo bench-password-1234 | "$sightline" user add benchmod --role moderator --data "$data" \
+    --password-stdin >/dev/null
 start=$(now)
 start_server "$data" "$work/serve-second.log"
 load_ready_s=$(wait_route "$start")
@@ -187,14 +190,12 @@ print(int((lon + 180) / 360 * n), int((1 - math.log(math.tan(math.radians(lat)) 
 done
 serve_mb="$(rss_mb "$server_pid") ($(anon_mb "$server_pid"))"
 
-log "camera change"
-printf 'lat,lon\n48.13850,11.57750\n' >"$work/camera.csv"
-"$sightline" import-csv "$work/camera.csv" --data "$data" --set camera:type=dome \
-    --set sightline:range_m=30 --set sightline:hfov_deg=360 >/dev/null
-change_start=$(now)
-curl -sf -o "$work/after-change.json" "http://127.0.0.1:$port$probe"
-change_s=$(seconds_since "$change_start")
-grep -q '"seen_m"' "$work/after-change.json" || die "no route after the change"
+log "camera change: a moderator accepts a report"
+change_s=$(python3 "$root/bench/tools/accept_then_route.py" "http://127.0.0.1:$port" benchmod \
+    bench-password-1234 48.13850 11.57750 "$probe") || die "the accepted camera never reached a route"
+log "camera change: a second one"
+change2_s=$(python3 "$root/bench/tools/accept_then_route.py" "http://127.0.0.1:$port" benchmod \
+    bench-password-1234 48.13990 11.57990 "$probe") || die "the accepted camera never reached a route"
 stop_server
 
 # --- curves ------------------------------------------------------------------------------------
@@ -231,7 +232,7 @@ cpu=$(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')
     echo "| next \`serve\` (maps the routing data) until a route answers | ${load_ready_s} s, RSS ${load_ready_mb} MB | - |"
     echo "| \`serve\` RSS after the route and tile runs | ${serve_mb} MB | - |"
     echo "| \`GET /api/v1/route\`, 1,000 Munich pairs, keep-alive, 1 connection | p50 ${route_p50} ms, p99 ${route_p99} ms, ${route_rps}/s | - |"
-    echo "| camera added (import-csv) until the next route answers with it | ${change_s} s | - |"
+    echo "| report accepted by a moderator (HTTP) until a route shows the camera: first, second | ${change_s} s, ${change2_s} s | - |"
     echo "| tiles z0-z14, cold / warm, slowest zoom | ${tile_cold_max} ms / ${tile_warm_max} ms | - |"
     echo
     echo "RSS in MB, anonymous memory in brackets: RSS also counts pages of the mapped routing file"
