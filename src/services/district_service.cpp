@@ -161,6 +161,7 @@ Result<std::shared_ptr<const DistrictTable>> DistrictService::table(
             bool complete = true;
             for (std::size_t i = 0; i < touched->size() && complete; ++i) {
                 if (!(*touched)[i]) continue;
+                if (m_stopping) return fail(Errc::unavailable, "the server is stopping");
                 auto outline = m_map.find_district(fresh->districts[i].district.id);
                 if (!outline || !outline->complete) {
                     complete = false;  // the map changed under us: measure everything
@@ -187,6 +188,7 @@ Result<std::shared_ptr<const DistrictTable>> DistrictService::table(
     for (std::size_t i : neighbourly_order(districts)) {
         const auto& district = districts[i];
         if (!district.complete || district.polygons.empty()) continue;
+        if (m_stopping) return fail(Errc::unavailable, "the server is stopping");
         auto measured = measure(district);
         if (!measured) return std::unexpected(measured.error());
         figures[i] = std::move(*measured);

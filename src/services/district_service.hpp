@@ -4,6 +4,7 @@
 // a map import (neighbours one after the other, so the viewshed cache serves both), and after
 // camera changes only for the districts within reach of a changed camera.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -49,6 +50,9 @@ class DistrictService {
     /// The figures of every district, computed now if cameras or the map changed since the last
     /// call (one caller computes, the others wait for it). Progress phase "districts".
     Result<std::shared_ptr<const DistrictTable>> table(const AnalysisProgress& progress = {});
+    /// Makes a computation in progress, and every later one, give up with Errc::unavailable
+    /// between two districts (a server shutting down).
+    void stop() noexcept { m_stopping = true; }
     /// One district's figures with its outline; not_found for an unknown or incomplete id.
     Result<std::pair<DistrictFigures, geo::MultiPolygon>> district(std::int64_t id);
 
@@ -69,6 +73,7 @@ class DistrictService {
     std::mutex m_compute;  ///< one computation at a time
     std::mutex m_mutex;    ///< guards m_table
     std::shared_ptr<const DistrictTable> m_table;
+    std::atomic<bool> m_stopping{false};
 };
 
 }  // namespace sightline::services

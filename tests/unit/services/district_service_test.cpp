@@ -139,3 +139,18 @@ TEST_F(DistrictServiceTest, ManyChangesMeasureEverythingAgain) {
 
 }  // namespace
 }  // namespace sightline::services
+
+namespace sightline::services {
+namespace {
+
+TEST_F(DistrictServiceTest, AStoppedServiceGivesUpInsteadOfMeasuring) {
+    AnalysisService analysis(*m_store, *m_store);
+    DistrictService districts(*m_store, *m_store, analysis);
+    districts.stop();
+    auto table = districts.table();
+    ASSERT_FALSE(table);
+    EXPECT_EQ(table.error().code, Errc::unavailable);
+}
+
+}  // namespace
+}  // namespace sightline::services
