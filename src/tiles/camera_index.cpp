@@ -78,9 +78,20 @@ std::shared_ptr<const CameraIndex> CameraIndex::build(store::Store& store, std::
     });
     index->m_records.shrink_to_fit();
     index->m_features.shrink_to_fit();
+    if (index->m_records.size() > std::numeric_limits<std::uint32_t>::max())
+        throw std::length_error("over 2^32 cameras in the snapshot");
+    // Where each grid row starts: a tile's rows are found without searching every camera.
+    index->m_row_begin.assign((1u << grid_zoom) + 1, 0);
+    {
+        std::size_t i = 0;
+        const auto& records = index->m_records;
+        for (std::uint32_t row = 0; row <= (1u << grid_zoom); ++row) {
+            while (i < records.size() && records[i].cell >> grid_zoom < row)
+                ++i;
+            index->m_row_begin[row] = static_cast<std::uint32_t>(i);
+        }
+    }
     if (index->m_has_features) {
-        if (index->m_records.size() > std::numeric_limits<std::uint32_t>::max())
-            throw std::length_error("over 2^32 cameras in the snapshot");
         index->m_by_id.resize(index->m_records.size());
         std::iota(index->m_by_id.begin(), index->m_by_id.end(), std::uint32_t{0});
         const auto& records = index->m_records;
@@ -96,6 +107,7 @@ std::shared_ptr<const CameraIndex> CameraIndex::build(store::Store& store, std::
 
 std::size_t CameraIndex::memory_bytes() const noexcept {
     std::size_t bytes = m_records.capacity() * sizeof(Record) +
+                        m_row_begin.capacity() * sizeof(std::uint32_t) +
                         m_by_id.capacity() * sizeof(std::uint32_t) + m_features.capacity() +
                         m_kinds.capacity() * sizeof(std::uint32_t);
     for (const auto& s : m_strings)
@@ -105,38 +117,50 @@ std::size_t CameraIndex::memory_bytes() const noexcept {
 
 std::vector<CameraFeature> CameraIndex::query(geo::WorldPoint min, geo::WorldPoint max) const {
     std::vector<CameraFeature> out;
-    if (!(min.x <= max.x && min.y <= max.y)) return out;
+    if (!(min.x <= max.x && min.y <= max.y) || m_records.empty()) return out;
     const auto x0 = cell_coordinate(min.x);
     const auto x1 = cell_coordinate(max.x);
     const auto y0 = cell_coordinate(min.y);
     const auto y1 = cell_coordinate(max.y);
+    std::vector<const Record*> found;
     for (auto row = y0; row <= y1; ++row) {
         const std::uint32_t first = row * (1u << grid_zoom) + x0;
         const std::uint32_t last = row * (1u << grid_zoom) + x1;
+        // The row's records, then the columns in it: two short searches.
+        const auto row_end = m_records.begin() + m_row_begin[row + 1];
         auto it =
-            std::lower_bound(m_records.begin(), m_records.end(), first,
+            std::lower_bound(m_records.begin() + m_row_begin[row], row_end, first,
                              [](const Record& r, std::uint32_t cell) { return r.cell < cell; });
-        for (; it != m_records.end() && it->cell <= last; ++it) {
+        for (; it != row_end && it->cell <= last; ++it) {
             const auto& r = *it;
             if (r.position.x < min.x || r.position.x > max.x || r.position.y < min.y ||
                 r.position.y > max.y)
                 continue;
-            CameraFeature f;
-            f.id = r.id;
-            f.position = r.position;
-            f.type = m_strings[r.type];
-            f.mount = m_strings[r.mount];
-            f.direction = m_strings[r.direction];
-            if (r.has_first_direction) f.first_direction_deg = r.first_direction_deg;
-            if (r.has_angle) f.angle_deg = r.angle_deg;
-            f.status = r.status;
-            f.confirmations = r.confirmations;
-            f.last_verified = std::int64_t{r.last_verified_day} * 86'400;
-            out.push_back(f);
+            found.push_back(&r);
         }
     }
-    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    // Ids are unique: the order is the store's.
+    std::sort(found.begin(), found.end(),
+              [](const Record* a, const Record* b) { return a->id < b->id; });
+    out.reserve(found.size());
+    for (const auto* r : found)
+        out.push_back(feature(*r));
     return out;
+}
+
+CameraFeature CameraIndex::feature(const Record& r) const {
+    CameraFeature f;
+    f.id = r.id;
+    f.position = r.position;
+    f.type = m_strings[r.type];
+    f.mount = m_strings[r.mount];
+    f.direction = m_strings[r.direction];
+    if (r.has_first_direction) f.first_direction_deg = r.first_direction_deg;
+    if (r.has_angle) f.angle_deg = r.angle_deg;
+    f.status = r.status;
+    f.confirmations = r.confirmations;
+    f.last_verified = std::int64_t{r.last_verified_day} * 86'400;
+    return f;
 }
 
 std::vector<std::string_view> CameraIndex::list(const CameraListQuery& q) const {

@@ -84,8 +84,12 @@ class CameraIndex {
         bool has_angle = false;
     };
 
+    [[nodiscard]] CameraFeature feature(const Record& r) const;
+
     std::int64_t m_version = 0;
     std::vector<Record> m_records;  ///< sorted by (cell, id)
+    /// m_records index of the first record of each grid row, and the end (2^16 + 1 entries).
+    std::vector<std::uint32_t> m_row_begin;
     /// Indexes into m_records in id order: the listing of a box holding most cameras walks it
     /// and stops at the limit instead of sorting everything in the box.
     std::vector<std::uint32_t> m_by_id;
