@@ -85,7 +85,7 @@ bool TileService::prepare() {
         }
         std::shared_ptr<const CameraIndex> index;
         try {
-            index = CameraIndex::build(m_store, {}, m_options.camera_features);
+            index = CameraIndex::build(m_store, {}, m_options.camera_features, m_options.cameras);
         } catch (...) {
             std::lock_guard lock(m_index_mutex);
             m_index_building = false;
@@ -158,7 +158,8 @@ std::shared_ptr<const CameraIndex> TileService::current_index(std::int64_t camer
         m_index_thread = std::jthread([this](std::stop_token stop) {
             std::shared_ptr<const CameraIndex> index;
             try {
-                index = CameraIndex::build(m_store, stop, m_options.camera_features);
+                index =
+                    CameraIndex::build(m_store, stop, m_options.camera_features, m_options.cameras);
             } catch (const std::exception&) {
                 // The store path keeps serving; the next render tries again.
             }
@@ -204,7 +205,11 @@ std::string TileService::encode(geo::TileId tile, std::int64_t camera_version,
     auto camera_options = m_options.cameras;
     camera_options.stale_before = stale_before;
     auto index = m_options.camera_index ? current_index(camera_version) : nullptr;
-    if (index) {
+    std::optional<std::vector<ClusterCell>> clusters;
+    if (index) clusters = index->clusters(tile, camera_options);
+    if (clusters) {
+        add_cluster_cells(layer, tile, *clusters, camera_options);
+    } else if (index) {
         const double n = std::ldexp(1.0, tile.z);
         const double b = clusters_at(tile.z, m_options.cameras)
                              ? 0.0
