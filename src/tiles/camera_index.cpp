@@ -81,6 +81,9 @@ std::shared_ptr<const CameraIndex> CameraIndex::build(store::Store& store, std::
     index->m_features.shrink_to_fit();
     if (index->m_records.size() > std::numeric_limits<std::uint32_t>::max())
         throw std::length_error("over 2^32 cameras in the snapshot");
+    index->m_cells.reserve(index->m_records.size());
+    for (const auto& r : index->m_records)
+        index->m_cells.push_back(r.cell);
     // Where each grid row starts: a tile's rows are found without searching every camera.
     index->m_row_begin.assign((1u << grid_zoom) + 1, 0);
     {
@@ -209,7 +212,8 @@ std::size_t CameraIndex::cluster_bytes() const noexcept {
 
 std::size_t CameraIndex::memory_bytes() const noexcept {
     std::size_t bytes = m_records.capacity() * sizeof(Record) +
-                        m_row_begin.capacity() * sizeof(std::uint32_t) + cluster_bytes() +
+                        m_row_begin.capacity() * sizeof(std::uint32_t) +
+                        m_cells.capacity() * sizeof(std::uint32_t) + cluster_bytes() +
                         m_by_id.capacity() * sizeof(std::uint32_t) + m_features.capacity() +
                         m_kinds.capacity() * sizeof(std::uint32_t);
     for (const auto& s : m_strings)
@@ -229,12 +233,12 @@ std::vector<CameraFeature> CameraIndex::query(geo::WorldPoint min, geo::WorldPoi
         const std::uint32_t first = row * (1u << grid_zoom) + x0;
         const std::uint32_t last = row * (1u << grid_zoom) + x1;
         // The row's records, then the columns in it: two short searches.
-        const auto row_end = m_records.begin() + m_row_begin[row + 1];
-        auto it =
-            std::lower_bound(m_records.begin() + m_row_begin[row], row_end, first,
-                             [](const Record& r, std::uint32_t cell) { return r.cell < cell; });
-        for (; it != row_end && it->cell <= last; ++it) {
-            const auto& r = *it;
+        // Searched in the packed cells: a few cache lines instead of a record per step.
+        const auto row_end = m_cells.begin() + m_row_begin[row + 1];
+        const auto from = std::lower_bound(m_cells.begin() + m_row_begin[row], row_end, first);
+        for (auto i = static_cast<std::size_t>(from - m_cells.begin());
+             i < m_cells.size() && m_cells[i] <= last; ++i) {
+            const auto& r = m_records[i];
             if (r.position.x < min.x || r.position.x > max.x || r.position.y < min.y ||
                 r.position.y > max.y)
                 continue;

@@ -108,7 +108,8 @@ class CameraIndex {
     void build_clusters(const CameraLayerOptions& layer, std::stop_token stop);
 
     std::int64_t m_version = 0;
-    std::vector<Record> m_records;  ///< sorted by (cell, id)
+    std::vector<Record> m_records;       ///< sorted by (cell, id)
+    std::vector<std::uint32_t> m_cells;  ///< m_records[i].cell, packed for the searches
     /// m_records index of the first record of each grid row, and the end (2^16 + 1 entries).
     std::vector<std::uint32_t> m_row_begin;
     /// Indexes into m_records in id order: the listing of a box holding most cameras walks it

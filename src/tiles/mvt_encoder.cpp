@@ -217,7 +217,7 @@ std::string_view LayerBuilder::value(std::uint32_t index) const noexcept {
 std::uint32_t LayerBuilder::value_index(std::string_view encoded) {
     if (m_value_slots.size() < 2 * (m_value_offsets.size() + 1)) {
         // Grow to keep the load under a half, re-inserting every value.
-        std::vector<std::uint32_t> slots(std::max<std::size_t>(64, m_value_slots.size() * 2), 0);
+        std::vector<std::uint32_t> slots(std::max<std::size_t>(256, m_value_slots.size() * 2), 0);
         const std::size_t mask = slots.size() - 1;
         for (std::uint32_t i = 0; i + 1 < m_value_offsets.size(); ++i) {
             auto at = static_cast<std::size_t>(hash_bytes(value(i))) & mask;
