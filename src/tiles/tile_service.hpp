@@ -2,6 +2,7 @@
 // Renders vector tiles (cameras, and the basemap when a MapStore is given) and caches them in
 // memory. Thread-safe: any number of threads may call render() at once.
 
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <list>
@@ -140,6 +141,9 @@ class TileService {
                        std::int64_t stale_before);
     [[nodiscard]] std::int64_t stale_before_now() const noexcept;
     std::shared_ptr<const CameraIndex> current_index(std::int64_t camera_version);
+    /// Waits (at most a minute) for a running snapshot build; the snapshot if it is exact for
+    /// `camera_version`, else null.
+    std::shared_ptr<const CameraIndex> wait_for_index(std::int64_t camera_version);
     std::shared_ptr<const BasemapIndex> current_basemap(std::int64_t map_version);
     std::shared_ptr<const Tile> lookup(const Key& key);
     void insert(const Key& key, std::shared_ptr<const Tile> tile);
@@ -157,6 +161,7 @@ class TileService {
     std::mutex m_index_mutex;
     std::shared_ptr<const CameraIndex> m_camera_index;
     bool m_index_building = false;
+    std::condition_variable m_index_built;  ///< notified when a build ends
     std::shared_ptr<const BasemapIndex> m_basemap_index;
     bool m_basemap_building = false;
     /// Last: joined (after a stop request) before the rest goes.

@@ -290,3 +290,41 @@ TEST_F(TileServiceTest, PrecomputedClustersHaveTheBytesOfClusteringOnTheFly) {
 
 }  // namespace
 }  // namespace sightline::tiles
+
+namespace sightline::tiles {
+namespace {
+
+// A cluster tile asked for before the snapshot exists waits for the build it starts instead of
+// reading every camera from the store: when it returns, the snapshot is there.
+TEST_F(TileServiceTest, AClusterTileWaitsForTheSnapshotBuildItStarts) {
+    std::vector<model::NewCamera> cameras;
+    for (int i = 0; i < 5000; ++i) {
+        model::NewCamera c;
+        c.location = {44.0 + (i % 70) * 0.01, 20.0 + (i / 70) * 0.01};
+        c.status = model::CameraStatus::verified;
+        c.tags = {{"man_made", "surveillance"}, {"camera:type", "fixed"}};
+        cameras.push_back(c);
+    }
+    ASSERT_TRUE(m_store->insert_cameras(cameras, store::Decision{"test", "", 1700000000}));
+    TileOptions from_store;
+    from_store.camera_index = false;
+    TileService reference(*m_store, *m_store, from_store);
+    const auto version = m_store->camera_version();
+    for (int z : {0, 5, 13}) {
+        TileService service(*m_store, *m_store);
+        auto tile = geo::tile_of({44.3, 20.3}, z);
+        auto rendered = service.render_uncached(tile);
+        EXPECT_NE(service.camera_snapshot(version), nullptr) << "z" << z;
+        ASSERT_TRUE(rendered);
+        EXPECT_EQ(*rendered, *reference.render_uncached(tile));
+    }
+    // A point tile does not wait: it reads its few cameras from the store.
+    TileService service(*m_store, *m_store);
+    auto tile = geo::tile_of({44.3, 20.3}, 16);
+    auto rendered = service.render_uncached(tile);
+    ASSERT_TRUE(rendered);
+    EXPECT_EQ(*rendered, *reference.render_uncached(tile));
+}
+
+}  // namespace
+}  // namespace sightline::tiles
