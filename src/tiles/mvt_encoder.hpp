@@ -107,6 +107,7 @@ class LayerBuilder {
     std::string m_value_bytes;     ///< each value an encoded Value message, back to back
     std::vector<std::uint32_t> m_value_offsets{0};  ///< value i is [offsets[i], offsets[i+1])
     std::vector<std::uint32_t> m_value_slots;       ///< hash table: value index + 1, 0 empty
+    std::vector<std::uint32_t> m_value_hashes;      ///< low 32 bits of each value's hash
     std::string m_scratch;
 };
 
