@@ -182,7 +182,8 @@ for z in "${ZOOMS[@]}"; do
             --bbox "$bb" --quiet >/dev/null
         sl=0
         [[ -f $TMP/one/$z/$x/$y.mvt ]] &&
-            sl=$(ogrinfo -ro -al -so "MVT:$TMP/one/$z/$x/$y.mvt" | sed -n 's/^Feature Count: //p')
+            # The cameras layer only: `sightline tiles` draws viewsheds too from z15 on.
+            sl=$(ogrinfo -ro -so "MVT:$TMP/one/$z/$x/$y.mvt" cameras | sed -n 's/^Feature Count: //p')
         # Features ST_AsMVTGeom keeps (&& alone also passes a few points just outside the
         # buffer: it compares single-precision boxes rounded outwards).
         pg=$("${PSQL[@]}" -Atc "SELECT count(*) FROM (SELECT ST_AsMVTGeom(geom, ST_TileEnvelope($z, $x, $y), 4096, 64, true) AS g

@@ -6,6 +6,7 @@
 
 #include "geo/tile_id.hpp"
 #include "store/map_store.hpp"
+#include "tiles/basemap_index.hpp"
 #include "tiles/mvt_encoder.hpp"
 
 namespace sightline::tiles {
@@ -33,8 +34,11 @@ bool is_major_street(std::string_view highway) noexcept;
 
 /// Appends the four layers (each possibly empty) for `tile` to `layers`. Streets carry class
 /// (the highway value) and name; buildings height (metres, when known) and name; water and
-/// parks name. Feature ids are OSM ids. Reads only what the zoom shows.
+/// parks name. Feature ids are OSM ids. Reads only what the zoom shows. Water, parks and (at the
+/// zooms that draw only those) major streets come in OSM id order (BasemapIndex), from `index`
+/// when given (a snapshot of `map` at its current version) and from the store otherwise: the
+/// same bytes either way.
 void build_basemap_layers(std::vector<LayerBuilder>& layers, geo::TileId tile, store::MapStore& map,
-                          const BasemapOptions& options);
+                          const BasemapOptions& options, const BasemapIndex* index = nullptr);
 
 }  // namespace sightline::tiles

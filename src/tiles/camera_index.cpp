@@ -24,7 +24,8 @@ struct Cancelled {};
 }  // namespace
 
 std::shared_ptr<const CameraIndex> CameraIndex::build(store::Store& store, std::stop_token stop,
-                                                      const CameraFeatureWriter& features) {
+                                                      const CameraFeatureWriter& features,
+                                                      const CameraLayerOptions& layer) {
     auto index = std::make_shared<CameraIndex>();
     index->m_version = store.camera_version();
     index->m_has_features = static_cast<bool>(features);
@@ -78,9 +79,23 @@ std::shared_ptr<const CameraIndex> CameraIndex::build(store::Store& store, std::
     });
     index->m_records.shrink_to_fit();
     index->m_features.shrink_to_fit();
+    if (index->m_records.size() > std::numeric_limits<std::uint32_t>::max())
+        throw std::length_error("over 2^32 cameras in the snapshot");
+    index->m_cells.reserve(index->m_records.size());
+    for (const auto& r : index->m_records)
+        index->m_cells.push_back(r.cell);
+    // Where each grid row starts: a tile's rows are found without searching every camera.
+    index->m_row_begin.assign((1u << grid_zoom) + 1, 0);
+    {
+        std::size_t i = 0;
+        const auto& records = index->m_records;
+        for (std::uint32_t row = 0; row <= (1u << grid_zoom); ++row) {
+            while (i < records.size() && records[i].cell >> grid_zoom < row)
+                ++i;
+            index->m_row_begin[row] = static_cast<std::uint32_t>(i);
+        }
+    }
     if (index->m_has_features) {
-        if (index->m_records.size() > std::numeric_limits<std::uint32_t>::max())
-            throw std::length_error("over 2^32 cameras in the snapshot");
         index->m_by_id.resize(index->m_records.size());
         std::iota(index->m_by_id.begin(), index->m_by_id.end(), std::uint32_t{0});
         const auto& records = index->m_records;
@@ -91,11 +106,114 @@ std::shared_ptr<const CameraIndex> CameraIndex::build(store::Store& store, std::
                 index->m_kinds.end())
                 index->m_kinds.push_back(r.type);
     }
+    index->build_clusters(layer, stop);
+    if (stop.stop_requested()) return nullptr;
     return index;
+}
+
+void CameraIndex::build_clusters(const CameraLayerOptions& layer, std::stop_token stop) {
+    if (layer.cluster_cell <= 0 || geo::tile_extent % layer.cluster_cell != 0) return;
+    const int zooms = std::clamp(layer.cluster_below_zoom, 0, 20);
+    const int cells = geo::tile_extent / layer.cluster_cell;
+    m_cluster_cell = layer.cluster_cell;
+    // Id order: the order build_camera_layer() sums a tile's cameras in.
+    std::vector<std::uint32_t> by_id = m_by_id;
+    if (by_id.size() != m_records.size()) {
+        by_id.resize(m_records.size());
+        std::iota(by_id.begin(), by_id.end(), std::uint32_t{0});
+        std::sort(by_id.begin(), by_id.end(), [&](std::uint32_t a, std::uint32_t b) {
+            return m_records[a].id < m_records[b].id;
+        });
+    }
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed;
+    keyed.reserve(m_records.size());
+    m_clusters.resize(static_cast<std::size_t>(zooms));
+    for (int z = 0; z < zooms; ++z) {
+        if (stop.stop_requested()) return;
+        const double n = std::ldexp(1.0, z);
+        const auto row_cells = static_cast<std::uint64_t>(cells) << z;
+        keyed.clear();
+        for (auto i : by_id) {
+            const auto& position = m_records[i].position;
+            // The tile query() would find it in with half-open edges, as the layer counts it.
+            const double tx = std::floor(position.x * n);
+            const double ty = std::floor(position.y * n);
+            if (!(tx >= 0 && tx < n && ty >= 0 && ty < n)) continue;
+            const geo::TileId tile{z, static_cast<std::uint32_t>(tx),
+                                   static_cast<std::uint32_t>(ty)};
+            const auto p = geo::to_tile_point(position, tile);
+            if (!(p.x >= 0 && p.x < geo::tile_extent && p.y >= 0 && p.y < geo::tile_extent))
+                continue;
+            const auto cx = static_cast<std::uint64_t>(static_cast<int>(p.x) / layer.cluster_cell);
+            const auto cy = static_cast<std::uint64_t>(static_cast<int>(p.y) / layer.cluster_cell);
+            const std::uint64_t key =
+                (std::uint64_t{tile.y} * static_cast<std::uint64_t>(cells) + cy) * row_cells +
+                std::uint64_t{tile.x} * static_cast<std::uint64_t>(cells) + cx;
+            keyed.emplace_back(key, i);
+        }
+        // Stable: the cameras of a cell stay in id order.
+        std::stable_sort(keyed.begin(), keyed.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        auto& level = m_clusters[static_cast<std::size_t>(z)];
+        for (std::size_t k = 0; k < keyed.size();) {
+            const auto key = keyed[k].first;
+            const auto tile_x =
+                static_cast<std::uint32_t>((key % row_cells) / static_cast<std::uint64_t>(cells));
+            const auto tile_y =
+                static_cast<std::uint32_t>((key / row_cells) / static_cast<std::uint64_t>(cells));
+            const geo::TileId tile{z, tile_x, tile_y};
+            Cluster c;
+            c.key = key;
+            c.first = keyed[k].second;
+            for (; k < keyed.size() && keyed[k].first == key; ++k) {
+                const auto p = geo::to_tile_point(m_records[keyed[k].second].position, tile);
+                ++c.count;
+                c.sum_x += p.x;
+                c.sum_y += p.y;
+            }
+            level.push_back(c);
+        }
+        level.shrink_to_fit();
+    }
+}
+
+std::optional<std::vector<ClusterCell>> CameraIndex::clusters(
+    geo::TileId tile, const CameraLayerOptions& options) const {
+    if (tile.z < 0 || static_cast<std::size_t>(tile.z) >= m_clusters.size() ||
+        options.cluster_cell != m_cluster_cell || !clusters_at(tile.z, options))
+        return std::nullopt;
+    const auto& level = m_clusters[static_cast<std::size_t>(tile.z)];
+    const auto cells = static_cast<std::uint64_t>(geo::tile_extent / m_cluster_cell);
+    const auto row_cells = cells << tile.z;
+    std::vector<ClusterCell> out;
+    for (std::uint64_t cy = 0; cy < cells; ++cy) {
+        const std::uint64_t first =
+            (std::uint64_t{tile.y} * cells + cy) * row_cells + std::uint64_t{tile.x} * cells;
+        auto it = std::lower_bound(level.begin(), level.end(), first,
+                                   [](const Cluster& c, std::uint64_t key) { return c.key < key; });
+        for (; it != level.end() && it->key < first + cells; ++it) {
+            ClusterCell cell;
+            cell.count = it->count;
+            cell.sum_x = it->sum_x;
+            cell.sum_y = it->sum_y;
+            cell.first = feature(m_records[it->first]);
+            out.push_back(cell);
+        }
+    }
+    return out;
+}
+
+std::size_t CameraIndex::cluster_bytes() const noexcept {
+    std::size_t bytes = 0;
+    for (const auto& level : m_clusters)
+        bytes += level.capacity() * sizeof(Cluster);
+    return bytes;
 }
 
 std::size_t CameraIndex::memory_bytes() const noexcept {
     std::size_t bytes = m_records.capacity() * sizeof(Record) +
+                        m_row_begin.capacity() * sizeof(std::uint32_t) +
+                        m_cells.capacity() * sizeof(std::uint32_t) + cluster_bytes() +
                         m_by_id.capacity() * sizeof(std::uint32_t) + m_features.capacity() +
                         m_kinds.capacity() * sizeof(std::uint32_t);
     for (const auto& s : m_strings)
@@ -105,38 +223,50 @@ std::size_t CameraIndex::memory_bytes() const noexcept {
 
 std::vector<CameraFeature> CameraIndex::query(geo::WorldPoint min, geo::WorldPoint max) const {
     std::vector<CameraFeature> out;
-    if (!(min.x <= max.x && min.y <= max.y)) return out;
+    if (!(min.x <= max.x && min.y <= max.y) || m_records.empty()) return out;
     const auto x0 = cell_coordinate(min.x);
     const auto x1 = cell_coordinate(max.x);
     const auto y0 = cell_coordinate(min.y);
     const auto y1 = cell_coordinate(max.y);
+    std::vector<const Record*> found;
     for (auto row = y0; row <= y1; ++row) {
         const std::uint32_t first = row * (1u << grid_zoom) + x0;
         const std::uint32_t last = row * (1u << grid_zoom) + x1;
-        auto it =
-            std::lower_bound(m_records.begin(), m_records.end(), first,
-                             [](const Record& r, std::uint32_t cell) { return r.cell < cell; });
-        for (; it != m_records.end() && it->cell <= last; ++it) {
-            const auto& r = *it;
+        // The row's records, then the columns in it: two short searches.
+        // Searched in the packed cells: a few cache lines instead of a record per step.
+        const auto row_end = m_cells.begin() + m_row_begin[row + 1];
+        const auto from = std::lower_bound(m_cells.begin() + m_row_begin[row], row_end, first);
+        for (auto i = static_cast<std::size_t>(from - m_cells.begin());
+             i < m_cells.size() && m_cells[i] <= last; ++i) {
+            const auto& r = m_records[i];
             if (r.position.x < min.x || r.position.x > max.x || r.position.y < min.y ||
                 r.position.y > max.y)
                 continue;
-            CameraFeature f;
-            f.id = r.id;
-            f.position = r.position;
-            f.type = m_strings[r.type];
-            f.mount = m_strings[r.mount];
-            f.direction = m_strings[r.direction];
-            if (r.has_first_direction) f.first_direction_deg = r.first_direction_deg;
-            if (r.has_angle) f.angle_deg = r.angle_deg;
-            f.status = r.status;
-            f.confirmations = r.confirmations;
-            f.last_verified = std::int64_t{r.last_verified_day} * 86'400;
-            out.push_back(f);
+            found.push_back(&r);
         }
     }
-    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    // Ids are unique: the order is the store's.
+    std::sort(found.begin(), found.end(),
+              [](const Record* a, const Record* b) { return a->id < b->id; });
+    out.reserve(found.size());
+    for (const auto* r : found)
+        out.push_back(feature(*r));
     return out;
+}
+
+CameraFeature CameraIndex::feature(const Record& r) const {
+    CameraFeature f;
+    f.id = r.id;
+    f.position = r.position;
+    f.type = m_strings[r.type];
+    f.mount = m_strings[r.mount];
+    f.direction = m_strings[r.direction];
+    if (r.has_first_direction) f.first_direction_deg = r.first_direction_deg;
+    if (r.has_angle) f.angle_deg = r.angle_deg;
+    f.status = r.status;
+    f.confirmations = r.confirmations;
+    f.last_verified = std::int64_t{r.last_verified_day} * 86'400;
+    return f;
 }
 
 std::vector<std::string_view> CameraIndex::list(const CameraListQuery& q) const {

@@ -82,14 +82,7 @@ void build_camera_layer(LayerBuilder& layer, geo::TileId tile,
     // function of (tile, cameras in it) alone - deterministic and cacheable per tile.
     assert(options.cluster_cell > 0 && geo::tile_extent % options.cluster_cell == 0);
     const int cells = geo::tile_extent / options.cluster_cell;
-    struct Cell {
-        std::int64_t count = 0;
-        double sum_x = 0;
-        double sum_y = 0;
-        const CameraFeature* first = nullptr;
-        TilePoint first_point;
-    };
-    std::vector<Cell> grid(static_cast<std::size_t>(cells) * cells);
+    std::vector<ClusterCell> grid(static_cast<std::size_t>(cells) * cells);
     for (const auto& camera : cameras) {
         auto p = geo::to_tile_point(camera.position, tile);
         // Half-open [0, extent): a camera on the shared edge of two tiles counts in one.
@@ -97,18 +90,21 @@ void build_camera_layer(LayerBuilder& layer, geo::TileId tile,
         auto cx = static_cast<int>(p.x) / options.cluster_cell;
         auto cy = static_cast<int>(p.y) / options.cluster_cell;
         auto& cell = grid[static_cast<std::size_t>(cy) * cells + cx];
-        if (cell.count == 0) {
-            cell.first = &camera;
-            cell.first_point = p;
-        }
+        if (cell.count == 0) cell.first = camera;
         ++cell.count;
         cell.sum_x += p.x;
         cell.sum_y += p.y;
     }
-    for (const auto& cell : grid) {
-        if (cell.count == 0) continue;
+    std::erase_if(grid, [](const ClusterCell& cell) { return cell.count == 0; });
+    add_cluster_cells(layer, tile, grid, options);
+}
+
+void add_cluster_cells(LayerBuilder& layer, geo::TileId tile, std::span<const ClusterCell> cells,
+                       const CameraLayerOptions& options) {
+    for (const auto& cell : cells) {
         if (cell.count == 1) {
-            add_camera(layer, *cell.first, cell.first_point, options.stale_before);
+            add_camera(layer, cell.first, geo::to_tile_point(cell.first.position, tile),
+                       options.stale_before);
             continue;
         }
         const double n = static_cast<double>(cell.count);

@@ -71,6 +71,20 @@ CameraFeature camera_feature(const model::Camera& camera, std::string& kind_stor
 /// holding a single camera gives that camera's point feature instead.
 void build_camera_layer(LayerBuilder& layer, geo::TileId tile,
                         std::span<const CameraFeature> cameras, const CameraLayerOptions& options);
+/// One cell of a tile's cluster grid: its cameras (those inside the tile, half-open) summed in id
+/// order, as build_camera_layer() does; CameraIndex keeps them per zoom.
+struct ClusterCell {
+    std::int64_t count = 0;
+    double sum_x = 0;  ///< tile units
+    double sum_y = 0;
+    CameraFeature first;  ///< the camera with the lowest id
+};
+
+/// Adds a tile's non-empty cluster cells, given row by row: a cell of one camera as that
+/// camera's point feature, others as cluster=true, count at the mean position.
+void add_cluster_cells(LayerBuilder& layer, geo::TileId tile, std::span<const ClusterCell> cells,
+                       const CameraLayerOptions& options);
+
 /// The same from store cameras.
 void build_camera_layer(LayerBuilder& layer, geo::TileId tile,
                         std::span<const model::Camera> cameras, const CameraLayerOptions& options);

@@ -1,8 +1,10 @@
 #include "tiles/mvt_encoder.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include <protozero/pbf_writer.hpp>
@@ -98,6 +100,30 @@ class GeometryWriter {
     GridPoint m_cursor;
 };
 
+// Values are a few bytes (an encoded string, varint or double): 8 bytes at a time, then
+// MurmurHash3's finaliser, so that the low bits the table uses depend on every byte.
+std::uint64_t hash_bytes(std::string_view bytes) noexcept {
+    std::uint64_t h = bytes.size();
+    std::size_t i = 0;
+    for (; i + 8 <= bytes.size(); i += 8) {
+        std::uint64_t word = 0;
+        std::memcpy(&word, bytes.data() + i, 8);
+        h = (h ^ word) * 0x9E3779B97F4A7C15ull;
+        h = std::rotl(h, 31);
+    }
+    // Byte by byte: a memcpy of a variable length into the word stalls the load that follows
+    // (a third of the dictionary's time at z14).
+    std::uint64_t tail = 0;
+    for (int shift = 0; i < bytes.size(); ++i, shift += 8)
+        tail |= std::uint64_t{static_cast<unsigned char>(bytes[i])} << shift;
+    h ^= tail;
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDull;
+    h ^= h >> 33;
+    h *= 0xC4CEB9FE1A85EC53ull;
+    return h ^ (h >> 33);
+}
+
 }  // namespace
 
 double ring_area(std::span<const TilePoint> ring) noexcept {
@@ -113,13 +139,19 @@ double ring_area(std::span<const TilePoint> ring) noexcept {
 LayerBuilder::LayerBuilder(std::string name, std::uint32_t extent)
     : m_name(std::move(name)), m_extent(extent) {}
 
-bool LayerBuilder::add_point(TilePoint p, std::optional<std::uint64_t> id) {
+void LayerBuilder::begin_feature(std::optional<std::uint64_t> id, GeomType type) {
     auto& f = m_features.emplace_back();
-    f.id = id;
-    f.type = GeomType::point;
-    f.geometry.reserve(3);
-    f.tags.reserve(16);  // the cameras layer's 8 properties
-    GeometryWriter(f.geometry).move_to(to_grid(p));
+    f.has_id = id.has_value();
+    f.id = id.value_or(0);
+    f.type = type;
+    f.tags_begin = f.tags_end = static_cast<std::uint32_t>(m_tags.size());
+    f.geometry_begin = static_cast<std::uint32_t>(m_geometry.size());
+}
+
+bool LayerBuilder::add_point(TilePoint p, std::optional<std::uint64_t> id) {
+    begin_feature(id, GeomType::point);
+    GeometryWriter(m_geometry).move_to(to_grid(p));
+    m_features.back().geometry_end = static_cast<std::uint32_t>(m_geometry.size());
     return true;
 }
 
@@ -127,22 +159,17 @@ bool LayerBuilder::add_linestring(std::span<const TilePoint> line,
                                   std::optional<std::uint64_t> id) {
     auto points = quantize(line, false);
     if (points.size() < 2) return false;
-    Feature f;
-    f.id = id;
-    f.type = GeomType::linestring;
-    f.geometry.reserve(points.size() * 2 + 2);
-    GeometryWriter w(f.geometry);
+    begin_feature(id, GeomType::linestring);
+    GeometryWriter w(m_geometry);
     w.move_to(points.front());
     w.line_to(std::span(points).subspan(1));
-    m_features.push_back(std::move(f));
+    m_features.back().geometry_end = static_cast<std::uint32_t>(m_geometry.size());
     return true;
 }
 
 bool LayerBuilder::add_polygon(std::span<const PointList> rings, std::optional<std::uint64_t> id) {
-    Feature f;
-    f.id = id;
-    f.type = GeomType::polygon;
-    GeometryWriter w(f.geometry);
+    const auto start = m_geometry.size();
+    GeometryWriter w(m_geometry);
     for (std::size_t i = 0; i < rings.size(); ++i) {
         auto ring = quantize(rings[i], true);
         if (ring.size() < 3) {
@@ -160,74 +187,103 @@ bool LayerBuilder::add_polygon(std::span<const PointList> rings, std::optional<s
         w.line_to(std::span(ring).subspan(1));
         w.close_path();
     }
-    if (f.geometry.empty()) return false;
-    m_features.push_back(std::move(f));
+    if (m_geometry.size() == start) return false;
+    auto& f = m_features.emplace_back();
+    f.has_id = id.has_value();
+    f.id = id.value_or(0);
+    f.type = GeomType::polygon;
+    f.tags_begin = f.tags_end = static_cast<std::uint32_t>(m_tags.size());
+    f.geometry_begin = static_cast<std::uint32_t>(start);
+    f.geometry_end = static_cast<std::uint32_t>(m_geometry.size());
     return true;
 }
 
-std::uint32_t LayerBuilder::index_of(Dictionary& dict, std::vector<std::string>& list,
-                                     std::string_view text) {
-    if (auto it = dict.find(text); it != dict.end()) return it->second;
-    auto index = static_cast<std::uint32_t>(list.size());
-    list.emplace_back(text);
-    dict.emplace(std::string(text), index);
+std::uint32_t LayerBuilder::key_index(std::string_view key) {
+    // A layer has a handful of keys, and features give them in the same order: try the one
+    // after the last, then scan.
+    if (m_next_key < m_keys.size() && m_keys[m_next_key] == key) return m_next_key++;
+    for (std::size_t i = 0; i < m_keys.size(); ++i)
+        if (m_keys[i] == key) {
+            m_next_key = static_cast<std::uint32_t>(i + 1);
+            return static_cast<std::uint32_t>(i);
+        }
+    m_keys.emplace_back(key);
+    m_next_key = static_cast<std::uint32_t>(m_keys.size());
+    return static_cast<std::uint32_t>(m_keys.size() - 1);
+}
+
+std::string_view LayerBuilder::value(std::uint32_t index) const noexcept {
+    return std::string_view(m_value_bytes)
+        .substr(m_value_offsets[index], m_value_offsets[index + 1] - m_value_offsets[index]);
+}
+
+std::uint32_t LayerBuilder::value_index(std::string_view encoded) {
+    if (m_value_slots.size() < 2 * (m_value_offsets.size() + 1)) {
+        // Grow to keep the load under a half, re-inserting every value.
+        std::vector<std::uint32_t> slots(std::max<std::size_t>(256, m_value_slots.size() * 2), 0);
+        const std::size_t mask = slots.size() - 1;
+        for (std::uint32_t i = 0; i < m_value_hashes.size(); ++i) {
+            auto at = std::size_t{m_value_hashes[i]} & mask;
+            while (slots[at] != 0)
+                at = (at + 1) & mask;
+            slots[at] = i + 1;
+        }
+        m_value_slots = std::move(slots);
+    }
+    const std::size_t mask = m_value_slots.size() - 1;
+    // The low 32 bits are kept per value: a different value is told apart without comparing
+    // bytes, and the table regrows without hashing again (it never exceeds 2^32 slots).
+    const auto hash = static_cast<std::uint32_t>(hash_bytes(encoded));
+    auto at = std::size_t{hash} & mask;
+    while (m_value_slots[at] != 0) {
+        const auto index = m_value_slots[at] - 1;
+        if (m_value_hashes[index] == hash && value(index) == encoded) return index;
+        at = (at + 1) & mask;
+    }
+    const auto index = static_cast<std::uint32_t>(m_value_hashes.size());
+    m_value_bytes.append(encoded);
+    m_value_offsets.push_back(static_cast<std::uint32_t>(m_value_bytes.size()));
+    m_value_hashes.push_back(hash);
+    m_value_slots[at] = index + 1;
     return index;
 }
 
-std::uint32_t LayerBuilder::key_index(std::string_view key) {
-    // A layer has a handful of keys: a linear scan beats hashing (tiles_bench, z14).
-    for (std::size_t i = 0; i < m_keys.size(); ++i)
-        if (m_keys[i] == key) return static_cast<std::uint32_t>(i);
-    return index_of(m_key_index, m_keys, key);
-}
-
-void LayerBuilder::add_tag(std::string_view key, std::string_view encoded_value) {
+void LayerBuilder::add_tag(std::uint32_t key, std::string_view encoded_value) {
     assert(!m_features.empty());
-    auto& tags = m_features.back().tags;
-    tags.push_back(key_index(key));
-    tags.push_back(index_of(m_value_index, m_values, encoded_value));
+    m_tags.push_back(key);
+    m_tags.push_back(value_index(encoded_value));
+    m_features.back().tags_end = static_cast<std::uint32_t>(m_tags.size());
 }
 
 void LayerBuilder::add_property(std::string_view key, std::string_view value) {
     m_scratch.clear();
     protozero::pbf_writer w(m_scratch);
     w.add_string(field::value_string, value.data(), value.size());
-    add_tag(key, m_scratch);
+    add_tag(key_index(key), m_scratch);
 }
 
 void LayerBuilder::add_property(std::string_view key, std::int64_t value) {
     m_scratch.clear();
     protozero::pbf_writer w(m_scratch);
-    if (value >= 0) {
-        assert(!m_features.empty());
-        const auto k = key_index(key);
-        auto [it, added] = m_uint_index.try_emplace(static_cast<std::uint64_t>(value),
-                                                    static_cast<std::uint32_t>(m_values.size()));
-        if (added) {
-            w.add_uint64(field::value_uint, static_cast<std::uint64_t>(value));
-            m_values.push_back(m_scratch);
-        }
-        auto& tags = m_features.back().tags;
-        tags.push_back(k);
-        tags.push_back(it->second);
-        return;
-    }
-    w.add_sint64(field::value_sint, value);
-    add_tag(key, m_scratch);
+    if (value >= 0)
+        w.add_uint64(field::value_uint, static_cast<std::uint64_t>(value));
+    else
+        w.add_sint64(field::value_sint, value);
+    add_tag(key_index(key), m_scratch);
 }
 
 void LayerBuilder::add_property(std::string_view key, double value) {
     m_scratch.clear();
     protozero::pbf_writer w(m_scratch);
     w.add_double(field::value_double, value);
-    add_tag(key, m_scratch);
+    add_tag(key_index(key), m_scratch);
 }
 
 void LayerBuilder::add_property(std::string_view key, bool value) {
     m_scratch.clear();
     protozero::pbf_writer w(m_scratch);
     w.add_bool(field::value_bool, value);
-    add_tag(key, m_scratch);
+    add_tag(key_index(key), m_scratch);
 }
 
 void LayerBuilder::encode_to(std::string& out) const {
@@ -238,16 +294,20 @@ void LayerBuilder::encode_to(std::string& out) const {
     layer.add_string(field::layer_name, m_name);
     for (const auto& f : m_features) {
         protozero::pbf_writer feature(layer, field::layer_features);
-        if (f.id) feature.add_uint64(field::feature_id, *f.id);
-        if (!f.tags.empty())
-            feature.add_packed_uint32(field::feature_tags, f.tags.begin(), f.tags.end());
+        if (f.has_id) feature.add_uint64(field::feature_id, f.id);
+        if (f.tags_end > f.tags_begin)
+            feature.add_packed_uint32(field::feature_tags, m_tags.begin() + f.tags_begin,
+                                      m_tags.begin() + f.tags_end);
         feature.add_enum(field::feature_type, static_cast<std::int32_t>(f.type));
-        feature.add_packed_uint32(field::feature_geometry, f.geometry.begin(), f.geometry.end());
+        feature.add_packed_uint32(field::feature_geometry, m_geometry.begin() + f.geometry_begin,
+                                  m_geometry.begin() + f.geometry_end);
     }
     for (const auto& key : m_keys)
         layer.add_string(field::layer_keys, key);
-    for (const auto& value : m_values)
-        layer.add_message(field::layer_values, value);
+    for (std::uint32_t i = 0; i + 1 < m_value_offsets.size(); ++i) {
+        const auto v = value(i);
+        layer.add_message(field::layer_values, v.data(), v.size());
+    }
     layer.add_uint32(field::layer_extent, m_extent);
 }
 

@@ -1,5 +1,7 @@
 #include "tiles/tile_service.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include <fmt/core.h>
@@ -13,14 +15,15 @@ namespace {
 
 // Per-entry bookkeeping (list node, hash node, Tile, ETag) counted against the byte budget.
 constexpr std::size_t entry_overhead = 192;
+constexpr int gzip_level = 2;
 
 }  // namespace
 
 std::string gzip_compress(std::string_view data) {
     z_stream zs{};
-    // windowBits 15 + 16: a gzip header and trailer instead of zlib's.
-    if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
-        Z_OK)
+    // windowBits 15 + 16: a gzip header and trailer instead of zlib's. Level 2, not the default
+    // 6: a dense z14 tile (155 KB) compresses in 2.7 ms instead of 6.7 ms, 3.5% larger.
+    if (deflateInit2(&zs, gzip_level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
         throw Exception("zlib: deflateInit2 failed");
     std::string out(deflateBound(&zs, static_cast<uLong>(data.size())) + 32, '\0');
     zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
@@ -74,12 +77,75 @@ std::vector<std::string> TileService::layer_names() const {
 TileService::~TileService() = default;
 
 bool TileService::prepare() {
-    if (!m_options.camera_index) return true;
-    auto index = CameraIndex::build(m_store, {}, m_options.camera_features);
-    if (!index) return false;
+    bool ok = true;
+    if (m_options.camera_index) {
+        {
+            // A render meanwhile reads the store instead of starting a second build.
+            std::lock_guard lock(m_index_mutex);
+            m_index_building = true;
+        }
+        std::shared_ptr<const CameraIndex> index;
+        try {
+            index = CameraIndex::build(m_store, {}, m_options.camera_features, m_options.cameras);
+        } catch (...) {
+            std::lock_guard lock(m_index_mutex);
+            m_index_building = false;
+            m_index_built.notify_all();
+            throw;
+        }
+        std::lock_guard lock(m_index_mutex);
+        m_index_building = false;
+        m_index_built.notify_all();
+        if (!index) {
+            ok = false;
+        } else if (!m_camera_index || m_camera_index->version() < index->version()) {
+            m_camera_index = index;
+        }
+    }
+    if (m_options.basemap_index && m_map && m_map->map_version() > 0) {
+        {
+            std::lock_guard lock(m_index_mutex);
+            m_basemap_building = true;
+        }
+        std::shared_ptr<const BasemapIndex> basemap;
+        try {
+            basemap = BasemapIndex::build(*m_map);
+        } catch (...) {
+            std::lock_guard lock(m_index_mutex);
+            m_basemap_building = false;
+            throw;
+        }
+        std::lock_guard lock(m_index_mutex);
+        m_basemap_building = false;
+        if (!basemap) {
+            ok = false;
+        } else if (!m_basemap_index || m_basemap_index->version() < basemap->version()) {
+            m_basemap_index = basemap;
+        }
+    }
+    return ok;
+}
+
+std::shared_ptr<const BasemapIndex> TileService::current_basemap(std::int64_t map_version) {
     std::lock_guard lock(m_index_mutex);
-    if (!m_camera_index || m_camera_index->version() < index->version()) m_camera_index = index;
-    return true;
+    if (m_basemap_index && m_basemap_index->version() == map_version) return m_basemap_index;
+    if (!m_basemap_building) {
+        m_basemap_building = true;
+        // Assigning joins the previous (finished) builder thread.
+        m_basemap_thread = std::jthread([this](std::stop_token stop) {
+            std::shared_ptr<const BasemapIndex> index;
+            try {
+                index = BasemapIndex::build(*m_map, stop);
+            } catch (const std::exception&) {
+                // The store path keeps serving; the next render tries again.
+            }
+            std::lock_guard guard(m_index_mutex);
+            if (index && (!m_basemap_index || m_basemap_index->version() < index->version()))
+                m_basemap_index = std::move(index);
+            m_basemap_building = false;
+        });
+    }
+    return nullptr;
 }
 
 std::shared_ptr<const CameraIndex> TileService::camera_snapshot(std::int64_t camera_version) {
@@ -95,7 +161,8 @@ std::shared_ptr<const CameraIndex> TileService::current_index(std::int64_t camer
         m_index_thread = std::jthread([this](std::stop_token stop) {
             std::shared_ptr<const CameraIndex> index;
             try {
-                index = CameraIndex::build(m_store, stop, m_options.camera_features);
+                index =
+                    CameraIndex::build(m_store, stop, m_options.camera_features, m_options.cameras);
             } catch (const std::exception&) {
                 // The store path keeps serving; the next render tries again.
             }
@@ -103,8 +170,16 @@ std::shared_ptr<const CameraIndex> TileService::current_index(std::int64_t camer
             if (index && (!m_camera_index || m_camera_index->version() < index->version()))
                 m_camera_index = std::move(index);
             m_index_building = false;
+            m_index_built.notify_all();
         });
     }
+    return nullptr;
+}
+
+std::shared_ptr<const CameraIndex> TileService::wait_for_index(std::int64_t camera_version) {
+    std::unique_lock lock(m_index_mutex);
+    m_index_built.wait_for(lock, std::chrono::seconds(60), [&] { return !m_index_building; });
+    if (m_camera_index && m_camera_index->version() == camera_version) return m_camera_index;
     return nullptr;
 }
 
@@ -118,7 +193,13 @@ std::string TileService::encode(geo::TileId tile, std::int64_t camera_version,
     std::vector<LayerBuilder> layers;
     layers.reserve(6);
     // Version 0: nothing was ever imported, so the four basemap queries would find nothing.
-    if (m_map && map_version > 0) build_basemap_layers(layers, tile, *m_map, m_options.basemap);
+    if (m_map && map_version > 0) {
+        const auto& b = m_options.basemap;
+        const bool uses_index =
+            tile.z >= std::min({b.major_streets_min_zoom, b.water_min_zoom, b.parks_min_zoom});
+        auto index = m_options.basemap_index && uses_index ? current_basemap(map_version) : nullptr;
+        build_basemap_layers(layers, tile, *m_map, b, index.get());
+    }
     if (m_options.viewsheds && tile.z >= m_options.viewshed_min_zoom) {
         auto& viewsheds = layers.emplace_back(std::string(viewshed_layer_name));
         build_viewshed_layer(viewsheds, tile,
@@ -135,7 +216,17 @@ std::string TileService::encode(geo::TileId tile, std::int64_t camera_version,
     auto camera_options = m_options.cameras;
     camera_options.stale_before = stale_before;
     auto index = m_options.camera_index ? current_index(camera_version) : nullptr;
-    if (index) {
+    // A cluster tile covers a large area: reading it from the store (every camera's row and
+    // tags: ~1 s for a z0 tile over 53,504 cameras) takes longer than the snapshot build it
+    // would run beside (~0.2 s), so it waits for that build instead (first tiles after a
+    // start, after a change).
+    if (!index && m_options.camera_index && clusters_at(tile.z, m_options.cameras))
+        index = wait_for_index(camera_version);
+    std::optional<std::vector<ClusterCell>> clusters;
+    if (index) clusters = index->clusters(tile, camera_options);
+    if (clusters) {
+        add_cluster_cells(layer, tile, *clusters, camera_options);
+    } else if (index) {
         const double n = std::ldexp(1.0, tile.z);
         const double b = clusters_at(tile.z, m_options.cameras)
                              ? 0.0

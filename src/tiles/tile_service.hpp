@@ -2,6 +2,7 @@
 // Renders vector tiles (cameras, and the basemap when a MapStore is given) and caches them in
 // memory. Thread-safe: any number of threads may call render() at once.
 
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <list>
@@ -15,6 +16,7 @@
 #include "geo/tile_id.hpp"
 #include "store/map_store.hpp"
 #include "store/store.hpp"
+#include "tiles/basemap_index.hpp"
 #include "tiles/basemap_layers.hpp"
 #include "tiles/camera_index.hpp"
 #include "tiles/camera_layer.hpp"
@@ -36,6 +38,12 @@ struct TileOptions {
     /// querying the store per tile. The snapshot is rebuilt in the background after every camera
     /// change; until it is current, tiles are read from the store, so they are never stale.
     bool camera_index = true;
+    /// Draw water, parks and the major streets of the zooms that show only those from an
+    /// in-memory snapshot (BasemapIndex: about 6% of the streets' points and 10% of the areas')
+    /// instead of reading every street and area of the tile from the store. Built by prepare()
+    /// or, in the background, by the first tile that needs it after an import; until it is
+    /// current, tiles read the store (the same bytes).
+    bool basemap_index = true;
     /// With camera_index: writes each camera's GeoJSON Feature into the snapshot, so that
     /// camera_snapshot() can answer the bbox listing too (`serve` passes
     /// services::append_camera_feature). Empty: the snapshot holds what tiles need only.
@@ -83,9 +91,11 @@ class TileService {
     TileService& operator=(const TileService&) = delete;
     ~TileService();
 
-    /// Builds the camera snapshot now (blocking) when options().camera_index is on; otherwise
-    /// the first render starts building it in the background. Returns false if the cameras
-    /// changed while it read (then the next render retries in the background).
+    /// Builds the camera snapshot (options().camera_index) and the basemap snapshot
+    /// (options().basemap_index, with a map holding an import) now, blocking; otherwise the
+    /// first render that needs one starts building it in the background. Returns false if the
+    /// cameras or the map changed while it read (then the next render retries in the
+    /// background).
     bool prepare();
 
     /// The camera snapshot if it is exact for `camera_version` (Store::camera_version() as the
@@ -131,6 +141,10 @@ class TileService {
                        std::int64_t stale_before);
     [[nodiscard]] std::int64_t stale_before_now() const noexcept;
     std::shared_ptr<const CameraIndex> current_index(std::int64_t camera_version);
+    /// Waits (at most a minute) for a running snapshot build; the snapshot if it is exact for
+    /// `camera_version`, else null.
+    std::shared_ptr<const CameraIndex> wait_for_index(std::int64_t camera_version);
+    std::shared_ptr<const BasemapIndex> current_basemap(std::int64_t map_version);
     std::shared_ptr<const Tile> lookup(const Key& key);
     void insert(const Key& key, std::shared_ptr<const Tile> tile);
 
@@ -147,11 +161,16 @@ class TileService {
     std::mutex m_index_mutex;
     std::shared_ptr<const CameraIndex> m_camera_index;
     bool m_index_building = false;
-    std::jthread m_index_thread;  ///< last: joined (after a stop request) before the rest goes
+    std::condition_variable m_index_built;  ///< notified when a build ends
+    std::shared_ptr<const BasemapIndex> m_basemap_index;
+    bool m_basemap_building = false;
+    /// Last: joined (after a stop request) before the rest goes.
+    std::jthread m_basemap_thread;
+    std::jthread m_index_thread;
 };
 
-/// gzip (RFC 1952) of `data` with zlib at the default level. Throws sightline::Exception if
-/// zlib fails (out of memory).
+/// gzip (RFC 1952) of `data` with zlib at level 2 (fast: the cold tile waits for it). Throws
+/// sightline::Exception if zlib fails (out of memory).
 std::string gzip_compress(std::string_view data);
 
 /// W/"<hex FNV-1a 64 of data>".

@@ -1,5 +1,8 @@
 #include "tiles/mvt_encoder.hpp"
 
+#include <set>
+#include <string>
+
 #include <gtest/gtest.h>
 
 #include "mvt_test_support.hpp"
@@ -114,6 +117,64 @@ TEST(MvtEncoder, SharesKeysAndValuesAcrossFeatures) {
     EXPECT_EQ(std::get<double>(f.properties.at("angle")), -12.5);
     EXPECT_EQ(std::get<bool>(f.properties.at("cluster")), true);
     EXPECT_EQ(std::get<std::int64_t>(f.properties.at("offset")), -7);
+}
+
+std::string name_of(int i) {
+    std::string s(1, 'n');
+    s += std::to_string(i);
+    return s;
+}
+
+// Thousands of values (the dictionary grows many times): each distinct one is written once, in
+// the order of first use, and every feature still reads its own.
+TEST(MvtEncoder, KeepsEachDistinctValueOnceWhateverItsType) {
+    LayerBuilder layer("cameras");
+    std::set<std::string> strings;
+    for (int i = 0; i < 3000; ++i) {
+        layer.add_point({double(i % 4096), 7}, static_cast<std::uint64_t>(i + 1));
+        layer.add_property("id", std::int64_t{i});              // unique
+        layer.add_property("count", i % 50);                    // shared with some ids
+        layer.add_property("name", name_of(i % 700));           // strings
+        layer.add_property("offset", std::int64_t{-(i % 30)});  // sint, 0 as uint
+        layer.add_property("angle", (i % 90) * 0.5);            // doubles
+        layer.add_property("cluster", i % 2 == 0);
+        if (i % 3 == 0) layer.add_property("rare", "x");  // a key skipped by most features
+        strings.insert(name_of(i % 700));
+    }
+    const auto bytes = encode_tile(std::span(&layer, 1));
+    auto layers = decode_tile(bytes);
+    ASSERT_EQ(layers.at(0).features.size(), 3000u);
+    for (int i : {0, 1, 49, 50, 699, 700, 1234, 2999}) {
+        const auto& p = layers[0].features[static_cast<std::size_t>(i)].properties;
+        EXPECT_EQ(std::get<std::int64_t>(p.at("id")), i);
+        EXPECT_EQ(std::get<std::int64_t>(p.at("count")), i % 50);
+        EXPECT_EQ(std::get<std::string>(p.at("name")), name_of(i % 700));
+        EXPECT_EQ(std::get<std::int64_t>(p.at("offset")), -(i % 30));
+        EXPECT_EQ(std::get<double>(p.at("angle")), (i % 90) * 0.5);
+        EXPECT_EQ(std::get<bool>(p.at("cluster")), i % 2 == 0);
+        EXPECT_EQ(p.contains("rare"), i % 3 == 0);
+    }
+    // Count the Value messages and keys of the layer (fields 4 and 3) directly.
+    std::size_t values = 0;
+    std::vector<std::string> keys;
+    protozero::pbf_reader tile(bytes);
+    ASSERT_TRUE(tile.next(3));
+    auto l = tile.get_message();
+    while (l.next()) {
+        if (l.tag() == 4) {
+            ++values;
+            l.skip();
+        } else if (l.tag() == 3) {
+            keys.push_back(l.get_string());
+        } else {
+            l.skip();
+        }
+    }
+    // ids 0..2999 (counts and offset 0 among them), 29 negative offsets, 700 names, 90 angles,
+    // true, false and "x".
+    EXPECT_EQ(values, 3000u + 29u + strings.size() + 90u + 2u + 1u);
+    EXPECT_EQ(keys, (std::vector<std::string>{"id", "count", "name", "offset", "angle", "cluster",
+                                              "rare"}));
 }
 
 TEST(MvtEncoder, SkipsEmptyLayersAndKeepsOrder) {

@@ -237,3 +237,94 @@ TEST_F(TileServiceTest, TheSnapshotIsNotUsedOnceCamerasChange) {
 
 }  // namespace
 }  // namespace sightline::tiles
+
+namespace sightline::tiles {
+namespace {
+
+// The snapshot precomputes every cluster zoom's cells: at each zoom below the cluster zoom its
+// tiles must have the bytes of clustering the store's cameras on the fly, cameras exactly on tile
+// and cell edges (counted once, on the south-east side) and cells of one camera included.
+TEST_F(TileServiceTest, PrecomputedClustersHaveTheBytesOfClusteringOnTheFly) {
+    std::vector<model::NewCamera> cameras;
+    auto add = [&](geo::LatLon at, int i) {
+        model::NewCamera c;
+        c.location = at;
+        c.status = i % 5 == 0 ? model::CameraStatus::reported : model::CameraStatus::verified;
+        c.tags = {{"man_made", "surveillance"}, {"camera:type", i % 2 ? "dome" : "fixed"}};
+        cameras.push_back(c);
+    };
+    // A dense block, a sparse scatter, and cameras on the edges of z2..z13 tiles (longitude
+    // 22.5 and 45 degrees are tile edges from z3 and z2 on; latitude 0 from z1).
+    for (int i = 0; i < 400; ++i)
+        add({44.80 + (i % 20) * 0.0007, 20.44 + (i / 20) * 0.0009}, i);
+    for (int i = 0; i < 60; ++i)
+        add({40.0 + i * 0.23, 15.0 + (i * 7 % 60) * 0.21}, i);
+    for (int i = 0; i < 12; ++i) {
+        add({44.81 + i * 0.01, 22.5}, i);
+        add({0.0, 45.0 + i * 0.3}, i);
+        add({44.9, 22.5 + 360.0 / 8192 * i}, i);  // z13 tile edges
+    }
+    ASSERT_TRUE(m_store->insert_cameras(cameras, store::Decision{"test", "", 1700000000}));
+    TileOptions from_store;
+    from_store.camera_index = false;
+    TileService reference(*m_store, *m_store, from_store);
+    TileService indexed(*m_store, *m_store);
+    ASSERT_TRUE(indexed.prepare());
+    int clusters = 0;
+    for (int z = 0; z < 14; ++z)
+        for (geo::LatLon at :
+             {geo::LatLon{44.81, 20.45}, geo::LatLon{44.85, 22.49}, geo::LatLon{44.85, 22.51},
+              geo::LatLon{0.01, 45.5}, geo::LatLon{-0.01, 45.5}, geo::LatLon{42.0, 17.0},
+              geo::LatLon{44.9, 22.51}}) {
+            auto tile = geo::tile_of(at, z);
+            auto a = reference.render_uncached(tile);
+            auto b = indexed.render_uncached(tile);
+            ASSERT_TRUE(a && b);
+            EXPECT_EQ(*a, *b) << "tile " << z << "/" << tile.x << "/" << tile.y;
+            for (const auto& layer : testing::decode_tile(*a))
+                for (const auto& f : layer.features)
+                    clusters += f.properties.contains("cluster") ? 1 : 0;
+        }
+    EXPECT_GT(clusters, 30);
+}
+
+}  // namespace
+}  // namespace sightline::tiles
+
+namespace sightline::tiles {
+namespace {
+
+// A cluster tile asked for before the snapshot exists waits for the build it starts instead of
+// reading every camera from the store: when it returns, the snapshot is there.
+TEST_F(TileServiceTest, AClusterTileWaitsForTheSnapshotBuildItStarts) {
+    std::vector<model::NewCamera> cameras;
+    for (int i = 0; i < 5000; ++i) {
+        model::NewCamera c;
+        c.location = {44.0 + (i % 70) * 0.01, 20.0 + (i / 70) * 0.01};
+        c.status = model::CameraStatus::verified;
+        c.tags = {{"man_made", "surveillance"}, {"camera:type", "fixed"}};
+        cameras.push_back(c);
+    }
+    ASSERT_TRUE(m_store->insert_cameras(cameras, store::Decision{"test", "", 1700000000}));
+    TileOptions from_store;
+    from_store.camera_index = false;
+    TileService reference(*m_store, *m_store, from_store);
+    const auto version = m_store->camera_version();
+    for (int z : {0, 5, 13}) {
+        TileService service(*m_store, *m_store);
+        auto tile = geo::tile_of({44.3, 20.3}, z);
+        auto rendered = service.render_uncached(tile);
+        EXPECT_NE(service.camera_snapshot(version), nullptr) << "z" << z;
+        ASSERT_TRUE(rendered);
+        EXPECT_EQ(*rendered, *reference.render_uncached(tile));
+    }
+    // A point tile does not wait: it reads its few cameras from the store.
+    TileService service(*m_store, *m_store);
+    auto tile = geo::tile_of({44.3, 20.3}, 16);
+    auto rendered = service.render_uncached(tile);
+    ASSERT_TRUE(rendered);
+    EXPECT_EQ(*rendered, *reference.render_uncached(tile));
+}
+
+}  // namespace
+}  // namespace sightline::tiles
