@@ -131,6 +131,41 @@ TEST_F(SectionFileTest, ReplacesAnOldFileWholeAndLeavesNoTemporaryFile) {
     EXPECT_EQ(entries, 1u);
 }
 
+TEST_F(SectionFileTest, AStreamWritesSectionsAsTheyComeAndNothingUntilCommitted) {
+    const auto path = m_dir / "stream.bin";
+    {
+        auto stream = SectionFileStream::create(path, "SLTEST", 3);
+        ASSERT_TRUE(stream);
+        std::vector<double> values(1000, 2.5);
+        ASSERT_TRUE(stream->add(7, std::span<const double>(values)));
+        values.assign(values.size(), 0);  // written already: the caller may reuse it
+        const std::uint8_t odd[] = {1, 2, 3};
+        ASSERT_TRUE(stream->add(8, std::span<const std::uint8_t>(odd)));
+        EXPECT_FALSE(fs::exists(path)) << "the file appears only when committed";
+        ASSERT_TRUE(stream->commit());
+        EXPECT_FALSE(stream->commit()) << "committed once";
+    }
+    auto file = SectionFile::open(path, "SLTEST", 3);
+    ASSERT_TRUE(file) << file.error().message;
+    auto doubles = (*file)->section<double>(7);
+    ASSERT_TRUE(doubles);
+    ASSERT_EQ(doubles->size(), 1000u);
+    EXPECT_EQ(doubles->back(), 2.5);
+    auto bytes = (*file)->section<std::uint8_t>(8);
+    ASSERT_TRUE(bytes);
+    EXPECT_EQ(std::vector<std::uint8_t>(bytes->begin(), bytes->end()),
+              (std::vector<std::uint8_t>{1, 2, 3}));
+
+    // A stream dropped before its commit leaves neither the file nor its temporary.
+    fs::remove(path);
+    {
+        auto stream = SectionFileStream::create(path, "SLTEST", 3);
+        ASSERT_TRUE(stream);
+        ASSERT_TRUE(stream->add(7, std::span<const std::uint8_t>(std::vector<std::uint8_t>{4, 5})));
+    }
+    EXPECT_TRUE(fs::is_empty(m_dir));
+}
+
 TEST(SharedArrayTest, CopiesShareUntilOneIsChanged) {
     SharedArray<int> a(std::vector<int>{1, 2, 3});
     SharedArray<int> b = a;
