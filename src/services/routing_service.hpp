@@ -119,6 +119,10 @@ class RoutingService {
     Result<std::shared_ptr<const RoutingGraph>> current(const AnalysisProgress& progress);
     /// The prepared file's graph when it was made from this data set and map; null otherwise.
     std::shared_ptr<RoutingGraph> load_prepared(std::int64_t map_version);
+    /// Writes a graph just built to the prepared file with landmarks made as they are written,
+    /// and maps it back; null when there is no file or it cannot be written (the graph may then
+    /// have been reduced to its topology: the caller builds it again).
+    std::shared_ptr<RoutingGraph> build_prepared(RoutingGraph& built);
     void publish(std::shared_ptr<const RoutingGraph> graph);  // m_update held
     void background_loop();
     bool stopping();
