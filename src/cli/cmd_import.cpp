@@ -129,7 +129,8 @@ class ImportCommand final : public Command {
         fmt::print("skipped node refs: {}\ndropped ways: {}\nbroken multipolygons: {}\n",
                    stats.missing_node_refs, stats.dropped_ways, stats.broken_multipolygons);
         std::fflush(stdout);
-        prepare_routing_data("import", m_args, *store);
+        store.reset();
+        prepare_routing_data("import", m_args);
         return 0;
     }
 

@@ -91,7 +91,8 @@ class ImportCsvCommand final : public Command {
             unmapped = summary->unmapped_columns;
             fmt::print("imported {} cameras\n", summary->imported);
             std::fflush(stdout);
-            prepare_routing_data("import-csv", m_args, *store);
+            store.reset();
+            prepare_routing_data("import-csv", m_args);
         }
         if (!unmapped.empty()) {
             std::string list;

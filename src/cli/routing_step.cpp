@@ -21,7 +21,7 @@ OptionSpec no_routing_option() {
             "do not prepare the routing data (DATA/routing.bin); the next serve or route does"};
 }
 
-void prepare_routing_data(std::string_view command, const ParsedArgs& args, store::Backend& store) {
+void prepare_routing_data(std::string_view command, const ParsedArgs& args) {
     if (args.has("no-routing")) return;
     const std::filesystem::path data = data_dir_from(args);
     // With PostgreSQL the data folder holds this machine's caches and need not exist here.
@@ -34,8 +34,9 @@ void prepare_routing_data(std::string_view command, const ParsedArgs& args, stor
 #if defined(__GLIBC__)
     ::malloc_trim(0);  // what the command freed, before the routing data's peak
 #endif
-    services::AnalysisService analysis(store, store);
-    services::RoutingService routing(store, store, analysis,
+    auto store = open_store_from(args, {.connections = 2, .memory_map = false});
+    services::AnalysisService analysis(*store, *store);
+    services::RoutingService routing(*store, *store, analysis,
                                      {.prepared_file = data / "routing.bin"});
     ProgressBar bar;
     services::AnalysisProgress progress;
