@@ -123,21 +123,24 @@ void release_free_memory() {
 #endif
 }
 
-/// "rss N MB, peak M MB" of this process (Linux; empty elsewhere), for the build's log lines.
-std::string memory_note() {
+/// This process's memory in MB (Linux; zeros elsewhere), for the build's log line.
+struct Memory {
+    long rss = 0;
+    long anonymous = 0;
+    long peak = 0;
+};
+Memory memory_now() {
+    Memory m;
     std::FILE* f = std::fopen("/proc/self/status", "r");
-    if (f == nullptr) return {};
-    long rss = -1, peak = -1, anon = -1;
+    if (f == nullptr) return m;
     char line[256];
     while (std::fgets(line, sizeof line, f) != nullptr) {
-        std::sscanf(line, "VmRSS: %ld kB", &rss);
-        std::sscanf(line, "VmHWM: %ld kB", &peak);
-        std::sscanf(line, "RssAnon: %ld kB", &anon);
+        std::sscanf(line, "VmRSS: %ld kB", &m.rss);
+        std::sscanf(line, "VmHWM: %ld kB", &m.peak);
+        std::sscanf(line, "RssAnon: %ld kB", &m.anonymous);
     }
     std::fclose(f);
-    if (rss < 0 || peak < 0 || anon < 0) return {};
-    return fmt::format("rss {} MB ({} MB anonymous), peak {} MB", rss >> 10, anon >> 10,
-                       peak >> 10);
+    return {m.rss >> 10, m.anonymous >> 10, m.peak >> 10};
 }
 
 /// The figures of a graph just built or loaded in `seconds`.
@@ -523,14 +526,16 @@ Result<std::shared_ptr<const RoutingGraph>> RoutingService::current(
     next->camera_version = camera_version;
     next->cameras = std::move(marks);
     std::size_t written = 0;
+    Memory after_seen;
+    Memory after_graph;
     auto build_walk = [&]() -> Status {
         auto input = measure_streets(m_analysis, *bounds, progress);
         if (!input) return std::unexpected(input.error());
-        log::info(fmt::format("routing graph: seen metres measured ({})", memory_note()));
+        after_seen = memory_now();
         next->walk = routing::WalkGraph::from_arrays(std::move(*input));
         next->street_keys = street_keys_of(next->walk);
         release_free_memory();  // the build's maps, before landmarks
-        log::info(fmt::format("routing graph: graph built ({})", memory_note()));
+        after_graph = memory_now();
         return {};
     };
     if (bounds) {
@@ -547,7 +552,13 @@ Result<std::shared_ptr<const RoutingGraph>> RoutingService::current(
                 if (auto ok = build_walk(); !ok) return std::unexpected(ok.error());
             next->landmarks = routing::Landmarks::build(next->walk, m_options.landmarks);
         }
-        log::info(fmt::format("routing graph: landmarks built ({})", memory_note()));
+        const auto now = memory_now();
+        // Where a build's memory goes, for whoever sizes a server (docs/adr/010).
+        log::info(fmt::format(
+            "routing graph: built in {:.1f} s; peak RSS {} MB after the seen metres, {} MB "
+            "after the graph, {} MB after the landmarks; now {} MB ({} MB anonymous)",
+            seconds_since(start), after_seen.peak, after_graph.peak, now.peak, now.rss,
+            now.anonymous));
         if (progress) progress("landmarks", 1, 1);
     }
     {
