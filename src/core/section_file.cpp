@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <limits>
@@ -152,8 +153,11 @@ Result<SectionFileStream> SectionFileStream::create(const std::filesystem::path&
     state->magic = std::string(magic);
     state->magic.resize(magic_size, '\0');
     state->version = version;
-    // A name of this process's own: two processes on one data folder never write one file.
-    const std::filesystem::path temp = fmt::format("{}.partial.{}", path.string(), ::getpid());
+    // A name of this writer's own: two processes on one data folder, or two threads of one
+    // (a build and a background write), never write one file.
+    static std::atomic<std::uint64_t> writers{0};
+    const std::filesystem::path temp =
+        fmt::format("{}.partial.{}.{}", path.string(), ::getpid(), writers++);
     state->fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (state->fd < 0)
         return fail(Errc::unavailable,

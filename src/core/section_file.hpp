@@ -24,7 +24,7 @@ namespace sightline::core {
 /// Writes a section file while its sections are made: each add() goes to disk at once, so a
 /// writer of large arrays never holds them all (the prepared routing data is built table by
 /// table). The file appears under its name only at commit(); until then it is a temporary file
-/// of this process beside it, removed if the writer is destroyed uncommitted.
+/// of this writer beside it, removed if the writer is destroyed uncommitted.
 class SectionFileStream {
   public:
     /// `magic`: 8 characters naming the kind of file; `version`: its format version.

@@ -166,6 +166,25 @@ TEST_F(SectionFileTest, AStreamWritesSectionsAsTheyComeAndNothingUntilCommitted)
     EXPECT_TRUE(fs::is_empty(m_dir));
 }
 
+TEST_F(SectionFileTest, TwoWritersOfOneFileInOneProcessDoNotMix) {
+    // A server's build and its background write may both write the prepared file.
+    const auto path = m_dir / "both.bin";
+    auto first = SectionFileStream::create(path, "SLTEST", 3);
+    auto second = SectionFileStream::create(path, "SLTEST", 3);
+    ASSERT_TRUE(first && second);
+    const std::vector<std::int32_t> ones(5000, 1);
+    const std::vector<std::int32_t> twos(3000, 2);
+    ASSERT_TRUE(first->add(1, std::span<const std::int32_t>(ones)));
+    ASSERT_TRUE(second->add(1, std::span<const std::int32_t>(twos)));
+    ASSERT_TRUE(first->commit());
+    ASSERT_TRUE(second->commit());
+    auto file = SectionFile::open(path, "SLTEST", 3);
+    ASSERT_TRUE(file) << file.error().message;
+    auto values = (*file)->section<std::int32_t>(1);
+    ASSERT_TRUE(values);
+    EXPECT_EQ(std::vector<std::int32_t>(values->begin(), values->end()), twos);
+}
+
 TEST(SharedArrayTest, CopiesShareUntilOneIsChanged) {
     SharedArray<int> a(std::vector<int>{1, 2, 3});
     SharedArray<int> b = a;
