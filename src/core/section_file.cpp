@@ -316,6 +316,15 @@ Result<std::shared_ptr<const SectionFile>> SectionFile::open(const std::filesyst
     return std::shared_ptr<const SectionFile>(std::move(file));
 }
 
+void release_mapped_pages(std::span<const std::byte> bytes) noexcept {
+    static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const auto begin = reinterpret_cast<std::uintptr_t>(bytes.data());
+    const std::uintptr_t first = (begin + page - 1) / page * page;
+    const std::uintptr_t last = (begin + bytes.size()) / page * page;
+    if (last > first)
+        ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);  // NOLINT
+}
+
 SectionFile::~SectionFile() {
     if (m_base != nullptr) ::munmap(const_cast<std::byte*>(m_base), m_size);
 }

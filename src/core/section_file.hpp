@@ -135,6 +135,12 @@ class SectionFile : public std::enable_shared_from_this<SectionFile> {
     std::vector<Entry> m_entries;
 };
 
+/// Drops the whole pages of `bytes` from this process's memory; touched again, they are read
+/// back from the file. Only for a range of a SectionFile's (read-only) mapping, whose pages were
+/// read once to be copied (a mapped file's arrays written into its successor): on memory of
+/// any other kind it would lose data.
+void release_mapped_pages(std::span<const std::byte> bytes) noexcept;
+
 /// A 64-bit checksum of bytes (four interleaved multiply-xor lanes; not cryptographic).
 std::uint64_t checksum64(std::span<const std::byte> bytes, std::uint64_t seed = 0);
 

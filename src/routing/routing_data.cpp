@@ -20,7 +20,12 @@ namespace {
 
 template <typename T>
 Status add(core::SectionFileStream& file, std::uint32_t id, const core::SharedArray<T>& values) {
-    return file.add(id, values.span());
+    auto ok = file.add(id, values.span());
+    // A view of the mapped file being replaced: its pages were read only to be copied, and
+    // would otherwise all stay resident (routes read a few of them back when they need them).
+    if (ok && !values.owned() && !values.empty())
+        core::release_mapped_pages(std::as_bytes(values.span()));
+    return ok;
 }
 
 template <typename T>

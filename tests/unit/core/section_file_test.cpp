@@ -185,6 +185,25 @@ TEST_F(SectionFileTest, TwoWritersOfOneFileInOneProcessDoNotMix) {
     EXPECT_EQ(std::vector<std::int32_t>(values->begin(), values->end()), twos);
 }
 
+TEST_F(SectionFileTest, ReleasedPagesOfAMappingAreReadBackFromTheFile) {
+    const auto path = m_dir / "pages.bin";
+    std::vector<std::uint64_t> values(100'000);
+    std::iota(values.begin(), values.end(), std::uint64_t{7});
+    {
+        auto stream = SectionFileStream::create(path, "SLTEST", 3);
+        ASSERT_TRUE(stream);
+        ASSERT_TRUE(stream->add(1, std::span<const std::uint64_t>(values)));
+        ASSERT_TRUE(stream->commit());
+    }
+    auto file = SectionFile::open(path, "SLTEST", 3);
+    ASSERT_TRUE(file);
+    auto mapped = (*file)->section<std::uint64_t>(1);
+    ASSERT_TRUE(mapped);
+    ASSERT_TRUE(std::equal(mapped->begin(), mapped->end(), values.begin(), values.end()));
+    release_mapped_pages(std::as_bytes(*mapped));
+    EXPECT_TRUE(std::equal(mapped->begin(), mapped->end(), values.begin(), values.end()));
+}
+
 TEST(SharedArrayTest, CopiesShareUntilOneIsChanged) {
     SharedArray<int> a(std::vector<int>{1, 2, 3});
     SharedArray<int> b = a;
