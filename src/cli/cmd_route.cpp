@@ -103,7 +103,9 @@ class RouteCommand final : public Command {
     }
     int run() override {
         const std::filesystem::path data = data_dir_from(m_args);
-        auto store = open_store_from(m_args);
+        // One query: no memory map, so that building the routing data (when DATA/routing.bin
+        // is missing or stale) does not keep a whole country's database pages resident.
+        auto store = open_store_from(m_args, {.memory_map = false});
         services::AnalysisService analysis(*store, *store);
         services::RoutingService routing(*store, *store, analysis,
                                          {.prepared_file = data / "routing.bin"});
