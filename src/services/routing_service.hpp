@@ -7,7 +7,8 @@
 // snapshot and may run on many threads; they wait only for the update that brings the graph up
 // to date with the store. With a prepared file (RoutingOptions::prepared_file) the graph is kept
 // on disk as well: loaded memory-mapped at start when it matches the store (data id, map and
-// camera versions), written again in the background after every change, and never used when
+// camera versions), built straight into it (a chunk of the map, a landmark table at a time)
+// when it does not, written again in the background after camera changes, and never used when
 // stale or damaged (docs/adr/010-prepared-routing-data.md).
 
 #include <condition_variable>
