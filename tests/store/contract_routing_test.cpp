@@ -3,11 +3,13 @@
 // PostgreSQL several servers (or a CLI import and a server) share one database: a file made by
 // one is used by another of the same database, and never for another database whose counters
 // happen to be equal.
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <numbers>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "contract_fixture.hpp"
 #include "services/analysis_service.hpp"
@@ -92,8 +94,13 @@ TEST_P(StoreContract, APreparedRoutingFileServesEveryServerOfTheDatabaseAndNoOth
         EXPECT_EQ(second.report.routes[i].exposure.seen_m, first.report.routes[i].exposure.seen_m);
     }
 
-    // A camera added through another handle: the file's graph is updated, not rebuilt.
+    // A camera added through another handle: the file's graph is updated, not rebuilt. (A
+    // PostgreSQL store learns of another's change by polling: wait for it, as a server would.)
+    const auto before = store().camera_version();
     add_camera(*other_server);
+    for (int i = 0; i < 100 && store().camera_version() == before; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_NE(store().camera_version(), before);
     auto updated = serve_once(store(), file);
     EXPECT_TRUE(updated.stats.loaded);
     EXPECT_GT(updated.stats.streets_updated, 0u);
