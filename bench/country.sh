@@ -8,15 +8,18 @@
 # COPIES side by side (default 16 x 16 = 256 copies: 9.9 M nodes, 1.8 M ways, 53,504 cameras,
 # 143 MB), kept in WORK_DIR between runs. Set COUNTRY_PBF to use another file for the main
 # table. Steps (each on a fresh data folder in WORK_DIR):
-#   1. `sightline import` (wall time, peak RSS) against `osmium tags-filter` of the same objects
+#   1. `sightline import --no-routing` (wall time, peak RSS) against `osmium tags-filter` of the same objects
 #      with their nodes, and with -R (no nodes), in the same run; and against GDAL's
 #      `ogr2ogr -f GPKG` of the whole file (a GeoPackage is SQLite with R*Tree indexes too: the
 #      fairer peer for an import into a spatial database, though it stores every tagged object
 #      and no search index).
-#   2. First `sightline serve`: seconds until a route answers (the graph is built), peak RSS,
-#      and RSS once the prepared file is written and served mapped.
-#   3. Second `serve`: seconds until a route answers (the file is loaded) and RSS after the
-#      route and tile runs below (what a small server must hold).
+#   2. The import's routing step on its own (`import-csv` of a file without rows, which changes
+#      no camera and ends with the same step as `import`): seconds and peak RSS.
+#   3. First `sightline serve` after the import: seconds until a route answers (it maps the
+#      prepared file), peak RSS and RSS. Then a `serve` without the file (it builds it as after a
+#      damaged or stale file): seconds until a route answers, peak RSS, and RSS once it serves
+#      the file it wrote. Then another `serve` (the file is loaded): RSS after the route and tile
+#      runs below (what a small server must hold).
 #   4. Routes: GET /api/v1/route over 1,000 random pairs in the first Munich copy (seed 42),
 #      keep-alive, one connection (wrk -c1), p50 and p99.
 #   5. Camera change: a moderator accepts a reported camera beside a route (HTTP, bench/tools/
@@ -83,9 +86,14 @@ timed() {  # prints "WALL_S PEAK_MB" of a command (its output discarded)
     echo "$wall $(mb "$kb")"
 }
 
-import_into() {  # PBF DATA -> "WALL_S PEAK_MB"
+import_into() {  # PBF DATA -> "WALL_S PEAK_MB" (without the routing step: see routing_step)
     rm -rf "$2"
-    timed "$sightline" import "$1" --data "$2" --quiet
+    timed "$sightline" import "$1" --data "$2" --quiet --no-routing
+}
+
+routing_step() {  # DATA -> "WALL_S PEAK_MB" of the step that ends `import` (and `import-csv`)
+    printf 'lat,lon\n' >"$work/no-cameras.csv"
+    timed "$sightline" import-csv "$work/no-cameras.csv" --data "$1"
 }
 
 rss_mb() { awk '/^VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
@@ -114,7 +122,18 @@ wait_log() {  # LOG PATTERN: until the pattern is in the log (at most 10 minutes
     die "no '$2' in $1"
 }
 
-first_start() {  # DATA -> "READY_S PEAK_MB MAPPED_MB"
+first_start() {  # DATA with the routing data prepared -> "READY_S PEAK_MB RSS_MB"
+    local start ready
+    start=$(now)
+    start_server "$1" "$work/serve-first.log"
+    ready=$(wait_route "$start")
+    wait_log "$work/serve-first.log" "edges [a-z]* in"
+    grep -q "edges loaded in" "$work/serve-first.log" || die "the first serve built the routing data"
+    echo "$ready $(hwm_mb "$server_pid") $(rss_mb "$server_pid") ($(anon_mb "$server_pid"))"
+    stop_server
+}
+
+rebuild_start() {  # DATA -> "READY_S PEAK_MB MAPPED_MB" of a serve that builds the routing data
     rm -f "$1/routing.bin"
     local start peak ready
     start=$(now)
@@ -143,8 +162,14 @@ read -r gpkg_s gpkg_mb < <(timed ogr2ogr -f GPKG "$work/peer.gpkg" "$country")
 rm -f "$work/peer.gpkg"
 log "import ${import_s}s ${import_mb}MB; osmium ${osmium_s}s ${osmium_mb}MB; -R ${osmium_r_s}s"
 
-log "first start (builds the routing data)"
-read -r build_ready_s build_peak_mb build_mapped_mb < <(first_start "$data")
+log "routing step of the import"
+read -r step_s step_mb < <(routing_step "$data")
+
+log "first start after the import (maps the routing data)"
+read -r first_ready_s first_peak_mb first_rss_mb < <(first_start "$data")
+
+log "start without the routing data (builds it)"
+read -r build_ready_s build_peak_mb build_mapped_mb < <(rebuild_start "$data")
 
 log "second start (loads it)"
 echo bench-password-1234 | "$sightline" user add benchmod --role moderator --data "$data" \
@@ -234,13 +259,10 @@ for n in $curve; do
     rm -f "$work/peer.gpkg"
     read -r c_gpkg_s _ < <(timed ogr2ogr -f GPKG "$work/peer.gpkg" "$file")
     rm -f "$work/peer.gpkg"
-    read -r c_build_s c_build_peak c_mapped < <(first_start "$work/curve-data")
-    start=$(now)
-    start_server "$work/curve-data" "$work/serve-curve.log"
-    c_load_s=$(wait_route "$start")
-    c_load_mb="$(rss_mb "$server_pid") ($(anon_mb "$server_pid"))"
-    stop_server
-    curve_rows+="| $((n * n)) | $(du -Lm "$file" | cut -f1) | $c_import_s | $c_import_mb | $c_osmium_s | $c_gpkg_s | $c_build_s | $c_build_peak | $c_mapped | $c_load_s | $c_load_mb |"$'\n'
+    read -r c_step_s c_step_mb < <(routing_step "$work/curve-data")
+    read -r c_first_s c_first_peak c_first_mb < <(first_start "$work/curve-data")
+    read -r c_build_s c_build_peak _ < <(rebuild_start "$work/curve-data")
+    curve_rows+="| $((n * n)) | $(du -Lm "$file" | cut -f1) | $c_import_s | $c_import_mb | $c_step_s | $c_step_mb | $c_osmium_s | $c_gpkg_s | $c_first_s | $c_first_peak | $c_first_mb | $c_build_s | $c_build_peak |"$'\n'
 done
 rm -rf "$work/curve-data"
 
@@ -253,8 +275,10 @@ cpu=$(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')
     echo
     echo "| step | Sightline | peer in the same run |"
     echo "|---|---|---|"
-    echo "| \`sightline import\` | ${import_s} s, peak RSS ${import_mb} MB | \`osmium tags-filter\` with nodes: ${osmium_s} s, ${osmium_mb} MB; with \`-R\`: ${osmium_r_s} s, ${osmium_r_mb} MB; \`ogr2ogr -f GPKG\`: ${gpkg_s} s, ${gpkg_mb} MB |"
-    echo "| first \`serve\` (builds the routing data) until a route answers | ${build_ready_s} s, peak RSS ${build_peak_mb} MB; ${build_mapped_mb} MB once served from its file | - |"
+    echo "| \`sightline import --no-routing\` | ${import_s} s, peak RSS ${import_mb} MB | \`osmium tags-filter\` with nodes: ${osmium_s} s, ${osmium_mb} MB; with \`-R\`: ${osmium_r_s} s, ${osmium_r_mb} MB; \`ogr2ogr -f GPKG\`: ${gpkg_s} s, ${gpkg_mb} MB |"
+    echo "| its routing step (what \`import\` adds without \`--no-routing\`) | ${step_s} s, peak RSS ${step_mb} MB | - |"
+    echo "| first \`serve\` after the import (maps the routing data) until a route answers | ${first_ready_s} s, peak RSS ${first_peak_mb} MB, RSS ${first_rss_mb} MB | - |"
+    echo "| \`serve\` without the routing data (builds it) until a route answers | ${build_ready_s} s, peak RSS ${build_peak_mb} MB; ${build_mapped_mb} MB once served from its file | - |"
     echo "| next \`serve\` (maps the routing data) until a route answers | ${load_ready_s} s, RSS ${load_ready_mb} MB | - |"
     echo "| \`serve\` RSS after the route and tile runs | ${serve_mb} MB | - |"
     echo "| \`GET /api/v1/route\`, 1,000 Munich pairs, keep-alive, 1 connection | p50 ${route_p50} ms, p99 ${route_p99} ms, ${route_rps}/s | - |"
@@ -268,8 +292,8 @@ cpu=$(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')
     echo
     echo "Scale curve (each a fresh data folder; ready = seconds until a route answers):"
     echo
-    echo "| copies | PBF MB | import s | import peak MB | osmium s | ogr2ogr GPKG s | first serve ready s | its peak MB | once mapped MB | next serve ready s | its RSS MB |"
-    echo "|---|---|---|---|---|---|---|---|---|---|---|"
+    echo "| copies | PBF MB | import s | import peak MB | routing step s | its peak MB | osmium s | ogr2ogr GPKG s | first serve ready s | its peak MB | its RSS MB | serve building it s | its peak MB |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     printf '%s' "$curve_rows"
     echo "<!-- country-bench:end -->"
 } >"$work/section.md"

@@ -14,6 +14,7 @@
 #include "cli/command.hpp"
 #include "cli/commands_list.hpp"
 #include "cli/progress_bar.hpp"
+#include "cli/routing_step.hpp"
 #include "core/clock.hpp"
 #include "osm/importer.hpp"
 #include "osm/store_import.hpp"
@@ -79,7 +80,8 @@ class ImportCommand final : public Command {
         return "import an OpenStreetMap extract (.osm.pbf, .osm, .osm.bz2, .osm.gz)";
     }
     std::string help() const override {
-        return "Usage: sightline import FILE [--district-level N] [--data DIR] [--quiet]\n\n"
+        return "Usage: sightline import FILE [--district-level N] [--data DIR] [--no-routing]\n"
+               "                        [--quiet]\n\n"
                "Reads an OpenStreetMap extract (for example a regional extract from Geofabrik)\n"
                "and stores its surveillance cameras (man_made=surveillance nodes, and ways at\n"
                "their centroid), the walkable street network, building footprints, water and\n"
@@ -94,6 +96,11 @@ class ImportCommand final : public Command {
                "admin_level: --district-level, else the finest level present among 8-10. A\n"
                "boundary cut off by the extract's edge cannot be closed: it is listed as\n"
                "incomplete and left out of the figures, never guessed.\n\n"
+               "Then the routing data (the walking graph with what the cameras see of each\n"
+               "street, and its landmarks) is prepared into DATA/routing.bin, so that the next\n"
+               "`serve` maps it and answers routes at once; --no-routing leaves that to the next\n"
+               "serve or route. With --store postgresql://... it is this machine's cache, made\n"
+               "when the data folder exists.\n\n"
                "A progress bar goes to stderr when it is a terminal; the summary to stdout.\n\n" +
                format_options(specs());
     }
@@ -159,6 +166,9 @@ class ImportCommand final : public Command {
                        s.districts, s.district_level, s.districts_incomplete);
         fmt::print("skipped node refs: {}\ndropped ways: {}\nbroken multipolygons: {}\n",
                    stats.missing_node_refs, stats.dropped_ways, stats.broken_multipolygons);
+        std::fflush(stdout);
+        store.reset();
+        prepare_routing_data("import", m_args);
         return 0;
     }
 
@@ -168,6 +178,7 @@ class ImportCommand final : public Command {
                 store_option(),
                 {"district-level", "N",
                  "admin_level of the districts (1-11); default: the finest present among 8-10"},
+                no_routing_option(),
                 {"quiet", "", "no progress bar"}};
     }
     ParsedArgs m_args;

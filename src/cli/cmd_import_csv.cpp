@@ -1,5 +1,6 @@
 // sightline import-csv FILE: cameras from a CSV file, all rows or none.
 
+#include <cstdio>
 #include <filesystem>
 
 #include <fmt/core.h>
@@ -7,6 +8,7 @@
 #include "cli/command.hpp"
 #include "cli/commands_list.hpp"
 #include "cli/read_file.hpp"
+#include "cli/routing_step.hpp"
 #include "services/csv_import.hpp"
 
 namespace sightline::cli {
@@ -39,7 +41,10 @@ class ImportCsvCommand final : public Command {
                "accepted. Example (City of Zagreb list):\n"
                "  sightline import-csv zagreb.csv --lat Latitude --lon Longitude \\\n"
                "      --tag addr:full=Adress --tag start_date=Year --set "
-               "surveillance:type=camera\n\n" +
+               "surveillance:type=camera\n\n"
+               "Then the routing data in DATA/routing.bin is brought up to date with the new\n"
+               "cameras (as at the end of `sightline import`); --no-routing leaves that to the\n"
+               "next serve or route.\n\n" +
                format_options(specs());
     }
     Status parse(const std::vector<std::string>& args) override {
@@ -85,6 +90,9 @@ class ImportCsvCommand final : public Command {
             if (!summary) return report_error("import-csv", summary.error());
             unmapped = summary->unmapped_columns;
             fmt::print("imported {} cameras\n", summary->imported);
+            std::fflush(stdout);
+            store.reset();
+            prepare_routing_data("import-csv", m_args);
         }
         if (!unmapped.empty()) {
             std::string list;
@@ -107,7 +115,8 @@ class ImportCsvCommand final : public Command {
                 {"status", "STATUS", "status of the imported cameras (default verified)"},
                 {"source", "NAME",
                  "name of the list, recorded as the cameras' source (default: the file's name)"},
-                {"dry-run", "", "check the file and count, store nothing"}};
+                {"dry-run", "", "check the file and count, store nothing"},
+                no_routing_option()};
     }
     ParsedArgs m_args;
     std::string m_file;

@@ -72,7 +72,8 @@ class RouteCommand final : public Command {
                "Default: a table (length, walking minutes at 1.4 m/s, metres and share seen,\n"
                "cameras that see it). --json prints the routes with their geometry (the shape\n"
                "of GET /api/v1/route); --gpx a GPX file with one track per route. The walking\n"
-               "graph is built on first use (progress on stderr when it is a terminal).\n\n" +
+               "graph comes from DATA/routing.bin, which `sightline import` prepares; without\n"
+               "it, it is built and written there (progress on stderr when it is a terminal).\n\n" +
                format_options(specs());
     }
     Status parse(const std::vector<std::string>& args) override {
@@ -103,7 +104,9 @@ class RouteCommand final : public Command {
     }
     int run() override {
         const std::filesystem::path data = data_dir_from(m_args);
-        auto store = open_store_from(m_args);
+        // One query: no memory map, so that building the routing data (when DATA/routing.bin
+        // is missing or stale) does not keep a whole country's database pages resident.
+        auto store = open_store_from(m_args, {.memory_map = false});
         services::AnalysisService analysis(*store, *store);
         services::RoutingService routing(*store, *store, analysis,
                                          {.prepared_file = data / "routing.bin"});

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <limits>
@@ -107,10 +108,122 @@ std::uint64_t checksum64(std::span<const std::byte> bytes, std::uint64_t seed) {
     return sum.value();
 }
 
-SectionFileWriter::SectionFileWriter(std::string_view magic, std::uint32_t version)
-    : m_magic(magic), m_version(version) {
-    m_magic.resize(magic_size, '\0');
+struct SectionFileStream::State {
+    std::filesystem::path path;
+    std::filesystem::path temp;
+    std::string magic;
+    std::uint32_t version = 0;
+    int fd = -1;
+    std::uint64_t offset = 0;  ///< where the next section goes
+    std::vector<TableEntry> table;
+    Checksum sum{0};
+    bool failed = false;
+    int error = 0;
+
+    ~State() {
+        if (fd >= 0) ::close(fd);
+        if (!temp.empty()) {
+            std::error_code ec;
+            std::filesystem::remove(temp, ec);
+        }
+    }
+    /// Writes and checksums bytes at the end; every piece but the last a multiple of 32 bytes.
+    bool append(std::span<const std::byte> bytes) {
+        if (failed) return false;
+        if (!write_all(fd, bytes)) {
+            failed = true;
+            error = errno;
+            return false;
+        }
+        sum.update(bytes);
+        offset += bytes.size();
+        return true;
+    }
+    Status failure() const {
+        return fail(Errc::unavailable,
+                    fmt::format("cannot write {}: {}", temp.string(), errno_text(error)));
+    }
+};
+
+Result<SectionFileStream> SectionFileStream::create(const std::filesystem::path& path,
+                                                    std::string_view magic, std::uint32_t version) {
+    SectionFileStream stream;
+    auto state = std::make_unique<State>();
+    state->path = path;
+    state->magic = std::string(magic);
+    state->magic.resize(magic_size, '\0');
+    state->version = version;
+    // A name of this writer's own: two processes on one data folder, or two threads of one
+    // (a build and a background write), never write one file.
+    static std::atomic<std::uint64_t> writers{0};
+    const std::filesystem::path temp =
+        fmt::format("{}.partial.{}.{}", path.string(), ::getpid(), writers++);
+    state->fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (state->fd < 0)
+        return fail(Errc::unavailable,
+                    fmt::format("cannot write {}: {}", temp.string(), errno_text(errno)));
+    state->temp = temp;
+    // The header is written last, over these zeros; the checksum starts after it.
+    static const std::array<std::byte, alignment> zeros{};
+    if (!write_all(state->fd, zeros)) {
+        state->error = errno;
+        return std::unexpected(state->failure().error());
+    }
+    state->sum.update(std::span(zeros).subspan(sizeof(Header)));
+    state->offset = alignment;
+    stream.m_state = std::move(state);
+    return stream;
 }
+
+SectionFileStream::SectionFileStream(SectionFileStream&& other) noexcept = default;
+SectionFileStream::~SectionFileStream() = default;
+
+Status SectionFileStream::add_bytes(std::uint32_t id, std::size_t element_size, std::size_t count,
+                                    std::span<const std::byte> bytes) {
+    State& s = *m_state;
+    if (s.temp.empty()) return fail(Errc::invalid_argument, "the file is already committed");
+    s.table.push_back({id, static_cast<std::uint32_t>(element_size), s.offset, count});
+    const std::size_t whole = bytes.size() / 32 * 32;
+    std::array<std::byte, 2 * alignment> last{};  // the tail and padding: a multiple of 32
+    const std::size_t tail = bytes.size() - whole;
+    if (tail > 0) std::memcpy(last.data(), bytes.data() + whole, tail);
+    const std::size_t padded = round_up(bytes.size()) - whole;
+    if (!s.append(bytes.first(whole)) || !s.append(std::span(last).first(padded)))
+        return s.failure();
+    return {};
+}
+
+Status SectionFileStream::commit() {
+    State& s = *m_state;
+    if (s.temp.empty()) return fail(Errc::invalid_argument, "the file is already committed");
+    const auto table = std::as_bytes(std::span(s.table));
+    if (!s.append(table)) return s.failure();
+    Header header{};
+    std::memcpy(header.magic, s.magic.data(), magic_size);
+    header.version = s.version;
+    header.section_count = static_cast<std::uint32_t>(s.table.size());
+    header.checksum = s.sum.value();
+    header.file_size = s.offset;
+    bool ok = ::pwrite(s.fd, &header, sizeof header, 0) == sizeof header;
+    ok = ok && ::fsync(s.fd) == 0;
+    const int error = errno;
+    ok = ::close(s.fd) == 0 && ok;
+    s.fd = -1;
+    std::error_code ec;
+    if (ok) std::filesystem::rename(s.temp, s.path, ec);
+    if (!ok || ec)
+        return fail(Errc::unavailable,
+                    fmt::format("cannot write {}: {}", s.path.string(),
+                                ok ? std::string("rename failed") : errno_text(error)));
+    s.temp.clear();  // renamed: nothing to remove
+    FileDescriptor dir(::open(s.path.parent_path().empty() ? "." : s.path.parent_path().c_str(),
+                              O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dir.fd >= 0) ::fsync(dir.fd);
+    return {};
+}
+
+SectionFileWriter::SectionFileWriter(std::string_view magic, std::uint32_t version)
+    : m_magic(magic), m_version(version) {}
 
 void SectionFileWriter::add_bytes(std::uint32_t id, std::size_t element_size, std::size_t count,
                                   std::span<const std::byte> bytes) {
@@ -123,63 +236,11 @@ void SectionFileWriter::add_bytes(std::uint32_t id, std::size_t element_size, st
 }
 
 Status SectionFileWriter::write(const std::filesystem::path& path) const {
-    // Lay out: header, table, then each section at a multiple of 64 bytes.
-    std::vector<TableEntry> table;
-    std::uint64_t offset = round_up(sizeof(Header) + m_sections.size() * sizeof(TableEntry));
-    const std::uint64_t first = offset;
-    for (const auto& s : m_sections) {
-        table.push_back({s.id, s.element_size, offset, s.count});
-        offset = round_up(offset + s.bytes.size());
-    }
-    const std::uint64_t file_size = offset;
-
-    std::vector<std::byte> head(first, std::byte{0});
-    std::memcpy(head.data() + sizeof(Header), table.data(), table.size() * sizeof(TableEntry));
-    Checksum sum(0);
-    sum.update(std::span(head).subspan(sizeof(Header)));  // first is a multiple of 64
-    static const std::array<std::byte, alignment> zeros{};
-    for (const auto& s : m_sections) {
-        std::size_t whole = s.bytes.size() / 32 * 32;
-        std::vector<std::byte> last(s.bytes.begin() + static_cast<std::ptrdiff_t>(whole),
-                                    s.bytes.end());
-        last.resize(round_up(s.bytes.size()) - whole, std::byte{0});
-        sum.update(s.bytes.first(whole));
-        sum.update(last);  // a multiple of 32, padding included
-    }
-    Header header{};
-    std::memcpy(header.magic, m_magic.data(), magic_size);
-    header.version = m_version;
-    header.section_count = static_cast<std::uint32_t>(m_sections.size());
-    header.checksum = sum.value();
-    header.file_size = file_size;
-    std::memcpy(head.data(), &header, sizeof header);
-
-    // A name of this process's own: two processes on one data folder never write one file.
-    const std::filesystem::path temp = fmt::format("{}.partial.{}", path.string(), ::getpid());
-    FileDescriptor out(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-    if (out.fd < 0)
-        return fail(Errc::unavailable,
-                    fmt::format("cannot write {}: {}", temp.string(), errno_text(errno)));
-    bool ok = write_all(out.fd, head);
-    for (const auto& s : m_sections) {
-        ok = ok && write_all(out.fd, s.bytes);
-        ok = ok &&
-             write_all(out.fd, std::span(zeros).first(round_up(s.bytes.size()) - s.bytes.size()));
-    }
-    ok = ok && ::fsync(out.fd) == 0;
-    int error = errno;
-    std::error_code ec;
-    if (ok) std::filesystem::rename(temp, path, ec);
-    if (!ok || ec) {
-        std::filesystem::remove(temp, ec);
-        return fail(Errc::unavailable,
-                    fmt::format("cannot write {}: {}", path.string(),
-                                ok ? std::string("rename failed") : errno_text(error)));
-    }
-    FileDescriptor dir(::open(path.parent_path().empty() ? "." : path.parent_path().c_str(),
-                              O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (dir.fd >= 0) ::fsync(dir.fd);
-    return {};
+    auto stream = SectionFileStream::create(path, m_magic, m_version);
+    if (!stream) return std::unexpected(stream.error());
+    for (const auto& s : m_sections)
+        if (auto ok = stream->add_bytes(s.id, s.element_size, s.count, s.bytes); !ok) return ok;
+    return stream->commit();
 }
 
 Result<std::shared_ptr<const SectionFile>> SectionFile::open(const std::filesystem::path& path,
@@ -226,14 +287,17 @@ Result<std::shared_ptr<const SectionFile>> SectionFile::open(const std::filesyst
     }
     if (sum.value() != header.checksum) return refuse("its checksum does not match");
 
+    // The section table is at the end, the sections between the header and it.
+    const std::uint64_t table_size = std::uint64_t{header.section_count} * sizeof(TableEntry);
+    if (size - sizeof header < table_size) return refuse("its section table is cut short");
+    const std::uint64_t table_at = size - table_size;
     std::vector<Entry> entries(header.section_count);
     for (std::uint32_t i = 0; i < header.section_count; ++i) {
         TableEntry t{};
-        if (::pread(in.fd, &t, sizeof t, static_cast<off_t>(sizeof header + i * sizeof t)) !=
-            sizeof t)
+        if (::pread(in.fd, &t, sizeof t, static_cast<off_t>(table_at + i * sizeof t)) != sizeof t)
             return refuse("its section table is cut short");
-        if (t.element_size == 0 || t.offset % alignment != 0 || t.offset > size ||
-            t.count > (size - t.offset) / t.element_size)
+        if (t.element_size == 0 || t.offset % alignment != 0 || t.offset < sizeof header ||
+            t.offset > table_at || t.count > (table_at - t.offset) / t.element_size)
             return refuse(fmt::format("section {} lies outside the file", t.id));
         entries[i] = {t.id, t.element_size, t.offset, t.count};
     }
@@ -250,6 +314,15 @@ Result<std::shared_ptr<const SectionFile>> SectionFile::open(const std::filesyst
     file->m_size = size;
     file->m_entries = std::move(entries);
     return std::shared_ptr<const SectionFile>(std::move(file));
+}
+
+void release_mapped_pages(std::span<const std::byte> bytes) noexcept {
+    static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const auto begin = reinterpret_cast<std::uintptr_t>(bytes.data());
+    const std::uintptr_t first = (begin + page - 1) / page * page;
+    const std::uintptr_t last = (begin + bytes.size()) / page * page;
+    if (last > first)
+        ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);  // NOLINT
 }
 
 SectionFile::~SectionFile() {

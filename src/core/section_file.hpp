@@ -1,8 +1,9 @@
 #pragma once
 // A file of typed arrays ("sections") that is memory-mapped when read, for data that is costly to
 // compute and read-only once made (the prepared routing data). Layout: a header (magic, format
-// version, section table, a checksum of everything after the header), then each section aligned
-// to 64 bytes. Opening checks the magic, the version, that every section lies inside the file,
+// version, section count, a checksum of everything after the header, file size), each section
+// aligned to 64 bytes, then the section table at the end (so sections can be written as they are
+// made). Opening checks the magic, the version, that every section lies inside the file,
 // and the checksum (read with pread, so checking does not make the mapping resident); a file
 // that fails any check is refused, never used. Sections are native-endian: the file is a cache
 // for this machine, not an exchange format.
@@ -20,6 +21,41 @@
 
 namespace sightline::core {
 
+/// Writes a section file while its sections are made: each add() goes to disk at once, so a
+/// writer of large arrays never holds them all (the prepared routing data is built table by
+/// table). The file appears under its name only at commit(); until then it is a temporary file
+/// of this writer beside it, removed if the writer is destroyed uncommitted.
+class SectionFileStream {
+  public:
+    /// `magic`: 8 characters naming the kind of file; `version`: its format version.
+    static Result<SectionFileStream> create(const std::filesystem::path& path,
+                                            std::string_view magic, std::uint32_t version);
+    SectionFileStream(SectionFileStream&& other) noexcept;
+    SectionFileStream& operator=(SectionFileStream&&) = delete;
+    SectionFileStream(const SectionFileStream&) = delete;
+    ~SectionFileStream();
+
+    /// Writes a section now (`values` may be freed afterwards). Not thread-safe.
+    template <typename T>
+    Status add(std::uint32_t id, std::span<const T> values) {
+        static_assert(std::is_trivially_copyable_v<T>);
+        return add_bytes(id, sizeof(T), values.size(),
+                         {reinterpret_cast<const std::byte*>(values.data()), values.size_bytes()});
+    }
+    /// Writes the section table and header, syncs the file and renames it over the path, so
+    /// readers see the old file or the whole new one.
+    Status commit();
+
+  private:
+    friend class SectionFileWriter;
+    SectionFileStream() = default;
+    Status add_bytes(std::uint32_t id, std::size_t element_size, std::size_t count,
+                     std::span<const std::byte> bytes);
+    struct State;
+    std::unique_ptr<State> m_state;
+};
+
+/// Collects views of arrays and writes them as one section file (a SectionFileStream).
 class SectionFileWriter {
   public:
     /// `magic`: 8 characters naming the kind of file; `version`: its format version.
@@ -98,6 +134,12 @@ class SectionFile : public std::enable_shared_from_this<SectionFile> {
     std::size_t m_size = 0;
     std::vector<Entry> m_entries;
 };
+
+/// Drops the whole pages of `bytes` from this process's memory; touched again, they are read
+/// back from the file. Only for a range of a SectionFile's (read-only) mapping, whose pages were
+/// read once to be copied (a mapped file's arrays written into its successor): on memory of
+/// any other kind it would lose data.
+void release_mapped_pages(std::span<const std::byte> bytes) noexcept;
 
 /// A 64-bit checksum of bytes (four interleaved multiply-xor lanes; not cryptographic).
 std::uint64_t checksum64(std::span<const std::byte> bytes, std::uint64_t seed = 0);

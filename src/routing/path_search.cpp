@@ -113,6 +113,12 @@ PathResult dijkstra(const WalkGraph& graph, const Metric& metric, std::span<cons
 // --- landmarks -----------------------------------------------------------------------------------
 
 Landmarks Landmarks::build(const WalkGraph& graph, std::size_t count) {
+    auto lm = choose(graph, count);
+    lm.refresh_seen(graph);
+    return lm;
+}
+
+Landmarks Landmarks::choose(const WalkGraph& graph, std::size_t count) {
     Landmarks lm;
     lm.m_node_count = graph.node_count();
     if (graph.node_count() == 0 || count == 0) return lm;
@@ -149,7 +155,6 @@ Landmarks Landmarks::build(const WalkGraph& graph, std::size_t count) {
     }
     lm.m_landmarks = core::SharedArray(std::move(landmarks));
     lm.m_length = lm.node_major(columns);
-    lm.refresh_seen(graph);
     return lm;
 }
 
@@ -179,13 +184,18 @@ void Landmarks::refresh_seen(const WalkGraph& graph) {
 }
 
 void Landmarks::refresh_level(const WalkGraph& graph, std::size_t level) {
-    m_seen[level] = table_of(graph, [level](const Edge& e) { return e.seen_m[level]; });
-    for (std::size_t k = 0; k < lambda_grid.size(); ++k) {
-        const double lambda = lambda_grid[k];
-        m_combined[level][k] = table_of(graph, [level, lambda](const Edge& e) {
-            return e.length_m + lambda * e.seen_m[level];
-        });
-    }
+    m_seen[level] = level_table(graph, level, lambda_grid.size());
+    for (std::size_t k = 0; k < lambda_grid.size(); ++k)
+        m_combined[level][k] = level_table(graph, level, k);
+}
+
+Landmarks::Table Landmarks::level_table(const WalkGraph& graph, std::size_t level,
+                                        std::size_t grid) const {
+    if (grid >= lambda_grid.size())
+        return table_of(graph, [level](const Edge& e) { return e.seen_m[level]; });
+    const double lambda = lambda_grid[grid];
+    return table_of(
+        graph, [level, lambda](const Edge& e) { return e.length_m + lambda * e.seen_m[level]; });
 }
 
 template <typename Weight>

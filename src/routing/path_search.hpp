@@ -68,7 +68,14 @@ class Landmarks {
     void mark_seen_stale() noexcept { m_seen_current = false; }
     [[nodiscard]] bool seen_current() const noexcept { return m_seen_current; }
 
-    void save(core::SectionFileWriter& file) const;
+    /// Chooses landmarks as build() does and writes them with all their tables to a file being
+    /// written, each table as soon as it is made, without keeping it: a build then holds a table
+    /// per thread rather than all of them (read them back with load()).
+    static Status build_into(const WalkGraph& graph, std::size_t count,
+                             core::SectionFileStream& file);
+    /// Writes the landmarks to a file being written; when the seen tables are stale, fresh ones
+    /// are made for the file table by table (and not kept), as refresh_seen() would make them.
+    Status save(const WalkGraph& graph, core::SectionFileStream& file) const;
     static Result<Landmarks> load(const std::shared_ptr<const core::SectionFile>& file,
                                   std::size_t node_count);
 
@@ -79,8 +86,14 @@ class Landmarks {
 
   private:
     using Table = core::SharedArray<float>;
+    /// The landmarks and their length table (build() without the seen tables).
+    static Landmarks choose(const WalkGraph& graph, std::size_t count);
     /// One distance vector per landmark -> [node][landmark], so a node's bounds share a cache line.
     void refresh_level(const WalkGraph& graph, std::size_t level);
+    /// The seen table of a level (grid == lambda_grid.size()) or its combined table for
+    /// lambda_grid[grid].
+    [[nodiscard]] Table level_table(const WalkGraph& graph, std::size_t level,
+                                    std::size_t grid) const;
     /// Distances from every landmark under `weight`, node-major.
     template <typename Weight>
     [[nodiscard]] Table table_of(const WalkGraph& graph, const Weight& weight) const;

@@ -3,6 +3,12 @@
 // catches damage, and a scan would make every page of the mapping resident.
 #include "routing/routing_data.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <vector>
+
 #include <fmt/core.h>
 
 #include "core/section_file.hpp"
@@ -13,8 +19,13 @@ namespace sightline::routing {
 namespace {
 
 template <typename T>
-void add(core::SectionFileWriter& file, std::uint32_t id, const core::SharedArray<T>& values) {
-    file.add(id, values.span());
+Status add(core::SectionFileStream& file, std::uint32_t id, const core::SharedArray<T>& values) {
+    auto ok = file.add(id, values.span());
+    // A view of the mapped file being replaced: its pages were read only to be copied, and
+    // would otherwise all stay resident (routes read a few of them back when they need them).
+    if (ok && !values.owned() && !values.empty())
+        core::release_mapped_pages(std::as_bytes(values.span()));
+    return ok;
 }
 
 template <typename T>
@@ -31,19 +42,18 @@ Error inconsistent(std::string_view what) {
 
 }  // namespace
 
-void WalkGraph::save(core::SectionFileWriter& file) const {
-    add(file, street_way_section, m_street_way);
-    add(file, street_first_point_section, m_street_first_point);
-    add(file, point_section, m_points);
-    add(file, point_offset_section, m_point_offset_m);
-    add(file, segment_seen_section, m_segment_seen);
-    add(file, street_first_edge_section, m_street_first_edge);
-    add(file, node_section, m_nodes);
-    add(file, edge_section, m_edges);
-    add(file, arc_start_section, m_arc_start);
-    add(file, arc_section, m_arcs);
-    add(file, component_section, m_component);
-    add(file, grid_section, m_grid);
+Status WalkGraph::save(core::SectionFileStream& file) const {
+    for (auto status :
+         {add(file, street_way_section, m_street_way),
+          add(file, street_first_point_section, m_street_first_point),
+          add(file, point_section, m_points), add(file, point_offset_section, m_point_offset_m),
+          add(file, segment_seen_section, m_segment_seen),
+          add(file, street_first_edge_section, m_street_first_edge),
+          add(file, node_section, m_nodes), add(file, edge_section, m_edges),
+          add(file, arc_start_section, m_arc_start), add(file, arc_section, m_arcs),
+          add(file, component_section, m_component), add(file, grid_section, m_grid)})
+        if (!status) return status;
+    return {};
 }
 
 Result<WalkGraph> WalkGraph::load(const std::shared_ptr<const core::SectionFile>& file) {
@@ -81,16 +91,53 @@ Result<WalkGraph> WalkGraph::load(const std::shared_ptr<const core::SectionFile>
     return g;
 }
 
-void Landmarks::save(core::SectionFileWriter& file) const {
-    add(file, landmark_node_section, m_landmarks);
-    const std::uint64_t flags[] = {m_node_count, m_seen_current ? 1u : 0u};
-    file.add_copy(landmark_flags_section, std::span<const std::uint64_t>(flags));
-    add(file, landmark_length_section, m_length);
-    for (std::uint32_t level = 0; level < m_seen.size(); ++level) {
-        add(file, landmark_seen_section + level, m_seen[level]);
-        for (std::uint32_t k = 0; k < lambda_grid.size(); ++k)
-            add(file, landmark_combined_section + level * 4 + k, m_combined[level][k]);
+Status Landmarks::build_into(const WalkGraph& graph, std::size_t count,
+                             core::SectionFileStream& file) {
+    // The length table comes with the choice; the seen tables are made as they are written.
+    return choose(graph, count).save(graph, file);
+}
+
+Status Landmarks::save(const WalkGraph& graph, core::SectionFileStream& file) const {
+    if (auto ok = add(file, landmark_node_section, m_landmarks); !ok) return ok;
+    const std::uint64_t flags[] = {m_node_count, 1};  // every table written is current
+    if (auto ok = file.add(landmark_flags_section, std::span<const std::uint64_t>(flags)); !ok)
+        return ok;
+    if (auto ok = add(file, landmark_length_section, m_length); !ok) return ok;
+    // Tables kept and current are written as they are; others are made one at a time, the
+    // levels on as many threads as there are cores (as refresh_seen()), each written once made.
+    const std::size_t table_size = m_landmarks.size() * m_node_count;
+    std::mutex writing;
+    Status status;
+    auto write = [&](std::uint32_t id, const Table& table) {
+        std::lock_guard lock(writing);
+        if (status) status = add(file, id, table);
+    };
+    auto write_level = [&](std::size_t level) {
+        const auto l = static_cast<std::uint32_t>(level);
+        for (std::size_t k = 0; k <= lambda_grid.size(); ++k) {
+            const bool seen = k == lambda_grid.size();
+            const Table& kept = seen ? m_seen[level] : m_combined[level][k];
+            const std::uint32_t id =
+                seen ? landmark_seen_section + l
+                     : landmark_combined_section + l * 4 + static_cast<std::uint32_t>(k);
+            if (m_seen_current && kept.size() == table_size)
+                write(id, kept);
+            else
+                write(id, level_table(graph, level, k));
+        }
+    };
+    const std::size_t threads =
+        std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, m_seen.size());
+    std::atomic<std::size_t> next_level{0};
+    {
+        std::vector<std::jthread> workers;
+        for (std::size_t t = 0; t < threads; ++t)
+            workers.emplace_back([&] {
+                for (std::size_t level; (level = next_level++) < m_seen.size();)
+                    write_level(level);
+            });
     }
+    return status;
 }
 
 Result<Landmarks> Landmarks::load(const std::shared_ptr<const core::SectionFile>& file,

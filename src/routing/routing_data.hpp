@@ -12,7 +12,8 @@ namespace sightline::routing {
 
 inline constexpr std::string_view routing_data_magic = "SLROUTE";
 /// Raise on any change to a section's layout or meaning: older files are then rebuilt.
-inline constexpr std::uint32_t routing_data_version = 1;
+/// 2: the section table moved to the end of the file (core::SectionFileStream).
+inline constexpr std::uint32_t routing_data_version = 2;
 
 enum RoutingSection : std::uint32_t {
     street_way_section = 1,

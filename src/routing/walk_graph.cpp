@@ -38,16 +38,42 @@ geo::LatLon lerp(geo::LatLon a, geo::LatLon b, double t) noexcept {
 
 }  // namespace
 
+void StreetArrays::add(std::int64_t osm_way_id, std::span<const geo::LatLon> street_points,
+                       std::span<const LevelMetres> street_seen_m) {
+    if (street_points.size() < 2) return;
+    if (first_point.empty()) first_point.push_back(0);
+    way.push_back(osm_way_id);
+    points.insert(points.end(), street_points.begin(), street_points.end());
+    first_point.push_back(static_cast<std::uint32_t>(points.size()));
+    const std::size_t segments = street_points.size() - 1;
+    if (street_seen_m.size() == segments)
+        seen_m.insert(seen_m.end(), street_seen_m.begin(), street_seen_m.end());
+    else
+        seen_m.resize(seen_m.size() + segments, LevelMetres{});
+}
+
 WalkGraph WalkGraph::build(std::vector<StreetInput> streets) {
-    std::erase_if(streets, [](const StreetInput& s) { return s.points.size() < 2; });
+    StreetArrays arrays;
+    for (auto& s : streets) {
+        arrays.add(s.osm_way_id, s.points, s.seen_m);
+        s = {};
+    }
+    return from_arrays(std::move(arrays));
+}
+
+WalkGraph WalkGraph::from_arrays(StreetArrays streets) {
+    if (streets.first_point.empty()) streets.first_point.push_back(0);
+    const std::size_t street_total = streets.way.size();
+    const auto& first_point = streets.first_point;
+    const auto& points = streets.points;
 
     // Every distinct point once, sorted, with whether two or more street points share it (a
     // junction) and its node once it has one: sorted arrays take a fraction of the memory of
     // hash maps on a country's millions of points.
     std::vector<std::uint64_t> keys;
-    for (const auto& s : streets)
-        for (auto p : s.points)
-            keys.push_back(coordinate_key(p));
+    keys.reserve(points.size());
+    for (auto p : points)
+        keys.push_back(coordinate_key(p));
     std::sort(keys.begin(), keys.end());
     std::vector<std::uint8_t> shared;
     std::size_t distinct = 0;
@@ -76,60 +102,57 @@ WalkGraph WalkGraph::build(std::vector<StreetInput> streets) {
         }
         return node;
     };
+    // Each array at its final size at once: no growing copies on a country's graph.
+    std::size_t edge_total = 0;
+    for (std::size_t si = 0; si < street_total; ++si)
+        for (std::size_t i = first_point[si] + 1; i < first_point[si + 1]; ++i)
+            if (i + 1 == first_point[si + 1] || shared[index_of(points[i])]) ++edge_total;
 
-    std::vector<std::int64_t> street_way;
-    std::vector<std::uint32_t> street_first_point;
     std::vector<std::uint32_t> street_first_edge;
-    std::vector<geo::LatLon> points;
     std::vector<double> point_offset_m;
-    std::vector<LevelMetres> segment_seen;
     std::vector<Edge> edges;
-    street_way.reserve(streets.size());
-    street_first_point.reserve(streets.size() + 1);
-    street_first_edge.reserve(streets.size() + 1);
-    for (std::uint32_t si = 0; si < streets.size(); ++si) {
-        auto& s = streets[si];
-        const std::size_t segments = s.points.size() - 1;
-        if (s.seen_m.size() != segments) s.seen_m.assign(segments, LevelMetres{});
-        const auto base = static_cast<std::uint32_t>(points.size());
-        street_way.push_back(s.osm_way_id);
-        street_first_point.push_back(base);
+    street_first_edge.reserve(street_total + 1);
+    point_offset_m.reserve(points.size());
+    edges.reserve(edge_total);
+    for (std::uint32_t si = 0; si < street_total; ++si) {
+        const std::uint32_t base = first_point[si];
+        const std::uint32_t last = first_point[si + 1] - base - 1;
+        LevelMetres* seen = streets.seen_m.data() + (base - si);  // a street's n-1 segments
         street_first_edge.push_back(static_cast<std::uint32_t>(edges.size()));
         double offset = 0;
         point_offset_m.push_back(0);
-        for (std::size_t i = 1; i < s.points.size(); ++i) {
-            const double segment = geo::distance_m(s.points[i - 1], s.points[i]);
+        for (std::uint32_t i = 1; i <= last; ++i) {
+            const double segment = geo::distance_m(points[base + i - 1], points[base + i]);
             // The camera model measures in a flat frame; never count more seen than there is.
-            for (auto& m : s.seen_m[i - 1])
+            for (auto& m : seen[i - 1])
                 m = std::clamp(m, 0.0, segment);
             offset += segment;
             point_offset_m.push_back(offset);
         }
-        const std::uint32_t last = static_cast<std::uint32_t>(s.points.size() - 1);
         std::uint32_t start = 0;
-        NodeId start_node = node_at(s.points[0]);
+        NodeId start_node = node_at(points[base]);
         for (std::uint32_t i = 1; i <= last; ++i) {
-            if (i != last && !shared[index_of(s.points[i])]) continue;
+            if (i != last && !shared[index_of(points[base + i])]) continue;
             Edge e;
             e.from = start_node;
-            e.to = node_at(s.points[i]);
+            e.to = node_at(points[base + i]);
             e.street = si;
             e.first_point = start;
             e.last_point = i;
             e.length_m = point_offset_m[base + i] - point_offset_m[base + start];
             for (std::uint32_t k = start; k < i; ++k)
                 for (std::size_t l = 0; l < e.seen_m.size(); ++l)
-                    e.seen_m[l] += s.seen_m[k][l];
+                    e.seen_m[l] += seen[k][l];
             edges.push_back(e);
             start = i;
             start_node = e.to;
         }
-        points.insert(points.end(), s.points.begin(), s.points.end());
-        segment_seen.insert(segment_seen.end(), s.seen_m.begin(), s.seen_m.end());
-        s = {};  // the input's memory goes as the graph's grows
     }
-    street_first_point.push_back(static_cast<std::uint32_t>(points.size()));
     street_first_edge.push_back(static_cast<std::uint32_t>(edges.size()));
+    keys = {};
+    shared = {};
+    node_of = {};
+    nodes.shrink_to_fit();
 
     std::vector<std::uint32_t> arc_start(nodes.size() + 1, 0);
     for (const auto& e : edges) {
@@ -145,13 +168,14 @@ WalkGraph WalkGraph::build(std::vector<StreetInput> streets) {
         arcs[fill[e.from]++] = {e.to, id};
         arcs[fill[e.to]++] = {e.from, id};
     }
+    fill = {};
 
     WalkGraph g;
-    g.m_street_way = core::SharedArray(std::move(street_way));
-    g.m_street_first_point = core::SharedArray(std::move(street_first_point));
-    g.m_points = core::SharedArray(std::move(points));
+    g.m_street_way = core::SharedArray(std::move(streets.way));
+    g.m_street_first_point = core::SharedArray(std::move(streets.first_point));
+    g.m_points = core::SharedArray(std::move(streets.points));
     g.m_point_offset_m = core::SharedArray(std::move(point_offset_m));
-    g.m_segment_seen = core::SharedArray(std::move(segment_seen));
+    g.m_segment_seen = core::SharedArray(std::move(streets.seen_m));
     g.m_street_first_edge = core::SharedArray(std::move(street_first_edge));
     g.m_nodes = core::SharedArray(std::move(nodes));
     g.m_edges = core::SharedArray(std::move(edges));
@@ -160,6 +184,16 @@ WalkGraph WalkGraph::build(std::vector<StreetInput> streets) {
     g.find_components();
     g.index_segments();
     return g;
+}
+
+void WalkGraph::keep_topology_only() {
+    m_street_way = {};
+    m_street_first_point = {};
+    m_points = {};
+    m_point_offset_m = {};
+    m_segment_seen = {};
+    m_street_first_edge = {};
+    m_grid = {};
 }
 
 StreetView WalkGraph::street(std::uint32_t s) const {
@@ -208,6 +242,7 @@ void WalkGraph::find_components() {
 
 void WalkGraph::index_segments() {
     std::vector<GridEntry> grid;
+    grid.reserve(m_segment_seen.size());
     for (std::uint32_t si = 0; si < street_count(); ++si) {
         const auto pts = street(si).points;
         for (std::uint32_t i = 0; i + 1 < pts.size(); ++i) {

@@ -18,7 +18,7 @@
 
 namespace sightline::core {
 class SectionFile;
-class SectionFileWriter;
+class SectionFileStream;
 }  // namespace sightline::core
 
 namespace sightline::routing {
@@ -46,6 +46,19 @@ struct Edge {
     std::uint32_t street = 0;       ///< index into WalkGraph::streets()
     std::uint32_t first_point = 0;  ///< the street's points first_point..last_point
     std::uint32_t last_point = 0;
+};
+
+/// Streets as flat arrays, the form the graph keeps them in: build() takes these arrays over
+/// instead of copying them, so a country's streets are in memory once while it builds.
+struct StreetArrays {
+    std::vector<std::int64_t> way;           ///< OSM way id per street
+    std::vector<std::uint32_t> first_point;  ///< per street, then the total: into points
+    std::vector<geo::LatLon> points;         ///< every street's points in turn
+    std::vector<LevelMetres> seen_m;         ///< per segment (n-1 for n points), streets in turn
+    /// Appends a street; one of fewer than 2 points is skipped, seen metres of another count
+    /// than its segments are taken as none seen (as StreetInput).
+    void add(std::int64_t osm_way_id, std::span<const geo::LatLon> street_points,
+             std::span<const LevelMetres> street_seen_m);
 };
 
 /// An edge leaving a node.
@@ -81,9 +94,15 @@ class WalkGraph {
     /// Nodes are the points shared by two or more streets (same coordinates) and the ends of
     /// every street; streets with fewer than 2 points are skipped.
     static WalkGraph build(std::vector<StreetInput> streets);
+    /// The same from flat arrays, which the graph keeps (no copy).
+    static WalkGraph from_arrays(StreetArrays streets);
+    /// Frees what only queries and files need (street points, offsets and seen metres, the
+    /// snapping grid), keeping nodes, edges, arcs and components: path searches still run, for
+    /// a build that has written the rest to a file and goes on to compute landmarks.
+    void keep_topology_only();
 
     /// Adds the graph's arrays to a file (routing/routing_data.hpp says which file).
-    void save(core::SectionFileWriter& file) const;
+    Status save(core::SectionFileStream& file) const;
     /// The graph viewing the arrays of a mapped file (kept alive as long as the graph or a copy
     /// lives); invalid_argument when a section is missing or inconsistent.
     static Result<WalkGraph> load(const std::shared_ptr<const core::SectionFile>& file);

@@ -234,7 +234,8 @@ AnalysisService::AnalysisService(store::Store& store, store::MapStore& map, Anal
 AnalysisService::~AnalysisService() = default;
 
 Result<AnalysisService::Scene> AnalysisService::load_scene(const geo::BBox& area, unsigned threads,
-                                                           const AnalysisProgress& progress) {
+                                                           const AnalysisProgress& progress,
+                                                           bool keep_computed) {
     Scene scene;
     scene.frame = LocalFrame(centre(area));
     const Rect area_rect = to_rect(area, scene.frame);
@@ -313,8 +314,9 @@ Result<AnalysisService::Scene> AnalysisService::load_scene(const geo::BBox& area
         }
         for (std::size_t i = 0; i < pending.size(); ++i) {
             placed.push_back({pending[i].key.camera_id, to_frame(computed[i], scene.frame)});
-            m_cache->put(pending[i].key,
-                         std::make_shared<const GeoViewshed>(std::move(computed[i])));
+            if (keep_computed)
+                m_cache->put(pending[i].key,
+                             std::make_shared<const GeoViewshed>(std::move(computed[i])));
         }
         scene.computed = pending.size();
     }
@@ -728,7 +730,8 @@ namespace sightline::services {
 
 Result<std::vector<StreetSeen>> AnalysisService::street_exposure(const geo::BBox& area,
                                                                  unsigned threads,
-                                                                 const AnalysisProgress& progress) {
+                                                                 const AnalysisProgress& progress,
+                                                                 bool cache_viewsheds) {
     if (!(area.west <= area.east && area.south <= area.north) ||
         !geo::LatLon{area.south, area.west}.is_valid() ||
         !geo::LatLon{area.north, area.east}.is_valid())
@@ -740,7 +743,8 @@ Result<std::vector<StreetSeen>> AnalysisService::street_exposure(const geo::BBox
             reach.extend(p);
         out.push_back({street, {}});
     });
-    auto scene = load_scene(reach, threads, progress);
+    if (out.empty()) return out;  // no scene to load (the routing graph measures by chunks)
+    auto scene = load_scene(reach, threads, progress, cache_viewsheds);
     if (!scene) return std::unexpected(scene.error());
     std::vector<Vec2> points;
     for (std::size_t i = 0; i < out.size(); ++i) {

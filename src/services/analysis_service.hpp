@@ -162,15 +162,18 @@ class AnalysisService {
     /// Every street whose bounding box meets `area`, with what the cameras see of each segment,
     /// each street measured whole (cached viewsheds as for coverage). No area limit: for the
     /// routing graph, whose caller bounds it. Progress phases "viewsheds", then "streets".
+    /// Without `cache_viewsheds` the viewsheds it computes are not kept in the cache (the
+    /// routing graph's build measures a whole country, chunk by chunk, once).
     Result<std::vector<StreetSeen>> street_exposure(const geo::BBox& area, unsigned threads = 0,
-                                                    const AnalysisProgress& progress = {});
+                                                    const AnalysisProgress& progress = {},
+                                                    bool cache_viewsheds = true);
 
     [[nodiscard]] const AnalysisOptions& options() const noexcept { return m_options; }
 
   private:
     struct Scene;
     Result<Scene> load_scene(const geo::BBox& area, unsigned threads,
-                             const AnalysisProgress& progress);
+                             const AnalysisProgress& progress, bool keep_computed = true);
     static RouteExposure measure_route(Scene& scene,
                                        const std::vector<std::vector<geo::LatLon>>& polylines,
                                        double speed_m_s);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <span>
@@ -122,6 +123,26 @@ void release_free_memory() {
 #endif
 }
 
+/// This process's memory in MB (Linux; zeros elsewhere), for the build's log line.
+struct Memory {
+    long rss = 0;
+    long anonymous = 0;
+    long peak = 0;
+};
+Memory memory_now() {
+    Memory m;
+    std::FILE* f = std::fopen("/proc/self/status", "r");
+    if (f == nullptr) return m;
+    char line[256];
+    while (std::fgets(line, sizeof line, f) != nullptr) {
+        std::sscanf(line, "VmRSS: %ld kB", &m.rss);
+        std::sscanf(line, "VmHWM: %ld kB", &m.peak);
+        std::sscanf(line, "RssAnon: %ld kB", &m.anonymous);
+    }
+    std::fclose(f);
+    return {m.rss >> 10, m.anonymous >> 10, m.peak >> 10};
+}
+
 /// The figures of a graph just built or loaded in `seconds`.
 RoutingGraphStats stats_of(const RoutingGraph& graph, double seconds) {
     RoutingGraphStats stats;
@@ -154,26 +175,94 @@ struct PreparedCamera {
     std::int64_t removed = 0;
 };
 
-Status write_prepared(const RoutingGraph& graph, const std::string& data_id,
-                      const std::filesystem::path& path) {
-    core::SectionFileWriter file(routing::routing_data_magic, routing::routing_data_version);
-    graph.walk.save(file);
-    graph.landmarks.save(file);
+/// The service's own sections: what the graph was made from.
+Status write_service_sections(
+    core::SectionFileStream& file, std::int64_t map_version, std::int64_t camera_version,
+    const std::unordered_map<std::int64_t, RoutingGraph::CameraMark>& marks,
+    const core::SharedArray<StreetKey>& street_keys, const std::string& data_id) {
     PreparedMeta meta;
-    meta.map_version = graph.map_version;
-    meta.camera_version = graph.camera_version;
+    meta.map_version = map_version;
+    meta.camera_version = camera_version;
     std::memcpy(meta.data_id, data_id.data(), std::min(data_id.size(), sizeof meta.data_id - 1));
-    file.add_copy(meta_section, std::span<const PreparedMeta>(&meta, 1));
+    if (auto ok = file.add(meta_section, std::span<const PreparedMeta>(&meta, 1)); !ok) return ok;
     std::vector<PreparedCamera> cameras;
-    cameras.reserve(graph.cameras.size());
-    for (const auto& [id, mark] : graph.cameras)
+    cameras.reserve(marks.size());
+    for (const auto& [id, mark] : marks)
         cameras.push_back(
             {id, mark.updated_at, mark.location.lat, mark.location.lon, mark.removed ? 1 : 0});
     std::sort(cameras.begin(), cameras.end(),
               [](const PreparedCamera& a, const PreparedCamera& b) { return a.id < b.id; });
-    file.add_copy(camera_section, std::span<const PreparedCamera>(cameras));
-    file.add(street_key_section, graph.street_keys.span());
-    return file.write(path);
+    if (auto ok = file.add(camera_section, std::span<const PreparedCamera>(cameras)); !ok)
+        return ok;
+    return file.add(street_key_section, street_keys.span());
+}
+
+/// Writes a graph to the prepared file; stale seen tables are made afresh for the file, one at
+/// a time, rather than refreshed in memory first.
+Status write_prepared(const RoutingGraph& graph, const std::string& data_id,
+                      const std::filesystem::path& path) {
+    auto file = core::SectionFileStream::create(path, routing::routing_data_magic,
+                                                routing::routing_data_version);
+    if (!file) return std::unexpected(file.error());
+    if (auto ok = graph.walk.save(*file); !ok) return ok;
+    if (auto ok = graph.landmarks.save(graph.walk, *file); !ok) return ok;
+    if (auto ok = write_service_sections(*file, graph.map_version, graph.camera_version,
+                                         graph.cameras, graph.street_keys, data_id);
+        !ok)
+        return ok;
+    return file->commit();
+}
+
+/// Streets are measured a chunk of the country at a time (chunk_deg on a side at most), so that
+/// only one chunk's buildings and viewsheds are in memory at once.
+constexpr double chunk_deg = 0.1;
+
+/// Every street whose box meets `bounds`, with the metres of it the cameras see, measured chunk
+/// by chunk: each street whole, in the chunk where its first point lies.
+Result<routing::StreetArrays> measure_streets(AnalysisService& analysis, const geo::BBox& bounds,
+                                              const AnalysisProgress& progress) {
+    const auto rows = static_cast<std::size_t>(
+        std::max(1.0, std::ceil((bounds.north - bounds.south) / chunk_deg)));
+    const auto columns =
+        static_cast<std::size_t>(std::max(1.0, std::ceil((bounds.east - bounds.west) / chunk_deg)));
+    const double height = (bounds.north - bounds.south) / static_cast<double>(rows);
+    const double width = (bounds.east - bounds.west) / static_cast<double>(columns);
+    auto index_of = [](double value, double start, double step, std::size_t count) {
+        if (!(step > 0)) return std::size_t{0};
+        const double i = std::floor((value - start) / step);
+        return static_cast<std::size_t>(std::clamp(i, 0.0, static_cast<double>(count - 1)));
+    };
+    const std::size_t chunks = rows * columns;
+    routing::StreetArrays input;
+    for (std::size_t row = 0; row < rows; ++row)
+        for (std::size_t column = 0; column < columns; ++column) {
+            auto area = bounds;
+            if (chunks > 1) {
+                // A margin so that rounding never loses a street whose first point is here.
+                constexpr double margin = 1e-6;
+                area.south = bounds.south + height * static_cast<double>(row) - margin;
+                area.north = bounds.south + height * static_cast<double>(row + 1) + margin;
+                area.west = bounds.west + width * static_cast<double>(column) - margin;
+                area.east = bounds.west + width * static_cast<double>(column + 1) + margin;
+                if (progress) progress("streets", row * columns + column, chunks);
+            }
+            // The whole country's viewsheds would fill the cache that analysis requests use.
+            auto seen = analysis.street_exposure(
+                area, 0, chunks > 1 ? AnalysisProgress{} : progress, /*cache_viewsheds=*/false);
+            if (!seen) return std::unexpected(seen.error());
+            for (auto& s : *seen) {
+                if (chunks > 1) {
+                    if (s.street.points.empty()) continue;
+                    const auto first = s.street.points.front();
+                    if (index_of(first.lat, bounds.south, height, rows) != row ||
+                        index_of(first.lon, bounds.west, width, columns) != column)
+                        continue;  // measured with the chunk of its first point
+                }
+                input.add(s.street.osm_way_id, s.street.points, s.segments);
+            }
+        }
+    if (chunks > 1 && progress) progress("streets", chunks, chunks);
+    return input;
 }
 
 /// The graph of a prepared file made from this data set; an error says why it cannot be used.
@@ -286,12 +375,15 @@ void RoutingService::background_loop() {
 
         std::shared_ptr<const RoutingGraph> result = taken;
         try {
-            if (!taken->landmarks.seen_current()) {
+            const bool to_file = !m_options.prepared_file.empty() && !m_data_id.empty();
+            // With a file, fresh seen tables are made for it table by table and the graph is
+            // mapped back from it: the refreshed tables are never all in memory at once.
+            if (!taken->landmarks.seen_current() && !to_file) {
                 auto refreshed = std::make_shared<RoutingGraph>(*taken);
                 refreshed->landmarks.refresh_seen(refreshed->walk);
                 result = refreshed;
             }
-            if (!m_options.prepared_file.empty() && !m_data_id.empty() && !stopping()) {
+            if (to_file && !stopping()) {
                 auto written = write_prepared(*result, m_data_id, m_options.prepared_file);
                 if (!written) {
                     log::warn(fmt::format("routing graph: {}", written.error().message));
@@ -433,28 +525,83 @@ Result<std::shared_ptr<const RoutingGraph>> RoutingService::current(
     next->map_version = map_version;
     next->camera_version = camera_version;
     next->cameras = std::move(marks);
-    if (bounds) {
-        auto seen = m_analysis.street_exposure(*bounds, 0, progress);
-        if (!seen) return std::unexpected(seen.error());
-        std::vector<routing::StreetInput> input;
-        input.reserve(seen->size());
-        for (auto& s : *seen)
-            input.push_back(
-                {s.street.osm_way_id, std::move(s.street.points), std::move(s.segments)});
-        seen.value() = {};
-        next->walk = routing::WalkGraph::build(std::move(input));
+    std::size_t written = 0;
+    Memory after_seen;
+    Memory after_graph;
+    auto build_walk = [&]() -> Status {
+        auto input = measure_streets(m_analysis, *bounds, progress);
+        if (!input) return std::unexpected(input.error());
+        after_seen = memory_now();
+        next->walk = routing::WalkGraph::from_arrays(std::move(*input));
         next->street_keys = street_keys_of(next->walk);
-        release_free_memory();  // the measured streets and the build's maps, before landmarks
+        release_free_memory();  // the build's maps, before landmarks
+        after_graph = memory_now();
+        return {};
+    };
+    if (bounds) {
+        if (auto ok = build_walk(); !ok) return std::unexpected(ok.error());
         if (progress) progress("landmarks", 0, 1);
-        next->landmarks = routing::Landmarks::build(next->walk, m_options.landmarks);
+        if (auto mapped = build_prepared(*next)) {
+            // Served from the file: the built arrays go before anything else is made.
+            next = std::move(mapped);
+            written = 1;
+            release_free_memory();
+        } else {
+            // No file (or it could not be written): landmarks in memory, on the whole graph.
+            if (next->walk.street_count() == 0 && next->walk.edge_count() > 0)
+                if (auto ok = build_walk(); !ok) return std::unexpected(ok.error());
+            next->landmarks = routing::Landmarks::build(next->walk, m_options.landmarks);
+        }
+        const auto now = memory_now();
+        // Where a build's memory goes, for whoever sizes a server (docs/adr/010).
+        log::info(fmt::format(
+            "routing graph: built in {:.1f} s; peak RSS {} MB after the seen metres, {} MB "
+            "after the graph, {} MB after the landmarks; now {} MB ({} MB anonymous)",
+            seconds_since(start), after_seen.peak, after_graph.peak, now.peak, now.rss,
+            now.anonymous));
         if (progress) progress("landmarks", 1, 1);
     }
     {
         std::lock_guard publish_lock(m_publish);
+        const auto files = m_stats.files_written + written;
         m_stats = stats_of(*next, seconds_since(start));
+        m_stats.files_written = files;
     }
     publish(next);
     return std::shared_ptr<const RoutingGraph>(next);
+}
+
+std::shared_ptr<RoutingGraph> RoutingService::build_prepared(RoutingGraph& built) {
+    if (m_options.prepared_file.empty() || m_data_id.empty()) return nullptr;
+    auto write = [&]() -> Status {
+        auto file = core::SectionFileStream::create(
+            m_options.prepared_file, routing::routing_data_magic, routing::routing_data_version);
+        if (!file) return std::unexpected(file.error());
+        if (auto ok = built.walk.save(*file); !ok) return ok;
+        if (auto ok = write_service_sections(*file, built.map_version, built.camera_version,
+                                             built.cameras, built.street_keys, m_data_id);
+            !ok)
+            return ok;
+        // In the file now: only what the landmarks' searches need stays in memory.
+        built.walk.keep_topology_only();
+        built.street_keys = {};
+        release_free_memory();
+        if (auto ok = routing::Landmarks::build_into(built.walk, m_options.landmarks, *file); !ok)
+            return ok;
+        return file->commit();
+    };
+    if (auto ok = write(); !ok) {
+        log::warn(fmt::format("routing graph: {}", ok.error().message));
+        return nullptr;
+    }
+    log::info(fmt::format("routing graph: prepared file written ({} MB)",
+                          std::filesystem::file_size(m_options.prepared_file) >> 20));
+    auto mapped = read_prepared(m_options.prepared_file, m_data_id);
+    if (!mapped) {
+        log::warn(fmt::format("routing graph: the file just written: {}", mapped.error().message));
+        return nullptr;
+    }
+    return *mapped;
 }
 
 Result<RouteReport> RoutingService::route(const RouteRequest& request) {

@@ -7,7 +7,8 @@
 // snapshot and may run on many threads; they wait only for the update that brings the graph up
 // to date with the store. With a prepared file (RoutingOptions::prepared_file) the graph is kept
 // on disk as well: loaded memory-mapped at start when it matches the store (data id, map and
-// camera versions), written again in the background after every change, and never used when
+// camera versions), built straight into it (a chunk of the map, a landmark table at a time)
+// when it does not, written again in the background after camera changes, and never used when
 // stale or damaged (docs/adr/010-prepared-routing-data.md).
 
 #include <condition_variable>
@@ -119,6 +120,10 @@ class RoutingService {
     Result<std::shared_ptr<const RoutingGraph>> current(const AnalysisProgress& progress);
     /// The prepared file's graph when it was made from this data set and map; null otherwise.
     std::shared_ptr<RoutingGraph> load_prepared(std::int64_t map_version);
+    /// Writes a graph just built to the prepared file with landmarks made as they are written,
+    /// and maps it back; null when there is no file or it cannot be written (the graph may then
+    /// have been reduced to its topology: the caller builds it again).
+    std::shared_ptr<RoutingGraph> build_prepared(RoutingGraph& built);
     void publish(std::shared_ptr<const RoutingGraph> graph);  // m_update held
     void background_loop();
     bool stopping();

@@ -94,6 +94,16 @@ INSTANTIATE_TEST_SUITE_P(EveryCommand, Subcommand, ::testing::ValuesIn(subcomman
                              return name;
                          });
 
+TEST(Arguments, CommandsThatChangeTheMapOrTheCamerasCanLeaveOutTheRoutingStep) {
+    for (std::string command : {"import", "import-csv"}) {
+        auto result = run_cli({command, "--help"});
+        EXPECT_NE(result.out.find("--no-routing"), std::string::npos) << command << "\n"
+                                                                      << result.out;
+        EXPECT_NE(result.out.find("routing.bin"), std::string::npos) << command << "\n"
+                                                                     << result.out;
+    }
+}
+
 TEST(Arguments, AnOptionWithoutItsValueFails) {
     TempDir tmp("sightline-cli");
     auto result = run_cli({"export", "csv", "--data", tmp.path().string(), "--out"});

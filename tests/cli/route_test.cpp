@@ -2,7 +2,10 @@
 // footways 40 m apart, a camera watching the southern one; see the drawing there), and across
 // Munich's Altstadt (label realdata).
 
+#include <sys/stat.h>
+
 #include <cstdlib>
+#include <fstream>
 #include <regex>
 
 #include "cli/cli_fixture.hpp"
@@ -93,6 +96,61 @@ TEST_F(Route, RefusesBadArgumentsWithExitCode2) {
         EXPECT_TRUE(result.err.starts_with("sightline route: ")) << describe(result);
         EXPECT_TRUE(result.out.empty()) << describe(result);
     }
+}
+
+/// The prepared routing file's inode (0 when there is none): a file written again is a new one,
+/// renamed over the old.
+ino_t inode_of(const std::filesystem::path& file) {
+    struct stat info {};
+    return ::stat(file.c_str(), &info) == 0 ? info.st_ino : 0;
+}
+
+TEST_F(Route, TheImportPreparedTheRoutingDataAndRouteMapsItAsItIs) {
+    const auto file = data() / "routing.bin";
+    const auto before = inode_of(file);
+    ASSERT_NE(before, 0u) << "import left no " << file;
+    auto result = sightline({"route", from_s, to_e, "--quiet"});
+    ASSERT_EQ(result.exit_code, 0) << describe(result);
+    EXPECT_EQ(inode_of(file), before) << "route built and wrote the routing data again";
+    EXPECT_EQ(result.err.find("seen metres measured"), std::string::npos) << describe(result);
+}
+
+TEST_F(Route, ImportCsvBringsTheRoutingDataUpToDateWithItsCameras) {
+    const auto file = data() / "routing.bin";
+    const auto before = inode_of(file);
+    const auto csv = work() / "camera.csv";
+    std::ofstream(csv) << "lat,lon\n48.00002,11.0013\n";
+    auto imported = sightline({"import-csv", csv.string(), "--set", "camera:type=dome"});
+    ASSERT_EQ(imported.exit_code, 0) << describe(imported);
+    EXPECT_NE(imported.out.find("routing data: updated"), std::string::npos) << describe(imported);
+    const auto updated = inode_of(file);
+    EXPECT_NE(updated, before);
+    auto result = sightline({"route", from_s, to_e, "--quiet"});
+    ASSERT_EQ(result.exit_code, 0) << describe(result);
+    EXPECT_EQ(inode_of(file), updated) << "route found the routing data out of date";
+}
+
+TEST(RouteImport, WithNoRoutingLeavesTheRoutingDataToTheNextRoute) {
+    TempDir tmp{"sightline-cli"};
+    const auto data = tmp.path() / "data";
+    auto imported = run_cli({"import", fixture("routing/ladder.osm").string(), "--data",
+                             data.string(), "--no-routing", "--quiet"});
+    ASSERT_EQ(imported.exit_code, 0) << describe(imported);
+    EXPECT_EQ(imported.out.find("routing data"), std::string::npos) << describe(imported);
+    EXPECT_FALSE(std::filesystem::exists(data / "routing.bin"));
+    auto result = run_cli({"route", from_s, to_e, "--data", data.string(), "--quiet"});
+    ASSERT_EQ(result.exit_code, 0) << describe(result);
+    EXPECT_TRUE(std::filesystem::exists(data / "routing.bin"));
+}
+
+TEST(RouteImport, PreparesTheRoutingDataAndSaysSo) {
+    TempDir tmp{"sightline-cli"};
+    const auto data = tmp.path() / "data";
+    auto imported = run_cli(
+        {"import", fixture("routing/ladder.osm").string(), "--data", data.string(), "--quiet"});
+    ASSERT_EQ(imported.exit_code, 0) << describe(imported);
+    EXPECT_NE(imported.out.find("routing data: prepared"), std::string::npos) << describe(imported);
+    EXPECT_TRUE(std::filesystem::exists(data / "routing.bin"));
 }
 
 TEST(RouteWithoutStreets, SaysToImportFirst) {

@@ -8,7 +8,7 @@ namespace {
 constexpr int busy_timeout_ms = 5000;
 }  // namespace
 
-void configure_connection(Connection& connection, bool read_only) {
+void configure_connection(Connection& connection, bool read_only, bool memory_map) {
     if (int rc = sqlite3_busy_timeout(connection.handle(), busy_timeout_ms); rc != SQLITE_OK)
         connection.throw_error(rc, "sqlite3_busy_timeout");
     connection.execute("PRAGMA foreign_keys = ON");
@@ -20,17 +20,17 @@ void configure_connection(Connection& connection, bool read_only) {
         // Camera listings touch ~1,000 rows scattered over the file. Reading pages straight
         // from one memory map shared by all connections (and processes) beat even a 400 MB
         // private cache per connection by ~15% in bench/store_bench.cpp, without the memory.
-        connection.execute("PRAGMA mmap_size = 1073741824");
+        if (memory_map) connection.execute("PRAGMA mmap_size = 1073741824");
         connection.execute("PRAGMA cache_size = -16384");
     }
 }
 
-ReadPool::ReadPool(const std::filesystem::path& path, int size) {
+ReadPool::ReadPool(const std::filesystem::path& path, int size, bool memory_map) {
     size = std::max(size, 1);
     m_idle.reserve(static_cast<std::size_t>(size));
     for (int i = 0; i < size; ++i) {
         auto connection = std::make_unique<Connection>(path, OpenOptions{.read_only = true});
-        configure_connection(*connection, /*read_only=*/true);
+        configure_connection(*connection, /*read_only=*/true, memory_map);
         m_idle.push_back(std::move(connection));
     }
 }

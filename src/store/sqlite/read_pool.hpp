@@ -16,7 +16,8 @@ namespace sightline::store::sqlite {
 class ReadPool {
   public:
     /// Opens `size` (at least 1) read-only connections to `path`. Throws SqliteError.
-    ReadPool(const std::filesystem::path& path, int size);
+    /// `memory_map`: the readers map the file (see configure_connection).
+    ReadPool(const std::filesystem::path& path, int size, bool memory_map = true);
     ReadPool(const ReadPool&) = delete;
     ReadPool& operator=(const ReadPool&) = delete;
     ~ReadPool();
@@ -51,7 +52,7 @@ class ReadPool {
 };
 
 /// Settings every connection gets (busy timeout, foreign keys); `read_only` adds the reader
-/// tuning (memory-mapped I/O, larger page cache).
-void configure_connection(Connection& connection, bool read_only);
+/// tuning (memory-mapped I/O unless `memory_map` is false, larger page cache).
+void configure_connection(Connection& connection, bool read_only, bool memory_map = true);
 
 }  // namespace sightline::store::sqlite

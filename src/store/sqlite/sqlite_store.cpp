@@ -43,7 +43,8 @@ SqliteStore::SqliteStore(std::filesystem::path database_path, SqliteOptions opti
     // this on by default; a stock build does not.
     m_writer->execute("PRAGMA secure_delete = ON");
     sqlite::migrate(*m_writer);
-    m_readers = std::make_unique<sqlite::ReadPool>(m_path, options.read_connections);
+    m_readers =
+        std::make_unique<sqlite::ReadPool>(m_path, options.read_connections, options.memory_map);
 }
 
 SqliteStore::~SqliteStore() = default;

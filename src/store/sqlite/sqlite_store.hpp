@@ -25,6 +25,7 @@ struct SqliteOptions {
     bool synchronous_full = true;
     int read_connections = 4;       ///< pool of read-only connections (at least 1 is opened)
     bool create_if_missing = true;  ///< create the data directory and the database file
+    bool memory_map = true;         ///< readers map the file (store::OpenOptions::memory_map)
 };
 
 class SqliteStore final : public Backend {

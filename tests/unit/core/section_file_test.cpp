@@ -131,6 +131,79 @@ TEST_F(SectionFileTest, ReplacesAnOldFileWholeAndLeavesNoTemporaryFile) {
     EXPECT_EQ(entries, 1u);
 }
 
+TEST_F(SectionFileTest, AStreamWritesSectionsAsTheyComeAndNothingUntilCommitted) {
+    const auto path = m_dir / "stream.bin";
+    {
+        auto stream = SectionFileStream::create(path, "SLTEST", 3);
+        ASSERT_TRUE(stream);
+        std::vector<double> values(1000, 2.5);
+        ASSERT_TRUE(stream->add(7, std::span<const double>(values)));
+        values.assign(values.size(), 0);  // written already: the caller may reuse it
+        const std::uint8_t odd[] = {1, 2, 3};
+        ASSERT_TRUE(stream->add(8, std::span<const std::uint8_t>(odd)));
+        EXPECT_FALSE(fs::exists(path)) << "the file appears only when committed";
+        ASSERT_TRUE(stream->commit());
+        EXPECT_FALSE(stream->commit()) << "committed once";
+    }
+    auto file = SectionFile::open(path, "SLTEST", 3);
+    ASSERT_TRUE(file) << file.error().message;
+    auto doubles = (*file)->section<double>(7);
+    ASSERT_TRUE(doubles);
+    ASSERT_EQ(doubles->size(), 1000u);
+    EXPECT_EQ(doubles->back(), 2.5);
+    auto bytes = (*file)->section<std::uint8_t>(8);
+    ASSERT_TRUE(bytes);
+    EXPECT_EQ(std::vector<std::uint8_t>(bytes->begin(), bytes->end()),
+              (std::vector<std::uint8_t>{1, 2, 3}));
+
+    // A stream dropped before its commit leaves neither the file nor its temporary.
+    fs::remove(path);
+    {
+        auto stream = SectionFileStream::create(path, "SLTEST", 3);
+        ASSERT_TRUE(stream);
+        ASSERT_TRUE(stream->add(7, std::span<const std::uint8_t>(std::vector<std::uint8_t>{4, 5})));
+    }
+    EXPECT_TRUE(fs::is_empty(m_dir));
+}
+
+TEST_F(SectionFileTest, TwoWritersOfOneFileInOneProcessDoNotMix) {
+    // A server's build and its background write may both write the prepared file.
+    const auto path = m_dir / "both.bin";
+    auto first = SectionFileStream::create(path, "SLTEST", 3);
+    auto second = SectionFileStream::create(path, "SLTEST", 3);
+    ASSERT_TRUE(first && second);
+    const std::vector<std::int32_t> ones(5000, 1);
+    const std::vector<std::int32_t> twos(3000, 2);
+    ASSERT_TRUE(first->add(1, std::span<const std::int32_t>(ones)));
+    ASSERT_TRUE(second->add(1, std::span<const std::int32_t>(twos)));
+    ASSERT_TRUE(first->commit());
+    ASSERT_TRUE(second->commit());
+    auto file = SectionFile::open(path, "SLTEST", 3);
+    ASSERT_TRUE(file) << file.error().message;
+    auto values = (*file)->section<std::int32_t>(1);
+    ASSERT_TRUE(values);
+    EXPECT_EQ(std::vector<std::int32_t>(values->begin(), values->end()), twos);
+}
+
+TEST_F(SectionFileTest, ReleasedPagesOfAMappingAreReadBackFromTheFile) {
+    const auto path = m_dir / "pages.bin";
+    std::vector<std::uint64_t> values(100'000);
+    std::iota(values.begin(), values.end(), std::uint64_t{7});
+    {
+        auto stream = SectionFileStream::create(path, "SLTEST", 3);
+        ASSERT_TRUE(stream);
+        ASSERT_TRUE(stream->add(1, std::span<const std::uint64_t>(values)));
+        ASSERT_TRUE(stream->commit());
+    }
+    auto file = SectionFile::open(path, "SLTEST", 3);
+    ASSERT_TRUE(file);
+    auto mapped = (*file)->section<std::uint64_t>(1);
+    ASSERT_TRUE(mapped);
+    ASSERT_TRUE(std::equal(mapped->begin(), mapped->end(), values.begin(), values.end()));
+    release_mapped_pages(std::as_bytes(*mapped));
+    EXPECT_TRUE(std::equal(mapped->begin(), mapped->end(), values.begin(), values.end()));
+}
+
 TEST(SharedArrayTest, CopiesShareUntilOneIsChanged) {
     SharedArray<int> a(std::vector<int>{1, 2, 3});
     SharedArray<int> b = a;

@@ -30,10 +30,12 @@ class RoutingDataTest : public ::testing::Test {
 
     std::shared_ptr<const core::SectionFile> save(const WalkGraph& graph,
                                                   const Landmarks& landmarks) {
-        core::SectionFileWriter writer(routing_data_magic, routing_data_version);
-        graph.save(writer);
-        landmarks.save(writer);
-        EXPECT_TRUE(writer.write(m_path));
+        auto stream =
+            core::SectionFileStream::create(m_path, routing_data_magic, routing_data_version);
+        EXPECT_TRUE(stream);
+        EXPECT_TRUE(graph.save(*stream));
+        EXPECT_TRUE(landmarks.save(graph, *stream));
+        EXPECT_TRUE(stream->commit());
         auto file = core::SectionFile::open(m_path, routing_data_magic, routing_data_version);
         EXPECT_TRUE(file) << file.error().message;
         return file ? *file : nullptr;
@@ -101,6 +103,65 @@ TEST_F(RoutingDataTest, AGraphMappedFromItsFileAnswersAsTheBuiltOne) {
     }
 }
 
+// Every bound of a file's landmarks, against those of landmarks kept in memory.
+void expect_same_bounds(const WalkGraph& graph, const Landmarks& expected, const Landmarks& got) {
+    ASSERT_EQ(got.count(), expected.count());
+    EXPECT_TRUE(got.seen_current());
+    std::mt19937_64 rng(11);
+    std::uniform_int_distribution<NodeId> node(0, static_cast<NodeId>(graph.node_count() - 1));
+    for (int i = 0; i < 200; ++i) {
+        const NodeId a = node(rng);
+        const NodeId b = node(rng);
+        for (double lambda : {0.0, 3.0, 100.0, 2000.0})
+            for (auto level : {DoriLevel::detect, DoriLevel::observe, DoriLevel::identify}) {
+                Metric metric{lambda, level};
+                EXPECT_EQ(got.lower_bound(metric, a, b), expected.lower_bound(metric, a, b))
+                    << "lambda " << lambda << " nodes " << a << " " << b;
+            }
+    }
+}
+
+TEST_F(RoutingDataTest, LandmarksWrittenAsTheirTablesAreMadeBoundAsThoseBuiltInMemory) {
+    auto built = WalkGraph::build(testing::random_streets(84, 60, 100, 2));
+    const auto in_memory = Landmarks::build(built, 6);
+    auto stream = core::SectionFileStream::create(m_path, routing_data_magic, routing_data_version);
+    ASSERT_TRUE(stream);
+    ASSERT_TRUE(Landmarks::build_into(built, 6, *stream));
+    ASSERT_TRUE(stream->commit());
+    auto file = core::SectionFile::open(m_path, routing_data_magic, routing_data_version);
+    ASSERT_TRUE(file) << file.error().message;
+    auto loaded = Landmarks::load(*file, built.node_count());
+    ASSERT_TRUE(loaded) << loaded.error().message;
+    EXPECT_TRUE(std::equal(loaded->nodes().begin(), loaded->nodes().end(),
+                           in_memory.nodes().begin(), in_memory.nodes().end()));
+    expect_same_bounds(built, in_memory, *loaded);
+}
+
+TEST_F(RoutingDataTest, StaleSeenTablesAreWrittenFreshWithoutRefreshingInMemory) {
+    auto built = WalkGraph::build(testing::random_streets(85, 60, 100, 2));
+    auto landmarks = Landmarks::build(built, 5);
+    // Cameras changed: one street is now seen whole at every level.
+    auto changed = built;
+    const std::uint32_t street = 7;
+    changed.set_street_seen(street, std::vector<LevelMetres>(changed.street(street).seen_m.size(),
+                                                             LevelMetres{1000, 1000, 1000, 1000}));
+    auto stale = landmarks;
+    stale.mark_seen_stale();
+    auto refreshed = landmarks;
+    refreshed.refresh_seen(changed);
+
+    auto stream = core::SectionFileStream::create(m_path, routing_data_magic, routing_data_version);
+    ASSERT_TRUE(stream);
+    ASSERT_TRUE(stale.save(changed, *stream));
+    ASSERT_TRUE(stream->commit());
+    EXPECT_FALSE(stale.seen_current()) << "the tables went to the file, not into memory";
+    auto file = core::SectionFile::open(m_path, routing_data_magic, routing_data_version);
+    ASSERT_TRUE(file) << file.error().message;
+    auto loaded = Landmarks::load(*file, changed.node_count());
+    ASSERT_TRUE(loaded) << loaded.error().message;
+    expect_same_bounds(changed, refreshed, *loaded);
+}
+
 TEST_F(RoutingDataTest, ChangingALoadedGraphCopiesItAndLeavesTheFileAlone) {
     auto built = WalkGraph::build(testing::random_streets(82, 30, 50, 1));
     auto file = save(built, Landmarks::build(built, 4));
@@ -139,9 +200,10 @@ TEST_F(RoutingDataTest, RefusesSectionsThatDoNotFitTogether) {
     EXPECT_NE(wrong_nodes.error().message.find("inconsistent"), std::string::npos);
 
     // A file of another graph's landmarks, or without the graph at all.
-    core::SectionFileWriter writer(routing_data_magic, routing_data_version);
-    landmarks.save(writer);
-    ASSERT_TRUE(writer.write(m_path));
+    auto stream = core::SectionFileStream::create(m_path, routing_data_magic, routing_data_version);
+    ASSERT_TRUE(stream);
+    ASSERT_TRUE(landmarks.save(built, *stream));
+    ASSERT_TRUE(stream->commit());
     auto partial = core::SectionFile::open(m_path, routing_data_magic, routing_data_version);
     ASSERT_TRUE(partial);
     auto no_graph = WalkGraph::load(*partial);
