@@ -250,7 +250,7 @@ for n in $curve; do
     file=$(country_file "$n")
     if [[ $(realpath "$file") == $(realpath "$country") ]]; then  # measured above
         log "curve: $((n * n)) copies (the main run's figures)"
-        curve_rows+="| $((n * n)) | $(du -Lm "$file" | cut -f1) | $import_s | $import_mb | $osmium_s | $gpkg_s | $build_ready_s | $build_peak_mb | $build_mapped_mb | $load_ready_s | $load_ready_mb |"$'\n'
+        curve_rows+="| $((n * n)) | $(du -Lm "$file" | cut -f1) | $import_s | $import_mb | $step_s | $step_mb | $osmium_s | $gpkg_s | $first_ready_s | $first_peak_mb | $first_rss_mb | $build_ready_s | $build_peak_mb |"$'\n'
         continue
     fi
     log "curve: $((n * n)) copies"
