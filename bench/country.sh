@@ -129,8 +129,11 @@ first_start() {  # DATA with the routing data prepared -> "READY_S PEAK_MB RSS_M
     ready=$(wait_route "$start")
     wait_log "$work/serve-first.log" "edges [a-z]* in"
     grep -q "edges loaded in" "$work/serve-first.log" || die "the first serve built the routing data"
-    echo "$ready $(hwm_mb "$server_pid") $(rss_mb "$server_pid") ($(anon_mb "$server_pid"))"
+    # Stopped before answering: the caller starts the next server as soon as it reads the line.
+    local figures
+    figures="$ready $(hwm_mb "$server_pid") $(rss_mb "$server_pid") ($(anon_mb "$server_pid"))"
     stop_server
+    echo "$figures"
 }
 
 rebuild_start() {  # DATA -> "READY_S PEAK_MB MAPPED_MB" of a serve that builds the routing data
