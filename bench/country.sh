@@ -244,7 +244,7 @@ change_s=$(python3 "$root/bench/tools/accept_then_route.py" "http://127.0.0.1:$p
     bench-password-1234 48.13850 11.57750 "$probe") || die "the accepted camera never reached a route"
 log "camera change: a second one"
 change2_s=$(python3 "$root/bench/tools/accept_then_route.py" "http://127.0.0.1:$port" benchmod \
-    bench-password-1234 48.13990 11.57990 "$probe") || die "the accepted camera never reached a route"
+    bench-password-1234 48.13845 11.57745 "$probe") || die "the accepted camera never reached a route"
 stop_server
 
 # --- curves ------------------------------------------------------------------------------------
