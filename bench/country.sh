@@ -20,7 +20,7 @@
 #      damaged or stale file): seconds until a route answers, peak RSS, and RSS once it serves
 #      the file it wrote. Then another `serve` (the file is loaded): RSS after the route and tile
 #      runs below (what a small server must hold).
-#   4. Routes: GET /api/v1/route over 1,000 random pairs in the first Munich copy (seed 42),
+#   4. (After the server's district figures are ready.) Routes: GET /api/v1/route over 1,000 random pairs in the first Munich copy (seed 42),
 #      keep-alive, one connection (wrk -c1), p50 and p99.
 #   5. Camera change: a moderator accepts a reported camera beside a route (HTTP, bench/tools/
 #      accept_then_route.py); seconds until a route lists it among the cameras that see it.
@@ -181,6 +181,11 @@ start=$(now)
 start_server "$data" "$work/serve-second.log"
 load_ready_s=$(wait_route "$start")
 load_ready_mb="$(rss_mb "$server_pid") ($(anon_mb "$server_pid"))"
+# serve measures the district figures in the background once routes answer; the runs below
+# measure the server after that.
+wait_log "$work/serve-second.log" "district figures"
+districts_s=$(seconds_since "$start")
+districts_mb="$(rss_mb "$server_pid") ($(anon_mb "$server_pid"))"
 
 log "routes: 1,000 random pairs in Munich, wrk -c1"
 python3 - "$work/pairs.txt" <<'EOF'
@@ -283,6 +288,7 @@ cpu=$(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')
     echo "| first \`serve\` after the import (maps the routing data) until a route answers | ${first_ready_s} s, peak RSS ${first_peak_mb} MB, RSS ${first_rss_mb} MB | - |"
     echo "| \`serve\` without the routing data (builds it) until a route answers | ${build_ready_s} s, peak RSS ${build_peak_mb} MB; ${build_mapped_mb} MB once served from its file | - |"
     echo "| next \`serve\` (maps the routing data) until a route answers | ${load_ready_s} s, RSS ${load_ready_mb} MB | - |"
+    echo "| the same \`serve\` once its district figures are ready (in the background) | after ${districts_s} s, RSS ${districts_mb} MB | - |"
     echo "| \`serve\` RSS after the route and tile runs | ${serve_mb} MB | - |"
     echo "| \`GET /api/v1/route\`, 1,000 Munich pairs, keep-alive, 1 connection | p50 ${route_p50} ms, p99 ${route_p99} ms, ${route_rps}/s | - |"
     echo "| report accepted by a moderator (HTTP) until a route shows the camera: first, second | ${change_s} s, ${change2_s} s | - |"
