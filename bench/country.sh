@@ -20,7 +20,8 @@
 #      damaged or stale file): seconds until a route answers, peak RSS, and RSS once it serves
 #      the file it wrote. Then another `serve` (the file is loaded): RSS after the route and tile
 #      runs below (what a small server must hold).
-#   4. (After the server's district figures are ready.) Routes: GET /api/v1/route over 1,000 random pairs in the first Munich copy (seed 42),
+#   4. Routes, once the server's district figures are ready: GET /api/v1/route over 1,000
+#      random pairs in the first Munich copy (seed 42),
 #      keep-alive, one connection (wrk -c1), p50 and p99.
 #   5. Camera change: a moderator accepts a reported camera beside a route (HTTP, bench/tools/
 #      accept_then_route.py); seconds until a route lists it among the cameras that see it.
