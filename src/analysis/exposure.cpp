@@ -136,6 +136,15 @@ std::vector<Interval> clip_segment(Vec2 a, Vec2 b, std::span<const Vec2> ring,
     });
 }
 
+std::vector<Interval> clip_segment(Vec2 a, Vec2 b, std::span<const Vec2> ring,
+                                   const RingBands& bands, const BandSpace& space) {
+    return clip_with(a, b, ring, [&bands, &space](double y0, double y1, const auto& visit) {
+        // scale > 0 keeps the order of y0 <= y1; the pad covers the rounding of either space.
+        bands.for_edges(space.origin + y0 * space.scale - space.pad,
+                        space.origin + y1 * space.scale + space.pad, visit);
+    });
+}
+
 RingBands::RingBands(std::span<const Vec2> ring) : m_size(ring.size()) {
     const std::size_t n = ring.size();
     if (n < min_banded_ring) return;
