@@ -60,9 +60,10 @@ struct BandSpace {
     double pad = 0;
 };
 
-/// clip_segment with bands made in another space: the same intervals as without bands.
-std::vector<Interval> clip_segment(Vec2 a, Vec2 b, std::span<const Vec2> ring,
-                                   const RingBands& bands, const BandSpace& space);
+/// clip_segment with bands made in another space: appends to `out` the intervals clip_segment
+/// gives (those already in `out` are left as they are).
+void clip_segment(Vec2 a, Vec2 b, std::span<const Vec2> ring, const RingBands& bands,
+                  const BandSpace& space, std::vector<Interval>& out);
 
 /// Union of sorted or unsorted intervals: sorted and disjoint.
 std::vector<Interval> unite(std::vector<Interval> intervals);

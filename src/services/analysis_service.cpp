@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cmath>
 #include <list>
 #include <map>
@@ -596,6 +597,28 @@ struct AnalysisService::RouteScene {
         out.erase(std::unique(out.begin(), out.end()), out.end());
     }
 
+    /// What the cameras see of one segment: the figures analysis::line_exposure adds up for it
+    /// and the pieces of the seen stretches.
+    struct SegmentSeen {
+        LevelMetres metres{};  ///< seen by any camera, per level
+        /// Per camera that sees some of it at the detect level, in id order: metres per level.
+        std::vector<std::pair<std::int64_t, LevelMetres>> cameras;
+        struct Piece {
+            Vec2 from;
+            Vec2 to;
+            int level = -1;  ///< the finest level seen; -1: unseen
+        };
+        std::vector<Piece> pieces;  ///< none for a segment of zero length
+    };
+
+    /// The segment a-b measured once per scene: alternatives of one request share most of
+    /// their segments.
+    const SegmentSeen& segment(Vec2 a, Vec2 b) {
+        const SegmentKey key{a, b};
+        if (auto it = m_segments.find(key); it != m_segments.end()) return it->second;
+        return m_segments.emplace(key, measure(a, b)).first->second;
+    }
+
     /// Camera k's rings at `level` in the frame.
     const std::vector<std::vector<Vec2>>& rings_of(std::uint32_t k, std::size_t level) {
         Camera& c = cameras[k];
@@ -613,6 +636,98 @@ struct AnalysisService::RouteScene {
         }
         return c.rings[level];
     }
+
+  private:
+    using Levels = std::array<std::vector<analysis::Interval>, dori_level_count>;
+    struct SegmentKey {
+        Vec2 a;
+        Vec2 b;
+        friend bool operator==(const SegmentKey&, const SegmentKey&) = default;
+    };
+    struct SegmentHash {
+        std::size_t operator()(const SegmentKey& k) const noexcept {
+            std::uint64_t h = 0;
+            for (double v : {k.a.x, k.a.y, k.b.x, k.b.y})
+                h = (h ^ std::bit_cast<std::uint64_t>(v)) * 0x9E3779B97F4A7C15ull;
+            return static_cast<std::size_t>(h ^ (h >> 29));
+        }
+    };
+
+    SegmentSeen measure(Vec2 a, Vec2 b) {
+        SegmentSeen out;
+        // Each candidate clipped level by level as line_exposure does: out of range at a
+        // level, or seeing nothing there, it sees nothing finer either.
+        candidates(a, b, m_candidates);
+        if (m_clips.size() < m_candidates.size()) m_clips.resize(m_candidates.size());
+        for (std::size_t k = 0; k < m_candidates.size(); ++k) {
+            Levels& mine = m_clips[k];
+            for (auto& level : mine)
+                level.clear();
+            const auto& camera = cameras[m_candidates[k]];
+            const double distance2 = analysis::squared_distance_to_segment(camera.origin, a, b);
+            for (std::size_t level = 0; level < dori_level_count; ++level) {
+                if (level > 0 && mine[level - 1].empty()) break;
+                const double range = camera.geo->range_m[level];
+                if (range > 0 && distance2 > range * range * (1 + 1e-9) + 1e-12) break;
+                const auto& rings = rings_of(m_candidates[k], level);
+                for (std::size_t r = 0; r < rings.size(); ++r)
+                    analysis::clip_segment(a, b, rings[r], camera.shape->bands[level][r],
+                                           band_space, mine[level]);
+            }
+        }
+
+        // The seen stretches: the finest level seen along each piece (as the clips of every
+        // camera united per level).
+        const double len = analysis::length(b - a);
+        if (len > 0) {
+            Levels by_level;
+            std::vector<double> cuts{0.0, len};
+            for (std::size_t level = 0; level < dori_level_count; ++level) {
+                std::vector<analysis::Interval> all;
+                for (std::size_t k = 0; k < m_candidates.size(); ++k)
+                    all.insert(all.end(), m_clips[k][level].begin(), m_clips[k][level].end());
+                by_level[level] = analysis::unite(std::move(all));
+                for (auto in : by_level[level]) {
+                    cuts.push_back(std::clamp(in.from_m, 0.0, len));
+                    cuts.push_back(std::clamp(in.to_m, 0.0, len));
+                }
+            }
+            std::sort(cuts.begin(), cuts.end());
+            cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+            const Vec2 unit = (b - a) * (1.0 / len);
+            for (std::size_t c = 0; c + 1 < cuts.size(); ++c) {
+                const double mid = (cuts[c] + cuts[c + 1]) / 2;
+                int finest = -1;
+                for (std::size_t level = 0; level < dori_level_count; ++level)
+                    for (auto in : by_level[level])
+                        if (in.from_m <= mid && mid <= in.to_m) finest = static_cast<int>(level);
+                out.pieces.push_back({a + unit * cuts[c], a + unit * cuts[c + 1], finest});
+            }
+        }
+
+        // Metres per camera (its clips united) and seen by any camera (all of those united).
+        Levels seen_by_any;
+        for (std::size_t k = 0; k < m_candidates.size(); ++k) {
+            Levels& mine = m_clips[k];
+            if (mine[0].empty()) continue;
+            auto& [id, metres] =
+                out.cameras.emplace_back(cameras[m_candidates[k]].id, LevelMetres{});
+            for (std::size_t level = 0; level < dori_level_count; ++level) {
+                auto united = analysis::unite(std::move(mine[level]));
+                mine[level].clear();
+                metres[level] = analysis::total_length(united);
+                seen_by_any[level].insert(seen_by_any[level].end(), united.begin(), united.end());
+            }
+        }
+        for (std::size_t level = 0; level < dori_level_count; ++level)
+            out.metres[level] =
+                analysis::total_length(analysis::unite(std::move(seen_by_any[level])));
+        return out;
+    }
+
+    std::unordered_map<SegmentKey, SegmentSeen, SegmentHash> m_segments;
+    std::vector<std::uint32_t> m_candidates;
+    std::vector<Levels> m_clips;  ///< per candidate of the segment being measured
 };
 
 Result<AnalysisService::RouteScene> AnalysisService::load_route_scene(
@@ -991,7 +1106,6 @@ Result<std::vector<RouteExposure>> AnalysisService::exposures(
 RouteExposure AnalysisService::measure_route(RouteScene& scene,
                                              const std::vector<std::vector<geo::LatLon>>& polylines,
                                              double speed_m_s) {
-    using Levels = std::array<std::vector<analysis::Interval>, dori_level_count>;
     const LocalFrame& frame = scene.frame;
     RouteExposure result;
     result.speed_m_s = speed_m_s;
@@ -999,9 +1113,7 @@ RouteExposure AnalysisService::measure_route(RouteScene& scene,
     result.buildings = scene.buildings;
     std::map<std::int64_t, CameraSeen> per_camera;
     StretchBuilder builder(frame, result.stretches);
-    std::vector<std::uint32_t> candidates;
     std::vector<Vec2> points;
-    std::vector<Levels> clips;                     // per candidate of a segment
     std::vector<analysis::CameraExposure> totals;  // of a line, by camera id
     for (const auto& line : polylines) {
         points.clear();
@@ -1009,8 +1121,7 @@ RouteExposure AnalysisService::measure_route(RouteScene& scene,
         for (auto p : line)
             points.push_back(frame.to_local(p));
         // What analysis::line_exposure gives over a ViewshedIndex of the scene (the same
-        // figures, summed in the same order), and the seen stretches, from one clip of each
-        // segment against each camera that can see it.
+        // figures, summed in the same order), and the seen stretches.
         double line_length = 0;
         LevelMetres line_levels{};
         totals.clear();
@@ -1018,78 +1129,20 @@ RouteExposure AnalysisService::measure_route(RouteScene& scene,
             const Vec2 a = points[i];
             const Vec2 b = points[i + 1];
             line_length += analysis::length(b - a);
-            scene.candidates(a, b, candidates);
-            if (clips.size() < candidates.size()) clips.resize(candidates.size());
-            for (std::size_t k = 0; k < candidates.size(); ++k) {
-                Levels& mine = clips[k];
-                for (auto& level : mine)
-                    level.clear();
-                const auto& camera = scene.cameras[candidates[k]];
-                const double distance2 = analysis::squared_distance_to_segment(camera.origin, a, b);
-                for (std::size_t level = 0; level < dori_level_count; ++level) {
-                    // Finer levels lie inside coarser ones: nothing at one level, nothing finer.
-                    if (level > 0 && mine[level - 1].empty()) break;
-                    const double range = camera.geo->range_m[level];
-                    if (range > 0 && distance2 > range * range * (1 + 1e-9) + 1e-12) break;
-                    const auto& rings = scene.rings_of(candidates[k], level);
-                    for (std::size_t r = 0; r < rings.size(); ++r) {
-                        auto part = analysis::clip_segment(
-                            a, b, rings[r], camera.shape->bands[level][r], scene.band_space);
-                        mine[level].insert(mine[level].end(), part.begin(), part.end());
-                    }
-                }
-            }
-
-            // The seen stretches: the finest level seen along each piece of the segment.
-            const double len = analysis::length(b - a);
-            if (len > 0) {
-                Levels by_level;
-                std::vector<double> cuts{0.0, len};
-                for (std::size_t level = 0; level < dori_level_count; ++level) {
-                    std::vector<analysis::Interval> all;
-                    for (std::size_t k = 0; k < candidates.size(); ++k)
-                        all.insert(all.end(), clips[k][level].begin(), clips[k][level].end());
-                    by_level[level] = analysis::unite(std::move(all));
-                    for (auto in : by_level[level]) {
-                        cuts.push_back(std::clamp(in.from_m, 0.0, len));
-                        cuts.push_back(std::clamp(in.to_m, 0.0, len));
-                    }
-                }
-                std::sort(cuts.begin(), cuts.end());
-                cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
-                const Vec2 unit = (b - a) * (1.0 / len);
-                for (std::size_t c = 0; c + 1 < cuts.size(); ++c) {
-                    const double mid = (cuts[c] + cuts[c + 1]) / 2;
-                    int finest = -1;
-                    for (std::size_t level = 0; level < dori_level_count; ++level)
-                        for (auto in : by_level[level])
-                            if (in.from_m <= mid && mid <= in.to_m)
-                                finest = static_cast<int>(level);
-                    builder.piece(a + unit * cuts[c], a + unit * cuts[c + 1], finest, true);
-                }
-            }
-
-            // Metres per camera and seen by any, per level.
-            Levels seen_by_any;
-            for (std::size_t k = 0; k < candidates.size(); ++k) {
-                Levels& mine = clips[k];
-                if (mine[0].empty()) continue;
-                const std::int64_t id = scene.cameras[candidates[k]].id;
+            const auto& seen = scene.segment(a, b);
+            for (const auto& piece : seen.pieces)
+                builder.piece(piece.from, piece.to, piece.level, true);
+            for (const auto& [id, metres] : seen.cameras) {
                 auto total = std::lower_bound(totals.begin(), totals.end(), id,
                                               [](const analysis::CameraExposure& e,
                                                  std::int64_t key) { return e.camera_id < key; });
                 if (total == totals.end() || total->camera_id != id)
                     total = totals.insert(total, analysis::CameraExposure{id, 0, {}});
-                for (std::size_t level = 0; level < dori_level_count; ++level) {
-                    auto united = analysis::unite(std::move(mine[level]));
-                    total->by_level_m[level] += analysis::total_length(united);
-                    seen_by_any[level].insert(seen_by_any[level].end(), united.begin(),
-                                              united.end());
-                }
+                for (std::size_t level = 0; level < dori_level_count; ++level)
+                    total->by_level_m[level] += metres[level];
             }
             for (std::size_t level = 0; level < dori_level_count; ++level)
-                line_levels[level] +=
-                    analysis::total_length(analysis::unite(std::move(seen_by_any[level])));
+                line_levels[level] += seen.metres[level];
         }
         builder.end_line();
 
