@@ -30,6 +30,8 @@
 #      the densest copy), first fetch (cold) and second (warm).
 #   7. Curves: import time and RSS, ready times and serve RSS for CURVE copies (default
 #      "2 4 8 16" per side: 4, 16, 64, 256 copies).
+#   8. Long routes: bench/long_routes.sh on heidelberg_routing.osm.pbf (the largest walkable
+#      network at hand, ~100 km across): pairs 18-22 km apart that route, wrk -c1, p50 and p99.
 # Writes the country-bench section of docs/benchmarks.md (BENCH_OUT to write elsewhere).
 set -euo pipefail
 export LC_ALL=C
@@ -275,6 +277,10 @@ for n in $curve; do
 done
 rm -rf "$work/curve-data"
 
+log "long routes (18-22 km)"
+read -r long_pairs long_p50 long_p99 < <("$root/bench/long_routes.sh" "$build" "$work" |
+    sed 's/[a-z0-9_]*=//g')
+
 cpu=$(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')
 {
     echo "<!-- country-bench:start -->"
@@ -293,6 +299,7 @@ cpu=$(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')
     echo "| \`serve\` RSS after the route and tile runs | ${serve_mb} MB | - |"
     echo "| \`GET /api/v1/route\`, 1,000 Munich pairs, keep-alive, 1 connection | p50 ${route_p50} ms, p99 ${route_p99} ms, ${route_rps}/s | - |"
     echo "| report accepted by a moderator (HTTP) until a route shows the camera: first, second | ${change_s} s, ${change2_s} s | - |"
+    echo "| \`GET /api/v1/route\`, ${long_pairs} Heidelberg pairs 18-22 km apart, keep-alive, 1 connection | p50 ${long_p50} ms, p99 ${long_p99} ms | - |"
     echo "| tiles z0-z14, cold / warm, slowest tile | ${tile_cold_max} ms / ${tile_warm_max} ms | - |"
     echo
     echo "RSS in MB, anonymous memory in brackets: RSS also counts pages of the mapped routing file"

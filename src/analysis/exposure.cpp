@@ -49,12 +49,14 @@ struct AllEdges {
     }
 };
 
+/// Appends the intervals to `out`, merging only those of this ring with each other.
 template <typename Edges>
-std::vector<Interval> clip_with(Vec2 a, Vec2 b, std::span<const Vec2> ring, const Edges& edges) {
-    std::vector<Interval> out;
+void clip_into(Vec2 a, Vec2 b, std::span<const Vec2> ring, const Edges& edges,
+               std::vector<Interval>& out) {
+    const std::size_t first = out.size();
     Vec2 d = b - a;
     double segment_length = length(d);
-    if (ring.size() < 3 || !(segment_length > 0)) return out;
+    if (ring.size() < 3 || !(segment_length > 0)) return;
     double length2 = segment_length * segment_length;
 
     thread_local std::vector<double> cuts;
@@ -92,11 +94,17 @@ std::vector<Interval> clip_with(Vec2 a, Vec2 b, std::span<const Vec2> ring, cons
         if (!inside_or_on(a + d * (0.5 * (t0 + t1)), ring, edges)) continue;
         double from = t0 * segment_length;
         double to = t1 * segment_length;
-        if (!out.empty() && out.back().to_m >= from - 1e-12)
+        if (out.size() > first && out.back().to_m >= from - 1e-12)
             out.back().to_m = to;
         else
             out.push_back({from, to});
     }
+}
+
+template <typename Edges>
+std::vector<Interval> clip_with(Vec2 a, Vec2 b, std::span<const Vec2> ring, const Edges& edges) {
+    std::vector<Interval> out;
+    clip_into(a, b, ring, edges, out);
     return out;
 }
 
@@ -134,6 +142,18 @@ std::vector<Interval> clip_segment(Vec2 a, Vec2 b, std::span<const Vec2> ring,
     return clip_with(a, b, ring, [&bands](double y0, double y1, const auto& visit) {
         bands.for_edges(y0, y1, visit);
     });
+}
+
+void clip_segment(Vec2 a, Vec2 b, std::span<const Vec2> ring, const RingBands& bands,
+                  const BandSpace& space, std::vector<Interval>& out) {
+    clip_into(
+        a, b, ring,
+        [&bands, &space](double y0, double y1, const auto& visit) {
+            // scale > 0 keeps y0 <= y1; the pad covers the rounding of either space.
+            bands.for_edges(space.origin + y0 * space.scale - space.pad,
+                            space.origin + y1 * space.scale + space.pad, visit);
+        },
+        out);
 }
 
 RingBands::RingBands(std::span<const Vec2> ring) : m_size(ring.size()) {

@@ -51,6 +51,20 @@ class RingBands {
 std::vector<Interval> clip_segment(Vec2 a, Vec2 b, std::span<const Vec2> ring,
                                    const RingBands& bands);
 
+/// Where a frame's y lies in the space some bands were made in: band_y = origin + y * scale,
+/// widened by `pad` each side (more than the rounding between the two spaces). Lets bands made
+/// once over a ring in degrees (y = latitude) serve every request frame.
+struct BandSpace {
+    double origin = 0;
+    double scale = 1;
+    double pad = 0;
+};
+
+/// clip_segment with bands made in another space: appends to `out` the intervals clip_segment
+/// gives (those already in `out` are left as they are).
+void clip_segment(Vec2 a, Vec2 b, std::span<const Vec2> ring, const RingBands& bands,
+                  const BandSpace& space, std::vector<Interval>& out);
+
 /// Union of sorted or unsorted intervals: sorted and disjoint.
 std::vector<Interval> unite(std::vector<Interval> intervals);
 double total_length(std::span<const Interval> intervals) noexcept;

@@ -74,6 +74,7 @@ class LocalFrame {
           metres_per_deg_lon_(111'320.0 * std::cos(origin.lat * std::numbers::pi / 180.0)) {}
 
     [[nodiscard]] geo::LatLon origin() const noexcept { return origin_; }
+    [[nodiscard]] double metres_per_deg_lat() const noexcept { return metres_per_deg_lat_; }
     [[nodiscard]] Vec2 to_local(geo::LatLon p) const noexcept {
         return {(p.lon - origin_.lon) * metres_per_deg_lon_,
                 (p.lat - origin_.lat) * metres_per_deg_lat_};

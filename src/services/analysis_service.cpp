@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cmath>
 #include <list>
 #include <map>
@@ -13,6 +14,7 @@
 
 #include <fmt/core.h>
 
+#include "analysis/cell_buckets.hpp"
 #include "analysis/exposure.hpp"
 #include "analysis/local_frame.hpp"
 #include "analysis/viewshed.hpp"
@@ -46,11 +48,47 @@ struct CacheKeyHash {
     }
 };
 
+/// What measuring a route needs of a viewshed besides its rings: its bounding box in degrees
+/// (the origin included, as Viewshed::min/max) and the bands of every ring made over latitude
+/// (y = lat), which serve every request frame through a BandSpace.
+struct RouteShape {
+    bool has_rings = false;
+    geo::LatLon min;
+    geo::LatLon max;
+    std::array<std::vector<analysis::RingBands>, dori_level_count> bands;
+};
+
 /// A viewshed in degrees: independent of the frame of the request that computed it.
 struct GeoViewshed {
     geo::LatLon origin;
     std::array<double, dori_level_count> range_m{};  ///< Viewshed::range_m
     std::array<std::vector<std::vector<geo::LatLon>>, dori_level_count> rings;
+
+    /// Its RouteShape, made on first use (most cached viewsheds never meet a route); thread-safe.
+    [[nodiscard]] const RouteShape& route_shape() const {
+        std::call_once(*m_shape_made, [this] {
+            m_shape.min = m_shape.max = origin;
+            std::vector<Vec2> ring_deg;
+            for (std::size_t level = 0; level < dori_level_count; ++level)
+                for (const auto& ring : rings[level]) {
+                    m_shape.has_rings = true;
+                    ring_deg.clear();
+                    for (auto p : ring) {
+                        m_shape.min = {std::min(m_shape.min.lat, p.lat),
+                                       std::min(m_shape.min.lon, p.lon)};
+                        m_shape.max = {std::max(m_shape.max.lat, p.lat),
+                                       std::max(m_shape.max.lon, p.lon)};
+                        ring_deg.push_back({p.lon, p.lat});
+                    }
+                    m_shape.bands[level].emplace_back(ring_deg);
+                }
+        });
+        return m_shape;
+    }
+
+  private:
+    std::unique_ptr<std::once_flag> m_shape_made = std::make_unique<std::once_flag>();
+    mutable RouteShape m_shape;
 };
 
 GeoViewshed to_geo(const analysis::Viewshed& v, const LocalFrame& frame) {
@@ -210,6 +248,61 @@ std::vector<analysis::Interval> inside_polygon(Vec2 a, Vec2 b,
     return inside;
 }
 
+/// A camera whose viewshed the cache does not hold.
+struct Pending {
+    CacheKey key;
+    analysis::CameraCapability capability;
+    geo::LatLon location;
+};
+
+/// The viewsheds of `pending`, in order, computed against the buildings around `area` (read in
+/// `frame`) and put into the cache; `buildings` is set to how many were read.
+std::vector<std::shared_ptr<const GeoViewshed>> compute_viewsheds(
+    store::MapStore& map, const AnalysisOptions& options, ViewshedCache& cache,
+    const std::vector<Pending>& pending, const geo::BBox& area, const LocalFrame& frame,
+    unsigned threads, const AnalysisProgress& progress, std::size_t& buildings_read,
+    bool keep_in_cache) {
+    std::vector<std::vector<std::vector<Vec2>>> buildings;
+    map.for_each_area(expand(area, 2 * options.max_range_m), model::AreaKind::building,
+                      [&](const model::Area& building) {
+                          auto& rings = buildings.emplace_back();
+                          for (const auto& ring : building.rings)
+                              rings.push_back(ring_to_local(ring, frame));
+                      });
+    buildings_read = buildings.size();
+    const auto obstacles = analysis::ObstacleIndex::from_buildings(buildings);
+    buildings.clear();
+
+    std::vector<GeoViewshed> computed(pending.size());
+    std::atomic<std::size_t> next{0};
+    std::atomic<std::size_t> done{0};
+    auto work = [&](bool report) {
+        for (std::size_t i = next++; i < pending.size(); i = next++) {
+            computed[i] =
+                viewshed_in_own_frame(pending[i].capability, pending[i].location, obstacles, frame);
+            auto n = ++done;
+            if (report && progress) progress("viewsheds", n, pending.size());
+        }
+    };
+    unsigned n_threads = threads != 0 ? threads : options.threads;
+    if (n_threads == 0) n_threads = std::max(1u, std::thread::hardware_concurrency());
+    n_threads = static_cast<unsigned>(
+        std::min<std::size_t>(n_threads, std::max<std::size_t>(1, pending.size() / 16)));
+    {
+        std::vector<std::jthread> workers;
+        for (unsigned t = 1; t < n_threads; ++t)
+            workers.emplace_back([&] { work(false); });
+        work(true);
+    }
+    std::vector<std::shared_ptr<const GeoViewshed>> out;
+    out.reserve(pending.size());
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+        out.push_back(std::make_shared<const GeoViewshed>(std::move(computed[i])));
+        if (keep_in_cache) cache.put(pending[i].key, out.back());
+    }
+    return out;
+}
+
 }  // namespace
 
 // --- loading a scene ----------------------------------------------------------------------------
@@ -229,7 +322,8 @@ AnalysisService::AnalysisService(store::Store& store, store::MapStore& map, Anal
     : m_store(store),
       m_map(map),
       m_options(options),
-      m_cache(std::make_unique<ViewshedCache>(options.cache_capacity)) {}
+      m_cache(std::make_unique<ViewshedCache>(options.cache_capacity)),
+      m_camera_tiles(std::make_unique<CameraTiles>()) {}
 
 AnalysisService::~AnalysisService() = default;
 
@@ -251,11 +345,6 @@ Result<AnalysisService::Scene> AnalysisService::load_scene(const geo::BBox& area
     const std::int64_t map_version = m_map.map_version();
     const auto& catalogue = analysis::CameraCatalogue::builtin();
 
-    struct Pending {
-        CacheKey key;
-        analysis::CameraCapability capability;
-        geo::LatLon location;
-    };
     std::vector<Pending> pending;
     std::vector<analysis::PlacedViewshed> placed;
     for (const auto& camera : cameras) {
@@ -280,48 +369,435 @@ Result<AnalysisService::Scene> AnalysisService::load_scene(const geo::BBox& area
     }
 
     if (!pending.empty()) {
-        std::vector<std::vector<std::vector<Vec2>>> buildings;
-        m_map.for_each_area(expand(area, 2 * m_options.max_range_m), model::AreaKind::building,
-                            [&](const model::Area& building) {
-                                auto& rings = buildings.emplace_back();
-                                for (const auto& ring : building.rings)
-                                    rings.push_back(ring_to_local(ring, scene.frame));
-                            });
-        scene.buildings = buildings.size();
-        const auto obstacles = analysis::ObstacleIndex::from_buildings(buildings);
-        buildings.clear();
-
-        std::vector<GeoViewshed> computed(pending.size());
-        std::atomic<std::size_t> next{0};
-        std::atomic<std::size_t> done{0};
-        auto work = [&](bool report) {
-            for (std::size_t i = next++; i < pending.size(); i = next++) {
-                computed[i] = viewshed_in_own_frame(pending[i].capability, pending[i].location,
-                                                    obstacles, scene.frame);
-                auto n = ++done;
-                if (report && progress) progress("viewsheds", n, pending.size());
-            }
-        };
-        unsigned n_threads = threads != 0 ? threads : m_options.threads;
-        if (n_threads == 0) n_threads = std::max(1u, std::thread::hardware_concurrency());
-        n_threads = static_cast<unsigned>(
-            std::min<std::size_t>(n_threads, std::max<std::size_t>(1, pending.size() / 16)));
-        {
-            std::vector<std::jthread> workers;
-            for (unsigned t = 1; t < n_threads; ++t)
-                workers.emplace_back([&] { work(false); });
-            work(true);
-        }
-        for (std::size_t i = 0; i < pending.size(); ++i) {
-            placed.push_back({pending[i].key.camera_id, to_frame(computed[i], scene.frame)});
-            if (keep_computed)
-                m_cache->put(pending[i].key,
-                             std::make_shared<const GeoViewshed>(std::move(computed[i])));
-        }
+        auto computed = compute_viewsheds(m_map, m_options, *m_cache, pending, area, scene.frame,
+                                          threads, progress, scene.buildings, keep_computed);
+        for (std::size_t i = 0; i < pending.size(); ++i)
+            placed.push_back({pending[i].key.camera_id, to_frame(*computed[i], scene.frame)});
         scene.computed = pending.size();
     }
     scene.cameras = placed.size();
     scene.index = std::make_unique<analysis::ViewshedIndex>(std::move(placed));
+    return scene;
+}
+
+// --- cameras by tiles, for routes ----------------------------------------------------------------
+
+namespace {
+
+/// A camera as measuring a route needs it.
+struct TileCamera {
+    std::int64_t id = 0;
+    std::int64_t updated_at = 0;
+    geo::LatLon location;
+    /// Ranges capped to AnalysisOptions::max_range_m; null for tags the model cannot read.
+    std::shared_ptr<const analysis::CameraCapability> capability;
+};
+
+}  // namespace
+
+class CameraTiles {
+  public:
+    /// Tiles of this many degrees of latitude and longitude (~1.1 x 0.7 km in central Europe).
+    static constexpr double tile_deg = 0.01;
+    /// Whole tiles kept at most; all are dropped past it (a few hundred routes' worth).
+    static constexpr std::size_t max_tiles = 4096;
+
+    using Tile = std::vector<TileCamera>;
+
+    /// The cameras that find_cameras would list for `box` (not removed, both bounds inclusive),
+    /// sorted by id, holding their tiles in `held`; too_large past `limit` cameras.
+    Status cameras_in(store::Store& store, const geo::BBox& box, double max_range_m,
+                      std::size_t limit, std::vector<std::shared_ptr<const Tile>>& held,
+                      std::vector<const TileCamera*>& out) {
+        out.clear();
+        held.clear();
+        const std::int64_t version = store.camera_version();
+        const auto row0 = tile_of(box.south), row1 = tile_of(box.north);
+        const auto col0 = tile_of(box.west), col1 = tile_of(box.east);
+        for (auto row = row0; row <= row1; ++row)
+            for (auto col = col0; col <= col1; ++col) {
+                auto tile = find(version, row, col);
+                if (!tile) {
+                    auto fetched = fetch(store, row, col, max_range_m, limit);
+                    if (!fetched) return std::unexpected(fetched.error());
+                    tile = *fetched;
+                    put(version, row, col, tile);
+                }
+                for (const auto& camera : *tile)
+                    if (camera.location.lat >= box.south && camera.location.lat <= box.north &&
+                        camera.location.lon >= box.west && camera.location.lon <= box.east)
+                        out.push_back(&camera);
+                if (out.size() > limit) return too_many(limit);
+                held.push_back(std::move(tile));
+            }
+        std::sort(out.begin(), out.end(),
+                  [](const TileCamera* a, const TileCamera* b) { return a->id < b->id; });
+        return {};
+    }
+
+  private:
+    /// The tile a coordinate is in: a function of the coordinate alone, so each camera is in
+    /// exactly one tile and a box's cameras are in the tiles of its corners and between.
+    static std::int64_t tile_of(double degrees) noexcept {
+        return static_cast<std::int64_t>(std::floor(degrees / tile_deg));
+    }
+    static std::uint64_t key_of(std::int64_t row, std::int64_t col) noexcept {
+        return (static_cast<std::uint64_t>(row) << 32) ^ static_cast<std::uint32_t>(col);
+    }
+    static Status too_many(std::size_t limit) {
+        return fail(
+            Errc::too_large,
+            fmt::format("more than {} cameras around the area; ask for a smaller one", limit));
+    }
+
+    std::shared_ptr<const Tile> find(std::int64_t version, std::int64_t row, std::int64_t col) {
+        std::lock_guard lock(m_mutex);
+        if (version != m_version) {
+            m_tiles.clear();
+            m_version = version;
+            return nullptr;
+        }
+        auto it = m_tiles.find(key_of(row, col));
+        return it == m_tiles.end() ? nullptr : it->second;
+    }
+
+    void put(std::int64_t version, std::int64_t row, std::int64_t col,
+             std::shared_ptr<const Tile> tile) {
+        std::lock_guard lock(m_mutex);
+        if (version != m_version) return;  // the cameras changed meanwhile
+        if (m_tiles.size() >= max_tiles) m_tiles.clear();
+        m_tiles[key_of(row, col)] = std::move(tile);
+    }
+
+    static Result<std::shared_ptr<const Tile>> fetch(store::Store& store, std::int64_t row,
+                                                     std::int64_t col, double max_range_m,
+                                                     std::size_t limit) {
+        // A little more than the tile, then only the cameras whose tile this is: the query's
+        // rounding at the edges can lose none.
+        constexpr double pad = 1e-6;
+        store::CameraQuery query;
+        query.bbox = geo::BBox{static_cast<double>(col) * tile_deg - pad,
+                               static_cast<double>(row) * tile_deg - pad,
+                               static_cast<double>(col + 1) * tile_deg + pad,
+                               static_cast<double>(row + 1) * tile_deg + pad};
+        query.limit = static_cast<int>(std::min<std::size_t>(limit, 1u << 30)) + 1;
+        auto cameras = store.find_cameras(query);
+        if (cameras.size() > limit) return std::unexpected(too_many(limit).error());
+        const auto& catalogue = analysis::CameraCatalogue::builtin();
+        auto tile = std::make_shared<Tile>();
+        tile->reserve(cameras.size());
+        for (const auto& camera : cameras) {
+            if (camera.status == model::CameraStatus::removed) continue;
+            if (tile_of(camera.location.lat) != row || tile_of(camera.location.lon) != col)
+                continue;
+            TileCamera& t = tile->emplace_back();
+            t.id = camera.id.value;
+            t.updated_at = camera.updated_at;
+            t.location = camera.location;
+            auto capability = analysis::camera_capability(camera.location, camera.tags, catalogue);
+            if (!capability) continue;
+            for (auto& r : capability->range_m)
+                r = std::min(r, max_range_m);
+            t.capability =
+                std::make_shared<const analysis::CameraCapability>(std::move(*capability));
+        }
+        return std::shared_ptr<const Tile>(std::move(tile));
+    }
+
+    std::mutex m_mutex;
+    std::int64_t m_version = -1;
+    std::unordered_map<std::uint64_t, std::shared_ptr<const Tile>> m_tiles;
+};
+
+// --- a route's scene
+// ------------------------------------------------------------------------------
+
+/// The cameras that can see into a route's area, each with its viewshed in degrees, placed in the
+/// area's frame on first use: a route near a few of them converts only those.
+struct AnalysisService::RouteScene {
+    struct Camera {
+        std::int64_t id = 0;
+        geo::LatLon location;
+        std::shared_ptr<const GeoViewshed> geo;
+        const RouteShape* shape = nullptr;
+        Vec2 origin;
+        Vec2 min;  ///< bounding box in the frame (as Viewshed::min/max)
+        Vec2 max;
+        /// rings[level] in the frame, made on first use (converted[level]).
+        std::array<std::vector<std::vector<Vec2>>, dori_level_count> rings;
+        std::array<bool, dori_level_count> converted{};
+    };
+
+    LocalFrame frame{geo::LatLon{}};
+    analysis::BandSpace band_space;
+    std::vector<Camera> cameras;  ///< those with rings, by id
+    std::unordered_map<std::int64_t, geo::LatLon> camera_locations;
+    std::size_t cameras_skipped = 0;
+    std::size_t buildings = 0;
+    // A grid over the cameras' boxes, as ViewshedIndex's.
+    double cell_m = 100;
+    Vec2 grid_min{};
+    int columns = 0;
+    int rows = 0;
+    std::vector<std::uint32_t> cell_start;
+    std::vector<std::uint32_t> cell_items;
+
+    void index() {
+        if (cameras.empty()) return;
+        Vec2 lo = cameras.front().min, hi = cameras.front().max;
+        for (const auto& c : cameras) {
+            lo = {std::min(lo.x, c.min.x), std::min(lo.y, c.min.y)};
+            hi = {std::max(hi.x, c.max.x), std::max(hi.y, c.max.y)};
+        }
+        const double width = hi.x - lo.x + 1;
+        const double height = hi.y - lo.y + 1;
+        cell_m = std::max(cell_m, std::sqrt(width * height / 4e6));
+        grid_min = lo;
+        columns = static_cast<int>(width / cell_m) + 1;
+        rows = static_cast<int>(height / cell_m) + 1;
+        analysis::bucket_by_cells(
+            cameras.size(), columns, rows,
+            [&](std::uint32_t i, int& c0, int& c1, int& r0, int& r1) {
+                const Camera& c = cameras[i];
+                c0 = static_cast<int>((c.min.x - grid_min.x) / cell_m);
+                c1 = static_cast<int>((c.max.x - grid_min.x) / cell_m);
+                r0 = static_cast<int>((c.min.y - grid_min.y) / cell_m);
+                r1 = static_cast<int>((c.max.y - grid_min.y) / cell_m);
+                return true;
+            },
+            cell_start, cell_items);
+    }
+
+    /// Indexes into `cameras` whose box meets the segment's box, ascending: the candidates
+    /// ViewshedIndex::candidates gives for the same cameras.
+    void candidates(Vec2 a, Vec2 b, std::vector<std::uint32_t>& out) const {
+        out.clear();
+        if (columns == 0) return;
+        const Vec2 lo{std::min(a.x, b.x), std::min(a.y, b.y)};
+        const Vec2 hi{std::max(a.x, b.x), std::max(a.y, b.y)};
+        if (!std::isfinite(lo.x) || !std::isfinite(lo.y) || !std::isfinite(hi.x) ||
+            !std::isfinite(hi.y))
+            return;
+        const double x0 = (lo.x - grid_min.x) / cell_m, x1 = (hi.x - grid_min.x) / cell_m;
+        const double y0 = (lo.y - grid_min.y) / cell_m, y1 = (hi.y - grid_min.y) / cell_m;
+        if (x1 < 0 || y1 < 0 || x0 >= columns || y0 >= rows) return;
+        auto clamp_cell = [](double v, int count) {
+            return v < 0 ? 0 : (v >= count ? count - 1 : static_cast<int>(v));
+        };
+        const int c0 = clamp_cell(x0, columns), c1 = clamp_cell(x1, columns);
+        const int r0 = clamp_cell(y0, rows), r1 = clamp_cell(y1, rows);
+        for (int r = r0; r <= r1; ++r)
+            for (int c = c0; c <= c1; ++c) {
+                const std::size_t cell = static_cast<std::size_t>(r) * columns + c;
+                for (std::uint32_t k = cell_start[cell]; k < cell_start[cell + 1]; ++k) {
+                    const Camera& v = cameras[cell_items[k]];
+                    if (v.min.x <= hi.x && v.max.x >= lo.x && v.min.y <= hi.y && v.max.y >= lo.y)
+                        out.push_back(cell_items[k]);
+                }
+            }
+        std::sort(out.begin(), out.end());
+        out.erase(std::unique(out.begin(), out.end()), out.end());
+    }
+
+    /// What the cameras see of one segment: the figures analysis::line_exposure adds up for it
+    /// and the pieces of the seen stretches.
+    struct SegmentSeen {
+        LevelMetres metres{};  ///< seen by any camera, per level
+        /// Per camera that sees some of it at the detect level, in id order: metres per level.
+        std::vector<std::pair<std::int64_t, LevelMetres>> cameras;
+        struct Piece {
+            Vec2 from;
+            Vec2 to;
+            int level = -1;  ///< the finest level seen; -1: unseen
+        };
+        std::vector<Piece> pieces;  ///< none for a segment of zero length
+    };
+
+    /// The segment a-b measured once per scene: alternatives of one request share most of
+    /// their segments.
+    const SegmentSeen& segment(Vec2 a, Vec2 b) {
+        const SegmentKey key{a, b};
+        if (auto it = m_segments.find(key); it != m_segments.end()) return it->second;
+        return m_segments.emplace(key, measure(a, b)).first->second;
+    }
+
+    /// Camera k's rings at `level` in the frame.
+    const std::vector<std::vector<Vec2>>& rings_of(std::uint32_t k, std::size_t level) {
+        Camera& c = cameras[k];
+        if (!c.converted[level]) {
+            const auto& geo_rings = c.geo->rings[level];
+            auto& rings = c.rings[level];
+            rings.resize(geo_rings.size());
+            for (std::size_t r = 0; r < geo_rings.size(); ++r) {
+                rings[r].clear();
+                rings[r].reserve(geo_rings[r].size());
+                for (auto p : geo_rings[r])
+                    rings[r].push_back(frame.to_local(p));
+            }
+            c.converted[level] = true;
+        }
+        return c.rings[level];
+    }
+
+  private:
+    using Levels = std::array<std::vector<analysis::Interval>, dori_level_count>;
+    struct SegmentKey {
+        Vec2 a;
+        Vec2 b;
+        friend bool operator==(const SegmentKey&, const SegmentKey&) = default;
+    };
+    struct SegmentHash {
+        std::size_t operator()(const SegmentKey& k) const noexcept {
+            std::uint64_t h = 0;
+            for (double v : {k.a.x, k.a.y, k.b.x, k.b.y})
+                h = (h ^ std::bit_cast<std::uint64_t>(v)) * 0x9E3779B97F4A7C15ull;
+            return static_cast<std::size_t>(h ^ (h >> 29));
+        }
+    };
+
+    SegmentSeen measure(Vec2 a, Vec2 b) {
+        SegmentSeen out;
+        // Each candidate clipped level by level as line_exposure does: out of range at a
+        // level, or seeing nothing there, it sees nothing finer either.
+        candidates(a, b, m_candidates);
+        if (m_clips.size() < m_candidates.size()) m_clips.resize(m_candidates.size());
+        for (std::size_t k = 0; k < m_candidates.size(); ++k) {
+            Levels& mine = m_clips[k];
+            for (auto& level : mine)
+                level.clear();
+            const auto& camera = cameras[m_candidates[k]];
+            const double distance2 = analysis::squared_distance_to_segment(camera.origin, a, b);
+            for (std::size_t level = 0; level < dori_level_count; ++level) {
+                if (level > 0 && mine[level - 1].empty()) break;
+                const double range = camera.geo->range_m[level];
+                if (range > 0 && distance2 > range * range * (1 + 1e-9) + 1e-12) break;
+                const auto& rings = rings_of(m_candidates[k], level);
+                for (std::size_t r = 0; r < rings.size(); ++r)
+                    analysis::clip_segment(a, b, rings[r], camera.shape->bands[level][r],
+                                           band_space, mine[level]);
+            }
+        }
+
+        // The seen stretches: the finest level seen along each piece (as the clips of every
+        // camera united per level).
+        const double len = analysis::length(b - a);
+        if (len > 0) {
+            Levels by_level;
+            std::vector<double> cuts{0.0, len};
+            for (std::size_t level = 0; level < dori_level_count; ++level) {
+                std::vector<analysis::Interval> all;
+                for (std::size_t k = 0; k < m_candidates.size(); ++k)
+                    all.insert(all.end(), m_clips[k][level].begin(), m_clips[k][level].end());
+                by_level[level] = analysis::unite(std::move(all));
+                for (auto in : by_level[level]) {
+                    cuts.push_back(std::clamp(in.from_m, 0.0, len));
+                    cuts.push_back(std::clamp(in.to_m, 0.0, len));
+                }
+            }
+            std::sort(cuts.begin(), cuts.end());
+            cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+            const Vec2 unit = (b - a) * (1.0 / len);
+            for (std::size_t c = 0; c + 1 < cuts.size(); ++c) {
+                const double mid = (cuts[c] + cuts[c + 1]) / 2;
+                int finest = -1;
+                for (std::size_t level = 0; level < dori_level_count; ++level)
+                    for (auto in : by_level[level])
+                        if (in.from_m <= mid && mid <= in.to_m) finest = static_cast<int>(level);
+                out.pieces.push_back({a + unit * cuts[c], a + unit * cuts[c + 1], finest});
+            }
+        }
+
+        // Metres per camera (its clips united) and seen by any camera (all of those united).
+        Levels seen_by_any;
+        for (std::size_t k = 0; k < m_candidates.size(); ++k) {
+            Levels& mine = m_clips[k];
+            if (mine[0].empty()) continue;
+            auto& [id, metres] =
+                out.cameras.emplace_back(cameras[m_candidates[k]].id, LevelMetres{});
+            for (std::size_t level = 0; level < dori_level_count; ++level) {
+                auto united = analysis::unite(std::move(mine[level]));
+                mine[level].clear();
+                metres[level] = analysis::total_length(united);
+                seen_by_any[level].insert(seen_by_any[level].end(), united.begin(), united.end());
+            }
+        }
+        for (std::size_t level = 0; level < dori_level_count; ++level)
+            out.metres[level] =
+                analysis::total_length(analysis::unite(std::move(seen_by_any[level])));
+        return out;
+    }
+
+    std::unordered_map<SegmentKey, SegmentSeen, SegmentHash> m_segments;
+    std::vector<std::uint32_t> m_candidates;
+    std::vector<Levels> m_clips;  ///< per candidate of the segment being measured
+};
+
+Result<AnalysisService::RouteScene> AnalysisService::load_route_scene(
+    const geo::BBox& area, unsigned threads, const AnalysisProgress& progress) {
+    // The same cameras, viewsheds and frame as load_scene(area), so the same figures.
+    RouteScene scene;
+    scene.frame = LocalFrame(centre(area));
+    // Frame y back to latitude: origin + y / metres per degree; 1e-9 degrees (0.1 mm) is far
+    // more than the rounding of either way.
+    scene.band_space = {scene.frame.origin().lat, 1.0 / scene.frame.metres_per_deg_lat(), 1e-9};
+    const Rect area_rect = to_rect(area, scene.frame);
+
+    std::vector<std::shared_ptr<const CameraTiles::Tile>> held;
+    std::vector<const TileCamera*> cameras;
+    auto listed =
+        m_camera_tiles->cameras_in(m_store, expand(area, m_options.max_range_m),
+                                   m_options.max_range_m, m_options.max_cameras, held, cameras);
+    if (!listed) return std::unexpected(listed.error());
+    const std::int64_t map_version = m_map.map_version();
+
+    std::vector<Pending> pending;
+    std::vector<std::pair<const TileCamera*, std::shared_ptr<const GeoViewshed>>> placed;
+    for (const TileCamera* camera : cameras) {
+        if (!camera->capability) {
+            ++scene.cameras_skipped;
+            continue;
+        }
+        const auto& capability = *camera->capability;
+        const Vec2 origin = scene.frame.to_local(camera->location);
+        if (distance_to(area_rect, origin) > capability.range_m[0]) continue;  // cannot reach
+        scene.camera_locations[camera->id] = camera->location;
+        CacheKey key{camera->id, camera->updated_at, map_version};
+        if (auto hit = m_cache->find(key))
+            placed.emplace_back(camera, std::move(hit));
+        else
+            pending.push_back({key, capability, camera->location});
+    }
+    if (!pending.empty()) {
+        auto computed = compute_viewsheds(m_map, m_options, *m_cache, pending, area, scene.frame,
+                                          threads, progress, scene.buildings);
+        std::size_t k = 0;
+        for (const TileCamera* camera : cameras)
+            if (k < pending.size() && pending[k].key.camera_id == camera->id)
+                placed.emplace_back(camera, std::move(computed[k++]));
+        std::sort(placed.begin(), placed.end(),
+                  [](const auto& a, const auto& b) { return a.first->id < b.first->id; });
+    }
+    scene.cameras.reserve(placed.size());
+    for (auto& [camera, viewshed] : placed) {
+        const RouteShape& shape = viewshed->route_shape();
+        if (!shape.has_rings) continue;  // sees nothing: never a candidate
+        // The frame is monotone in each coordinate, so the box of the placed points is the
+        // placed box of the points: no ring is converted to find it.
+        const Vec2 min = scene.frame.to_local(shape.min);
+        const Vec2 max = scene.frame.to_local(shape.max);
+        if (!std::isfinite(min.x) || !std::isfinite(min.y) || !std::isfinite(max.x) ||
+            !std::isfinite(max.y))
+            continue;
+        auto& c = scene.cameras.emplace_back();
+        c.id = camera->id;
+        c.location = camera->location;
+        c.origin = scene.frame.to_local(viewshed->origin);
+        c.min = min;
+        c.max = max;
+        c.shape = &shape;
+        c.geo = std::move(viewshed);
+    }
+    scene.index();
     return scene;
 }
 
@@ -587,56 +1063,6 @@ class StretchBuilder {
     int m_level = -1;
 };
 
-void seen_stretches(Vec2 a, Vec2 b, const analysis::ViewshedIndex& index,
-                    std::vector<std::uint32_t>& candidates, StretchBuilder& builder) {
-    double len = analysis::length(b - a);
-    if (len <= 0) return;
-    candidates.clear();
-    index.candidates(a, b, candidates);
-    std::array<std::vector<analysis::Interval>, dori_level_count> by_level;
-    std::vector<double> cuts{0.0, len};
-    // A candidate out of range at a level, or seeing nothing of the segment there, sees nothing
-    // at finer levels either (their rings lie inside): skip it from then on, as line_exposure.
-    std::vector<char> done(candidates.size(), 0);
-    for (std::size_t level = 0; level < dori_level_count; ++level) {
-        std::vector<analysis::Interval> all;
-        for (std::size_t k = 0; k < candidates.size(); ++k) {
-            if (done[k]) continue;
-            const auto c = candidates[k];
-            const auto& viewshed = index.viewsheds()[c].viewshed;
-            const double r = viewshed.range_m[level];
-            if (r > 0 && analysis::squared_distance_to_segment(viewshed.origin, a, b) >
-                             r * r * (1 + 1e-9) + 1e-12) {
-                done[k] = 1;
-                continue;
-            }
-            const auto before = all.size();
-            const auto& rings = viewshed.rings[level];
-            for (std::size_t ring = 0; ring < rings.size(); ++ring) {
-                auto in = analysis::clip_segment(a, b, rings[ring], index.bands(c, level, ring));
-                all.insert(all.end(), in.begin(), in.end());
-            }
-            if (all.size() == before) done[k] = 1;
-        }
-        by_level[level] = analysis::unite(std::move(all));
-        for (auto in : by_level[level]) {
-            cuts.push_back(std::clamp(in.from_m, 0.0, len));
-            cuts.push_back(std::clamp(in.to_m, 0.0, len));
-        }
-    }
-    std::sort(cuts.begin(), cuts.end());
-    cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
-    Vec2 unit = (b - a) * (1.0 / len);
-    for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
-        double mid = (cuts[i] + cuts[i + 1]) / 2;
-        int finest = -1;
-        for (std::size_t level = 0; level < dori_level_count; ++level)
-            for (auto in : by_level[level])
-                if (in.from_m <= mid && mid <= in.to_m) finest = static_cast<int>(level);
-        builder.piece(a + unit * cuts[i], a + unit * cuts[i + 1], finest, true);
-    }
-}
-
 }  // namespace
 
 Result<RouteExposure> AnalysisService::exposure(const ExposureRequest& request) {
@@ -671,7 +1097,7 @@ Result<std::vector<RouteExposure>> AnalysisService::exposures(
                     fmt::format("the route spans {:.0f} km²; the limit is {:.0f} km² (split it)",
                                 area.area_km2(), m_options.max_route_area_km2));
 
-    auto scene = load_scene(area, threads, progress);
+    auto scene = load_route_scene(area, threads, progress);
     if (!scene) return std::unexpected(scene.error());
     std::vector<RouteExposure> out;
     for (const auto& polylines : routes)
@@ -679,37 +1105,61 @@ Result<std::vector<RouteExposure>> AnalysisService::exposures(
     return out;
 }
 
-RouteExposure AnalysisService::measure_route(Scene& scene,
+RouteExposure AnalysisService::measure_route(RouteScene& scene,
                                              const std::vector<std::vector<geo::LatLon>>& polylines,
                                              double speed_m_s) {
     const LocalFrame& frame = scene.frame;
-    const auto& index = *scene.index;
     RouteExposure result;
     result.speed_m_s = speed_m_s;
     result.cameras_skipped = scene.cameras_skipped;
     result.buildings = scene.buildings;
     std::map<std::int64_t, CameraSeen> per_camera;
     StretchBuilder builder(frame, result.stretches);
-    std::vector<std::uint32_t> candidates;
+    std::vector<Vec2> points;
+    std::vector<analysis::CameraExposure> totals;  // of a line, by camera id
     for (const auto& line : polylines) {
-        std::vector<Vec2> points;
+        points.clear();
         points.reserve(line.size());
         for (auto p : line)
             points.push_back(frame.to_local(p));
-        auto exposure = analysis::line_exposure(points, index);
-        result.length_m += exposure.length_m;
-        add(result.by_level_m, exposure.by_level_m);
-        result.segments.push_back({exposure.length_m, exposure.by_level_m});
-        for (const auto& c : exposure.cameras) {
+        // What analysis::line_exposure gives over a ViewshedIndex of the scene (the same
+        // figures, summed in the same order), and the seen stretches.
+        double line_length = 0;
+        LevelMetres line_levels{};
+        totals.clear();
+        for (std::size_t i = 0; i + 1 < points.size(); ++i) {
+            const Vec2 a = points[i];
+            const Vec2 b = points[i + 1];
+            line_length += analysis::length(b - a);
+            const auto& seen = scene.segment(a, b);
+            for (const auto& piece : seen.pieces)
+                builder.piece(piece.from, piece.to, piece.level, true);
+            for (const auto& [id, metres] : seen.cameras) {
+                auto total = std::lower_bound(totals.begin(), totals.end(), id,
+                                              [](const analysis::CameraExposure& e,
+                                                 std::int64_t key) { return e.camera_id < key; });
+                if (total == totals.end() || total->camera_id != id)
+                    total = totals.insert(total, analysis::CameraExposure{id, 0, {}});
+                for (std::size_t level = 0; level < dori_level_count; ++level)
+                    total->by_level_m[level] += metres[level];
+            }
+            for (std::size_t level = 0; level < dori_level_count; ++level)
+                line_levels[level] += seen.metres[level];
+        }
+        builder.end_line();
+
+        result.length_m += line_length;
+        add(result.by_level_m, line_levels);
+        result.segments.push_back({line_length, line_levels});
+        constexpr auto observe = static_cast<std::size_t>(DoriLevel::observe);
+        for (const auto& c : totals) {
+            if (!(c.by_level_m[0] > 0)) continue;
             auto& seen = per_camera[c.camera_id];
             seen.camera_id = c.camera_id;
             seen.location = scene.camera_locations[c.camera_id];
-            seen.seen_m += c.seen_m;
+            seen.seen_m += c.by_level_m[observe];
             add(seen.by_level_m, c.by_level_m);
         }
-        for (std::size_t i = 0; i + 1 < points.size(); ++i)
-            seen_stretches(points[i], points[i + 1], index, candidates, builder);
-        builder.end_line();
     }
     result.seen_m = result.by_level_m[static_cast<std::size_t>(DoriLevel::observe)];
     result.duration_s = result.length_m / speed_m_s;

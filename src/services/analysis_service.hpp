@@ -138,6 +138,9 @@ struct StreetSeen {
 
 /// Viewsheds kept between requests, in degrees so any request frame can use them.
 class ViewshedCache;
+/// The cameras of the store by tiles of a fixed grid, with their capabilities, for one camera
+/// version: what measuring a route reads instead of querying the store each time.
+class CameraTiles;
 
 class AnalysisService {
   public:
@@ -172,9 +175,14 @@ class AnalysisService {
 
   private:
     struct Scene;
+    struct RouteScene;
     Result<Scene> load_scene(const geo::BBox& area, unsigned threads,
                              const AnalysisProgress& progress, bool keep_computed = true);
-    static RouteExposure measure_route(Scene& scene,
+    /// The cameras that can see into `area` with their viewsheds in degrees; each is placed in
+    /// the area's frame only when a route comes near it (measure_route).
+    Result<RouteScene> load_route_scene(const geo::BBox& area, unsigned threads,
+                                        const AnalysisProgress& progress);
+    static RouteExposure measure_route(RouteScene& scene,
                                        const std::vector<std::vector<geo::LatLon>>& polylines,
                                        double speed_m_s);
 
@@ -182,6 +190,7 @@ class AnalysisService {
     store::MapStore& m_map;
     AnalysisOptions m_options;
     std::unique_ptr<ViewshedCache> m_cache;
+    std::unique_ptr<CameraTiles> m_camera_tiles;
 };
 
 }  // namespace sightline::services

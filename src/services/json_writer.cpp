@@ -1,5 +1,6 @@
 #include "services/json_writer.hpp"
 
+#include <charconv>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -66,10 +67,19 @@ JsonWriter& JsonWriter::value(double number) {
 }
 JsonWriter& JsonWriter::value_fixed(double number, int decimals) {
     separator();
-    if (std::isfinite(number))
-        fmt::format_to(std::back_inserter(m_out), "{:.{}f}", number, decimals);
-    else
+    if (!std::isfinite(number)) {
         m_out += "null";
+        return *this;
+    }
+    // std::to_chars prints the same digits as fmt's "{:.Nf}" (both exact, ties to even), without
+    // parsing a format string: a route's JSON writes thousands of coordinates.
+    char buffer[128];
+    const auto written =
+        std::to_chars(buffer, buffer + sizeof buffer, number, std::chars_format::fixed, decimals);
+    if (written.ec == std::errc())
+        m_out.append(buffer, written.ptr);
+    else  // too long for the buffer (a huge value)
+        fmt::format_to(std::back_inserter(m_out), "{:.{}f}", number, decimals);
     return *this;
 }
 JsonWriter& JsonWriter::value(bool flag) {

@@ -59,6 +59,44 @@ TEST(ClipSegment, BandsGiveExactlyThePlainScansIntervals) {
               clip_segment({-1, 0.5}, {2, 0.5}, broken).size());
 }
 
+// Bands made once over a ring in degrees (y = latitude) serve any frame through a BandSpace:
+// the intervals are exactly the plain scan's, appended after what the vector already holds.
+TEST(ClipSegment, BandsMadeInDegreesGiveThePlainScansIntervalsInAnyFrame) {
+    std::mt19937_64 rng(17);
+    std::uniform_real_distribution<double> unit(0, 1);
+    constexpr double metres_per_deg = 111'320.0;
+    for (int shape = 0; shape < 40; ++shape) {
+        const std::size_t n = 64 + rng() % 400;       // banded rings
+        const double lat0 = 48.1 + 0.01 * unit(rng);  // the frame's origin
+        std::vector<Vec2> ring;                       // in the frame
+        std::vector<Vec2> ring_deg;                   // y in degrees of latitude
+        for (std::size_t k = 0; k < n; ++k) {
+            const double angle = 2 * std::numbers::pi * (k + 0.5 * unit(rng)) / n;
+            const double r = 5 + 45 * unit(rng);
+            const double lat = 48.1 + (r * std::sin(angle)) / metres_per_deg;
+            ring_deg.push_back({r * std::cos(angle), lat});
+            ring.push_back({r * std::cos(angle), (lat - lat0) * metres_per_deg});
+        }
+        const RingBands bands(ring_deg);
+        const BandSpace space{lat0, 1.0 / metres_per_deg, 1e-9};
+        for (int s = 0; s < 200; ++s) {
+            const double y_shift = (48.1 - lat0) * metres_per_deg;
+            const Vec2 a{-60 + 120 * unit(rng), y_shift - 60 + 120 * unit(rng)};
+            const Vec2 b = s % 4 == 0 ? Vec2{-60 + 120 * unit(rng), a.y}  // along a band
+                                      : Vec2{-60 + 120 * unit(rng), y_shift - 60 + 120 * unit(rng)};
+            const auto plain = clip_segment(a, b, ring);
+            std::vector<Interval> banded{{-5, -4}};
+            clip_segment(a, b, ring, bands, space, banded);
+            ASSERT_EQ(banded.size(), plain.size() + 1) << "shape " << shape << " segment " << s;
+            EXPECT_EQ(banded[0].to_m, -4);
+            for (std::size_t k = 0; k < plain.size(); ++k) {
+                EXPECT_EQ(banded[k + 1].from_m, plain[k].from_m);
+                EXPECT_EQ(banded[k + 1].to_m, plain[k].to_m);
+            }
+        }
+    }
+}
+
 TEST(ClipSegment, CrossingASquareGivesTheInsidePart) {
     auto in = clip_segment({-1, 2}, {5, 2}, square);
     ASSERT_EQ(in.size(), 1u);

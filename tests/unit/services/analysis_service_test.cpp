@@ -3,12 +3,15 @@
 
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <numbers>
 #include <random>
 
 #include <gtest/gtest.h>
 
 #include "analysis/district_file.hpp"
+#include "analysis/exposure.hpp"
+#include "analysis/local_frame.hpp"
 #include "analysis/route_file.hpp"
 #include "services/analysis_service.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -218,6 +221,94 @@ TEST_F(AnalysisServiceTest, ReusesViewshedsUntilTheMapChanges) {
     auto third = service.coverage(request);
     ASSERT_TRUE(third) << third.error().message;
     EXPECT_EQ(third->viewsheds_computed, 1u);
+}
+
+// exposures() reads cameras from tiles and places viewsheds lazily; its figures must be exactly
+// those of line_exposure over a ViewshedIndex of the area's viewsheds in the same frame, for
+// cameras on and around a tile edge (48.01 N, 11.01 E), and follow a camera's removal.
+TEST_F(AnalysisServiceTest, RouteFiguresEqualLineExposureOverTheWholeScene) {
+    std::vector<model::NewCamera> cameras;
+    for (auto [lat, lon] : std::vector<std::pair<double, double>>{
+             {48.01, 11.01}, {48.0101, 11.0098}, {48.0099, 11.0102}, {48.0102, 11.0103}}) {
+        model::NewCamera& c = cameras.emplace_back();
+        c.location = {lat, lon};
+        c.status = model::CameraStatus::verified;
+        c.tags = {{"man_made", "surveillance"},
+                  {"camera:type", "dome"},
+                  {"sightline:range_m", "25"},
+                  {"sightline:hfov_deg", "360"}};
+    }
+    auto ids = m_store->insert_cameras(cameras, {"test", "", 1});
+    ASSERT_TRUE(ids) << ids.error().message;
+    const std::vector<std::vector<geo::LatLon>> route{
+        {{48.0096, 11.0094}, {48.0100, 11.0100}, {48.01005, 11.01}, {48.0104, 11.0107}},
+        {{48.0104, 11.0094}, {48.0097, 11.0106}}};
+
+    auto reference = [&](AnalysisService& service) {
+        auto area = geo::BBox::empty_box();
+        for (const auto& line : route)
+            for (auto p : line)
+                area.extend(p);
+        const analysis::LocalFrame frame(
+            {(area.south + area.north) / 2, (area.west + area.east) / 2});
+        auto rings = service.viewsheds(area);
+        EXPECT_TRUE(rings) << rings.error().message;
+        std::vector<analysis::PlacedViewshed> placed;
+        for (const auto& camera : *rings) {
+            analysis::PlacedViewshed& p = placed.emplace_back();
+            p.camera_id = camera.camera_id;
+            bool first = true;
+            for (std::size_t level = 0; level < analysis::dori_level_count; ++level)
+                for (const auto& ring : camera.rings[level]) {
+                    auto& out = p.viewshed.rings[level].emplace_back();
+                    for (auto q : ring) {
+                        const auto v = frame.to_local(q);
+                        if (first) p.viewshed.min = p.viewshed.max = v, first = false;
+                        p.viewshed.min = {std::min(p.viewshed.min.x, v.x),
+                                          std::min(p.viewshed.min.y, v.y)};
+                        p.viewshed.max = {std::max(p.viewshed.max.x, v.x),
+                                          std::max(p.viewshed.max.y, v.y)};
+                        out.push_back(v);
+                    }
+                }
+        }
+        const analysis::ViewshedIndex index(std::move(placed));
+        std::vector<analysis::LineExposure> lines;
+        for (const auto& line : route) {
+            std::vector<analysis::Vec2> points;
+            for (auto q : line)
+                points.push_back(frame.to_local(q));
+            lines.push_back(analysis::line_exposure(points, index));
+        }
+        return lines;
+    };
+    auto check = [&](AnalysisService& service, std::size_t cameras_seeing) {
+        auto measured = service.exposures({route}, 1.4, 1);
+        ASSERT_TRUE(measured) << measured.error().message;
+        const auto expected = reference(service);
+        const RouteExposure& e = measured->front();
+        ASSERT_EQ(e.segments.size(), expected.size());
+        std::map<std::int64_t, LevelMetres> cameras_expected;
+        for (std::size_t i = 0; i < expected.size(); ++i) {
+            EXPECT_EQ(e.segments[i].length_m, expected[i].length_m);
+            EXPECT_EQ(e.segments[i].by_level_m, expected[i].by_level_m);
+            for (const auto& c : expected[i].cameras)
+                for (std::size_t l = 0; l < analysis::dori_level_count; ++l)
+                    cameras_expected[c.camera_id][l] += c.by_level_m[l];
+        }
+        ASSERT_EQ(e.cameras.size(), cameras_expected.size());
+        EXPECT_EQ(e.cameras.size(), cameras_seeing);
+        for (const auto& c : e.cameras)
+            EXPECT_EQ(c.by_level_m, cameras_expected[c.camera_id]) << c.camera_id;
+        double stretches_m = 0;
+        for (const auto& s : e.stretches)
+            stretches_m += s.length_m;
+        EXPECT_NEAR(stretches_m, e.by_level_m[0], 1e-6);
+    };
+    AnalysisService service(*m_store, *m_store);
+    check(service, 4);
+    ASSERT_TRUE(m_store->remove_camera(ids->front(), {"mod", "gone", 2}));
+    check(service, 3);  // the tiles follow the camera version
 }
 
 TEST_F(AnalysisServiceTest, RefusesOversizedAndInvalidRequests) {

@@ -1,5 +1,10 @@
 #include "services/json_writer.hpp"
 
+#include <random>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -30,6 +35,25 @@ TEST(JsonWriter, InsertsCommasAndNestsContainers) {
         .end_array();
     w.key("c").begin_object().end_object().key("d").value_fixed(20.46121234, 7).end_object();
     EXPECT_EQ(out, R"({"a":1,"b":[1.5,"x",null,true],"c":{},"d":20.4612123})");
+}
+
+TEST(JsonWriter, FixedDecimalsPrintAsFmtDoes) {
+    // value_fixed prints with std::to_chars; the digits must stay fmt's "{:.Nf}" (exact values,
+    // ties to even), huge values included (they take the fallback).
+    std::vector<double> values{0.0,  -0.0,   0.125,  0.375,    2.5,        -12.125,
+                               1e22, -1e300, 5e-324, 48.13704, 11.5750001, 123456789.987654321};
+    std::mt19937_64 rng(7);
+    std::uniform_real_distribution<double> any(-1000, 1000);
+    for (int i = 0; i < 2000; ++i) {
+        values.push_back(any(rng));
+        values.push_back(static_cast<double>(static_cast<int>(any(rng) * 8)) / 8);  // ties
+    }
+    for (double v : values)
+        for (int decimals : {0, 1, 2, 3, 7}) {
+            std::string out;
+            JsonWriter(out).value_fixed(v, decimals);
+            ASSERT_EQ(out, fmt::format("{:.{}f}", v, decimals)) << v << " " << decimals;
+        }
 }
 
 TEST(JsonWriter, WritesNonFiniteNumbersAsNull) {

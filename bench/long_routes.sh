@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Long walking routes (issue 17: <= 5 ms for 20 km): GET /api/v1/route between random points of
+# an imported network whose straight-line distance is 18-22 km, keep-alive, one connection.
+#
+#   bench/long_routes.sh BUILD_DIR WORK_DIR [PBF]
+#
+# PBF defaults to ../shared/data/osm/heidelberg_routing.osm.pbf (25k highway ways over ~100 km).
+# Imports it into WORK_DIR/long-data, starts `serve`, draws points in the file's bounding box
+# (seed 43) and keeps the pairs 18-22 km apart that route (at most 1,500 tried), then wrk -c1:
+# 5 s warm-up, 15 s measured. Prints "pairs=N p50_ms=X p99_ms=Y".
+set -euo pipefail
+export LC_ALL=C
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${1:?usage: long_routes.sh BUILD_DIR WORK_DIR [PBF]}
+work=${2:?usage: long_routes.sh BUILD_DIR WORK_DIR [PBF]}
+pbf=${3:-$root/../shared/data/osm/heidelberg_routing.osm.pbf}
+port=${LONG_PORT:-18932}
+mkdir -p "$work"
+rm -rf "$work/long-data"
+"$build/sightline" import "$pbf" --data "$work/long-data" --quiet >/dev/null
+"$build/sightline" serve --data "$work/long-data" --listen "127.0.0.1:$port" --no-access-log \
+    >"$work/long-serve.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait 2>/dev/null || true' EXIT
+until curl -sf -o /dev/null "http://127.0.0.1:$port/healthz"; do sleep 0.1; done
+read -r west south east north < <(osmium fileinfo -e -g data.bbox "$pbf" |
+    tr -d '()' | tr ',' ' ')
+python3 - "$west" "$south" "$east" "$north" >"$work/long-candidates.txt" <<'PY'
+import math, random, sys
+w, s, e, n = map(float, sys.argv[1:5])
+r = random.Random(43)
+def dist(a, b):
+    la1, lo1, la2, lo2 = map(math.radians, (a[0], a[1], b[0], b[1]))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * 6371000 * math.asin(math.sqrt(h))
+k = 0
+while k < 1500:
+    a = (r.uniform(s, n), r.uniform(w, e)); b = (r.uniform(s, n), r.uniform(w, e))
+    if 18000 <= dist(a, b) <= 22000:
+        print("/api/v1/route?from=%.6f,%.6f&to=%.6f,%.6f" % (a + b)); k += 1
+PY
+: >"$work/long-pairs.txt"
+while read -r path; do  # the first request of a pair also builds the routing data
+    code=$(curl -s -m 120 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$path")
+    [[ $code = 200 ]] && echo "$path" >>"$work/long-pairs.txt"
+done <"$work/long-candidates.txt"
+pairs=$(wc -l <"$work/long-pairs.txt")
+((pairs > 0)) || { echo "no pair routes" >&2; exit 1; }
+ROUTE_PATHS=$work/long-pairs.txt wrk -t1 -c1 -d5s -s "$root/bench/route_pairs.lua" "http://127.0.0.1:$port" >/dev/null
+out=$(ROUTE_PATHS=$work/long-pairs.txt wrk -t1 -c1 -d15s --latency -s "$root/bench/route_pairs.lua" "http://127.0.0.1:$port")
+to_ms() { awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } printf "%.2f", v }'; }
+echo "pairs=$pairs p50_ms=$(awk '$1 == "50%" { print $2 }' <<<"$out" | to_ms) p99_ms=$(awk '$1 == "99%" { print $2 }' <<<"$out" | to_ms)"
