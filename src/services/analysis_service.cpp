@@ -769,7 +769,8 @@ Result<AnalysisService::RouteScene> AnalysisService::load_route_scene(
     }
     if (!pending.empty()) {
         auto computed = compute_viewsheds(m_map, m_options, *m_cache, pending, area, scene.frame,
-                                          threads, progress, scene.buildings);
+                                          threads, progress, scene.buildings,
+                                          /*keep_in_cache=*/true);
         std::size_t k = 0;
         for (const TileCamera* camera : cameras)
             if (k < pending.size() && pending[k].key.camera_id == camera->id)
