@@ -4,10 +4,10 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
-#include <unordered_map>
 #include <utility>
 
 #include "tiles/basemap_layers.hpp"
+#include "tiles/string_interner.hpp"
 
 namespace sightline::tiles {
 namespace {
@@ -36,16 +36,9 @@ std::shared_ptr<const BasemapIndex> BasemapIndex::build(store::MapStore& map,
                                                         std::stop_token stop) {
     auto index = std::make_shared<BasemapIndex>();
     index->m_version = map.map_version();
-    index->m_strings.emplace_back();
+    StringInterner intern(index->m_strings);
     auto bounds = map.street_bounds();
     if (!bounds) return index;
-    std::unordered_map<std::string, std::uint32_t> interned{{"", 0}};
-    auto intern = [&](std::string_view text) {
-        auto [it, added] =
-            interned.try_emplace(std::string(text), static_cast<std::uint32_t>(interned.size()));
-        if (added) index->m_strings.emplace_back(text);
-        return it->second;
-    };
     auto add_points = [&](std::span<const geo::LatLon> points) {
         if (index->m_points.size() + points.size() > std::numeric_limits<std::uint32_t>::max())
             throw std::length_error("over 2^32 points in the basemap snapshot");

@@ -5,9 +5,9 @@
 #include <limits>
 #include <numeric>
 #include <stdexcept>
-#include <unordered_map>
 
 #include "geo/tile_id.hpp"
+#include "tiles/string_interner.hpp"
 
 namespace sightline::tiles {
 namespace {
@@ -29,14 +29,7 @@ std::shared_ptr<const CameraIndex> CameraIndex::build(store::Store& store, std::
     auto index = std::make_shared<CameraIndex>();
     index->m_version = store.camera_version();
     index->m_has_features = static_cast<bool>(features);
-    index->m_strings.emplace_back();
-    std::unordered_map<std::string, std::uint32_t> interned{{"", 0}};
-    auto intern = [&](std::string_view text) {
-        auto [it, added] =
-            interned.try_emplace(std::string(text), static_cast<std::uint32_t>(interned.size()));
-        if (added) index->m_strings.emplace_back(text);
-        return it->second;
-    };
+    StringInterner intern(index->m_strings);
     std::string kind;
     try {
         store.for_each_camera([&](const model::Camera& camera) {
