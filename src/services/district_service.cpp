@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <tuple>
+#include <unordered_set>
 
 #include <fmt/core.h>
 
@@ -97,9 +98,9 @@ std::optional<std::vector<bool>> DistrictService::touched(
         ++cameras;
     }
     if (still_there < before.cameras.size()) {  // rows deleted since (not merely removed)
-        std::unordered_map<std::int64_t, bool> present;
+        std::unordered_set<std::int64_t> present;
         for (const auto& c : now)
-            present.emplace(c.id.value, true);
+            present.insert(c.id.value);
         for (const auto& [id, old] : before.cameras)
             if (!present.contains(id)) {
                 changed.push_back(old.location);
