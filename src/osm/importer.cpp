@@ -31,6 +31,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <fstream>
 #include <limits>
 #include <optional>
@@ -211,8 +212,11 @@ class ExtractHandler : public osmium::handler::Handler {
         m_box.extend(loc);
         if (node.tags().empty()) return;
         if (barrier_blocks_feet(
-                [&node](const char* key) { return node.tags().get_value_by_key(key); }))
-            m_blocking_nodes.insert(node.id());
+                [&node](const char* key) { return node.tags().get_value_by_key(key); })) {
+            if (!m_blocking_nodes.empty() && node.id() <= m_blocking_nodes.back())
+                m_blocking_sorted = false;
+            m_blocking_nodes.push_back(node.id());
+        }
         add_place(node.tags(), [&] { return to_lat_lon(loc); });
         if (!equals(node.tags().get_value_by_key("man_made"), "surveillance")) return;
         model::OsmCamera camera;
@@ -243,7 +247,7 @@ class ExtractHandler : public osmium::handler::Handler {
         std::vector<std::size_t> cuts;  // indexes into points of nodes that stop people on foot
         for (const auto& ref : way.nodes()) {
             if (!ref.location().valid()) continue;
-            if (street && m_blocking_nodes.contains(ref.ref())) cuts.push_back(points.size());
+            if (street && blocks(ref.ref())) cuts.push_back(points.size());
             points.push_back(to_lat_lon(ref.location()));
         }
         if (camera && !points.empty()) {
@@ -290,7 +294,7 @@ class ExtractHandler : public osmium::handler::Handler {
         }
         auto kind = classify_area([&tags](const char* key) { return tags.get_value_by_key(key); });
         if (kind == Kind::none) return;
-        (area.from_way() ? m_area_ways : m_area_relations).push_back(area.orig_id());
+        ++(area.from_way() ? m_area_ways_built : m_area_relations_built);
         model::Area base;
         base.osm_id = area.orig_id();
         base.from_relation = !area.from_way();
@@ -315,18 +319,15 @@ class ExtractHandler : public osmium::handler::Handler {
         }
     }
 
-    /// Called once after pass 2.
+    /// Called once after pass 2. libosmium builds at most one area per way and per relation, so
+    /// the candidates that built none are the broken ones.
     void finish(std::uint64_t relation_candidates) {
         choose_districts();
-        auto distinct = [](std::vector<osmium::object_id_type>& ids) {
-            std::sort(ids.begin(), ids.end());
-            return static_cast<std::uint64_t>(std::unique(ids.begin(), ids.end()) - ids.begin());
+        auto unbuilt = [](std::uint64_t candidates, std::uint64_t built) {
+            return candidates > built ? candidates - built : 0;
         };
-        std::uint64_t ways_built = distinct(m_area_ways);
-        std::uint64_t relations_built = distinct(m_area_relations);
-        m_stats.broken_multipolygons =
-            (m_area_way_candidates > ways_built ? m_area_way_candidates - ways_built : 0) +
-            (relation_candidates > relations_built ? relation_candidates - relations_built : 0);
+        m_stats.broken_multipolygons = unbuilt(m_area_way_candidates, m_area_ways_built) +
+                                       unbuilt(relation_candidates, m_area_relations_built);
     }
 
     [[nodiscard]] const osmium::Box& node_box() const noexcept { return m_box; }
@@ -412,6 +413,16 @@ class ExtractHandler : public osmium::handler::Handler {
         m_boundaries.clear();
     }
 
+    bool blocks(osmium::object_id_type node) {
+        if (!m_blocking_sorted) {
+            std::sort(m_blocking_nodes.begin(), m_blocking_nodes.end());
+            m_blocking_nodes.erase(std::unique(m_blocking_nodes.begin(), m_blocking_nodes.end()),
+                                   m_blocking_nodes.end());
+            m_blocking_sorted = true;
+        }
+        return std::binary_search(m_blocking_nodes.begin(), m_blocking_nodes.end(), node);
+    }
+
     static bool has_place_key(const osmium::TagList& tags) {
         return tags.get_value_by_key("name") != nullptr ||
                tags.get_value_by_key("addr:housenumber") != nullptr;
@@ -439,9 +450,11 @@ class ExtractHandler : public osmium::handler::Handler {
     PlaceContext m_context;
     ReadStats& m_stats;
     osmium::Box m_box;
-    std::unordered_set<osmium::object_id_type> m_blocking_nodes;
-    std::vector<osmium::object_id_type> m_area_ways;
-    std::vector<osmium::object_id_type> m_area_relations;
+    // Sorted (as nodes come in sorted files) once ways ask: 8 bytes per node, not a hash node.
+    std::vector<osmium::object_id_type> m_blocking_nodes;
+    bool m_blocking_sorted = true;
+    std::uint64_t m_area_ways_built = 0;
+    std::uint64_t m_area_relations_built = 0;
     std::uint64_t m_area_way_candidates = 0;
     int m_min_district_level;
     int m_max_district_level;
@@ -477,10 +490,13 @@ void check_tags(const osmium::memory::Buffer& buffer) {
                                                  object.id()));
 }
 
-// libosmium's index interface over NodeLocationIndex (10 bytes per node for sorted files).
+// libosmium's index interface over NodeLocationIndex (a temporary file of pages for sorted
+// files). libosmium looks locations up through get_noexcept: a failure to read the file back is
+// kept here and thrown by rethrow_failure() after the buffer.
 class CompactLocations final
     : public osmium::index::map::Map<osmium::unsigned_object_id_type, osmium::Location> {
   public:
+    explicit CompactLocations(const std::filesystem::path& dir) : m_index(dir) {}
     void set(const osmium::unsigned_object_id_type id, const osmium::Location value) final {
         m_index.set(id, {value.x(), value.y()});
     }
@@ -490,8 +506,17 @@ class CompactLocations final
         return location;
     }
     osmium::Location get_noexcept(const osmium::unsigned_object_id_type id) const noexcept final {
-        const auto point = m_index.get(id);
-        return point ? osmium::Location{point->x, point->y} : osmium::Location{};
+        if (m_failure) return osmium::Location{};
+        try {
+            const auto point = m_index.get(id);
+            return point ? osmium::Location{point->x, point->y} : osmium::Location{};
+        } catch (...) {
+            m_failure = std::current_exception();
+            return osmium::Location{};
+        }
+    }
+    void rethrow_failure() const {
+        if (m_failure) std::rethrow_exception(m_failure);
     }
     std::size_t size() const final { return m_index.size(); }
     std::size_t used_memory() const final { return m_index.used_memory(); }
@@ -500,6 +525,7 @@ class CompactLocations final
 
   private:
     NodeLocationIndex m_index;
+    mutable std::exception_ptr m_failure;
 };
 
 using LocationIndex = CompactLocations;
@@ -532,8 +558,10 @@ model::OsmExtract read_extract(const std::filesystem::path& path, model::MapData
 
     model::OsmExtract extract;
     extract.source_name = path.filename().string();
-    PlaceSpill places{options.temp_dir.empty() ? std::filesystem::temp_directory_path()
-                                               : options.temp_dir};
+    // Places and node locations wait in temporary files (unlinked at once) in the data folder.
+    const std::filesystem::path temp_dir =
+        options.temp_dir.empty() ? std::filesystem::temp_directory_path() : options.temp_dir;
+    PlaceSpill places{temp_dir};
     // The sink (the store's writes) runs on its own thread beside the reading and assembling.
     BackgroundSink background{sink};
     ExtractHandler handler{extract, background, places, stats, options.district_level};
@@ -565,7 +593,7 @@ model::OsmExtract read_extract(const std::filesystem::path& path, model::MapData
     }
 
     // Pass 2: nodes (locations, cameras) and ways (streets, way cameras, areas).
-    LocationIndex index;
+    LocationIndex index{temp_dir};
     LocationHandler locations{index};
     locations.ignore_errors();  // bbox cuts reference nodes outside the file
     auto& second_pass = manager.handler(
@@ -576,6 +604,7 @@ model::OsmExtract read_extract(const std::filesystem::path& path, model::MapData
     while (osmium::memory::Buffer buffer = reader.read()) {
         check_tags(buffer);
         osmium::apply(buffer, locations, handler, second_pass);
+        index.rethrow_failure();
         objects = stats.relations + stats.nodes + stats.ways;
         report(2, reader.offset());
     }

@@ -1,54 +1,75 @@
 #include "osm/node_location_index.hpp"
 
-#include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
-#include <new>
+#include <limits>
+#include <string>
+#include <type_traits>
+
+#include <fmt/core.h>
+
+#include "core/error.hpp"
 
 namespace sightline::osm {
 namespace {
 
-constexpr int bucket_bits = 16;
-// Ids from here on go to the pairs: a file with one node at id 2^62 must not make the bucket
-// table 2^46 entries long. OpenStreetMap's node ids are below 2^34 today; 2^36 keeps the
-// table at most 8 MB.
+constexpr std::size_t page_bytes = 4096;
+// Pages written to the file in one call.
+constexpr std::size_t write_batch_pages = 64;
+// Ids from here on go to the pairs. With ids below it, at most 16 gaps between neighbours are
+// too wide for a page's 32-bit offsets (each starts a page): a file cannot make the index write
+// a page per node. OpenStreetMap's node ids are below 2^34 today.
 constexpr std::uint64_t max_compact_id = std::uint64_t{1} << 36;
-constexpr std::size_t first_capacity_bytes = std::size_t{1} << 20;
+
+// Plain members without initializers: the cache's pages are not touched (not resident) until
+// they are used.
+struct PageHeader {
+    std::uint64_t first_id;
+    std::uint32_t count;
+    std::uint32_t unused;
+};
+
+struct Record {
+    std::uint32_t offset;  // id - first_id
+    std::int32_t x;
+    std::int32_t y;
+};
+
+constexpr std::size_t records_per_page = (page_bytes - sizeof(PageHeader)) / sizeof(Record);
+
+[[noreturn]] void fail_io(const std::filesystem::path& dir, const char* what) {
+    throw sightline::Exception(fmt::format("temporary file of node locations in {}: {}: {}",
+                                           dir.string(), what, std::strerror(errno)));
+}
 
 }  // namespace
 
-template <typename T>
-NodeLocationIndex::GrowingArray<T>::~GrowingArray() {
-    clear();
+struct NodeLocationIndex::Page {
+    PageHeader header;
+    Record records[records_per_page];
+};
+
+NodeLocationIndex::NodeLocationIndex(const std::filesystem::path& dir, std::size_t cache_pages)
+    : m_dir(dir),
+      m_pending(std::make_unique_for_overwrite<Page[]>(write_batch_pages)),
+      m_cache_pages(std::max<std::size_t>(cache_pages, 1)),
+      m_cache(std::make_unique_for_overwrite<Page[]>(m_cache_pages)),
+      m_cache_tags(m_cache_pages, 0) {
+    static_assert(sizeof(Page) == page_bytes);
+    static_assert(std::is_trivially_default_constructible_v<Page>);
+    std::string name = (dir / "sightline-nodes-XXXXXX").string();
+    m_fd = ::mkstemp(name.data());
+    if (m_fd < 0) fail_io(dir, "cannot create");
+    ::unlink(name.c_str());
 }
 
-template <typename T>
-void NodeLocationIndex::GrowingArray<T>::push_back(T value) {
-    if (m_size == m_capacity) {
-        const std::size_t old_bytes = m_capacity * sizeof(T);
-        const std::size_t new_bytes = std::max(first_capacity_bytes, old_bytes * 2);
-        void* grown = m_data == nullptr ? ::mmap(nullptr, new_bytes, PROT_READ | PROT_WRITE,
-                                                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-                                        : ::mremap(m_data, old_bytes, new_bytes, MREMAP_MAYMOVE);
-        if (grown == MAP_FAILED) throw std::bad_alloc();
-        m_data = static_cast<T*>(grown);
-        m_capacity = new_bytes / sizeof(T);
-    }
-    m_data[m_size++] = value;  // pages are touched only as they are filled
+NodeLocationIndex::~NodeLocationIndex() {
+    if (m_fd >= 0) ::close(m_fd);
 }
-
-template <typename T>
-void NodeLocationIndex::GrowingArray<T>::clear() noexcept {
-    if (m_data != nullptr) ::munmap(m_data, m_capacity * sizeof(T));
-    m_data = nullptr;
-    m_size = 0;
-    m_capacity = 0;
-}
-
-NodeLocationIndex::NodeLocationIndex() = default;
-NodeLocationIndex::~NodeLocationIndex() = default;
 
 void NodeLocationIndex::set(std::uint64_t id, Point point) {
     if (!m_unordered && ((m_any && id <= m_last_id) || id >= max_compact_id)) {
@@ -60,30 +81,81 @@ void NodeLocationIndex::set(std::uint64_t id, Point point) {
         m_pairs.emplace_back(id, point);
         return;
     }
-    const std::uint64_t bucket = id >> bucket_bits;
-    if (m_bucket_end.size() <= bucket) m_bucket_end.resize(bucket + 1, m_low.size());
-    m_low.push_back(static_cast<std::uint16_t>(id));
-    m_points.push_back(point);
-    m_bucket_end[bucket] = m_low.size();
+    Page* page = m_pending_pages == 0 ? nullptr : &m_pending[m_pending_pages - 1];
+    if (page == nullptr || page->header.count == records_per_page ||
+        id - page->header.first_id > std::numeric_limits<std::uint32_t>::max()) {
+        if (m_pending_pages == write_batch_pages) write_pending();
+        page = &m_pending[m_pending_pages++];
+        page->header = PageHeader{id, 0, 0};
+        m_first_ids.push_back(id);
+    }
+    page->records[page->header.count++] = {static_cast<std::uint32_t>(id - page->header.first_id),
+                                           point.x, point.y};
     m_last_id = id;
     m_any = true;
+    ++m_count;
+}
+
+// Every pending page is full (or closed by a wide gap) when this runs: a page in the file never
+// changes, so the cache never holds an outdated copy.
+void NodeLocationIndex::write_pending() {
+    const auto* bytes = reinterpret_cast<const char*>(m_pending.get());
+    std::size_t left = m_pending_pages * page_bytes;
+    auto offset = static_cast<off_t>(m_written_pages * page_bytes);
+    while (left > 0) {
+        ssize_t written = ::pwrite(m_fd, bytes, left, offset);
+        if (written < 0 && errno == EINTR) continue;
+        if (written <= 0) {
+            if (written == 0) errno = ENOSPC;
+            fail_io(m_dir, "cannot write");
+        }
+        bytes += written;
+        left -= static_cast<std::size_t>(written);
+        offset += written;
+    }
+    m_written_pages += m_pending_pages;
+    m_pending_pages = 0;
+}
+
+const NodeLocationIndex::Page& NodeLocationIndex::page_at(std::uint64_t page) const {
+    if (page >= m_written_pages) return m_pending[page - m_written_pages];
+    const std::size_t slot = page % m_cache_pages;
+    Page& cached = m_cache[slot];
+    if (m_cache_tags[slot] == page + 1) return cached;
+    auto* bytes = reinterpret_cast<char*>(&cached);
+    std::size_t got = 0;
+    while (got < page_bytes) {
+        ssize_t n = ::pread(m_fd, bytes + got, page_bytes - got,
+                            static_cast<off_t>(page * page_bytes + got));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            m_cache_tags[slot] = 0;
+            if (n == 0) errno = EIO;  // the file is shorter than what was written to it
+            fail_io(m_dir, "cannot read back");
+        }
+        got += static_cast<std::size_t>(n);
+    }
+    m_cache_tags[slot] = page + 1;
+    return cached;
 }
 
 void NodeLocationIndex::go_unordered() {
-    m_pairs.reserve(m_low.size() + 1024);
-    std::uint64_t begin = 0;
-    for (std::uint64_t bucket = 0; bucket < m_bucket_end.size(); ++bucket) {
-        for (std::uint64_t i = begin; i < m_bucket_end[bucket]; ++i)
-            m_pairs.emplace_back((bucket << bucket_bits) | m_low.data()[i], m_points.data()[i]);
-        begin = m_bucket_end[bucket];
+    m_pairs.reserve(m_count + 1024);
+    for (std::uint64_t p = 0; p < m_first_ids.size(); ++p) {
+        const Page& page = page_at(p);
+        for (std::uint32_t i = 0; i < page.header.count; ++i)
+            m_pairs.emplace_back(page.header.first_id + page.records[i].offset,
+                                 Point{page.records[i].x, page.records[i].y});
     }
-    m_bucket_end = {};
-    m_low.clear();
-    m_points.clear();
+    m_first_ids = {};
+    m_written_pages = 0;
+    m_pending_pages = 0;
+    std::fill(m_cache_tags.begin(), m_cache_tags.end(), 0);
+    if (::ftruncate(m_fd, 0) != 0) fail_io(m_dir, "cannot truncate");
     m_unordered = true;
 }
 
-std::optional<NodeLocationIndex::Point> NodeLocationIndex::get(std::uint64_t id) const noexcept {
+std::optional<NodeLocationIndex::Point> NodeLocationIndex::get(std::uint64_t id) const {
     if (m_unordered) {
         auto it =
             std::lower_bound(m_pairs.begin(), m_pairs.end(), id,
@@ -91,16 +163,27 @@ std::optional<NodeLocationIndex::Point> NodeLocationIndex::get(std::uint64_t id)
         if (it == m_pairs.end() || it->first != id) return std::nullopt;
         return it->second;
     }
-    const std::uint64_t bucket = id >> bucket_bits;
-    if (bucket >= m_bucket_end.size()) return std::nullopt;
-    const std::uint64_t begin = bucket == 0 ? 0 : m_bucket_end[bucket - 1];
-    const std::uint64_t end = m_bucket_end[bucket];
-    const auto low = static_cast<std::uint16_t>(id);
-    const std::uint16_t* first = m_low.data() + begin;
-    const std::uint16_t* last = m_low.data() + end;
-    const std::uint16_t* found = std::lower_bound(first, last, low);
-    if (found == last || *found != low) return std::nullopt;
-    return m_points.data()[found - m_low.data()];
+    if (!m_any || id < m_first_ids.front() || id > m_last_id) return std::nullopt;
+    // The page of the last lookup first: a way's nodes are mostly neighbours.
+    std::uint64_t p = m_last_page;
+    const std::uint64_t pages = m_first_ids.size();
+    if (!(p < pages && m_first_ids[p] <= id && (p + 1 == pages || id < m_first_ids[p + 1]))) {
+        p = static_cast<std::uint64_t>(
+                std::upper_bound(m_first_ids.begin(), m_first_ids.end(), id) -
+                m_first_ids.begin()) -
+            1;
+        m_last_page = p;
+    }
+    const Page& page = page_at(p);
+    const std::uint64_t offset = id - page.header.first_id;
+    if (offset > std::numeric_limits<std::uint32_t>::max()) return std::nullopt;
+    const Record* first = page.records;
+    const Record* last = page.records + page.header.count;
+    const Record* found = std::lower_bound(
+        first, last, static_cast<std::uint32_t>(offset),
+        [](const Record& record, std::uint32_t key) { return record.offset < key; });
+    if (found == last || found->offset != offset) return std::nullopt;
+    return Point{found->x, found->y};
 }
 
 void NodeLocationIndex::sort() {
@@ -111,23 +194,29 @@ void NodeLocationIndex::sort() {
 }
 
 std::size_t NodeLocationIndex::size() const noexcept {
-    return m_unordered ? m_pairs.size() : m_low.size();
+    return m_unordered ? m_pairs.size() : m_count;
 }
 
 std::size_t NodeLocationIndex::used_memory() const noexcept {
-    return m_bucket_end.capacity() * sizeof(std::uint64_t) + m_low.size() * sizeof(std::uint16_t) +
-           m_points.size() * sizeof(Point) + m_pairs.capacity() * sizeof(m_pairs[0]);
+    return m_first_ids.capacity() * sizeof(std::uint64_t) +
+           (write_batch_pages + m_cache_pages) * page_bytes +
+           m_cache_tags.capacity() * sizeof(std::uint64_t) +
+           m_pairs.capacity() * sizeof(m_pairs[0]);
 }
 
 void NodeLocationIndex::clear() {
-    m_bucket_end = {};
-    m_low.clear();
-    m_points.clear();
+    m_first_ids = {};
+    m_written_pages = 0;
+    m_pending_pages = 0;
+    std::fill(m_cache_tags.begin(), m_cache_tags.end(), 0);
+    m_last_page = 0;
     m_pairs = {};
+    m_count = 0;
     m_last_id = 0;
     m_any = false;
     m_unordered = false;
     m_sorted = true;
+    if (::ftruncate(m_fd, 0) != 0) fail_io(m_dir, "cannot truncate");
 }
 
 }  // namespace sightline::osm

@@ -1,21 +1,26 @@
 #pragma once
-// Where every node of an extract is, for building its ways: 10 bytes per node when the ids come
-// in ascending order (as in every sorted PBF), in memory that grows in place. A real country
-// has tens of millions of nodes with ids up to 12 billion; libosmium's sparse indexes take 16
-// bytes per node, and its std::vector-based ones held twice that while growing.
+// Where every node of an extract is, for building its ways. A real country has tens of millions
+// of nodes with ids up to 12 billion; the import must not hold them all in memory. Ids in
+// ascending order (as in every sorted PBF) go to a temporary file of 4 KiB pages, 12 bytes per
+// node, read back through a small cache of pages: the memory this takes is the same for a city
+// and a country. The kernel's page cache keeps the file's pages while memory is free and drops
+// them when it is not, which memory of our own could not do.
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
+#include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
 
 namespace sightline::osm {
 
-/// A map from node id to a location in fixed point (libosmium's: 1e-7 degrees in int32). Ids
-/// in ascending order are kept compactly: buckets of 65,536 ids, each the low 16 bits of its
-/// nodes' ids (sorted) and their locations. An id that is not above the last one switches to
-/// pairs of (id, location), sorted by sort(), which must then be called before lookups.
+/// A map from node id to a location in fixed point (libosmium's: 1e-7 degrees in int32).
+/// Ascending ids are kept in pages on disk, each a first id and up to 340 (id offset, location)
+/// records; only the pages' first ids stay in memory (8 bytes per 340 nodes). An id that is not
+/// above the last one switches to pairs of (id, location) in memory, sorted by sort(), which must
+/// then be called before lookups.
 class NodeLocationIndex {
   public:
     struct Point {
@@ -24,49 +29,48 @@ class NodeLocationIndex {
         friend bool operator==(const Point&, const Point&) = default;
     };
 
-    NodeLocationIndex();
+    /// Pages held in memory for lookups: 16 MiB.
+    static constexpr std::size_t default_cache_pages = 4096;
+
+    /// The file is made in `dir` and unlinked at once: nothing is left behind, even when the
+    /// process is killed. Throws sightline::Exception when it cannot be made, and later when it
+    /// cannot be written or read (a full disk): never a crash.
+    explicit NodeLocationIndex(const std::filesystem::path& dir,
+                               std::size_t cache_pages = default_cache_pages);
     ~NodeLocationIndex();
     NodeLocationIndex(const NodeLocationIndex&) = delete;
     NodeLocationIndex& operator=(const NodeLocationIndex&) = delete;
 
     void set(std::uint64_t id, Point point);
-    /// The location of `id`; nullopt when it was never set.
-    [[nodiscard]] std::optional<Point> get(std::uint64_t id) const noexcept;
+    /// The location of `id`; nullopt when it was never set. Not thread-safe (it fills the cache).
+    [[nodiscard]] std::optional<Point> get(std::uint64_t id) const;
     /// Needed before lookups when ids were set out of order; cheap otherwise.
     void sort();
     [[nodiscard]] std::size_t size() const noexcept;
+    /// Bytes of memory held (not the file's).
     [[nodiscard]] std::size_t used_memory() const noexcept;
     [[nodiscard]] bool compact() const noexcept { return !m_unordered; }
     void clear();
 
   private:
-    /// Plain values in an anonymous memory map that grows in place (mremap): no copy, and
-    /// never the old and the new array at once.
-    template <typename T>
-    class GrowingArray {
-      public:
-        GrowingArray() = default;
-        ~GrowingArray();
-        GrowingArray(const GrowingArray&) = delete;
-        GrowingArray& operator=(const GrowingArray&) = delete;
-        void push_back(T value);
-        void clear() noexcept;
-        [[nodiscard]] std::size_t size() const noexcept { return m_size; }
-        [[nodiscard]] std::size_t capacity() const noexcept { return m_capacity; }
-        [[nodiscard]] const T* data() const noexcept { return m_data; }
+    struct Page;  // 4 KiB: a header and the records (node_location_index.cpp)
 
-      private:
-        T* m_data = nullptr;
-        std::size_t m_size = 0;
-        std::size_t m_capacity = 0;
-    };
-
+    [[nodiscard]] const Page& page_at(std::uint64_t page) const;
+    void write_pending();
     void go_unordered();
 
-    // Compact form: m_bucket_end[b] is the end (in m_low / m_points) of bucket b's nodes.
-    std::vector<std::uint64_t> m_bucket_end;
-    GrowingArray<std::uint16_t> m_low;
-    GrowingArray<Point> m_points;
+    std::filesystem::path m_dir;
+    int m_fd = -1;
+    // Compact form: the first id of every page, written or pending.
+    std::vector<std::uint64_t> m_first_ids;
+    std::uint64_t m_written_pages = 0;  // pages [0, m_written_pages) are in the file
+    std::unique_ptr<Page[]> m_pending;  // the pages after those, the last one being filled
+    std::size_t m_pending_pages = 0;
+    std::size_t m_cache_pages;
+    mutable std::unique_ptr<Page[]> m_cache;          // page p in slot p % m_cache_pages
+    mutable std::vector<std::uint64_t> m_cache_tags;  // page + 1 in each slot, 0 when empty
+    mutable std::uint64_t m_last_page = 0;            // where the last lookup found its page
+    std::uint64_t m_count = 0;
     std::uint64_t m_last_id = 0;
     bool m_any = false;
     // Unordered form.
