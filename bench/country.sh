@@ -27,7 +27,8 @@
 #      accept_then_route.py); seconds until a route lists it among the cameras that see it.
 #      Twice: the first change after a start, and the next.
 #   6. Tiles: per zoom 0-14 the slowest of up to 27 tiles (around 49 N 13 E, the middle and
-#      the densest copy), first fetch (cold) and second (warm).
+#      the densest copy) over one keep-alive connection (bench/tools/tile_times.py): the first
+#      fetch (cold) and the median of the next five (warm).
 #   7. Curves: import time and RSS, ready times and serve RSS for CURVE copies (default
 #      "2 4 8 16" per side: 4, 16, 64, 256 copies).
 #   8. Long routes: bench/long_routes.sh on heidelberg_routing.osm.pbf (the largest walkable
@@ -212,7 +213,7 @@ tile_rows=""
 tile_cold_max=0
 tile_warm_max=0
 # Per zoom, the 3x3 tiles around three points: 49.0 N 13.0 E, the country's middle and the first
-# Munich copy's centre (the densest: streets, buildings and cameras); cold = first fetch.
+# Munich copy's centre (the densest: streets, buildings and cameras).
 python3 - >"$work/tiles.txt" <<'EOF_TILES'
 import math
 def tile(lat, lon, z):
@@ -230,21 +231,11 @@ for z in range(15):
                     seen.append(t)
     print(z, " ".join(f"{x}/{y}" for x, y in seen))
 EOF_TILES
-while read -r z tiles; do
-    zoom_cold=0
-    zoom_warm=0
-    for xy in $tiles; do
-        cold=$(curl -sf -o /dev/null -w '%{time_total}' "http://127.0.0.1:$port/tiles/$z/$xy.mvt")
-        warm=$(curl -sf -o /dev/null -w '%{time_total}' "http://127.0.0.1:$port/tiles/$z/$xy.mvt")
-        zoom_cold=$(echo "if ($cold > $zoom_cold) $cold else $zoom_cold" | bc -l)
-        zoom_warm=$(echo "if ($warm > $zoom_warm) $warm else $zoom_warm" | bc -l)
-    done
-    cold_ms=$(echo "$zoom_cold * 1000" | bc -l | xargs printf '%.1f')
-    warm_ms=$(echo "$zoom_warm * 1000" | bc -l | xargs printf '%.2f')
+while read -r z cold_ms warm_ms; do
     tile_cold_max=$(echo "if ($cold_ms > $tile_cold_max) $cold_ms else $tile_cold_max" | bc -l)
     tile_warm_max=$(echo "if ($warm_ms > $tile_warm_max) $warm_ms else $tile_warm_max" | bc -l)
     tile_rows+="$z:${cold_ms}/${warm_ms} "
-done <"$work/tiles.txt"
+done < <(python3 "$root/bench/tools/tile_times.py" "http://127.0.0.1:$port" <"$work/tiles.txt")
 serve_mb="$(rss_mb "$server_pid") ($(anon_mb "$server_pid"))"
 
 log "camera change: a moderator accepts a report"
