@@ -23,6 +23,10 @@ BackgroundSink::~BackgroundSink() {
     m_worker.join();
 }
 
+void BackgroundSink::add_camera(const model::OsmCamera& camera) {
+    add(camera);
+}
+
 void BackgroundSink::add_street(const model::Street& street) {
     add(street);
 }
@@ -79,8 +83,10 @@ void BackgroundSink::work() {
                     m_target.add_street(*street);
                 else if (auto* area = std::get_if<model::Area>(&item))
                     m_target.add_area(*area);
+                else if (auto* place = std::get_if<model::Place>(&item))
+                    m_target.add_place(*place);
                 else
-                    m_target.add_place(std::get<model::Place>(item));
+                    m_target.add_camera(std::get<model::OsmCamera>(item));
             }
         } catch (...) {
             failure = std::current_exception();

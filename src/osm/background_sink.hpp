@@ -31,6 +31,7 @@ class BackgroundSink final : public model::MapDataSink {
     BackgroundSink(const BackgroundSink&) = delete;
     BackgroundSink& operator=(const BackgroundSink&) = delete;
 
+    void add_camera(const model::OsmCamera& camera) override;
     void add_street(const model::Street& street) override;
     void add_area(const model::Area& area) override;
     void add_place(const model::Place& place) override;
@@ -39,7 +40,7 @@ class BackgroundSink final : public model::MapDataSink {
     void drain();
 
   private:
-    using Item = std::variant<model::Street, model::Area, model::Place>;
+    using Item = std::variant<model::Street, model::Area, model::Place, model::OsmCamera>;
     using Batch = std::vector<Item>;
 
     void add(Item item);

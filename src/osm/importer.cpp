@@ -183,7 +183,7 @@ geo::LatLon centroid(const std::vector<geo::LatLon>& points) {
 
 class ExtractHandler : public osmium::handler::Handler {
   public:
-    /// Cameras go into extract.cameras; streets and areas to `sink` as they are built; places
+    /// Cameras, streets and areas go to `sink` as they are built; places
     /// into `places` (their context is filled at the end) and the street grouping.
     ExtractHandler(model::OsmExtract& extract, model::MapDataSink& sink, PlaceSpill& places,
                    ReadStats& stats, int district_level)
@@ -224,7 +224,7 @@ class ExtractHandler : public osmium::handler::Handler {
                       static_cast<std::int64_t>(node.timestamp().seconds_since_epoch())};
         camera.location = to_lat_lon(loc);
         camera.tags = all_tags(node.tags());
-        m_extract.cameras.push_back(std::move(camera));
+        m_sink.add_camera(camera);
     }
 
     void way(const osmium::Way& way) {
@@ -256,7 +256,7 @@ class ExtractHandler : public osmium::handler::Handler {
                      static_cast<std::int64_t>(way.timestamp().seconds_since_epoch())};
             c.location = centroid(points);
             c.tags = all_tags(tags);
-            m_extract.cameras.push_back(std::move(c));
+            m_sink.add_camera(c);
         }
         if (place && !points.empty()) add_place(tags, [&] { return centroid(points); });
         if (!street) return;
@@ -782,6 +782,9 @@ namespace {
 class CollectingSink final : public model::MapDataSink {
   public:
     explicit CollectingSink(model::OsmExtract& extract) : m_extract(extract) {}
+    void add_camera(const model::OsmCamera& camera) override {
+        m_extract.cameras.push_back(camera);
+    }
     void add_street(const model::Street& street) override { m_extract.streets.push_back(street); }
     void add_area(const model::Area& area) override { m_extract.areas.push_back(area); }
     void add_place(const model::Place& place) override { m_extract.places.push_back(place); }
@@ -798,6 +801,7 @@ Result<model::OsmExtract> read_osm_file(const std::filesystem::path& path,
     CollectingSink sink{collected};
     auto extract = read_osm_file(path, sink, options);
     if (!extract) return extract;
+    extract->cameras = std::move(collected.cameras);
     extract->streets = std::move(collected.streets);
     extract->areas = std::move(collected.areas);
     extract->places = std::move(collected.places);

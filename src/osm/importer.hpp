@@ -65,10 +65,10 @@ bool is_osm_file_name(std::string_view file_name);
 /// unusable. Cheap (a PBF's blob headers are walked, not decoded).
 Status check_osm_file(const std::filesystem::path& path);
 
-/// Reads the extract, handing its streets and areas to `sink` as they are built and its places
-/// at the end (their context needs all of them); returns the rest: the source name, the bounds
-/// and the cameras (few, kept in memory). Memory stays bounded by the node location index and
-/// the cameras, not by the file's size. Fails as check_osm_file(), and with invalid_argument
+/// Reads the extract, handing its cameras, streets and areas to `sink` as they are built and its
+/// places at the end (their context needs all of them); returns the rest: the source name, the
+/// bounds and the districts. Memory does not grow with the number of nodes (they wait in a
+/// temporary file). Fails as check_osm_file(), and with invalid_argument
 /// "cannot read FILE: ..." for a truncated or corrupt file, possibly after the sink received
 /// part of it: the caller must be able to drop what it got (OsmImportWriter rolls back).
 /// Dangling node references and broken multipolygons are skipped and counted in ReadStats. The
@@ -79,7 +79,8 @@ Result<model::OsmExtract> read_osm_file(const std::filesystem::path& path, model
                                         const ImportOptions& options = {});
 
 /// The same, everything in memory (small extracts, tests, fuzzing): the sink's part is put into
-/// the extract's streets, areas and places. Nothing is written anywhere but a temporary file.
+/// the extract's cameras, streets, areas and places. Nothing is written anywhere but a temporary
+/// file.
 Result<model::OsmExtract> read_osm_file(const std::filesystem::path& path,
                                         const ImportOptions& options = {});
 

@@ -28,20 +28,21 @@ struct OsmImportSummary {
     int district_level = 0;                 ///< their admin_level; 0 when there are none
 };
 
-/// One import in progress. add_street/add_area/add_place (model::MapDataSink) write rows at
-/// once; the rows they replace are only known from the extract's bounds, so they are removed in
-/// finish(), which also applies the cameras and commits. Destroying the writer without a
-/// successful finish() (a truncated file, an exception) rolls everything back: the store is
-/// unchanged. It holds the store's write lock (in-process and SQLite's) for its whole life, so
-/// keep it short-lived and on one thread. The add_* calls throw on environment failures (disk
-/// full); rows they skip (fewer than 2 points, no name) are not counted.
+/// One import in progress. add_camera/add_street/add_area/add_place (model::MapDataSink) write
+/// rows at once (a camera by its OSM id: new, updated, unchanged or a conflict; the first of
+/// two with the same id wins); the rows they replace are only known from the extract's bounds,
+/// so they are removed in finish(), which also marks the cameras gone from OSM and commits.
+/// Destroying the writer without a successful finish() (a truncated file, an exception) rolls
+/// everything back: the store is unchanged. It holds the store's write lock (in-process and
+/// SQLite's) for its whole life, so keep it short-lived and on one thread. The add_* calls throw on
+/// environment failures (disk full); rows they skip (fewer than 2 points, no name) are not counted.
 class OsmImportWriter : public model::MapDataSink {
   public:
-    /// Adds the streets, areas and places `rest` still holds (the in-memory path; empty when
-    /// they were streamed through add_*), then applies rest.cameras by OSM id, removes what the
-    /// import replaces inside rest.bounds, records the import run and an audit event and
-    /// commits. Fails with invalid_argument (and commits nothing) when rest.bounds is not a
-    /// valid box. Call at most once.
+    /// Adds the cameras, streets, areas and places `rest` still holds (the in-memory path;
+    /// empty when they were streamed through add_*), marks the earlier cameras inside
+    /// rest.bounds that no add_camera brought as removed, removes what the import replaces, records
+    /// the import run and an audit event and commits. Fails with invalid_argument (and commits
+    /// nothing) when rest.bounds is not a valid box. Call at most once.
     virtual Result<OsmImportSummary> finish(const model::OsmExtract& rest) = 0;
 };
 

@@ -537,13 +537,19 @@ TEST_P(StoreContractMap, AnImportThatFailsChangesNothing) {
     const auto map_version = store().map_version();
     const auto camera_version = store().camera_version();
     const auto places = store().place_count();
+    const auto cameras = store().stats().cameras_total;
     const auto streets = streets_in(store(), world);
     const auto run = store().last_import();
     ASSERT_TRUE(run);
     {
-        // Rows went into the open transaction (more than one chunk of streets), then the read
-        // failed: the writer goes away without finish().
+        // Rows went into the open transaction (more than one chunk of streets, and a camera),
+        // then the read failed: the writer goes away without finish().
         auto writer = store().begin_osm_import(import_decision(1'800'000'000));
+        model::OsmCamera camera;
+        camera.osm = {"node", 9'000'000'001, 1, 1'700'000'000};
+        camera.location = {48.03, 11.03};
+        camera.tags = {{"man_made", "surveillance"}};
+        writer->add_camera(camera);
         for (int i = 0; i < 40'000; ++i)
             writer->add_street({9'000'000 + i,
                                 "residential",
@@ -568,6 +574,7 @@ TEST_P(StoreContractMap, AnImportThatFailsChangesNothing) {
     EXPECT_EQ(store().map_version(), map_version);
     EXPECT_EQ(store().camera_version(), camera_version);
     EXPECT_EQ(store().place_count(), places);
+    EXPECT_EQ(store().stats().cameras_total, cameras);
     EXPECT_EQ(streets_in(store(), world), streets);
     EXPECT_EQ(store().last_import()->id, run->id);
     store::PlaceQuery q;

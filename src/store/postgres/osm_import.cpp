@@ -85,34 +85,39 @@ std::string osm_name(const model::OsmProvenance& osm) {
     return fmt::format("{}/{} v{}", osm.type, osm.id, osm.version);
 }
 
-void apply_cameras(Connection& db, const model::OsmExtract& extract, const Decision& decision,
-                   OsmImportSummary& summary) {
-    auto stored = load_osm_cameras(db);
-    std::set<OsmKey> incoming;
-    for (const auto& camera : extract.cameras) {
-        if (!camera.location.is_valid() || camera.osm.id == 0) continue;
+// Applies an extract's cameras by OSM id as they come (the import streams them), then marks
+// the earlier ones inside the extract's bounds that it did not bring. The stored cameras are
+// read at the first call, inside the writer's transaction and lock.
+class OsmCameraApplier {
+  public:
+    OsmCameraApplier(Connection& db, const Decision& decision, OsmImportSummary& summary)
+        : m_db(db), m_decision(decision), m_summary(summary) {}
+
+    void add(const model::OsmCamera& camera) {
+        load();
+        if (!camera.location.is_valid() || camera.osm.id == 0) return;
         OsmKey key{camera.osm.type, camera.osm.id};
-        if (!incoming.insert(key).second) continue;  // duplicates in a file: first one wins
+        if (!m_incoming.insert(key).second) return;  // duplicates in a file: first one wins
         std::string tags_json = encoding::write_tags(camera.tags);
-        auto found = stored.find(key);
-        if (found == stored.end()) {
+        auto found = m_stored.find(key);
+        if (found == m_stored.end()) {
             model::Camera c;
             c.location = camera.location;
             // Mapped by someone, not checked by this instance's moderators.
             c.status = model::CameraStatus::reported;
             c.tags = camera.tags;
-            c.first_seen = decision.at;
+            c.first_seen = m_decision.at;
             // Not the import time: the mapper's edit (or survey date) says when it was seen.
             c.last_verified =
-                model::osm_last_confirmed(camera.tags, camera.osm.timestamp, decision.at);
-            c.updated_at = decision.at;
+                model::osm_last_confirmed(camera.tags, camera.osm.timestamp, m_decision.at);
+            c.updated_at = m_decision.at;
             c.osm = camera.osm;
-            auto id = postgres::insert_camera_row(db, c);
+            auto id = postgres::insert_camera_row(m_db, c);
             postgres::append_history(
-                db, id,
-                {decision.at, "imported", decision.actor, osm_name(camera.osm), std::nullopt});
-            ++summary.cameras_new;
-            continue;
+                m_db, id,
+                {m_decision.at, "imported", m_decision.actor, osm_name(camera.osm), std::nullopt});
+            ++m_summary.cameras_new;
+            return;
         }
         auto& old = found->second;
         old.seen = true;
@@ -122,73 +127,92 @@ void apply_cameras(Connection& db, const model::OsmExtract& extract, const Decis
         bool changed = camera.osm.version > old.version ||
                        (camera.osm.version == old.version && !same_content) || reappeared;
         if (!changed) {
-            ++summary.cameras_unchanged;
-            continue;
+            ++m_summary.cameras_unchanged;
+            return;
         }
         if (old.locally_modified_at > 0) {
             if (same_content && !old.removed) {
                 // The local change reached OSM (a mapper uploaded our osmChange): in sync again.
-                db.run(
+                m_db.run(
                     "UPDATE cameras SET osm_version = $2, osm_timestamp = $3, "
                     "locally_modified_at = 0 WHERE id = $1",
                     old.id.value, camera.osm.version, camera.osm.timestamp);
-                ++summary.cameras_unchanged;
-                continue;
+                ++m_summary.cameras_unchanged;
+                return;
             }
             postgres::append_history(
-                db, old.id,
-                {decision.at, "conflict", decision.actor,
+                m_db, old.id,
+                {m_decision.at, "conflict", m_decision.actor,
                  fmt::format("OpenStreetMap has {} but the camera was changed here; local state "
                              "kept",
                              osm_name(camera.osm)),
                  std::nullopt});
-            ++summary.cameras_conflicts;
-            continue;
+            ++m_summary.cameras_conflicts;
+            return;
         }
         // A report merged into it (a confirmation) is what made it verified; last_verified
         // also moves with anonymous checks and OSM edits.
-        db.run(
+        m_db.run(
             "UPDATE cameras SET lat = $2, lon = $3, tags = $4, kind = $5, osm_version = $6, "
             "osm_timestamp = $7, updated_at = $8, status = CASE WHEN status <> 'removed' "
             "THEN status WHEN confirmations > 0 THEN 'verified' ELSE 'reported' END, "
             "last_verified = GREATEST(last_verified, $9) WHERE id = $1",
             old.id.value, camera.location.lat, camera.location.lon, tags_json,
-            model::camera_kind(camera.tags), camera.osm.version, camera.osm.timestamp, decision.at,
-            model::osm_last_confirmed(camera.tags, camera.osm.timestamp, decision.at));
+            model::camera_kind(camera.tags), camera.osm.version, camera.osm.timestamp,
+            m_decision.at,
+            model::osm_last_confirmed(camera.tags, camera.osm.timestamp, m_decision.at));
         postgres::append_history(
-            db, old.id,
-            {decision.at, reappeared ? "restored" : "updated", decision.actor,
+            m_db, old.id,
+            {m_decision.at, reappeared ? "restored" : "updated", m_decision.actor,
              fmt::format("OpenStreetMap v{} -> v{}", old.version, camera.osm.version),
              std::nullopt});
-        ++summary.cameras_updated;
+        ++m_summary.cameras_updated;
     }
 
-    // Cameras of earlier imports inside these bounds that the extract no longer has.
-    for (auto& [key, old] : stored) {
-        if (old.seen || !extract.bounds.contains(old.location)) continue;
-        if (old.removed) {
-            // Removed here and now gone from OSM too: the deletion has been uploaded.
-            if (old.locally_modified_at > 0)
-                db.run("UPDATE cameras SET locally_modified_at = 0 WHERE id = $1", old.id.value);
-            continue;
-        }
-        if (old.locally_modified_at > 0) {
+    void remove_missing(const geo::BBox& bounds, const std::string& source_name) {
+        load();
+        // Cameras of earlier imports inside these bounds that the extract no longer has.
+        for (auto& [key, old] : m_stored) {
+            if (old.seen || !bounds.contains(old.location)) continue;
+            if (old.removed) {
+                // Removed here and now gone from OSM too: the deletion has been uploaded.
+                if (old.locally_modified_at > 0)
+                    m_db.run("UPDATE cameras SET locally_modified_at = 0 WHERE id = $1",
+                             old.id.value);
+                continue;
+            }
+            if (old.locally_modified_at > 0) {
+                postgres::append_history(
+                    m_db, old.id,
+                    {m_decision.at, "conflict", m_decision.actor,
+                     "deleted in OpenStreetMap but changed here; local state kept", std::nullopt});
+                ++m_summary.cameras_conflicts;
+                continue;
+            }
+            m_db.run("UPDATE cameras SET status = 'removed', updated_at = $2 WHERE id = $1",
+                     old.id.value, m_decision.at);
             postgres::append_history(
-                db, old.id,
-                {decision.at, "conflict", decision.actor,
-                 "deleted in OpenStreetMap but changed here; local state kept", std::nullopt});
-            ++summary.cameras_conflicts;
-            continue;
+                m_db, old.id,
+                {m_decision.at, "removed", m_decision.actor,
+                 fmt::format("gone from OpenStreetMap ({})", source_name), std::nullopt});
+            ++m_summary.cameras_removed;
         }
-        db.run("UPDATE cameras SET status = 'removed', updated_at = $2 WHERE id = $1", old.id.value,
-               decision.at);
-        postgres::append_history(
-            db, old.id,
-            {decision.at, "removed", decision.actor,
-             fmt::format("gone from OpenStreetMap ({})", extract.source_name), std::nullopt});
-        ++summary.cameras_removed;
     }
-}
+
+  private:
+    void load() {
+        if (m_loaded) return;
+        m_stored = load_osm_cameras(m_db);
+        m_loaded = true;
+    }
+
+    Connection& m_db;
+    const Decision& m_decision;
+    OsmImportSummary& m_summary;
+    bool m_loaded = false;
+    std::map<OsmKey, StoredOsmCamera> m_stored;
+    std::set<OsmKey> m_incoming;
+};
 
 // --- districts ---------------------------------------------------------------------------------
 
@@ -311,6 +335,8 @@ class PgOsmImportWriter final : public OsmImportWriter {
         m_old.last_place = last_id(m_db, "SELECT coalesce(max(id), 0) FROM places");
     }
 
+    void add_camera(const model::OsmCamera& camera) override { m_cameras.add(camera); }
+
     void add_street(const model::Street& s) override {
         if (s.points.size() < 2) return;
         m_blob.clear();
@@ -372,7 +398,9 @@ class PgOsmImportWriter final : public OsmImportWriter {
         send_areas();
 
         auto& db = m_db;
-        apply_cameras(db, rest, m_decision, m_summary);
+        for (const auto& camera : rest.cameras)
+            m_cameras.add(camera);
+        m_cameras.remove_missing(rest.bounds, rest.source_name);
         replace_districts(db, rest, m_summary);
         delete_replaced(db, b, m_old);
         postgres::refresh_place_index(db, m_old.last_place);
@@ -431,6 +459,7 @@ class PgOsmImportWriter final : public OsmImportWriter {
     std::function<void(Connection&)> m_saw_change;
     OldRows m_old;
     OsmImportSummary m_summary;
+    OsmCameraApplier m_cameras{m_db, m_decision, m_summary};  // after the three it uses
     std::string m_blob;  // reused: one street's or area's packed geometry
     CopyRows m_streets;  // rows not sent yet, one COPY chunk of each table
     CopyRows m_areas;

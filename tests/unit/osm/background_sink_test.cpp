@@ -25,6 +25,7 @@ class RecordingSink final : public model::MapDataSink {
     }
     void add_area(const model::Area& a) override { record("a:" + std::to_string(a.osm_id)); }
     void add_place(const model::Place& p) override { record("p:" + p.name); }
+    void add_camera(const model::OsmCamera& c) override { record("c:" + std::to_string(c.osm.id)); }
 
     std::vector<std::string> received;  ///< read it only once the worker stopped or drained
     std::atomic<std::size_t> count{0};
@@ -56,10 +57,15 @@ TEST(BackgroundSink, DeliversEverythingInOrderOnAnotherThread) {
     {
         BackgroundSink sink(target, /*batch_size=*/3, /*max_batches=*/2);
         for (int i = 0; i < 100; ++i) {
-            if (i % 3 == 0) {
+            if (i % 4 == 3) {
+                model::OsmCamera c;
+                c.osm.id = i;
+                sink.add_camera(c);
+                sent.push_back("c:" + std::to_string(i));
+            } else if (i % 4 == 0) {
                 sink.add_street(street(i));
                 sent.push_back("s:" + std::to_string(i));
-            } else if (i % 3 == 1) {
+            } else if (i % 4 == 1) {
                 model::Area a;
                 a.osm_id = i;
                 sink.add_area(a);

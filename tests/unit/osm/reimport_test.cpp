@@ -278,6 +278,7 @@ TEST_F(Reimport, AWriterThatFailsHalfwayLeavesTheStoreAsItWas) {
         }
         void add_area(const model::Area& a) override { to.add_area(a); }
         void add_place(const model::Place& p) override { to.add_place(p); }
+        void add_camera(const model::OsmCamera& c) override { to.add_camera(c); }
     };
     {
         auto writer = m_store->begin_osm_import(import_decision(1'800'000'000));
