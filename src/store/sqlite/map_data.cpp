@@ -1,12 +1,15 @@
 // SqliteStore: reading the street network, areas and import runs for tiles and analysis (the
 // import itself is written by osm_import.cpp).
+#include <algorithm>
 #include <optional>
+#include <utility>
 
 #include <fmt/core.h>
 
 #include "store/encoding/json_columns.hpp"
 #include "store/encoding/packed_geometry.hpp"
 #include "store/sqlite/connection.hpp"
+#include "store/sqlite/map_cells.hpp"
 #include "store/sqlite/read_pool.hpp"
 #include "store/sqlite/rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -16,53 +19,64 @@ namespace sightline::store {
 using encoding::read_points;
 using encoding::read_rings;
 
+// Rows come out in the order of their ids, as the R*Tree queries these replace gave them (SQLite
+// read the ids the R*Tree found into a sorted list): tiles keep the same bytes.
 void SqliteStore::for_each_street(const geo::BBox& bbox,
                                   const std::function<void(const model::Street&)>& visit) {
-    std::vector<model::Street> streets;
+    std::vector<std::pair<std::int64_t, model::Street>> streets;
     {
         auto db = m_readers->acquire();
         auto stmt = db->prepare(
-            "SELECT osm_way_id, highway, name, points FROM streets WHERE id IN (SELECT id FROM "
-            "street_index WHERE max_lat >= ?1 AND min_lat <= ?2 AND max_lon >= ?3 AND min_lon "
-            "<= ?4)");
-        stmt.bind_all(bbox.south, bbox.north, bbox.west, bbox.east);
-        while (stmt.step())
-            streets.push_back(model::Street{stmt.int64(0), stmt.string(1), stmt.string(2),
-                                            read_points(stmt.text(3))});
+            "SELECT id, osm_way_id, highway, name, points FROM streets WHERE cell BETWEEN ?1 AND "
+            "?2 AND max_lat >= ?3 AND min_lat <= ?4 AND max_lon >= ?5 AND min_lon <= ?6");
+        sqlite::for_each_map_cell_range(stmt, bbox, [&streets](sqlite::Statement& rows) {
+            while (rows.step())
+                streets.emplace_back(rows.int64(0),
+                                     model::Street{rows.int64(1), rows.string(2), rows.string(3),
+                                                   read_points(rows.text(4))});
+        });
     }
-    for (const auto& s : streets)
+    std::sort(streets.begin(), streets.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [id, s] : streets)
         visit(s);
 }
 
 void SqliteStore::for_each_area(const geo::BBox& bbox, model::AreaKind kind,
                                 const std::function<void(const model::Area&)>& visit) {
-    std::vector<model::Area> areas;
+    std::vector<std::pair<std::int64_t, model::Area>> areas;
     {
         auto db = m_readers->acquire();
         auto stmt = db->prepare(
-            "SELECT osm_id, from_relation, name, height_m, rings FROM areas WHERE id IN (SELECT "
-            "id FROM area_index WHERE max_lat >= ?1 AND min_lat <= ?2 AND max_lon >= ?3 AND "
-            "min_lon <= ?4) AND kind = ?5");
-        stmt.bind_all(bbox.south, bbox.north, bbox.west, bbox.east, model::to_string(kind));
-        while (stmt.step()) {
-            model::Area a;
-            a.osm_id = stmt.int64(0);
-            a.from_relation = stmt.int64(1) != 0;
-            a.kind = kind;
-            a.name = stmt.string(2);
-            a.height_m = stmt.real(3);
-            a.rings = read_rings(stmt.text(4));
-            areas.push_back(std::move(a));
-        }
+            "SELECT id, osm_id, from_relation, name, height_m, rings FROM areas WHERE kind = ?7 "
+            "AND cell BETWEEN ?1 AND ?2 AND max_lat >= ?3 AND min_lat <= ?4 AND max_lon >= ?5 AND "
+            "min_lon <= ?6");
+        stmt.bind(7, model::to_string(kind));
+        sqlite::for_each_map_cell_range(stmt, bbox, [&areas, kind](sqlite::Statement& rows) {
+            while (rows.step()) {
+                model::Area a;
+                a.osm_id = rows.int64(1);
+                a.from_relation = rows.int64(2) != 0;
+                a.kind = kind;
+                a.name = rows.string(3);
+                a.height_m = rows.real(4);
+                a.rings = read_rings(rows.text(5));
+                areas.emplace_back(rows.int64(0), std::move(a));
+            }
+        });
     }
-    for (const auto& a : areas)
+    std::sort(areas.begin(), areas.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [id, a] : areas)
         visit(a);
 }
 
 std::optional<geo::BBox> SqliteStore::street_bounds() {
     auto db = m_readers->acquire();
+    // Reads the index streets_cell (it holds the boxes), not the rows with their points.
     auto stmt = db->prepare(
-        "SELECT min(min_lon), min(min_lat), max(max_lon), max(max_lat) FROM street_index");
+        "SELECT min(min_lon), min(min_lat), max(max_lon), max(max_lat) FROM streets INDEXED BY "
+        "streets_cell");
     if (!stmt.step() || stmt.is_null(0)) return std::nullopt;
     return geo::BBox{stmt.real(0), stmt.real(1), stmt.real(2), stmt.real(3)};
 }

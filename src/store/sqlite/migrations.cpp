@@ -406,7 +406,70 @@ CREATE TRIGGER places_unindex AFTER DELETE ON places BEGIN
 END;
 )sql";
 
-constexpr std::array<Migration, 12> all_migrations{{
+// Streets and areas leave their R*Trees too (docs/adr/019-map-grid-cells.md): the import of the
+// synthetic country of issue 17 spent about 40% of its store thread inserting their boxes. Each
+// row keeps its box and the grid cell of its box (sqlite::map_cell: the cell of the south-west
+// corner on the finest of seven grid levels, 0.01 to 40.96 degrees, whose cells are larger than
+// the box; level 7 for the rest), and a B-tree index on the cell and the box finds them. The
+// boxes of the rows already there come from the R*Trees (32-bit floats rounded outwards); the
+// cells are computed with the same floating-point operations as sqlite::map_cell.
+constexpr const char* schema_v13 = R"sql(
+DROP TRIGGER streets_unindex;
+ALTER TABLE streets ADD COLUMN min_lat REAL NOT NULL DEFAULT 0;
+ALTER TABLE streets ADD COLUMN max_lat REAL NOT NULL DEFAULT 0;
+ALTER TABLE streets ADD COLUMN min_lon REAL NOT NULL DEFAULT 0;
+ALTER TABLE streets ADD COLUMN max_lon REAL NOT NULL DEFAULT 0;
+ALTER TABLE streets ADD COLUMN cell INTEGER NOT NULL DEFAULT 0;
+UPDATE streets
+   SET min_lat = i.min_lat, max_lat = i.max_lat, min_lon = i.min_lon, max_lon = i.max_lon
+  FROM street_index AS i WHERE i.id = streets.id;
+DROP TABLE street_index;
+UPDATE streets SET cell = CASE
+    WHEN max(max_lat - min_lat, max_lon - min_lon) * 100.0 <= 0.999 THEN 0
+    WHEN max(max_lat - min_lat, max_lon - min_lon) * 25.0 <= 0.999 THEN 1
+    WHEN max(max_lat - min_lat, max_lon - min_lon) * 6.25 <= 0.999 THEN 2
+    WHEN max(max_lat - min_lat, max_lon - min_lon) * 1.5625 <= 0.999 THEN 3
+    WHEN max(max_lat - min_lat, max_lon - min_lon) * 0.390625 <= 0.999 THEN 4
+    WHEN max(max_lat - min_lat, max_lon - min_lon) * 0.09765625 <= 0.999 THEN 5
+    WHEN max(max_lat - min_lat, max_lon - min_lon) * 0.0244140625 <= 0.999 THEN 6
+    ELSE 7 END;
+UPDATE streets
+   SET cell = (cell << 40)
+            | (max(CAST((min_lat + 90) * (100.0 / (1 << (2 * cell))) AS INTEGER), 0) << 20)
+            | max(CAST((min_lon + 180) * (100.0 / (1 << (2 * cell))) AS INTEGER), 0)
+ WHERE cell < 7;
+UPDATE streets SET cell = 7 << 40 WHERE cell = 7;
+CREATE INDEX streets_cell ON streets (cell, min_lat, max_lat, min_lon, max_lon);
+-- The same for areas; their index begins with the kind: for_each_area asks for one at a time.
+DROP TRIGGER areas_unindex;
+ALTER TABLE areas ADD COLUMN min_lat REAL NOT NULL DEFAULT 0;
+ALTER TABLE areas ADD COLUMN max_lat REAL NOT NULL DEFAULT 0;
+ALTER TABLE areas ADD COLUMN min_lon REAL NOT NULL DEFAULT 0;
+ALTER TABLE areas ADD COLUMN max_lon REAL NOT NULL DEFAULT 0;
+ALTER TABLE areas ADD COLUMN cell INTEGER NOT NULL DEFAULT 0;
+UPDATE areas
+   SET min_lat = i.min_lat, max_lat = i.max_lat, min_lon = i.min_lon, max_lon = i.max_lon
+  FROM area_index AS i WHERE i.id = areas.id;
+DROP TABLE area_index;
+UPDATE areas SET cell = CASE
+    WHEN max(max_lat - min_lat, max_lon - min_lon) * 100.0 <= 0.999 THEN 0
+    WHEN max(max_lat - min_lat, max_lon - min_lon) * 25.0 <= 0.999 THEN 1
+    WHEN max(max_lat - min_lat, max_lon - min_lon) * 6.25 <= 0.999 THEN 2
+    WHEN max(max_lat - min_lat, max_lon - min_lon) * 1.5625 <= 0.999 THEN 3
+    WHEN max(max_lat - min_lat, max_lon - min_lon) * 0.390625 <= 0.999 THEN 4
+    WHEN max(max_lat - min_lat, max_lon - min_lon) * 0.09765625 <= 0.999 THEN 5
+    WHEN max(max_lat - min_lat, max_lon - min_lon) * 0.0244140625 <= 0.999 THEN 6
+    ELSE 7 END;
+UPDATE areas
+   SET cell = (cell << 40)
+            | (max(CAST((min_lat + 90) * (100.0 / (1 << (2 * cell))) AS INTEGER), 0) << 20)
+            | max(CAST((min_lon + 180) * (100.0 / (1 << (2 * cell))) AS INTEGER), 0)
+ WHERE cell < 7;
+UPDATE areas SET cell = 7 << 40 WHERE cell = 7;
+CREATE INDEX areas_cell ON areas (kind, cell, min_lat, max_lat, min_lon, max_lon);
+)sql";
+
+constexpr std::array<Migration, 13> all_migrations{{
     {1, "initial schema: cameras, R*Tree index, reports, users, sessions, audit", schema_v1},
     {2, "OpenStreetMap imports: streets, areas, import runs, locally modified cameras", schema_v2},
     {3, "photos of reports: scrubbed image records and their links to reports", schema_v3},
@@ -420,6 +483,8 @@ constexpr std::array<Migration, 12> all_migrations{{
     {11, "freshness: checks of cameras; last_verified of OSM cameras from their OSM version",
      schema_v11},
     {12, "places found by a grid cell in a B-tree index instead of an R*Tree", schema_v12},
+    {13, "streets and areas found by their box's grid cell in a B-tree index, not R*Trees",
+     schema_v13},
 }};
 
 }  // namespace

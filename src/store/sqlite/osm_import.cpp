@@ -11,6 +11,7 @@
 #include "store/encoding/json_columns.hpp"
 #include "store/encoding/packed_geometry.hpp"
 #include "store/sqlite/connection.hpp"
+#include "store/sqlite/map_cells.hpp"
 #include "store/sqlite/places.hpp"
 #include "store/sqlite/rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -22,8 +23,9 @@ using sqlite::Transaction;
 
 namespace {
 
-// R*Tree boxes are 32-bit floats rounded outwards (~1e-5 degree at these magnitudes): widen the
-// bounds a little so rows on the edge of the extract count as inside.
+// The boxes of rows from before migration 13 are the R*Trees' 32-bit floats rounded outwards
+// (~1e-5 degree at these magnitudes): widen the bounds a little so rows on the edge of the
+// extract count as inside.
 constexpr double rtree_slack_deg = 1e-4;
 
 geo::BBox widened(geo::BBox b) {
@@ -34,10 +36,13 @@ geo::BBox widened(geo::BBox b) {
     return b;
 }
 
-void index_box(Connection& db, const char* sql, std::int64_t id, const geo::BBox& b) {
-    auto stmt = db.prepare(sql);
-    stmt.bind_all(id, b.south, b.north, b.west, b.east);
-    stmt.run();
+// Binds a row's box and its grid cell (migration 13) to ?first.. ?first+4.
+void bind_box(sqlite::Statement& stmt, int first, const geo::BBox& b) {
+    stmt.bind(first, b.south);
+    stmt.bind(first + 1, b.north);
+    stmt.bind(first + 2, b.west);
+    stmt.bind(first + 3, b.east);
+    stmt.bind(first + 4, sqlite::map_cell(b));
 }
 
 // --- cameras ---------------------------------------------------------------------------------
@@ -282,29 +287,35 @@ struct OldRows {
 // of the ways and relations the extract brings (they may reach outside its bounds).
 void delete_replaced(Connection& db, const geo::BBox& bounds, const OldRows& old) {
     const geo::BBox b = widened(bounds);
-    auto collect = [&db, &b](const char* sql, std::int64_t last) {
+    // A box within the bounds meets them: the cells of for_each_map_cell_range hold it.
+    auto collect = [&db, &b](const char* sql, std::int64_t last, std::string_view kind) {
         std::vector<std::int64_t> ids;
         if (last == 0) return ids;
         auto stmt = db.prepare(sql);
-        stmt.bind_all(b.south, b.north, b.west, b.east, last);
-        while (stmt.step())
-            ids.push_back(stmt.int64(0));
+        stmt.bind(7, last);
+        if (!kind.empty()) stmt.bind(8, kind);
+        sqlite::for_each_map_cell_range(stmt, b, [&ids](sqlite::Statement& rows) {
+            while (rows.step())
+                ids.push_back(rows.int64(0));
+        });
         return ids;
     };
-    for (auto id : collect("SELECT id FROM street_index WHERE min_lat >= ?1 AND max_lat <= ?2 AND "
-                           "min_lon >= ?3 AND max_lon <= ?4 AND id <= ?5",
-                           old.last_street)) {
+    for (auto id : collect("SELECT id FROM streets WHERE cell BETWEEN ?1 AND ?2 AND min_lat >= ?3 "
+                           "AND max_lat <= ?4 AND min_lon >= ?5 AND max_lon <= ?6 AND id <= ?7",
+                           old.last_street, {})) {
         auto del = db.prepare("DELETE FROM streets WHERE id = ?1");
         del.bind(1, id);
         del.run();
     }
-    for (auto id : collect("SELECT id FROM area_index WHERE min_lat >= ?1 AND max_lat <= ?2 AND "
-                           "min_lon >= ?3 AND max_lon <= ?4 AND id <= ?5",
-                           old.last_area)) {
-        auto del = db.prepare("DELETE FROM areas WHERE id = ?1");
-        del.bind(1, id);
-        del.run();
-    }
+    for (auto kind : {model::AreaKind::building, model::AreaKind::water, model::AreaKind::park})
+        for (auto id :
+             collect("SELECT id FROM areas WHERE kind = ?8 AND cell BETWEEN ?1 AND ?2 AND min_lat "
+                     ">= ?3 AND max_lat <= ?4 AND min_lon >= ?5 AND max_lon <= ?6 AND id <= ?7",
+                     old.last_area, model::to_string(kind))) {
+            auto del = db.prepare("DELETE FROM areas WHERE id = ?1");
+            del.bind(1, id);
+            del.run();
+        }
     // Whatever is left of the same OSM objects (nothing after the bounds delete in the usual
     // case, so the lookups by OSM id are skipped then).
     auto left = [&db](const char* sql, std::int64_t last) {
@@ -349,14 +360,12 @@ class SqliteOsmImportWriter final : public OsmImportWriter {
         m_blob.clear();
         encoding::put_points(m_blob, s.points);
         auto insert = m_db.prepare(
-            "INSERT INTO streets (osm_way_id, highway, name, points) VALUES (?1, ?2, ?3, ?4)");
+            "INSERT INTO streets (osm_way_id, highway, name, points, min_lat, max_lat, min_lon, "
+            "max_lon, cell) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
         insert.bind_all(s.osm_way_id, s.highway, s.name);
         insert.bind_blob(4, m_blob);
+        bind_box(insert, 5, encoding::box_of(s.points));
         insert.run();
-        index_box(m_db,
-                  "INSERT INTO street_index (id, min_lat, max_lat, min_lon, max_lon) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5)",
-                  m_db.last_insert_rowid(), encoding::box_of(s.points));
         ++m_summary.streets;
     }
 
@@ -365,16 +374,14 @@ class SqliteOsmImportWriter final : public OsmImportWriter {
         m_blob.clear();
         encoding::put_rings(m_blob, a.rings);
         auto insert = m_db.prepare(
-            "INSERT INTO areas (osm_id, from_relation, kind, name, height_m, rings) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+            "INSERT INTO areas (osm_id, from_relation, kind, name, height_m, rings, min_lat, "
+            "max_lat, min_lon, max_lon, cell) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+            "?11)");
         insert.bind_all(a.osm_id, a.from_relation ? 1 : 0, model::to_string(a.kind), a.name,
                         a.height_m);
         insert.bind_blob(6, m_blob);
+        bind_box(insert, 7, encoding::box_of(a.rings[0]));
         insert.run();
-        index_box(m_db,
-                  "INSERT INTO area_index (id, min_lat, max_lat, min_lon, max_lon) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5)",
-                  m_db.last_insert_rowid(), encoding::box_of(a.rings[0]));
         switch (a.kind) {
             case model::AreaKind::building:
                 ++m_summary.buildings;

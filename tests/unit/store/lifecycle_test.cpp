@@ -5,14 +5,33 @@
 #include <fstream>
 #include <thread>
 
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 
+#include "store/sqlite/map_cells.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/places.hpp"
 #include "store_test_support.hpp"
 
 namespace sightline::store::testing {
 namespace {
+
+// As before migration 13: streets and areas in R*Trees (their boxes copied there from the rows,
+// as 32-bit floats), without their box and cell columns.
+void undo_migration_thirteen(RawDb& db) {
+    for (std::string table : {"street", "area"}) {
+        const std::string rows = table + "s";
+        db.exec(fmt::format(
+            "CREATE VIRTUAL TABLE {0}_index USING rtree (id, min_lat, max_lat, min_lon, max_lon); "
+            "INSERT INTO {0}_index SELECT id, min_lat, max_lat, min_lon, max_lon FROM {1}; "
+            "DROP INDEX {1}_cell; ALTER TABLE {1} DROP COLUMN cell; "
+            "ALTER TABLE {1} DROP COLUMN min_lat; ALTER TABLE {1} DROP COLUMN max_lat; "
+            "ALTER TABLE {1} DROP COLUMN min_lon; ALTER TABLE {1} DROP COLUMN max_lon; "
+            "CREATE TRIGGER {1}_unindex AFTER DELETE ON {1} "
+            "BEGIN DELETE FROM {0}_index WHERE id = old.id; END;",
+            table, rows));
+    }
+}
 
 // As before migration 12: places in an R*Tree, without their grid cell.
 void undo_migration_twelve(RawDb& db) {
@@ -95,6 +114,7 @@ TEST(SqliteStore, MigrationFiveMarksUnreviewedOsmCamerasAsReported) {
         db.exec(
             "DROP TABLE check_photos; DROP TABLE camera_checks; DROP INDEX "
             "cameras_last_verified");
+        undo_migration_thirteen(db);
         undo_migration_twelve(db);
         db.exec("PRAGMA user_version = 4");
     }
@@ -124,6 +144,7 @@ TEST(SqliteStore, MigrationElevenDatesOsmCamerasByTheirOsmVersion) {
             "(3, 44.8, 20.4, 'reported', 'fixed', 0, 500, 0, 500, NULL, NULL, NULL, NULL)");
         db.exec(
             "DROP TABLE check_photos; DROP TABLE camera_checks; DROP INDEX cameras_last_verified");
+        undo_migration_thirteen(db);
         undo_migration_twelve(db);
         db.exec("PRAGMA user_version = 10");
     }
@@ -145,6 +166,7 @@ TEST(SqliteStore, MigrationTwelveGivesEveryPlaceItsGridCell) {
     const geo::LatLon square{44.81603, 20.46012};
     {
         RawDb db(dir.path() / "sightline.db");
+        undo_migration_thirteen(db);
         undo_migration_twelve(db);
         db.exec(
             "INSERT INTO places (id, kind, name, lat, lon, words) VALUES "
@@ -166,6 +188,95 @@ TEST(SqliteStore, MigrationTwelveGivesEveryPlaceItsGridCell) {
     db.exec("DELETE FROM places WHERE id = 1");
     EXPECT_EQ(db.count("SELECT count(*) FROM places_fts WHERE places_fts MATCH 'terazije'"), 0);
     EXPECT_EQ(db.count("SELECT count(*) FROM places_fts WHERE places_fts MATCH 'far'"), 1);
+}
+
+// Migration 13: streets and areas leave their R*Trees for the grid cells of their boxes. Those
+// imported before get their box (from the R*Tree) and the cell sqlite::map_cell gives that box,
+// queries give what they gave before, and a re-import of the area still replaces them.
+TEST(SqliteStore, MigrationThirteenGivesStreetsAndAreasTheirBoxAndCell) {
+    TempDir dir;
+    const geo::BBox everywhere{-180, -90, 180, 90};
+    const std::vector<geo::BBox> boxes{{20.4601, 44.8121, 20.4622, 44.8139},
+                                       {20.4695, 44.8095, 20.4705, 44.8105},
+                                       {20.1, 44.5, 20.6, 44.52},
+                                       {-70.6512, -33.4412, -70.6498, -33.4391},
+                                       {179.9951, -17.713, 179.9999, -17.709},
+                                       {-180, -80, 180, 80}};
+    model::OsmExtract extract;
+    extract.bounds = everywhere;
+    for (std::size_t i = 0; i < boxes.size(); ++i) {
+        const auto& b = boxes[i];
+        const auto id = static_cast<std::int64_t>(i) + 1;
+        extract.streets.push_back({id, "residential", "", {{b.south, b.west}, {b.north, b.east}}});
+        model::Area area;
+        area.osm_id = id;
+        area.kind = model::AreaKind::park;
+        area.rings = {{{b.south, b.west}, {b.south, b.east}, {b.north, b.east}, {b.south, b.west}}};
+        extract.areas.push_back(area);
+    }
+    const std::vector<geo::BBox> queries{everywhere,
+                                         {20.46, 44.5, 20.47, 44.813},
+                                         {20.4702, 44.8103, 20.48, 44.82},
+                                         {20.59, 44.51, 20.7, 44.6},
+                                         {-70.66, -33.44, -70.65, -33.43},
+                                         {179.999, -17.71, 180, -17.70},
+                                         {-179.5, 79.9, -179.4, 79.95},
+                                         {0, 0, 1, 1}};
+    auto found = [&](SqliteStore& store) {
+        std::vector<std::string> out;
+        for (const auto& q : queries) {
+            std::string line;
+            store.for_each_street(
+                q, [&](const model::Street& s) { line += fmt::format("s{} ", s.osm_way_id); });
+            store.for_each_area(q, model::AreaKind::park, [&](const model::Area& a) {
+                line += fmt::format("a{} ", a.osm_id);
+            });
+            out.push_back(line);
+        }
+        return out;
+    };
+    std::vector<std::string> before;
+    {
+        auto store = open_store(dir.path());
+        ASSERT_TRUE(store->apply_osm_import(extract, {"import", "", 1'700'000'000}));
+        before = found(*store);
+    }
+    EXPECT_EQ(before[1], "s1 s2 s3 s6 a1 a2 a3 a6 ") << "the R*Trees' order is the ids'";
+    {
+        RawDb db(dir.path() / "sightline.db");
+        undo_migration_thirteen(db);
+        db.exec("PRAGMA user_version = 12");
+    }
+    auto store = open_store(dir.path(), existing_only());
+    EXPECT_EQ(store->schema_version(), sqlite::latest_schema_version());
+    EXPECT_EQ(found(*store), before);
+    RawDb db(dir.path() / "sightline.db");
+    EXPECT_EQ(db.count("SELECT count(*) FROM sqlite_master WHERE name IN ('street_index', "
+                       "'area_index', 'streets_unindex', 'areas_unindex')"),
+              0);
+    for (std::string table : {"streets", "areas"})
+        for (std::size_t i = 0; i < boxes.size(); ++i) {
+            // The R*Tree's box: 32-bit floats, rounded outwards.
+            const auto column = [&](const char* name) {
+                double value = 0;
+                auto stmt = fmt::format("SELECT {} FROM {} WHERE id = {}", name, table, i + 1);
+                EXPECT_NO_THROW(value = db.real(stmt));
+                return value;
+            };
+            const geo::BBox box{column("min_lon"), column("min_lat"), column("max_lon"),
+                                column("max_lat")};
+            EXPECT_LE(box.west, boxes[i].west);
+            EXPECT_GE(box.north, boxes[i].north);
+            EXPECT_EQ(db.count(fmt::format("SELECT cell FROM {} WHERE id = {}", table, i + 1)),
+                      sqlite::map_cell(box))
+                << table << " " << i + 1 << ": SQL and C++ compute the same cell";
+        }
+    // A re-import of the same area without them removes them.
+    extract.streets.clear();
+    extract.areas.clear();
+    ASSERT_TRUE(store->apply_osm_import(extract, {"import", "", 1'700'000'100}));
+    EXPECT_FALSE(store->street_bounds());
+    EXPECT_EQ(db.count("SELECT count(*) FROM areas"), 0);
 }
 
 // The cell of a point lies between the cells of any box's corners, row by row: what the grid

@@ -48,6 +48,15 @@ class RawDb {
         sqlite3_finalize(stmt);
         return value;
     }
+    double real(const std::string& sql) {
+        sqlite3_stmt* stmt = nullptr;
+        if (sqlite3_prepare_v2(m_db.get(), sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
+            throw std::runtime_error(sqlite3_errmsg(m_db.get()));
+        double value = -1;
+        if (sqlite3_step(stmt) == SQLITE_ROW) value = sqlite3_column_double(stmt, 0);
+        sqlite3_finalize(stmt);
+        return value;
+    }
 
   private:
     struct Closer {
