@@ -1,8 +1,12 @@
 // SqliteStore: reading the street network, areas and import runs for tiles and analysis (the
 // import itself is written by osm_import.cpp).
 #include <algorithm>
+#include <cstdint>
+#include <iterator>
 #include <optional>
-#include <utility>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include <fmt/core.h>
 
@@ -19,55 +23,96 @@ namespace sightline::store {
 using encoding::read_points;
 using encoding::read_rings;
 
-// Rows come out in the order of their ids, as the R*Tree queries these replace gave them (SQLite
-// read the ids the R*Tree found into a sorted list): tiles keep the same bytes.
+namespace {
+
+// Streets and areas are read in two steps. First the ids of the rows whose box meets the query,
+// from the index alone (it holds the boxes; sqlite/map_cells.hpp), one statement per range of
+// cells; then the rows themselves, in the order of their ids, as the R*Tree queries gave them
+// (SQLite read the ids the R*Tree found into a sorted list): tiles keep the same bytes, and the
+// rows are read in the order they lie in the table rather than in the cells' order, which costs
+// a fifth more on a dense map. The ids go to the second statement as a JSON array.
+// All of it in one read transaction: one snapshot (an import committing meanwhile is seen in all
+// the ranges or none), and one lock of the database instead of one per statement.
+std::string ids_meeting(sqlite::Connection& db, std::string_view sql, const geo::BBox& bbox,
+                        std::string_view kind = {}) {
+    std::vector<std::int64_t> ids;
+    auto stmt = db.prepare(sql);
+    if (!kind.empty()) stmt.bind(7, kind);
+    sqlite::for_each_map_cell_range(stmt, bbox, [&ids](sqlite::Statement& rows) {
+        while (rows.step())
+            ids.push_back(rows.int64(0));
+    });
+    std::sort(ids.begin(), ids.end());
+    std::string json;
+    if (ids.empty()) return json;
+    json.reserve(ids.size() * 9 + 2);
+    json += '[';
+    for (auto id : ids) {
+        if (json.size() > 1) json += ',';
+        fmt::format_to(std::back_inserter(json), "{}", id);
+    }
+    json += ']';
+    return json;
+}
+
+}  // namespace
+
 void SqliteStore::for_each_street(const geo::BBox& bbox,
                                   const std::function<void(const model::Street&)>& visit) {
-    std::vector<std::pair<std::int64_t, model::Street>> streets;
+    std::vector<model::Street> streets;
     {
         auto db = m_readers->acquire();
-        auto stmt = db->prepare(
-            "SELECT id, osm_way_id, highway, name, points FROM streets WHERE cell BETWEEN ?1 AND "
-            "?2 AND max_lat >= ?3 AND min_lat <= ?4 AND max_lon >= ?5 AND min_lon <= ?6");
-        sqlite::for_each_map_cell_range(stmt, bbox, [&streets](sqlite::Statement& rows) {
-            while (rows.step())
-                streets.emplace_back(rows.int64(0),
-                                     model::Street{rows.int64(1), rows.string(2), rows.string(3),
-                                                   read_points(rows.text(4))});
-        });
+        sqlite::Transaction snapshot(*db, sqlite::Transaction::Mode::deferred);
+        const auto ids = ids_meeting(
+            *db,
+            "SELECT id FROM streets WHERE cell BETWEEN ?1 AND ?2 AND max_lat >= ?3 AND min_lat "
+            "<= ?4 AND max_lon >= ?5 AND min_lon <= ?6",
+            bbox);
+        if (!ids.empty()) {
+            auto stmt = db->prepare(
+                "SELECT s.osm_way_id, s.highway, s.name, s.points FROM json_each(?1) AS j CROSS "
+                "JOIN streets AS s ON s.id = j.value");
+            stmt.bind(1, ids);
+            while (stmt.step())
+                streets.push_back(model::Street{stmt.int64(0), stmt.string(1), stmt.string(2),
+                                                read_points(stmt.text(3))});
+        }
+        snapshot.commit();
     }
-    std::sort(streets.begin(), streets.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (const auto& [id, s] : streets)
+    for (const auto& s : streets)
         visit(s);
 }
 
 void SqliteStore::for_each_area(const geo::BBox& bbox, model::AreaKind kind,
                                 const std::function<void(const model::Area&)>& visit) {
-    std::vector<std::pair<std::int64_t, model::Area>> areas;
+    std::vector<model::Area> areas;
     {
         auto db = m_readers->acquire();
-        auto stmt = db->prepare(
-            "SELECT id, osm_id, from_relation, name, height_m, rings FROM areas WHERE kind = ?7 "
-            "AND cell BETWEEN ?1 AND ?2 AND max_lat >= ?3 AND min_lat <= ?4 AND max_lon >= ?5 AND "
-            "min_lon <= ?6");
-        stmt.bind(7, model::to_string(kind));
-        sqlite::for_each_map_cell_range(stmt, bbox, [&areas, kind](sqlite::Statement& rows) {
-            while (rows.step()) {
+        sqlite::Transaction snapshot(*db, sqlite::Transaction::Mode::deferred);
+        const auto ids = ids_meeting(
+            *db,
+            "SELECT id FROM areas WHERE kind = ?7 AND cell BETWEEN ?1 AND ?2 AND max_lat >= ?3 "
+            "AND min_lat <= ?4 AND max_lon >= ?5 AND min_lon <= ?6",
+            bbox, model::to_string(kind));
+        if (!ids.empty()) {
+            auto stmt = db->prepare(
+                "SELECT a.osm_id, a.from_relation, a.name, a.height_m, a.rings FROM json_each(?1) "
+                "AS j CROSS JOIN areas AS a ON a.id = j.value");
+            stmt.bind(1, ids);
+            while (stmt.step()) {
                 model::Area a;
-                a.osm_id = rows.int64(1);
-                a.from_relation = rows.int64(2) != 0;
+                a.osm_id = stmt.int64(0);
+                a.from_relation = stmt.int64(1) != 0;
                 a.kind = kind;
-                a.name = rows.string(3);
-                a.height_m = rows.real(4);
-                a.rings = read_rings(rows.text(5));
-                areas.emplace_back(rows.int64(0), std::move(a));
+                a.name = stmt.string(2);
+                a.height_m = stmt.real(3);
+                a.rings = read_rings(stmt.text(4));
+                areas.push_back(std::move(a));
             }
-        });
+        }
+        snapshot.commit();
     }
-    std::sort(areas.begin(), areas.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (const auto& [id, a] : areas)
+    for (const auto& a : areas)
         visit(a);
 }
 
