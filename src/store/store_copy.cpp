@@ -248,8 +248,8 @@ const std::vector<Table>& tables() {
     return all;
 }
 
-// The box columns PostgreSQL keeps for streets and areas (SQLite's are in its R*Trees, rounded
-// to 32-bit floats): computed from the geometry itself.
+// The box columns PostgreSQL keeps for streets and areas: computed from the geometry itself
+// (SQLite's, migration 13, are the old R*Trees' 32-bit floats for rows imported before it).
 bool has_bounds(std::string_view table) {
     return table == "streets" || table == "areas";
 }

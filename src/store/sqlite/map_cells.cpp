@@ -16,6 +16,8 @@ std::int64_t cell_index(double degrees_from_edge, double per_degree) {
 }  // namespace
 
 std::int64_t map_cell(const geo::BBox& box) {
+    const std::int64_t rest = std::int64_t{map_cell_levels} << map_cell_level_shift;
+    if (!(box.south <= box.north && box.west <= box.east)) return rest;  // NaN: no cell number
     const double span = std::max(box.north - box.south, box.east - box.west);
     for (int level = 0; level < map_cell_levels; ++level) {
         const double per_degree = map_cells_per_degree(level);
@@ -24,7 +26,7 @@ std::int64_t map_cell(const geo::BBox& box) {
                (cell_index(box.south + 90, per_degree) << map_cell_column_bits) |
                cell_index(box.west + 180, per_degree);
     }
-    return std::int64_t{map_cell_levels} << map_cell_level_shift;
+    return rest;
 }
 
 }  // namespace sightline::store::sqlite

@@ -12,6 +12,7 @@
 // level and each of its rows is one range of the index.
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 #include "geo/bbox.hpp"
@@ -42,6 +43,10 @@ void for_each_map_cell_range(Statement& stmt, const geo::BBox& b, const Visit& v
         visit(stmt);
         stmt.reset();
     };
+    // NaN meets nothing (SQLite binds it as NULL). A box turned inside out (west > east) still
+    // meets the boxes that span it, as in SQL: the ranges below hold them too.
+    if (std::isnan(b.south) || std::isnan(b.north) || std::isnan(b.west) || std::isnan(b.east))
+        return;
     const double south = std::max(b.south, -90.0), north = std::min(b.north, 90.0);
     const double west = std::max(b.west, -180.0), east = std::min(b.east, 180.0);
     constexpr std::int64_t max_rows_one_by_one = 16;

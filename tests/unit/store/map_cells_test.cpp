@@ -131,6 +131,10 @@ TEST_F(MapCells, FindEveryObjectWhoseBoxMeetsTheQuery) {
         queries.push_back({b.east + small, b.south, b.east + 0.02, b.north});  // just beside
         queries.push_back({b.west, b.north + small, b.east, b.north + 0.02});  // just above
     }
+    // Turned inside out: SQL's box test finds the objects that span the gap, and so must we.
+    queries.push_back({10, 40, 5, 50});
+    queries.push_back({0, 50, 30, 40});
+    queries.push_back({179.9999, -17.712, 179.996, -17.711});
     std::mt19937 random(17);
     std::uniform_real_distribution<double> lat(-90, 90), lon(-180, 180), size(0, 1);
     for (int i = 0; i < 400; ++i) {
@@ -149,6 +153,9 @@ TEST_F(MapCells, FindEveryObjectWhoseBoxMeetsTheQuery) {
         EXPECT_EQ(areas(q, model::AreaKind::water), expected) << where;
         EXPECT_TRUE(areas(q, model::AreaKind::park).empty()) << where;
     }
+    const double nan = std::nan("");
+    EXPECT_TRUE(streets({nan, 0, 1, 1}).empty());
+    EXPECT_TRUE(areas({-180, -90, 180, nan}, model::AreaKind::water).empty());
     auto bounds = m_store->street_bounds();
     ASSERT_TRUE(bounds);
     EXPECT_EQ(bounds->west, -180);
