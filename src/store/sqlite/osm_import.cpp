@@ -36,6 +36,15 @@ geo::BBox widened(geo::BBox b) {
     return b;
 }
 
+// The box of the points as the row keeps them (E7, encoding::put_points), so that the box test
+// agrees with the geometry a reader gets back to the last digit.
+geo::BBox stored_box_of(const std::vector<geo::LatLon>& points) {
+    auto b = geo::BBox::empty_box();
+    for (auto p : points)
+        b.extend({encoding::e7(p.lat) / 1e7, encoding::e7(p.lon) / 1e7});
+    return b;
+}
+
 // Binds a row's box and its grid cell (migration 13) to ?first.. ?first+4.
 void bind_box(sqlite::Statement& stmt, int first, const geo::BBox& b) {
     stmt.bind(first, b.south);
@@ -364,7 +373,7 @@ class SqliteOsmImportWriter final : public OsmImportWriter {
             "max_lon, cell) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
         insert.bind_all(s.osm_way_id, s.highway, s.name);
         insert.bind_blob(4, m_blob);
-        bind_box(insert, 5, encoding::box_of(s.points));
+        bind_box(insert, 5, stored_box_of(s.points));
         insert.run();
         ++m_summary.streets;
     }
@@ -380,7 +389,7 @@ class SqliteOsmImportWriter final : public OsmImportWriter {
         insert.bind_all(a.osm_id, a.from_relation ? 1 : 0, model::to_string(a.kind), a.name,
                         a.height_m);
         insert.bind_blob(6, m_blob);
-        bind_box(insert, 7, encoding::box_of(a.rings[0]));
+        bind_box(insert, 7, stored_box_of(a.rings[0]));
         insert.run();
         switch (a.kind) {
             case model::AreaKind::building:

@@ -164,6 +164,26 @@ TEST_F(MapCells, FindEveryObjectWhoseBoxMeetsTheQuery) {
     EXPECT_EQ(bounds->north, 90);
 }
 
+// The box test agrees with the geometry as the store gives it back (E7 degrees): a point at
+// 44.81000006 is kept as 44.8100001, so a box from 44.81000008 meets the street, though the
+// coordinates the import was given do not reach it.
+TEST_F(MapCells, TheBoxIsThatOfTheStoredGeometry) {
+    model::OsmExtract e;
+    e.bounds = world;
+    e.streets.push_back(
+        {1, "residential", "", {{44.80000004, 20.40000004}, {44.81000006, 20.41000006}}});
+    import(e);
+    const geo::BBox beyond{20.41000008, 44.81000008, 20.5, 44.9};
+    std::vector<geo::LatLon> points;
+    m_store->for_each_street(beyond, [&](const model::Street& s) { points = s.points; });
+    ASSERT_EQ(points.size(), 2u) << "not found by a box that meets its stored geometry";
+    EXPECT_GE(points[1].lat, beyond.south);
+    EXPECT_GE(points[1].lon, beyond.west);
+    // And 44.80000004 is kept as 44.8: a box up to 44.80000002 meets it.
+    const geo::BBox below{20.0, 44.0, 20.40000002, 44.80000002};
+    EXPECT_EQ(streets(below), std::set<std::int64_t>{1});
+}
+
 // Rows come out in the order they were written (their ids), as from the R*Trees: tiles encode
 // features in this order.
 TEST_F(MapCells, GiveObjectsInTheOrderTheyWereImported) {
