@@ -353,10 +353,34 @@ std::int64_t last_id(Connection& db, const char* sql) {
     return db.query_int64(sql);
 }
 
+// The writer's page cache during an import. The 64 MB the connection keeps for camera R*Tree
+// inserts (import-csv of a million cameras) bought nothing here once streets and areas left
+// their R*Trees (migration 13): the rows are appended and their cell indexes grow in order of
+// the file, mostly. 16 MB imported 256 copies of Munich as fast and with a 55 MB lower peak.
+class ImportCacheSize {
+  public:
+    explicit ImportCacheSize(Connection& db)
+        : m_db(db), m_before(db.query_int64("PRAGMA cache_size")) {
+        m_db.execute("PRAGMA cache_size = -16384");
+    }
+    ~ImportCacheSize() {
+        try {
+            m_db.execute(fmt::format("PRAGMA cache_size = {}", m_before).c_str());
+        } catch (...) {  // never from a destructor; a smaller cache is only slower
+        }
+    }
+    ImportCacheSize(const ImportCacheSize&) = delete;
+    ImportCacheSize& operator=(const ImportCacheSize&) = delete;
+
+  private:
+    Connection& m_db;
+    std::int64_t m_before;
+};
+
 class SqliteOsmImportWriter final : public OsmImportWriter {
   public:
     SqliteOsmImportWriter(std::mutex& write_mutex, Connection& db, const Decision& decision)
-        : m_lock(write_mutex), m_db(db), m_tx(db), m_decision(decision) {
+        : m_lock(write_mutex), m_db(db), m_cache_size(db), m_tx(db), m_decision(decision) {
         m_old.last_street = last_id(db, "SELECT coalesce(max(id), 0) FROM streets");
         m_old.last_area = last_id(db, "SELECT coalesce(max(id), 0) FROM areas");
         m_old.last_place = last_id(db, "SELECT coalesce(max(id), 0) FROM places");
@@ -455,6 +479,7 @@ class SqliteOsmImportWriter final : public OsmImportWriter {
   private:
     std::unique_lock<std::mutex> m_lock;  // before m_tx: the rollback runs under the lock
     Connection& m_db;
+    ImportCacheSize m_cache_size;  // before m_tx: restored once the transaction has ended
     Transaction m_tx;
     Decision m_decision;
     OldRows m_old;
