@@ -36,7 +36,7 @@ void BackgroundSink::add_area(const model::Area& area) {
 }
 
 void BackgroundSink::add_place(const model::Place& place) {
-    add(place);
+    add(m_target.prepare_place(place));
 }
 
 void BackgroundSink::add(Item item) {
@@ -83,8 +83,8 @@ void BackgroundSink::work() {
                     m_target.add_street(*street);
                 else if (auto* area = std::get_if<model::Area>(&item))
                     m_target.add_area(*area);
-                else if (auto* place = std::get_if<model::Place>(&item))
-                    m_target.add_place(*place);
+                else if (auto* place = std::get_if<model::PreparedPlace>(&item))
+                    m_target.add_prepared_place(*place);
                 else
                     m_target.add_camera(std::get<model::OsmCamera>(item));
             }

@@ -22,7 +22,8 @@ namespace sightline::osm {
 /// has received everything; an exception thrown by the target (disk full) is rethrown by the
 /// next add_* or by drain(), and nothing after it reaches the target. Destroying the sink
 /// without drain() drops what was not delivered yet and joins the worker. Not for use from
-/// several threads at once; the target is only ever called from the worker, one call at a time.
+/// several threads at once. The target's add_* are only ever called from the worker, one call at
+/// a time; its prepare_place() (the words of a place) on the caller's thread, beside them.
 class BackgroundSink final : public model::MapDataSink {
   public:
     explicit BackgroundSink(model::MapDataSink& target, std::size_t batch_size = 512,
@@ -40,7 +41,7 @@ class BackgroundSink final : public model::MapDataSink {
     void drain();
 
   private:
-    using Item = std::variant<model::Street, model::Area, model::Place, model::OsmCamera>;
+    using Item = std::variant<model::Street, model::Area, model::PreparedPlace, model::OsmCamera>;
     using Batch = std::vector<Item>;
 
     void add(Item item);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 #include <vector>
 
 #include <fmt/core.h>
@@ -77,6 +78,16 @@ std::string place_names_column(const model::Place& place) {
             names += c == '\n' ? ' ' : c;
     }
     return names;
+}
+
+model::PreparedPlace prepare_place(model::Place place) {
+    model::PreparedPlace out;
+    if (place.location.is_valid() && !place.name.empty()) {
+        out.words = place_words(place);
+        if (!out.words.empty()) out.names = place_names_column(place);
+    }
+    out.place = std::move(place);
+    return out;
 }
 
 void read_place_names(model::Place& place, std::string_view names) {

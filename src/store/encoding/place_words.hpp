@@ -11,6 +11,7 @@
 
 #include "geo/lat_lon.hpp"
 #include "model/map_data.hpp"
+#include "model/map_data_sink.hpp"
 
 namespace sightline::store::encoding {
 
@@ -37,6 +38,9 @@ bool is_landmark_place(const model::Place& place);
 std::string place_words(const model::Place& place);
 /// The place's other names (not `name`), one a line, as the `names` column keeps them.
 std::string place_names_column(const model::Place& place);
+/// The place with its place_words() and place_names_column(), as both stores write it; words ""
+/// (the place is not stored) when it has no name, no index word or no valid location.
+model::PreparedPlace prepare_place(model::Place place);
 /// Fills place.names from `name` and a `names` column (the name first, unless an address).
 void read_place_names(model::Place& place, std::string_view names_column);
 model::PlaceKind place_kind_from(std::string_view text);

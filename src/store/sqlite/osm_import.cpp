@@ -4,12 +4,14 @@
 // extract's bounds are known (see docs/adr/011-streaming-import.md).
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include <fmt/core.h>
 
 #include "store/encoding/json_columns.hpp"
 #include "store/encoding/packed_geometry.hpp"
+#include "store/encoding/place_words.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/map_cells.hpp"
 #include "store/sqlite/places.hpp"
@@ -429,7 +431,16 @@ class SqliteOsmImportWriter final : public OsmImportWriter {
     }
 
     void add_place(const model::Place& place) override {
-        if (sqlite::insert_place(m_db, place)) ++m_summary.places;
+        add_prepared_place(encoding::prepare_place(place));
+    }
+
+    [[nodiscard]] model::PreparedPlace prepare_place(model::Place place) const override {
+        return encoding::prepare_place(std::move(place));
+    }
+
+    void add_prepared_place(const model::PreparedPlace& place) override {
+        if (!m_place_load) m_place_load.emplace(m_db);
+        if (m_place_load->insert(place)) ++m_summary.places;
     }
 
     Result<OsmImportSummary> finish(const model::OsmExtract& rest) override {
@@ -439,6 +450,7 @@ class SqliteOsmImportWriter final : public OsmImportWriter {
             return fail(Errc::invalid_argument, "the extract's bounds are not a valid box");
         for (const auto& place : rest.places)
             add_place(place);
+        m_place_load.reset();
         for (const auto& street : rest.streets)
             add_street(street);
         for (const auto& area : rest.areas)
@@ -486,6 +498,7 @@ class SqliteOsmImportWriter final : public OsmImportWriter {
     OsmImportSummary m_summary;
     OsmCameraApplier m_cameras{m_db, m_decision, m_summary};  // after the three it uses
     std::string m_blob;  // reused: one street's or area's packed geometry
+    std::optional<sqlite::PlaceLoad> m_place_load;  // from the first place to finish()
 };
 
 }  // namespace

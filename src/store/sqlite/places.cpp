@@ -3,6 +3,7 @@
 // queries fold text the same way.
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <string>
 
@@ -96,21 +97,78 @@ std::int64_t place_cell(geo::LatLon location) {
            place_cell_column(location.lon);
 }
 
-bool insert_place(Connection& db, const model::Place& p) {
-    if (!p.location.is_valid() || p.name.empty()) return false;
-    const std::string words = encoding::place_words(p);
-    if (words.empty()) return false;
-    const std::string names = encoding::place_names_column(p);
-    auto stmt = db.prepare(
-        "INSERT INTO places (kind, name, housenumber, street, type, context, names, lat, lon, "
-        "words, cell) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
-    stmt.bind_all(model::to_string(p.kind), p.name, p.housenumber, p.street, p.type, p.context,
-                  names, p.location.lat, p.location.lon, words, place_cell(p.location));
-    stmt.run();
-    const auto id = db.last_insert_rowid();
-    auto fts = db.prepare("INSERT INTO places_fts (rowid, words) VALUES (?1, ?2)");
-    fts.bind_all(id, words);
-    fts.run();
+namespace {
+
+constexpr std::string_view insert_place_sql =
+    "INSERT INTO places (kind, name, housenumber, street, type, context, names, lat, lon, words, "
+    "cell) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+constexpr std::string_view insert_words_sql =
+    "INSERT INTO places_fts (rowid, words) VALUES (?1, ?2)";
+
+StatementHandle prepare_own(Connection& db, std::string_view sql) {
+    sqlite3_stmt* raw = nullptr;
+    const int rc = sqlite3_prepare_v3(db.handle(), sql.data(), static_cast<int>(sql.size()),
+                                      SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+    StatementHandle stmt(raw);
+    if (rc != SQLITE_OK) db.throw_error(rc, sql);
+    return stmt;
+}
+
+// SQLITE_STATIC: the text outlives the step that reads it (PlaceLoad::insert resets after it).
+void bind_text(Connection& db, sqlite3_stmt* stmt, int index, std::string_view text) {
+    const int rc =
+        sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+    if (rc != SQLITE_OK) db.throw_error(rc, sqlite3_sql(stmt));
+}
+
+}  // namespace
+
+PlaceLoad::PlaceLoad(Connection& db) : m_db(db) {
+    m_db.execute("PRAGMA ignore_check_constraints = ON");
+    m_insert_place = prepare_own(db, insert_place_sql);
+    m_insert_words = prepare_own(db, insert_words_sql);
+}
+
+PlaceLoad::~PlaceLoad() {
+    m_insert_place.reset();
+    m_insert_words.reset();
+    try {
+        m_db.execute("PRAGMA ignore_check_constraints = OFF");
+    } catch (const SqliteError&) {
+        // Setting a flag of the connection reads and writes nothing: it does not fail.
+    }
+}
+
+void PlaceLoad::step(sqlite3_stmt* stmt) {
+    struct Reset {
+        sqlite3_stmt* stmt;
+        ~Reset() { sqlite3_reset(stmt); }  // after the error's message was read, when it failed
+    } reset{stmt};
+    const int rc = sqlite3_step(stmt);
+    if (rc != SQLITE_DONE) m_db.throw_error(rc, sqlite3_sql(stmt));
+}
+
+bool PlaceLoad::insert(const model::PreparedPlace& prepared) {
+    if (prepared.words.empty()) return false;
+    const auto& p = prepared.place;
+    // What the table's CHECK constraints ask, which this load turns off.
+    assert(p.location.is_valid() && !p.name.empty());
+    sqlite3_stmt* row = m_insert_place.get();
+    int column = 0;
+    for (std::string_view text :
+         {model::to_string(p.kind), std::string_view(p.name), std::string_view(p.housenumber),
+          std::string_view(p.street), std::string_view(p.type), std::string_view(p.context),
+          std::string_view(prepared.names)})
+        bind_text(m_db, row, ++column, text);
+    sqlite3_bind_double(row, 8, p.location.lat);
+    sqlite3_bind_double(row, 9, p.location.lon);
+    bind_text(m_db, row, 10, prepared.words);
+    sqlite3_bind_int64(row, 11, place_cell(p.location));
+    step(row);
+    sqlite3_stmt* words = m_insert_words.get();
+    sqlite3_bind_int64(words, 1, m_db.last_insert_rowid());
+    bind_text(m_db, words, 2, prepared.words);
+    step(words);
     return true;
 }
 

@@ -83,6 +83,42 @@ TEST(BackgroundSink, DeliversEverythingInOrderOnAnotherThread) {
     EXPECT_FALSE(target.called_on_caller_thread);
 }
 
+// A sink that derives something from each place (a store: its words) has it done on the
+// caller's thread, and gets what it derived with the place on the worker.
+TEST(BackgroundSink, PreparesPlacesOnTheCallersThreadAndWritesThemOnTheWorker) {
+    class PreparingSink final : public model::MapDataSink {
+      public:
+        void add_camera(const model::OsmCamera&) override {}
+        void add_street(const model::Street&) override {}
+        void add_area(const model::Area&) override {}
+        void add_place(const model::Place& p) override {
+            written.push_back("unprepared " + p.name);
+        }
+        model::PreparedPlace prepare_place(model::Place place) const override {
+            const bool on_caller = std::this_thread::get_id() == caller;
+            std::string words = place.name + (on_caller ? " on caller" : " on worker");
+            return {std::move(place), std::move(words), "names"};
+        }
+        void add_prepared_place(const model::PreparedPlace& p) override {
+            const bool on_caller = std::this_thread::get_id() == caller;
+            written.push_back(p.place.name + "|" + p.words + "|" + p.names +
+                              (on_caller ? "|written on caller" : "|written on worker"));
+        }
+        std::thread::id caller = std::this_thread::get_id();
+        std::vector<std::string> written;  ///< read it only once drained
+    } target;
+    BackgroundSink sink(target, 2, 2);
+    std::vector<std::string> expected;
+    for (int i = 0; i < 5; ++i) {
+        model::Place p;
+        p.name = "place " + std::to_string(i);
+        sink.add_place(p);
+        expected.push_back(p.name + "|" + p.name + " on caller|names|written on worker");
+    }
+    sink.drain();
+    EXPECT_EQ(target.written, expected);
+}
+
 TEST(BackgroundSink, AFailureOfTheTargetReachesTheCallerAndStopsDelivery) {
     RecordingSink target(/*fail_at=*/10);
     BackgroundSink sink(target, 4, 2);
