@@ -99,6 +99,8 @@ std::int64_t place_cell(geo::LatLon location) {
 
 namespace {
 
+// One row a statement: a statement of several rows opens a statement transaction, and FTS5 writes
+// its pending terms out at each (a segment every few rows, then merges: 2.4 times slower).
 constexpr std::string_view insert_place_sql =
     "INSERT INTO places (kind, name, housenumber, street, type, context, names, lat, lon, words, "
     "cell) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
