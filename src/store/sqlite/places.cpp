@@ -3,7 +3,6 @@
 // queries fold text the same way.
 
 #include <algorithm>
-#include <cassert>
 #include <cmath>
 #include <string>
 
@@ -151,10 +150,10 @@ void PlaceLoad::step(sqlite3_stmt* stmt) {
 }
 
 bool PlaceLoad::insert(const model::PreparedPlace& prepared) {
-    if (prepared.words.empty()) return false;
     const auto& p = prepared.place;
-    // What the table's CHECK constraints ask, which this load turns off.
-    assert(p.location.is_valid() && !p.name.empty());
+    // What the table's CHECK constraints ask, which this load turns off (prepare_place() gives
+    // words only to such places; a PreparedPlace made otherwise is held to it too).
+    if (prepared.words.empty() || !p.location.is_valid() || p.name.empty()) return false;
     sqlite3_stmt* row = m_insert_place.get();
     int column = 0;
     for (std::string_view text :

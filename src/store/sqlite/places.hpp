@@ -37,7 +37,8 @@ class PlaceLoad {
     PlaceLoad& operator=(const PlaceLoad&) = delete;
 
     /// Inserts a place that encoding::prepare_place() made, with its index entries; false
-    /// (nothing written) when its words are "" (no name, index word or valid location).
+    /// (nothing written) when its words are "" (no name, index word or valid location), or it
+    /// has no name or valid location all the same.
     bool insert(const model::PreparedPlace& place);
 
   private:

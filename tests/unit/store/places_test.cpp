@@ -227,6 +227,9 @@ TEST(SqlitePlaces, APlaceLoadTurnsTheChecksBackOnWhenItEnds) {
         EXPECT_EQ(checks_off(), 1);
         EXPECT_TRUE(load.insert(encoding::prepare_place(sample_places(1, 5, 44.8, 20.4)[0])));
         EXPECT_FALSE(load.insert(encoding::prepare_place(model::Place{})));
+        model::PreparedPlace off_the_globe{sample_places(1, 5, 44.8, 20.4)[0], "words", ""};
+        off_the_globe.place.location.lat = 95;
+        EXPECT_FALSE(load.insert(off_the_globe)) << "held to the checks it turned off";
     }
     EXPECT_EQ(checks_off(), 0);
     EXPECT_THROW(bad_row(), sqlite::SqliteError);
