@@ -15,6 +15,8 @@ build=${1:?usage: long_routes.sh BUILD_DIR WORK_DIR [PBF]}
 work=${2:?usage: long_routes.sh BUILD_DIR WORK_DIR [PBF]}
 pbf=${3:-$root/../shared/data/osm/heidelberg_routing.osm.pbf}
 port=${LONG_PORT:-18932}
+log() { printf '[long-routes %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
 source "$root/bench/tools/ensure_packages.sh"
 ensure_packages python3-pyosmium wrk curl
 mkdir -p "$work"
