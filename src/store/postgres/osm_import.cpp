@@ -12,6 +12,7 @@
 #include "store/encoding/json_columns.hpp"
 #include "store/encoding/packed_geometry.hpp"
 #include "store/encoding/place_words.hpp"
+#include "store/osm_camera_sync.hpp"
 #include "store/postgres/connection.hpp"
 #include "store/postgres/places.hpp"
 #include "store/postgres/pool.hpp"
@@ -49,18 +50,6 @@ geo::BBox widened(geo::BBox b) {
 
 // --- cameras ---------------------------------------------------------------------------------
 
-struct StoredOsmCamera {
-    model::CameraId id;
-    int version = 0;
-    bool removed = false;
-    std::int64_t locally_modified_at = 0;
-    geo::LatLon location;
-    std::string tags_json;
-    bool seen = false;
-};
-
-using OsmKey = std::pair<std::string, std::int64_t>;
-
 // Locked until the commit: a moderator's change to one of them waits for the import (SQLite's
 // single writer gave the same order).
 std::map<OsmKey, StoredOsmCamera> load_osm_cameras(Connection& db) {
@@ -81,75 +70,25 @@ std::map<OsmKey, StoredOsmCamera> load_osm_cameras(Connection& db) {
     return out;
 }
 
-std::string osm_name(const model::OsmProvenance& osm) {
-    return fmt::format("{}/{} v{}", osm.type, osm.id, osm.version);
-}
-
-// Applies an extract's cameras by OSM id as they come (the import streams them), then marks
-// the earlier ones inside the extract's bounds that it did not bring. The stored cameras are
-// read at the first call, inside the writer's transaction and lock.
-class OsmCameraApplier {
+// The rules of OsmCameraSync on PostgreSQL's cameras.
+class PgCameraSync final : public OsmCameraSync {
   public:
-    OsmCameraApplier(Connection& db, const Decision& decision, OsmImportSummary& summary)
-        : m_db(db), m_decision(decision), m_summary(summary) {}
+    PgCameraSync(Connection& db, const Decision& decision, OsmImportSummary& summary)
+        : OsmCameraSync(decision, summary), m_db(db) {}
 
-    void add(const model::OsmCamera& camera) {
-        load();
-        if (!camera.location.is_valid() || camera.osm.id == 0) return;
-        OsmKey key{camera.osm.type, camera.osm.id};
-        if (!m_incoming.insert(key).second) return;  // duplicates in a file: first one wins
-        std::string tags_json = encoding::write_tags(camera.tags);
-        auto found = m_stored.find(key);
-        if (found == m_stored.end()) {
-            model::Camera c;
-            c.location = camera.location;
-            // Mapped by someone, not checked by this instance's moderators.
-            c.status = model::CameraStatus::reported;
-            c.tags = camera.tags;
-            c.first_seen = m_decision.at;
-            // Not the import time: the mapper's edit (or survey date) says when it was seen.
-            c.last_verified =
-                model::osm_last_confirmed(camera.tags, camera.osm.timestamp, m_decision.at);
-            c.updated_at = m_decision.at;
-            c.osm = camera.osm;
-            auto id = postgres::insert_camera_row(m_db, c);
-            postgres::append_history(
-                m_db, id,
-                {m_decision.at, "imported", m_decision.actor, osm_name(camera.osm), std::nullopt});
-            ++m_summary.cameras_new;
-            return;
-        }
-        auto& old = found->second;
-        old.seen = true;
-        bool same_content = old.tags_json == tags_json && old.location == camera.location;
-        // Removed earlier because it was gone from OSM, and back now.
-        bool reappeared = old.removed && old.locally_modified_at == 0;
-        bool changed = camera.osm.version > old.version ||
-                       (camera.osm.version == old.version && !same_content) || reappeared;
-        if (!changed) {
-            ++m_summary.cameras_unchanged;
-            return;
-        }
-        if (old.locally_modified_at > 0) {
-            if (same_content && !old.removed) {
-                // The local change reached OSM (a mapper uploaded our osmChange): in sync again.
-                m_db.run(
-                    "UPDATE cameras SET osm_version = $2, osm_timestamp = $3, "
-                    "locally_modified_at = 0 WHERE id = $1",
-                    old.id.value, camera.osm.version, camera.osm.timestamp);
-                ++m_summary.cameras_unchanged;
-                return;
-            }
-            postgres::append_history(
-                m_db, old.id,
-                {m_decision.at, "conflict", m_decision.actor,
-                 fmt::format("OpenStreetMap has {} but the camera was changed here; local state "
-                             "kept",
-                             osm_name(camera.osm)),
-                 std::nullopt});
-            ++m_summary.cameras_conflicts;
-            return;
-        }
+  private:
+    std::map<OsmKey, StoredOsmCamera> load_stored() override { return load_osm_cameras(m_db); }
+    model::CameraId insert(const model::Camera& camera) override {
+        return postgres::insert_camera_row(m_db, camera);
+    }
+    void mark_in_sync(model::CameraId id, const model::OsmProvenance& osm) override {
+        m_db.run(
+            "UPDATE cameras SET osm_version = $2, osm_timestamp = $3, locally_modified_at = 0 "
+            "WHERE id = $1",
+            id.value, osm.version, osm.timestamp);
+    }
+    void update_from_osm(model::CameraId id, const model::OsmCamera& camera,
+                         const std::string& tags_json, std::int64_t last_confirmed) override {
         // A report merged into it (a confirmation) is what made it verified; last_verified
         // also moves with anonymous checks and OSM edits.
         m_db.run(
@@ -157,61 +96,22 @@ class OsmCameraApplier {
             "osm_timestamp = $7, updated_at = $8, status = CASE WHEN status <> 'removed' "
             "THEN status WHEN confirmations > 0 THEN 'verified' ELSE 'reported' END, "
             "last_verified = GREATEST(last_verified, $9) WHERE id = $1",
-            old.id.value, camera.location.lat, camera.location.lon, tags_json,
+            id.value, camera.location.lat, camera.location.lon, tags_json,
             model::camera_kind(camera.tags), camera.osm.version, camera.osm.timestamp,
-            m_decision.at,
-            model::osm_last_confirmed(camera.tags, camera.osm.timestamp, m_decision.at));
-        postgres::append_history(
-            m_db, old.id,
-            {m_decision.at, reappeared ? "restored" : "updated", m_decision.actor,
-             fmt::format("OpenStreetMap v{} -> v{}", old.version, camera.osm.version),
-             std::nullopt});
-        ++m_summary.cameras_updated;
+            decision().at, last_confirmed);
     }
-
-    void remove_missing(const geo::BBox& bounds, const std::string& source_name) {
-        load();
-        // Cameras of earlier imports inside these bounds that the extract no longer has.
-        for (auto& [key, old] : m_stored) {
-            if (old.seen || !bounds.contains(old.location)) continue;
-            if (old.removed) {
-                // Removed here and now gone from OSM too: the deletion has been uploaded.
-                if (old.locally_modified_at > 0)
-                    m_db.run("UPDATE cameras SET locally_modified_at = 0 WHERE id = $1",
-                             old.id.value);
-                continue;
-            }
-            if (old.locally_modified_at > 0) {
-                postgres::append_history(
-                    m_db, old.id,
-                    {m_decision.at, "conflict", m_decision.actor,
-                     "deleted in OpenStreetMap but changed here; local state kept", std::nullopt});
-                ++m_summary.cameras_conflicts;
-                continue;
-            }
-            m_db.run("UPDATE cameras SET status = 'removed', updated_at = $2 WHERE id = $1",
-                     old.id.value, m_decision.at);
-            postgres::append_history(
-                m_db, old.id,
-                {m_decision.at, "removed", m_decision.actor,
-                 fmt::format("gone from OpenStreetMap ({})", source_name), std::nullopt});
-            ++m_summary.cameras_removed;
-        }
+    void clear_local_change(model::CameraId id) override {
+        m_db.run("UPDATE cameras SET locally_modified_at = 0 WHERE id = $1", id.value);
     }
-
-  private:
-    void load() {
-        if (m_loaded) return;
-        m_stored = load_osm_cameras(m_db);
-        m_loaded = true;
+    void mark_removed(model::CameraId id) override {
+        m_db.run("UPDATE cameras SET status = 'removed', updated_at = $2 WHERE id = $1", id.value,
+                 decision().at);
+    }
+    void append_history(model::CameraId id, const model::CameraEvent& event) override {
+        postgres::append_history(m_db, id, event);
     }
 
     Connection& m_db;
-    const Decision& m_decision;
-    OsmImportSummary& m_summary;
-    bool m_loaded = false;
-    std::map<OsmKey, StoredOsmCamera> m_stored;
-    std::set<OsmKey> m_incoming;
 };
 
 // --- districts ---------------------------------------------------------------------------------
@@ -459,7 +359,7 @@ class PgOsmImportWriter final : public OsmImportWriter {
     std::function<void(Connection&)> m_saw_change;
     OldRows m_old;
     OsmImportSummary m_summary;
-    OsmCameraApplier m_cameras{m_db, m_decision, m_summary};  // after the three it uses
+    PgCameraSync m_cameras{m_db, m_decision, m_summary};  // after the three it uses
     std::string m_blob;  // reused: one street's or area's packed geometry
     CopyRows m_streets;  // rows not sent yet, one COPY chunk of each table
     CopyRows m_areas;

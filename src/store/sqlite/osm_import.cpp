@@ -12,6 +12,7 @@
 #include "store/encoding/json_columns.hpp"
 #include "store/encoding/packed_geometry.hpp"
 #include "store/encoding/place_words.hpp"
+#include "store/osm_camera_sync.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/map_cells.hpp"
 #include "store/sqlite/places.hpp"
@@ -58,18 +59,6 @@ void bind_box(sqlite::Statement& stmt, int first, const geo::BBox& b) {
 
 // --- cameras ---------------------------------------------------------------------------------
 
-struct StoredOsmCamera {
-    model::CameraId id;
-    int version = 0;
-    bool removed = false;
-    std::int64_t locally_modified_at = 0;
-    geo::LatLon location;
-    std::string tags_json;
-    bool seen = false;
-};
-
-using OsmKey = std::pair<std::string, std::int64_t>;
-
 std::map<OsmKey, StoredOsmCamera> load_osm_cameras(Connection& db) {
     std::map<OsmKey, StoredOsmCamera> out;
     auto stmt = db.prepare(
@@ -88,154 +77,59 @@ std::map<OsmKey, StoredOsmCamera> load_osm_cameras(Connection& db) {
     return out;
 }
 
-void set_locally_modified(Connection& db, model::CameraId id, std::int64_t at) {
-    auto stmt = db.prepare("UPDATE cameras SET locally_modified_at = ?2 WHERE id = ?1");
-    stmt.bind_all(id.value, at);
-    stmt.run();
-}
-
-std::string osm_name(const model::OsmProvenance& osm) {
-    return fmt::format("{}/{} v{}", osm.type, osm.id, osm.version);
-}
-
-// Applies an extract's cameras by OSM id as they come (the import streams them), then marks
-// the earlier ones inside the extract's bounds that it did not bring. The stored cameras are
-// read at the first call, inside the writer's transaction and lock.
-class OsmCameraApplier {
+// The rules of OsmCameraSync on SQLite's cameras (and their R*Tree index).
+class SqliteCameraSync final : public OsmCameraSync {
   public:
-    OsmCameraApplier(Connection& db, const Decision& decision, OsmImportSummary& summary)
-        : m_db(db), m_decision(decision), m_summary(summary) {}
-
-    void add(const model::OsmCamera& camera) {
-        load();
-        if (!camera.location.is_valid() || camera.osm.id == 0) return;
-        OsmKey key{camera.osm.type, camera.osm.id};
-        if (!m_incoming.insert(key).second) return;  // duplicates in a file: first one wins
-        std::string tags_json = encoding::write_tags(camera.tags);
-        auto found = m_stored.find(key);
-        if (found == m_stored.end()) {
-            model::Camera c;
-            c.location = camera.location;
-            // Mapped by someone, not checked by this instance's moderators.
-            c.status = model::CameraStatus::reported;
-            c.tags = camera.tags;
-            c.first_seen = m_decision.at;
-            // Not the import time: importing says nothing about whether the camera is still
-            // there; the mapper's edit (or survey date) does.
-            c.last_verified =
-                model::osm_last_confirmed(camera.tags, camera.osm.timestamp, m_decision.at);
-            c.updated_at = m_decision.at;
-            c.osm = camera.osm;
-            auto id = sqlite::insert_camera_row(m_db, c);
-            sqlite::append_history(
-                m_db, id,
-                {m_decision.at, "imported", m_decision.actor, osm_name(camera.osm), std::nullopt});
-            ++m_summary.cameras_new;
-            return;
-        }
-        auto& old = found->second;
-        old.seen = true;
-        bool same_content = old.tags_json == tags_json && old.location == camera.location;
-        // Removed earlier because it was gone from OSM, and back now.
-        bool reappeared = old.removed && old.locally_modified_at == 0;
-        bool changed = camera.osm.version > old.version ||
-                       (camera.osm.version == old.version && !same_content) || reappeared;
-        if (!changed) {
-            ++m_summary.cameras_unchanged;
-            return;
-        }
-        if (old.locally_modified_at > 0) {
-            if (same_content && !old.removed) {
-                // The local change reached OSM (a mapper uploaded our osmChange): in sync again.
-                auto stmt = m_db.prepare(
-                    "UPDATE cameras SET osm_version = ?2, osm_timestamp = ?3, "
-                    "locally_modified_at = 0 WHERE id = ?1");
-                stmt.bind_all(old.id.value, camera.osm.version, camera.osm.timestamp);
-                stmt.run();
-                ++m_summary.cameras_unchanged;
-                return;
-            }
-            sqlite::append_history(
-                m_db, old.id,
-                {m_decision.at, "conflict", m_decision.actor,
-                 fmt::format("OpenStreetMap has {} but the camera was changed here; local state "
-                             "kept",
-                             osm_name(camera.osm)),
-                 std::nullopt});
-            ++m_summary.cameras_conflicts;
-            return;
-        }
-        {
-            auto update = m_db.prepare(
-                "UPDATE cameras SET lat = ?2, lon = ?3, tags = ?4, kind = ?5, osm_version = ?6, "
-                "osm_timestamp = ?7, updated_at = ?8, status = CASE WHEN status <> 'removed' "
-                "THEN status WHEN confirmations > 0 THEN 'verified' ELSE 'reported' END, "
-                "last_verified = max(last_verified, ?9) WHERE id = ?1");
-            // A report merged into it (a confirmation) is what made it verified; last_verified
-            // now also moves with anonymous checks and OSM edits.
-            update.bind_all(
-                old.id.value, camera.location.lat, camera.location.lon, tags_json,
-                model::camera_kind(camera.tags), camera.osm.version, camera.osm.timestamp,
-                m_decision.at,
-                model::osm_last_confirmed(camera.tags, camera.osm.timestamp, m_decision.at));
-            update.run();
-            auto index = m_db.prepare(
-                "UPDATE camera_index SET min_lat = ?2, max_lat = ?2, min_lon = ?3, max_lon = ?3 "
-                "WHERE id = ?1");
-            index.bind_all(old.id.value, camera.location.lat, camera.location.lon);
-            index.run();
-        }
-        sqlite::append_history(
-            m_db, old.id,
-            {m_decision.at, reappeared ? "restored" : "updated", m_decision.actor,
-             fmt::format("OpenStreetMap v{} -> v{}", old.version, camera.osm.version),
-             std::nullopt});
-        ++m_summary.cameras_updated;
-    }
-
-    void remove_missing(const geo::BBox& bounds, const std::string& source_name) {
-        load();
-        // Cameras of earlier imports inside these bounds that the extract no longer has.
-        for (auto& [key, old] : m_stored) {
-            if (old.seen || !bounds.contains(old.location)) continue;
-            if (old.removed) {
-                // Removed here and now gone from OSM too: the deletion has been uploaded.
-                if (old.locally_modified_at > 0) set_locally_modified(m_db, old.id, 0);
-                continue;
-            }
-            if (old.locally_modified_at > 0) {
-                sqlite::append_history(
-                    m_db, old.id,
-                    {m_decision.at, "conflict", m_decision.actor,
-                     "deleted in OpenStreetMap but changed here; local state kept", std::nullopt});
-                ++m_summary.cameras_conflicts;
-                continue;
-            }
-            auto update = m_db.prepare(
-                "UPDATE cameras SET status = 'removed', updated_at = ?2 WHERE id = ?1");
-            update.bind_all(old.id.value, m_decision.at);
-            update.run();
-            sqlite::append_history(
-                m_db, old.id,
-                {m_decision.at, "removed", m_decision.actor,
-                 fmt::format("gone from OpenStreetMap ({})", source_name), std::nullopt});
-            ++m_summary.cameras_removed;
-        }
-    }
+    SqliteCameraSync(Connection& db, const Decision& decision, OsmImportSummary& summary)
+        : OsmCameraSync(decision, summary), m_db(db) {}
 
   private:
-    void load() {
-        if (m_loaded) return;
-        m_stored = load_osm_cameras(m_db);
-        m_loaded = true;
+    std::map<OsmKey, StoredOsmCamera> load_stored() override { return load_osm_cameras(m_db); }
+    model::CameraId insert(const model::Camera& camera) override {
+        return sqlite::insert_camera_row(m_db, camera);
+    }
+    void mark_in_sync(model::CameraId id, const model::OsmProvenance& osm) override {
+        auto stmt = m_db.prepare(
+            "UPDATE cameras SET osm_version = ?2, osm_timestamp = ?3, locally_modified_at = 0 "
+            "WHERE id = ?1");
+        stmt.bind_all(id.value, osm.version, osm.timestamp);
+        stmt.run();
+    }
+    void update_from_osm(model::CameraId id, const model::OsmCamera& camera,
+                         const std::string& tags_json, std::int64_t last_confirmed) override {
+        // A report merged into it (a confirmation) is what made it verified; last_verified
+        // now also moves with anonymous checks and OSM edits.
+        auto update = m_db.prepare(
+            "UPDATE cameras SET lat = ?2, lon = ?3, tags = ?4, kind = ?5, osm_version = ?6, "
+            "osm_timestamp = ?7, updated_at = ?8, status = CASE WHEN status <> 'removed' "
+            "THEN status WHEN confirmations > 0 THEN 'verified' ELSE 'reported' END, "
+            "last_verified = max(last_verified, ?9) WHERE id = ?1");
+        update.bind_all(id.value, camera.location.lat, camera.location.lon, tags_json,
+                        model::camera_kind(camera.tags), camera.osm.version, camera.osm.timestamp,
+                        decision().at, last_confirmed);
+        update.run();
+        auto index = m_db.prepare(
+            "UPDATE camera_index SET min_lat = ?2, max_lat = ?2, min_lon = ?3, max_lon = ?3 "
+            "WHERE id = ?1");
+        index.bind_all(id.value, camera.location.lat, camera.location.lon);
+        index.run();
+    }
+    void clear_local_change(model::CameraId id) override {
+        auto stmt = m_db.prepare("UPDATE cameras SET locally_modified_at = 0 WHERE id = ?1");
+        stmt.bind(1, id.value);
+        stmt.run();
+    }
+    void mark_removed(model::CameraId id) override {
+        auto update =
+            m_db.prepare("UPDATE cameras SET status = 'removed', updated_at = ?2 WHERE id = ?1");
+        update.bind_all(id.value, decision().at);
+        update.run();
+    }
+    void append_history(model::CameraId id, const model::CameraEvent& event) override {
+        sqlite::append_history(m_db, id, event);
     }
 
     Connection& m_db;
-    const Decision& m_decision;
-    OsmImportSummary& m_summary;
-    bool m_loaded = false;
-    std::map<OsmKey, StoredOsmCamera> m_stored;
-    std::set<OsmKey> m_incoming;
 };
 
 // --- districts ---------------------------------------------------------------------------------
@@ -496,7 +390,7 @@ class SqliteOsmImportWriter final : public OsmImportWriter {
     Decision m_decision;
     OldRows m_old;
     OsmImportSummary m_summary;
-    OsmCameraApplier m_cameras{m_db, m_decision, m_summary};  // after the three it uses
+    SqliteCameraSync m_cameras{m_db, m_decision, m_summary};  // after the three it uses
     std::string m_blob;  // reused: one street's or area's packed geometry
     std::optional<sqlite::PlaceLoad> m_place_load;  // from the first place to finish()
 };
