@@ -30,6 +30,13 @@ Statement& Statement::bind(int index, std::string_view value) {
     return *this;
 }
 
+Statement& Statement::bind_unowned(int index, std::string_view value) {
+    check_bind(
+        sqlite3_bind_text64(m_stmt, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8),
+        index);
+    return *this;
+}
+
 Statement& Statement::bind_blob(int index, std::string_view bytes) {
     check_bind(sqlite3_bind_blob64(m_stmt, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT),
                index);
@@ -105,18 +112,21 @@ Connection::Connection(const std::filesystem::path& path, OpenOptions options) :
 
 Connection::~Connection() = default;
 
+StatementHandle Connection::compile(std::string_view sql) {
+    sqlite3_stmt* raw = nullptr;
+    const char* tail = nullptr;
+    int rc = sqlite3_prepare_v3(m_db.get(), sql.data(), static_cast<int>(sql.size()),
+                                SQLITE_PREPARE_PERSISTENT, &raw, &tail);
+    StatementHandle stmt(raw);
+    if (rc != SQLITE_OK) throw_error(rc, sql);
+    if (raw == nullptr) throw SqliteError(SQLITE_MISUSE, "empty SQL statement");
+    return stmt;
+}
+
 Statement Connection::prepare(std::string_view sql) {
     auto found = m_statements.find(sql);
-    if (found == m_statements.end()) {
-        sqlite3_stmt* raw = nullptr;
-        const char* tail = nullptr;
-        int rc = sqlite3_prepare_v3(m_db.get(), sql.data(), static_cast<int>(sql.size()),
-                                    SQLITE_PREPARE_PERSISTENT, &raw, &tail);
-        StatementHandle stmt(raw);
-        if (rc != SQLITE_OK) throw_error(rc, sql);
-        if (raw == nullptr) throw SqliteError(SQLITE_MISUSE, "empty SQL statement");
-        found = m_statements.emplace(std::string(sql), std::move(stmt)).first;
-    }
+    if (found == m_statements.end())
+        found = m_statements.emplace(std::string(sql), compile(sql)).first;
     return Statement(found->second.get(), *this);
 }
 

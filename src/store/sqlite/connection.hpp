@@ -62,6 +62,9 @@ class Statement {
         return bind(index, std::string_view(value));
     }
     Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
+    /// Binds text without copying it: it must stay unchanged until this Statement is destroyed
+    /// (which resets the statement and clears its bindings). For bulk inserts of long text.
+    Statement& bind_unowned(int index, std::string_view value);
     Statement& bind(int index, std::nullopt_t);
     /// Binds raw bytes as a BLOB (copied). Read blobs back with text().
     Statement& bind_blob(int index, std::string_view bytes);
@@ -119,6 +122,9 @@ class Connection {
     /// A cached prepared statement for `sql` (prepared on first use, kept for the connection's
     /// lifetime). `sql` must be one statement and must not contain values: bind them.
     Statement prepare(std::string_view sql);
+    /// A prepared statement of the caller's own, outside the cache (a writer of many rows that
+    /// keeps its statements and skips the cache's lookup). Wrap it in a Statement to use it.
+    StatementHandle compile(std::string_view sql);
     /// Runs SQL text without results (schema, pragmas). Throws SqliteError.
     void execute(const char* sql);
     /// Runs a pragma or query that returns one integer.

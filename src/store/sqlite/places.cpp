@@ -106,28 +106,12 @@ constexpr std::string_view insert_place_sql =
 constexpr std::string_view insert_words_sql =
     "INSERT INTO places_fts (rowid, words) VALUES (?1, ?2)";
 
-StatementHandle prepare_own(Connection& db, std::string_view sql) {
-    sqlite3_stmt* raw = nullptr;
-    const int rc = sqlite3_prepare_v3(db.handle(), sql.data(), static_cast<int>(sql.size()),
-                                      SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
-    StatementHandle stmt(raw);
-    if (rc != SQLITE_OK) db.throw_error(rc, sql);
-    return stmt;
-}
-
-// SQLITE_STATIC: the text outlives the step that reads it (PlaceLoad::insert resets after it).
-void bind_text(Connection& db, sqlite3_stmt* stmt, int index, std::string_view text) {
-    const int rc =
-        sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
-    if (rc != SQLITE_OK) db.throw_error(rc, sqlite3_sql(stmt));
-}
-
 }  // namespace
 
 PlaceLoad::PlaceLoad(Connection& db) : m_db(db) {
     m_db.execute("PRAGMA ignore_check_constraints = ON");
-    m_insert_place = prepare_own(db, insert_place_sql);
-    m_insert_words = prepare_own(db, insert_words_sql);
+    m_insert_place = db.compile(insert_place_sql);
+    m_insert_words = db.compile(insert_words_sql);
 }
 
 PlaceLoad::~PlaceLoad() {
@@ -140,36 +124,27 @@ PlaceLoad::~PlaceLoad() {
     }
 }
 
-void PlaceLoad::step(sqlite3_stmt* stmt) {
-    struct Reset {
-        sqlite3_stmt* stmt;
-        ~Reset() { sqlite3_reset(stmt); }  // after the error's message was read, when it failed
-    } reset{stmt};
-    const int rc = sqlite3_step(stmt);
-    if (rc != SQLITE_DONE) m_db.throw_error(rc, sqlite3_sql(stmt));
-}
-
 bool PlaceLoad::insert(const model::PreparedPlace& prepared) {
     const auto& p = prepared.place;
     // What the table's CHECK constraints ask, which this load turns off (prepare_place() gives
     // words only to such places; a PreparedPlace made otherwise is held to it too).
     if (prepared.words.empty() || !p.location.is_valid() || p.name.empty()) return false;
-    sqlite3_stmt* row = m_insert_place.get();
-    int column = 0;
-    for (std::string_view text :
-         {model::to_string(p.kind), std::string_view(p.name), std::string_view(p.housenumber),
-          std::string_view(p.street), std::string_view(p.type), std::string_view(p.context),
-          std::string_view(prepared.names)})
-        bind_text(m_db, row, ++column, text);
-    sqlite3_bind_double(row, 8, p.location.lat);
-    sqlite3_bind_double(row, 9, p.location.lon);
-    bind_text(m_db, row, 10, prepared.words);
-    sqlite3_bind_int64(row, 11, place_cell(p.location));
-    step(row);
-    sqlite3_stmt* words = m_insert_words.get();
-    sqlite3_bind_int64(words, 1, m_db.last_insert_rowid());
-    bind_text(m_db, words, 2, prepared.words);
-    step(words);
+    {
+        // The text is bound, not copied: it outlives the Statement, which resets it.
+        Statement row(m_insert_place.get(), m_db);
+        int column = 0;
+        for (std::string_view text :
+             {model::to_string(p.kind), std::string_view(p.name), std::string_view(p.housenumber),
+              std::string_view(p.street), std::string_view(p.type), std::string_view(p.context),
+              std::string_view(prepared.names)})
+            row.bind_unowned(++column, text);
+        row.bind(8, p.location.lat).bind(9, p.location.lon);
+        row.bind_unowned(10, prepared.words).bind(11, place_cell(p.location));
+        row.run();
+    }
+    Statement words(m_insert_words.get(), m_db);
+    words.bind(1, m_db.last_insert_rowid()).bind_unowned(2, prepared.words);
+    words.run();
     return true;
 }
 

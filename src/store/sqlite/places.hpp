@@ -42,8 +42,6 @@ class PlaceLoad {
     bool insert(const model::PreparedPlace& place);
 
   private:
-    void step(sqlite3_stmt* stmt);
-
     Connection& m_db;
     StatementHandle m_insert_place;
     StatementHandle m_insert_words;
