@@ -1,6 +1,7 @@
 // Applying extracts to the SQLite store: first import, re-import of a newer extract, other
 // cities left alone, conflicts with local moderation, and nothing written on a bad file.
 #include <fstream>
+#include <functional>
 
 #include <gtest/gtest.h>
 
@@ -184,6 +185,56 @@ TEST_F(Reimport, ALocallyChangedCameraGetsAConflictAndKeepsItsState) {
     changed = m_store->cameras_changed_since_import();
     ASSERT_EQ(changed.size(), 1u);
     EXPECT_EQ(changed[0].id, kept.id);
+}
+
+// A moderator's change that reached OpenStreetMap (a mapper uploaded the osmChange) comes back
+// in the next extract: the camera is in sync again, not a conflict, and no longer offered to OSM.
+TEST_F(Reimport, ALocalChangeThatReachedOsmIsInSyncAgain) {
+    apply("basic.osm");
+    auto cam = by_osm("node", 1);
+    model::NewReport report;
+    report.location = cam.location;
+    report.tags = {{"man_made", "surveillance"}, {"camera:mount", "wall"}};
+    auto report_id = m_store->insert_report(report, "hash", 1'700'000'000 / 3600 * 3600);
+    ASSERT_TRUE(report_id);
+    ASSERT_TRUE(m_store->merge_report(*report_id, cam.id, {"mod", "", 1'700'000'100}));
+    const auto merged = by_osm("node", 1);
+    ASSERT_EQ(merged.tags.at("camera:mount"), "wall");
+    ASSERT_EQ(m_store->cameras_changed_since_import().size(), 1u);
+
+    // Version 2 in OSM is what was merged here.
+    auto extract = read_fixture("basic.osm");
+    auto with_node_one = [&extract](const std::function<void(model::OsmCamera&)>& change) {
+        for (auto& c : extract.cameras)
+            if (c.osm.type == "node" && c.osm.id == 1) change(c);
+    };
+    with_node_one([&merged](model::OsmCamera& c) {
+        c.osm.version = 2;
+        c.tags = merged.tags;
+        c.location = merged.location;
+    });
+    auto s = m_store->apply_osm_import(extract, import_decision(1'800'000'000));
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->cameras_conflicts, 0);
+    EXPECT_EQ(s->cameras_updated, 0);
+    EXPECT_EQ(s->cameras_unchanged, 2);  // node 1, in sync again, and way 100
+    auto synced = by_osm("node", 1);
+    EXPECT_EQ(synced.osm->version, 2);
+    EXPECT_EQ(synced.tags, merged.tags);
+    EXPECT_EQ(synced.updated_at, merged.updated_at);  // nothing about it changed here
+    EXPECT_FALSE(history_has(synced.id, "conflict"));
+    EXPECT_TRUE(m_store->cameras_changed_since_import().empty());
+
+    // From now on OSM's next version is an update, as for any camera in sync.
+    with_node_one([](model::OsmCamera& c) {
+        c.osm.version = 3;
+        c.tags["camera:direction"] = "180";
+    });
+    s = m_store->apply_osm_import(extract, import_decision(1'900'000'000));
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->cameras_updated, 1);
+    EXPECT_EQ(s->cameras_conflicts, 0);
+    EXPECT_EQ(by_osm("node", 1).tags.at("camera:direction"), "180");
 }
 
 TEST_F(Reimport, ARemovedCameraChangedInOsmIsAConflict) {
