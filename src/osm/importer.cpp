@@ -22,6 +22,7 @@
 #include <osmium/handler/node_locations_for_ways.hpp>
 #include <osmium/index/map.hpp>
 #include <osmium/io/any_input.hpp>
+#include <osmium/thread/pool.hpp>
 #include <osmium/visitor.hpp>
 #include <protozero/pbf_reader.hpp>
 
@@ -38,6 +39,7 @@
 #include <stdexcept>
 #include <string_view>
 #include <system_error>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -572,7 +574,14 @@ model::OsmExtract read_extract(const std::filesystem::path& path, model::MapData
     // Pass 1: multipolygon relations.
     std::uint64_t relation_candidates = 0;
     {
-        osmium::io::Reader reader{file, osmium::osm_entity_bits::relation};
+        // This pass is all decoding (the relations come last in a file; every block before them
+        // is inflated to get there) and the handlers are idle: a decoder on every core, where
+        // libosmium's shared pool has one fewer than the cores (pass 2 keeps that: its handlers
+        // and the store's writer use the others). Nor does it need the objects' metadata.
+        osmium::thread::Pool decoders{
+            static_cast<int>(std::max(1U, std::thread::hardware_concurrency()))};
+        osmium::io::Reader reader{file, osmium::osm_entity_bits::relation, decoders,
+                                  osmium::io::read_meta::no};
         while (osmium::memory::Buffer buffer = reader.read()) {
             check_tags(buffer);
             for (const auto& relation : buffer.select<osmium::Relation>()) {
