@@ -139,7 +139,9 @@ class ImportCommand final : public Command {
         // A missing or unreadable file is refused before the data folder is touched.
         if (auto ok = osm::check_osm_file(m_file); !ok) return report_error("import", ok.error());
         const auto data_dir = data_dir_from(m_args);
-        auto store = open_store_from(m_args);
+        // A new data folder's database is written once, not once to a WAL and once back
+        // (store::OpenOptions::rollback_journal_if_new); it is in WAL mode once closed.
+        auto store = open_store_from(m_args, store::OpenOptions{.rollback_journal_if_new = true});
         // With PostgreSQL the data folder (caches only) may not exist: the system's temporary
         // folder then.
         if (std::error_code ec; std::filesystem::is_directory(data_dir, ec))

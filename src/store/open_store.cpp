@@ -42,6 +42,7 @@ std::unique_ptr<Backend> open_store(const StoreUrl& url, const OpenOptions& opti
     sqlite.synchronous_full = options.synchronous_full;
     sqlite.read_connections = options.connections > 0 ? std::min(options.connections, 4) : 4;
     sqlite.memory_map = options.memory_map;
+    sqlite.rollback_journal_if_new = options.rollback_journal_if_new;
     return open_sqlite_store(url.sqlite_dir, sqlite);
 }
 

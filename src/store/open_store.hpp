@@ -37,6 +37,14 @@ struct OpenOptions {
     /// Off for one pass over a whole country (the routing data): pages go through SQLite's
     /// bounded cache and the kernel's page cache instead.
     bool memory_map = true;
+    /// sqlite: a database file this open creates is written with a rollback journal until the
+    /// store closes, then switched to WAL (what every other open asks for). For the first load
+    /// of a new data folder (`sightline import`): a rollback journal holds only the pages that
+    /// existed before, so the new pages are written once, where a WAL writes them twice (to
+    /// the log, then back into the file): 2 s of a country's 17. While it is open, another
+    /// process that opens the database waits for the import's transaction (busy timeout) and
+    /// then switches it to WAL itself, or fails with "database is locked".
+    bool rollback_journal_if_new = false;
 };
 
 /// Opens (and migrates) the store. Throws store::Unavailable if a database server cannot be

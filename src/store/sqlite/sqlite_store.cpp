@@ -25,13 +25,17 @@ constexpr int max_audit_page = 1000;
 
 SqliteStore::SqliteStore(std::filesystem::path database_path, SqliteOptions options)
     : m_path(std::move(database_path)), m_photos(m_path.parent_path() / "photos") {
+    std::error_code ec;
+    m_rollback_journal = options.rollback_journal_if_new && !std::filesystem::exists(m_path, ec);
     m_writer = std::make_unique<Connection>(
         m_path, sqlite::OpenOptions{.read_only = false, .create = options.create_if_missing});
     sqlite::configure_connection(*m_writer, /*read_only=*/false);
     // The first statement that reads the file: a non-database fails here with SQLITE_NOTADB.
     {
-        auto mode = m_writer->prepare("PRAGMA journal_mode = WAL");
-        if (!mode.step() || mode.text(0) != "wal")
+        const std::string_view wanted = m_rollback_journal ? "delete" : "wal";
+        auto mode = m_writer->prepare(m_rollback_journal ? "PRAGMA journal_mode = DELETE"
+                                                         : "PRAGMA journal_mode = WAL");
+        if (!mode.step() || mode.text(0) != wanted)
             throw sightline::Exception(fmt::format(
                 "database {}: cannot switch to WAL mode (journal_mode is '{}'); is it on a "
                 "network file system?",
@@ -47,7 +51,17 @@ SqliteStore::SqliteStore(std::filesystem::path database_path, SqliteOptions opti
         std::make_unique<sqlite::ReadPool>(m_path, options.read_connections, options.memory_map);
 }
 
-SqliteStore::~SqliteStore() = default;
+SqliteStore::~SqliteStore() {
+    if (!m_rollback_journal) return;
+    try {
+        // Idle connections hold no lock under a rollback journal, the read pool's included.
+        auto mode = m_writer->prepare("PRAGMA journal_mode = WAL");
+        mode.step();
+    } catch (const sqlite::SqliteError&) {
+        // Another process holds the database (it opened it meanwhile, and so switched it to
+        // WAL or is about to): every open asks for WAL, so the next one switches it.
+    }
+}
 
 std::unique_ptr<SqliteStore> open_sqlite_store(const std::filesystem::path& data_dir,
                                                SqliteOptions options) {

@@ -26,6 +26,9 @@ struct SqliteOptions {
     int read_connections = 4;       ///< pool of read-only connections (at least 1 is opened)
     bool create_if_missing = true;  ///< create the data directory and the database file
     bool memory_map = true;         ///< readers map the file (store::OpenOptions::memory_map)
+    /// A database file this store creates is written with a rollback journal while it is open
+    /// and switched to WAL when it closes (store::OpenOptions::rollback_journal_if_new).
+    bool rollback_journal_if_new = false;
 };
 
 class SqliteStore final : public Backend {
@@ -183,6 +186,7 @@ class SqliteStore final : public Backend {
 
   private:
     std::filesystem::path m_path;
+    bool m_rollback_journal = false;  ///< created by this store with rollback_journal_if_new
     PhotoFiles m_photos;
     std::mutex m_write_mutex;  // guards m_writer; held for the length of one write transaction
     std::unique_ptr<sqlite::Connection> m_writer;

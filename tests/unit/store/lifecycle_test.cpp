@@ -78,6 +78,37 @@ TEST(SqliteStore, CreatesTheDataDirectoryAndAppliesAllMigrations) {
     EXPECT_EQ(db.count("SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
 }
 
+// store::OpenOptions::rollback_journal_if_new: only a database file the store creates, and only
+// while it is open; it is in WAL mode for whoever opens it next.
+TEST(SqliteStore, ANewDatabaseForItsFirstLoadHasARollbackJournalUntilItCloses) {
+    TempDir dir;
+    SqliteOptions first_load;
+    first_load.rollback_journal_if_new = true;
+    const auto file = dir.path() / "sightline.db";
+    const std::string mode_is = "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = ";
+    {
+        auto store = open_store(dir.path(), first_load);
+        RawDb db(file);
+        EXPECT_EQ(db.count(mode_is + "'delete'"), 1);
+        // It stores and reads as any store does, a transaction that fails included.
+        ASSERT_TRUE(store->insert_user("mila", model::Role::moderator, "hash", decision()));
+        EXPECT_THROW(db.exec("BEGIN; INSERT INTO meta (key, value) VALUES ('x', 'y'); "
+                             "INSERT INTO meta (key, value) VALUES ('x', 'z'); COMMIT;"),
+                     std::runtime_error);
+        db.exec("ROLLBACK");
+        EXPECT_EQ(db.count("SELECT count(*) FROM meta WHERE key = 'x'"), 0);
+        EXPECT_TRUE(store->find_user_by_name("mila"));
+    }
+    RawDb db(file);
+    EXPECT_EQ(db.count(mode_is + "'wal'"), 1);
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "sightline.db-journal"));
+    {
+        auto store = open_store(dir.path(), first_load);  // the file exists: WAL as always
+        EXPECT_EQ(RawDb(file).count(mode_is + "'wal'"), 1);
+        EXPECT_TRUE(store->find_user_by_name("mila"));
+    }
+}
+
 TEST(SqliteStore, MigrationsAreNumberedFromOneWithoutGaps) {
     int expected = 1;
     for (const auto& m : sqlite::migrations()) {
