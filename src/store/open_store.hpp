@@ -41,9 +41,9 @@ struct OpenOptions {
     /// store closes, then switched to WAL (what every other open asks for). For the first load
     /// of a new data folder (`sightline import`): a rollback journal holds only the pages that
     /// existed before, so the new pages are written once, where a WAL writes them twice (to
-    /// the log, then back into the file): 2 s of a country's 17. While it is open, another
-    /// process that opens the database waits for the import's transaction (busy timeout) and
-    /// then switches it to WAL itself, or fails with "database is locked".
+    /// the log, then back into the file): 2 s of a country's 17. While it writes, another
+    /// process cannot switch the file to WAL and its open fails at once with "database ... is
+    /// busy" (between transactions it switches the file to WAL and goes on).
     bool rollback_journal_if_new = false;
 };
 

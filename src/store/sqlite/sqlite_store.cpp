@@ -31,7 +31,7 @@ SqliteStore::SqliteStore(std::filesystem::path database_path, SqliteOptions opti
         m_path, sqlite::OpenOptions{.read_only = false, .create = options.create_if_missing});
     sqlite::configure_connection(*m_writer, /*read_only=*/false);
     // The first statement that reads the file: a non-database fails here with SQLITE_NOTADB.
-    {
+    try {
         const std::string_view wanted = m_rollback_journal ? "delete" : "wal";
         auto mode = m_writer->prepare(m_rollback_journal ? "PRAGMA journal_mode = DELETE"
                                                          : "PRAGMA journal_mode = WAL");
@@ -40,6 +40,14 @@ SqliteStore::SqliteStore(std::filesystem::path database_path, SqliteOptions opti
                 "database {}: cannot switch to WAL mode (journal_mode is '{}'); is it on a "
                 "network file system?",
                 m_path.string(), mode.text(0)));
+    } catch (const sqlite::SqliteError& e) {
+        // Switching to WAL waits for every other connection: the first import into a new data
+        // folder holds its rollback journal (OpenOptions::rollback_journal_if_new) to the end.
+        if (e.primary_code() != SQLITE_BUSY) throw;
+        throw sightline::Exception(fmt::format(
+            "database {} is busy: another process is writing it (the first import into a new "
+            "data folder holds it until it is done); try again then",
+            m_path.string()));
     }
     m_writer->execute(options.synchronous_full ? "PRAGMA synchronous = FULL"
                                                : "PRAGMA synchronous = NORMAL");

@@ -98,6 +98,18 @@ TEST(SqliteStore, ANewDatabaseForItsFirstLoadHasARollbackJournalUntilItCloses) {
         db.exec("ROLLBACK");
         EXPECT_EQ(db.count("SELECT count(*) FROM meta WHERE key = 'x'"), 0);
         EXPECT_TRUE(store->find_user_by_name("mila"));
+        // Another open meanwhile (a server started during the first import) cannot switch the
+        // file to WAL while a write is under way: it waits its busy timeout, then says why.
+        db.exec("BEGIN IMMEDIATE");
+        try {
+            open_store(dir.path());
+            ADD_FAILURE() << "opened during the write";
+        } catch (const sightline::Exception& e) {
+            EXPECT_NE(std::string_view(e.what()).find("is busy: another process is writing it"),
+                      std::string_view::npos)
+                << e.what();
+        }
+        db.exec("ROLLBACK");
     }
     RawDb db(file);
     EXPECT_EQ(db.count(mode_is + "'wal'"), 1);
