@@ -4,6 +4,7 @@
 // folder (temporary files, photos of reports that never committed) is swept at start.
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <mutex>
@@ -61,7 +62,21 @@ TEST_F(Durability, AcknowledgedReportsAndPhotosSurviveRepeatedSigkill) {
                 }
             });
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(1500 + cycle * 300));
+        // Killed while the writers are under way: once a report of this cycle got through (a
+        // photo takes a while on a loaded machine), and a little later each cycle.
+        const std::size_t before = [&] {
+            std::lock_guard lock(mutex);
+            return acknowledged.size();
+        }();
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        while (std::chrono::steady_clock::now() < deadline) {
+            {
+                std::lock_guard lock(mutex);
+                if (acknowledged.size() > before) break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(500 + cycle * 300));
         EXPECT_EQ(server().kill_hard(), 128 + SIGKILL);
         stop = true;
         for (auto& thread : writers)
@@ -70,7 +85,7 @@ TEST_F(Durability, AcknowledgedReportsAndPhotosSurviveRepeatedSigkill) {
 
         const auto mod = login();
         std::lock_guard lock(mutex);
-        ASSERT_FALSE(acknowledged.empty()) << "the writers got reports through";
+        ASSERT_GT(acknowledged.size(), before) << "the writers got reports through";
         std::set<std::string> photos_checked;
         for (const auto& ack : acknowledged) {
             auto stored = client().get(fmt::format("/api/v1/reports/{}", ack.id), mod.cookie());
