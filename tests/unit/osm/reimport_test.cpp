@@ -44,6 +44,15 @@ class Reimport : public ::testing::Test {
         return n;
     }
 
+    /// A moderator merges a report that the camera hangs on a wall (a local change, to OSM).
+    bool merge_wall_mount(const model::Camera& cam) {
+        model::NewReport report;
+        report.location = cam.location;
+        report.tags = {{"man_made", "surveillance"}, {"camera:mount", "wall"}};
+        auto report_id = m_store->insert_report(report, "hash", 1'700'000'000 / 3600 * 3600);
+        return report_id && m_store->merge_report(*report_id, cam.id, {"mod", "", 1'700'000'100});
+    }
+
     bool history_has(model::CameraId id, std::string_view action) {
         for (const auto& e : m_store->camera_history(id))
             if (e.action == action) return true;
@@ -160,12 +169,7 @@ TEST_F(Reimport, ACameraOutsideTheNewBoundsIsKept) {
 TEST_F(Reimport, ALocallyChangedCameraGetsAConflictAndKeepsItsState) {
     apply("basic.osm");
     auto cam = by_osm("node", 1);
-    model::NewReport report;
-    report.location = cam.location;
-    report.tags = {{"man_made", "surveillance"}, {"camera:mount", "wall"}};
-    auto report_id = m_store->insert_report(report, "hash", 1'700'000'000 / 3600 * 3600);
-    ASSERT_TRUE(report_id);
-    ASSERT_TRUE(m_store->merge_report(*report_id, cam.id, {"mod", "", 1'700'000'100}));
+    ASSERT_TRUE(merge_wall_mount(cam));
     auto way_camera = by_osm("way", 100);
     ASSERT_TRUE(m_store->remove_camera(way_camera.id, {"mod", "gone", 1'700'000'200}));
 
@@ -192,12 +196,7 @@ TEST_F(Reimport, ALocallyChangedCameraGetsAConflictAndKeepsItsState) {
 TEST_F(Reimport, ALocalChangeThatReachedOsmIsInSyncAgain) {
     apply("basic.osm");
     auto cam = by_osm("node", 1);
-    model::NewReport report;
-    report.location = cam.location;
-    report.tags = {{"man_made", "surveillance"}, {"camera:mount", "wall"}};
-    auto report_id = m_store->insert_report(report, "hash", 1'700'000'000 / 3600 * 3600);
-    ASSERT_TRUE(report_id);
-    ASSERT_TRUE(m_store->merge_report(*report_id, cam.id, {"mod", "", 1'700'000'100}));
+    ASSERT_TRUE(merge_wall_mount(cam));
     const auto merged = by_osm("node", 1);
     ASSERT_EQ(merged.tags.at("camera:mount"), "wall");
     ASSERT_EQ(m_store->cameras_changed_since_import().size(), 1u);
