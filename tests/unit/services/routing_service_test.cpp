@@ -190,6 +190,22 @@ TEST_F(PreparedRoutingTest, TheNextServerLoadsTheGraphTheFirstOneBuilt) {
     }
 }
 
+// Cameras without streets (a camera list imported on its own): the file written maps back,
+// rather than being refused and rebuilt at every start.
+TEST_F(PreparedRoutingTest, AFolderWithoutStreetsLoadsTheFileItWrote) {
+    add_camera({south_lat, lon_at(0)});
+    for (int server = 0; server < 2; ++server) {
+        AnalysisService analysis(*m_store, *m_store);
+        RoutingService routing(*m_store, *m_store, analysis, options());
+        ASSERT_TRUE(routing.prepare());
+        routing.wait_background();
+        const auto stats = routing.stats();
+        EXPECT_EQ(stats.loaded, server == 1) << "server " << server;
+        EXPECT_TRUE(stats.mapped) << "server " << server;
+        EXPECT_EQ(stats.files_written, server == 0 ? 1u : 0u) << "server " << server;
+    }
+}
+
 TEST_F(PreparedRoutingTest, ACameraAddedSinceTheFileIsFollowedAndWrittenBack) {
     import_ladder();
     serve_once();
