@@ -32,8 +32,21 @@ class Planner {
             analysis::DoriLevel level)
         : m_graph(graph), m_search(search), m_from(from), m_to(to), m_level(level) {}
 
-    /// The least-cost route for one lambda; nullopt when no path joins the two points.
+    /// The least-cost route for one lambda; nullopt when no path joins the two points. A lambda
+    /// asked again (the bisection often meets lambda = 1 before it is tried on its own) is
+    /// answered from the first search.
     std::optional<PlannedRoute> route(double lambda) {
+        for (const auto& [tried, found] : m_tried)
+            if (tried == lambda) return found;
+        auto found = search(lambda);
+        m_tried.emplace_back(lambda, found);
+        return found;
+    }
+
+    std::size_t searches = 0;
+
+  private:
+    std::optional<PlannedRoute> search(double lambda) {
         ++searches;
         const Metric metric{lambda, m_level};
         const Edge& a = m_graph.edge(m_from.edge);
@@ -91,14 +104,12 @@ class Planner {
         return r;
     }
 
-    std::size_t searches = 0;
-
-  private:
     const WalkGraph& m_graph;
     AltSearch& m_search;
     Snap m_from;
     Snap m_to;
     analysis::DoriLevel m_level;
+    std::vector<std::pair<double, std::optional<PlannedRoute>>> m_tried;
 };
 
 bool same_route(const PlannedRoute& a, const PlannedRoute& b) {
@@ -180,7 +191,8 @@ Result<Plan> plan_routes(const WalkGraph& graph, AltSearch& search, geo::LatLon 
                 hi = mid;
         }
     }
-    // One metre on camera worth one metre of walking: a natural middle candidate.
+    // One metre on camera worth one metre of walking: a natural middle candidate (searched once
+    // even where the bisection met it).
     consider(planner.route(1.0));
     if (!least) least = *shortest;
     least->kind = RouteKind::least_exposed;
