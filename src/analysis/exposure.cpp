@@ -195,17 +195,24 @@ std::size_t RingBands::band_of(double y) const noexcept {
 }
 
 std::vector<Interval> unite(std::vector<Interval> intervals) {
+    unite_in_place(intervals);
+    return intervals;
+}
+
+void unite_in_place(std::vector<Interval>& intervals) {
     std::sort(intervals.begin(), intervals.end(),
               [](const Interval& x, const Interval& y) { return x.from_m < y.from_m; });
-    std::vector<Interval> out;
-    for (const auto& i : intervals) {
+    // Written over the sorted ones: the write index never passes the read index.
+    std::size_t kept = 0;
+    for (std::size_t r = 0; r < intervals.size(); ++r) {
+        const Interval i = intervals[r];
         if (!(i.to_m > i.from_m)) continue;
-        if (!out.empty() && i.from_m <= out.back().to_m)
-            out.back().to_m = std::max(out.back().to_m, i.to_m);
+        if (kept > 0 && i.from_m <= intervals[kept - 1].to_m)
+            intervals[kept - 1].to_m = std::max(intervals[kept - 1].to_m, i.to_m);
         else
-            out.push_back(i);
+            intervals[kept++] = i;
     }
-    return out;
+    intervals.resize(kept);
 }
 
 double total_length(std::span<const Interval> intervals) noexcept {

@@ -67,6 +67,8 @@ void clip_segment(Vec2 a, Vec2 b, std::span<const Vec2> ring, const RingBands& b
 
 /// Union of sorted or unsorted intervals: sorted and disjoint.
 std::vector<Interval> unite(std::vector<Interval> intervals);
+/// unite() in the vector itself, keeping its capacity for the next use.
+void unite_in_place(std::vector<Interval>& intervals);
 double total_length(std::span<const Interval> intervals) noexcept;
 
 /// A camera's viewshed with the camera's identity, in a shared frame.

@@ -681,14 +681,29 @@ struct AnalysisService::RouteScene {
         // The seen stretches: the finest level seen along each piece (as the clips of every
         // camera united per level).
         const double len = analysis::length(b - a);
+        // Most segments of a route no camera sees: one unseen piece, the figures all zero, as
+        // the general path below gives them, without its allocations.
+        bool seen_by_some = false;
+        for (std::size_t k = 0; k < m_candidates.size() && !seen_by_some; ++k)
+            seen_by_some = !m_clips[k][0].empty();
+        if (!seen_by_some) {
+            if (len > 0) {
+                const Vec2 unit = (b - a) * (1.0 / len);
+                out.pieces.push_back({a + unit * 0.0, a + unit * len, -1});
+            }
+            return out;
+        }
+        // The scratch vectors are members: a route measures hundreds of segments.
+        Levels& by_level = m_by_level;
+        std::vector<double>& cuts = m_cuts;
         if (len > 0) {
-            Levels by_level;
-            std::vector<double> cuts{0.0, len};
+            cuts.assign({0.0, len});
             for (std::size_t level = 0; level < dori_level_count; ++level) {
-                std::vector<analysis::Interval> all;
+                auto& all = by_level[level];
+                all.clear();
                 for (std::size_t k = 0; k < m_candidates.size(); ++k)
                     all.insert(all.end(), m_clips[k][level].begin(), m_clips[k][level].end());
-                by_level[level] = analysis::unite(std::move(all));
+                analysis::unite_in_place(all);
                 for (auto in : by_level[level]) {
                     cuts.push_back(std::clamp(in.from_m, 0.0, len));
                     cuts.push_back(std::clamp(in.to_m, 0.0, len));
@@ -708,28 +723,34 @@ struct AnalysisService::RouteScene {
         }
 
         // Metres per camera (its clips united) and seen by any camera (all of those united).
-        Levels seen_by_any;
+        Levels& seen_by_any = m_seen_by_any;
+        for (auto& level : seen_by_any)
+            level.clear();
         for (std::size_t k = 0; k < m_candidates.size(); ++k) {
             Levels& mine = m_clips[k];
             if (mine[0].empty()) continue;
             auto& [id, metres] =
                 out.cameras.emplace_back(cameras[m_candidates[k]].id, LevelMetres{});
             for (std::size_t level = 0; level < dori_level_count; ++level) {
-                auto united = analysis::unite(std::move(mine[level]));
-                mine[level].clear();
+                auto& united = mine[level];
+                analysis::unite_in_place(united);
                 metres[level] = analysis::total_length(united);
                 seen_by_any[level].insert(seen_by_any[level].end(), united.begin(), united.end());
             }
         }
-        for (std::size_t level = 0; level < dori_level_count; ++level)
-            out.metres[level] =
-                analysis::total_length(analysis::unite(std::move(seen_by_any[level])));
+        for (std::size_t level = 0; level < dori_level_count; ++level) {
+            analysis::unite_in_place(seen_by_any[level]);
+            out.metres[level] = analysis::total_length(seen_by_any[level]);
+        }
         return out;
     }
 
     std::unordered_map<SegmentKey, SegmentSeen, SegmentHash> m_segments;
     std::vector<std::uint32_t> m_candidates;
     std::vector<Levels> m_clips;  ///< per candidate of the segment being measured
+    Levels m_by_level;            ///< scratch of measure(): the clips of all candidates
+    Levels m_seen_by_any;         ///< scratch of measure(): the cameras' clips, each united
+    std::vector<double> m_cuts;   ///< scratch of measure(): where the finest level may change
 };
 
 Result<AnalysisService::RouteScene> AnalysisService::load_route_scene(
