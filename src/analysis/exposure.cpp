@@ -126,9 +126,11 @@ void RingBands::for_edges(double y0, double y1, const Visit& visit) const {
     const std::size_t b1 = band_of(y1);
     for (std::size_t b = b0; b <= b1; ++b)
         for (std::uint32_t k = m_band_start[b]; k < m_band_start[b + 1]; ++k) {
-            const std::uint32_t i = m_edges[k];
-            // An edge spanning several bands is visited in the first one the query shares.
-            if (std::max<std::size_t>(m_first_band[i], b0) != b) continue;
+            const std::uint32_t entry = m_edges[k];
+            // An edge spanning several bands is visited in the first one the query shares: in
+            // b0 whatever its first band, above b0 only in its own first band.
+            if (b != b0 && (entry & first_band_flag) == 0) continue;
+            const std::uint32_t i = entry & ~first_band_flag;
             visit(i == 0 ? m_size - 1 : i - 1, i);
         }
 }
@@ -158,7 +160,7 @@ void clip_segment(Vec2 a, Vec2 b, std::span<const Vec2> ring, const RingBands& b
 
 RingBands::RingBands(std::span<const Vec2> ring) : m_size(ring.size()) {
     const std::size_t n = ring.size();
-    if (n < min_banded_ring) return;
+    if (n < min_banded_ring || n >= first_band_flag) return;  // the flag needs the top bit
     double min_y = ring[0].y, max_y = ring[0].y;
     for (auto p : ring) {
         min_y = std::min(min_y, p.y);
@@ -169,23 +171,20 @@ RingBands::RingBands(std::span<const Vec2> ring) : m_size(ring.size()) {
     m_min_y = min_y;
     m_band_height = std::max((max_y - min_y) / static_cast<double>(bands), 1e-9);
     m_band_start.assign(bands + 2, 0);  // one spare band for max_y itself
-    m_first_band.resize(n);
     auto each_edge = [&](const auto& add) {
         for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
             const std::size_t b0 = band_of(std::min(ring[i].y, ring[j].y));
             const std::size_t b1 = band_of(std::max(ring[i].y, ring[j].y));
-            m_first_band[i] = static_cast<std::uint32_t>(b0);
             for (std::size_t b = b0; b <= b1; ++b)
-                add(b, i);
+                add(b, static_cast<std::uint32_t>(i) | (b == b0 ? first_band_flag : 0));
         }
     };
-    each_edge([&](std::size_t b, std::size_t) { ++m_band_start[b + 1]; });
+    each_edge([&](std::size_t b, std::uint32_t) { ++m_band_start[b + 1]; });
     for (std::size_t b = 1; b < m_band_start.size(); ++b)
         m_band_start[b] += m_band_start[b - 1];
     m_edges.resize(m_band_start.back());
     std::vector<std::uint32_t> fill(m_band_start.begin(), m_band_start.end() - 1);
-    each_edge(
-        [&](std::size_t b, std::size_t i) { m_edges[fill[b]++] = static_cast<std::uint32_t>(i); });
+    each_edge([&](std::size_t b, std::uint32_t entry) { m_edges[fill[b]++] = entry; });
 }
 
 std::size_t RingBands::band_of(double y) const noexcept {

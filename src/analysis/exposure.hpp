@@ -42,9 +42,11 @@ class RingBands {
     std::size_t m_size = 0;  ///< vertices of the ring (no bands: every edge is visited)
     double m_min_y = 0;
     double m_band_height = 1;
+    /// Set on an edge's entry in the lowest band it lies in: read with the entry, not looked up.
+    static constexpr std::uint32_t first_band_flag = 1U << 31;
     std::vector<std::uint32_t> m_band_start;  ///< band b's edges: m_edges[start[b]..start[b+1])
-    std::vector<std::uint32_t> m_edges;       ///< edge i: ring[i - 1] to ring[i]
-    std::vector<std::uint32_t> m_first_band;  ///< per edge, the lowest band it lies in
+    /// Edge i (ring[i - 1] to ring[i]) as i, with first_band_flag in its lowest band.
+    std::vector<std::uint32_t> m_edges;
 };
 
 /// clip_segment with the ring's bands: the same intervals, fewer edges looked at.
