@@ -253,6 +253,44 @@ double bound(const float* node, const float* target, std::size_t landmarks) noex
     return best;
 }
 
+/// bound() of one node against two targets, the node's row read and widened once.
+std::array<double, 2> bound2(const float* node, const float* target0, const float* target1,
+                             std::size_t landmarks) noexcept {
+    constexpr double rounding = 1.0 / (1 << 23);
+    std::array<double, 2> best{0, 0};
+    std::size_t i = 0;
+#if defined(__SSE2__)
+    const __m128d sign = _mm_set1_pd(-0.0);
+    const __m128d scale = _mm_set1_pd(rounding);
+    __m128d best0 = _mm_setzero_pd();
+    __m128d best1 = _mm_setzero_pd();
+    auto widen = [](const float* p) {
+        return _mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
+    };
+    for (; i + 2 <= landmarks; i += 2) {
+        const __m128d b = widen(node + i);
+        const __m128d a0 = widen(target0 + i);
+        const __m128d a1 = widen(target1 + i);
+        const __m128d v0 = _mm_sub_pd(_mm_andnot_pd(sign, _mm_sub_pd(a0, b)),
+                                      _mm_mul_pd(_mm_add_pd(a0, b), scale));
+        const __m128d v1 = _mm_sub_pd(_mm_andnot_pd(sign, _mm_sub_pd(a1, b)),
+                                      _mm_mul_pd(_mm_add_pd(a1, b), scale));
+        best0 = _mm_max_pd(v0, best0);
+        best1 = _mm_max_pd(v1, best1);
+    }
+    best[0] = std::max(_mm_cvtsd_f64(best0), _mm_cvtsd_f64(_mm_unpackhi_pd(best0, best0)));
+    best[1] = std::max(_mm_cvtsd_f64(best1), _mm_cvtsd_f64(_mm_unpackhi_pd(best1, best1)));
+#endif
+    for (; i < landmarks; ++i) {
+        const double b = node[i];
+        const double a0 = target0[i];
+        const double a1 = target1[i];
+        best[0] = std::max(best[0], std::abs(a0 - b) - (a0 + b) * rounding);
+        best[1] = std::max(best[1], std::abs(a1 - b) - (a1 + b) * rounding);
+    }
+    return best;
+}
+
 }  // namespace
 
 double Landmarks::lower_bound(const Metric& metric, NodeId node, NodeId target) const {
@@ -279,6 +317,39 @@ double Landmarks::lower_bound(const Metric& metric, NodeId node, NodeId target) 
         best = std::max(
             best, bound(combined.data() + node * count, combined.data() + target * count, count) +
                       (metric.lambda - lambda_grid[k]) * seen);
+        break;
+    }
+    return best;
+}
+
+std::array<double, 2> Landmarks::lower_bounds(const Metric& metric, NodeId node,
+                                              std::array<NodeId, 2> targets) const {
+    const std::size_t count = m_landmarks.size();
+    if (count == 0) return {0, 0};
+    auto row = [count, node](const Table& table) { return table.data() + node * count; };
+    auto rows = [count, &targets](const Table& table) {
+        return std::array{table.data() + targets[0] * count, table.data() + targets[1] * count};
+    };
+    const float* a = row(m_length);
+    const auto b = rows(m_length);
+    // Outside the main component (no bounds) on either side: as lower_bound says.
+    if (!(a[0] < unreachable) || !(b[0][0] < unreachable) || !(b[1][0] < unreachable))
+        return {lower_bound(metric, node, targets[0]), lower_bound(metric, node, targets[1])};
+    const auto length = bound2(a, b[0], b[1], count);
+    if (metric.lambda <= 0 || !m_seen_current) return length;
+    const auto level = static_cast<std::size_t>(metric.level);
+    const auto& seen_table = m_seen[level];
+    const auto seen_rows = rows(seen_table);
+    const auto seen = bound2(row(seen_table), seen_rows[0], seen_rows[1], count);
+    std::array<double, 2> best{length[0] + metric.lambda * seen[0],
+                               length[1] + metric.lambda * seen[1]};
+    for (std::size_t k = lambda_grid.size(); k-- > 0;) {
+        if (lambda_grid[k] > metric.lambda) continue;
+        const auto& combined = m_combined[level][k];
+        const auto combined_rows = rows(combined);
+        const auto bounds = bound2(row(combined), combined_rows[0], combined_rows[1], count);
+        for (std::size_t t = 0; t < 2; ++t)
+            best[t] = std::max(best[t], bounds[t] + (metric.lambda - lambda_grid[k]) * seen[t]);
         break;
     }
     return best;
@@ -311,8 +382,15 @@ PathResult AltSearch::find(const Metric& metric, std::span<const Seed> sources,
             m_cost[n] = unreachable;
             m_via[n] = no_edge;
             double h = unreachable;
-            for (const auto& t : targets)
-                h = std::min(h, m_landmarks.lower_bound(metric, n, t.node) + t.cost);
+            if (targets.size() == 2) {
+                const auto bounds =
+                    m_landmarks.lower_bounds(metric, n, {targets[0].node, targets[1].node});
+                h = std::min(h, bounds[0] + targets[0].cost);
+                h = std::min(h, bounds[1] + targets[1].cost);
+            } else {
+                for (const auto& t : targets)
+                    h = std::min(h, m_landmarks.lower_bound(metric, n, t.node) + t.cost);
+            }
             m_potential[n] = h;
         }
     };

@@ -83,6 +83,10 @@ class Landmarks {
     [[nodiscard]] std::span<const NodeId> nodes() const noexcept { return m_landmarks.span(); }
     /// Lower bound of the metric's cost from `node` to `target`.
     [[nodiscard]] double lower_bound(const Metric& metric, NodeId node, NodeId target) const;
+    /// lower_bound() to each of two targets, reading the node's rows once: a search's targets
+    /// are the two ends of the edge it is headed for. The same values to the bit.
+    [[nodiscard]] std::array<double, 2> lower_bounds(const Metric& metric, NodeId node,
+                                                     std::array<NodeId, 2> targets) const;
 
   private:
     using Table = core::SharedArray<float>;
