@@ -280,7 +280,9 @@ std::optional<Snap> WalkGraph::snap(geo::LatLon position, double max_distance_m,
     if (!position.is_valid() || m_edges.empty() || !(max_distance_m >= 0)) return std::nullopt;
     const Flat flat(position.lat);
     struct Best {
-        double distance = std::numeric_limits<double>::infinity();
+        // Squared: the candidates are ranked by it, without a square root each (hundreds of
+        // segments lie within the first 100 m downtown).
+        double distance2 = std::numeric_limits<double>::infinity();
         std::uint32_t street = 0;
         std::uint32_t segment = 0;
         double t = 0;
@@ -295,12 +297,14 @@ std::optional<Snap> WalkGraph::snap(geo::LatLon position, double max_distance_m,
         const double dy = (b.lat - a.lat) * flat.per_lat;
         const double len2 = dx * dx + dy * dy;
         const double t = len2 > 0 ? std::clamp(-(ax * dx + ay * dy) / len2, 0.0, 1.0) : 0.0;
-        const double d = std::hypot(ax + dx * t, ay + dy * t);
-        if (d < best.distance) {
+        const double ex = ax + dx * t;
+        const double ey = ay + dy * t;
+        const double d2 = ex * ex + ey * ey;
+        if (d2 < best.distance2) {
             if (component &&
                 m_component[m_edges[edge_of_segment(ref.street, ref.segment)].from] != *component)
                 return;
-            best = {d, ref.street, ref.segment, t};
+            best = {d2, ref.street, ref.segment, t};
         }
     };
     // Grow the searched square until the nearest segment found lies within it.
@@ -322,9 +326,9 @@ std::optional<Snap> WalkGraph::snap(geo::LatLon position, double max_distance_m,
                 for (; it != m_grid.end() && it->cell == key; ++it)
                     consider(*it);
             }
-        if (best.distance <= r || r >= max_distance_m) break;
+        if (std::sqrt(best.distance2) <= r || r >= max_distance_m) break;
     }
-    if (!(best.distance <= max_distance_m)) return std::nullopt;
+    if (!(std::sqrt(best.distance2) <= max_distance_m)) return std::nullopt;
 
     const EdgeId id = edge_of_segment(best.street, best.segment);
     const Edge& e = m_edges[id];
