@@ -65,12 +65,46 @@ JsonWriter& JsonWriter::value(double number) {
         m_out += "null";
     return *this;
 }
+// Most numbers written with N decimals (coordinates, metres) are far from a rounding tie at the
+// N-th decimal: for them, number * 10^N rounded to an integer gives the digits to_chars would,
+// at a fraction of its cost (to_chars works out the exact decimal expansion).
+bool JsonWriter::append_fixed_fast(double number, int decimals) {
+    static constexpr double powers_of_ten[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                               1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    if (decimals < 0 || decimals > 15) return false;
+    // Below 2^40 the product is within 2^-13 of the exact one (10^N is exact, the product off by
+    // half an ulp at most), and a fraction more than 1e-3 from a half rounds the same both ways.
+    const double scaled = std::fabs(number) * powers_of_ten[decimals];
+    if (!(scaled < 0x1p40)) return false;
+    const double whole = std::floor(scaled);
+    const double fraction = scaled - whole;  // exact below 2^52
+    if (std::fabs(fraction - 0.5) <= 1e-3) return false;
+    const auto rounded = static_cast<std::uint64_t>(whole) + (fraction > 0.5 ? 1 : 0);
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, rounded).ptr;
+    const auto length = static_cast<int>(end - digits);
+    if (std::signbit(number)) m_out += '-';  // as to_chars: -0.0 and -0.00001 keep their sign
+    if (decimals == 0) {
+        m_out.append(digits, end);
+    } else if (length <= decimals) {
+        m_out += "0.";
+        m_out.append(static_cast<std::size_t>(decimals - length), '0');
+        m_out.append(digits, end);
+    } else {
+        m_out.append(digits, end - decimals);
+        m_out += '.';
+        m_out.append(end - decimals, end);
+    }
+    return true;
+}
+
 JsonWriter& JsonWriter::value_fixed(double number, int decimals) {
     separator();
     if (!std::isfinite(number)) {
         m_out += "null";
         return *this;
     }
+    if (append_fixed_fast(number, decimals)) return *this;
     // std::to_chars prints the same digits as fmt's "{:.Nf}" (both exact, ties to even), without
     // parsing a format string: a route's JSON writes thousands of coordinates.
     char buffer[128];

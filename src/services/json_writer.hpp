@@ -39,6 +39,8 @@ class JsonWriter {
 
   private:
     void separator();
+    /// value_fixed's digits without to_chars where no rounding tie is near; false: not written.
+    bool append_fixed_fast(double number, int decimals);
     std::string& m_out;
     std::vector<bool> m_first;  ///< per open container: no element written yet
     bool m_after_key = false;

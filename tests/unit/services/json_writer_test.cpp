@@ -1,5 +1,7 @@
 #include "services/json_writer.hpp"
 
+#include <cmath>
+#include <cstdint>
 #include <random>
 #include <string>
 #include <vector>
@@ -48,8 +50,21 @@ TEST(JsonWriter, FixedDecimalsPrintAsFmtDoes) {
         values.push_back(any(rng));
         values.push_back(static_cast<double>(static_cast<int>(any(rng) * 8)) / 8);  // ties
     }
+    // Coordinates, and values at and beside a tie at the 7th decimal (k + 1/2) / 10^7: most take
+    // the fast path, those near a tie the exact one; both must print the same digits.
+    std::uniform_real_distribution<double> coordinate(-180, 180);
+    std::uniform_int_distribution<std::int64_t> tenth_micro(-1'800'000'000, 1'800'000'000);
+    for (int i = 0; i < 20000; ++i) {
+        values.push_back(coordinate(rng));
+        const double tie = (static_cast<double>(tenth_micro(rng)) + 0.5) / 1e7;
+        for (double v : {tie, std::nextafter(tie, 0.0), std::nextafter(tie, 1e9), tie + 2e-11,
+                         tie - 2e-11, tie + 2e-10, -tie})
+            values.push_back(v);
+    }
+    values.insert(values.end(), {1e-8, -1e-8, 0.99999999996, 1099511.6277759, -4.9999999e-8,
+                                 0x1p40 / 1e7, std::nextafter(0x1p40 / 1e7, 0.0)});
     for (double v : values)
-        for (int decimals : {0, 1, 2, 3, 7}) {
+        for (int decimals : {0, 1, 2, 3, 7, 15}) {
             std::string out;
             JsonWriter(out).value_fixed(v, decimals);
             ASSERT_EQ(out, fmt::format("{:.{}f}", v, decimals)) << v << " " << decimals;
