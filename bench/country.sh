@@ -240,6 +240,9 @@ while read -r z cold_ms warm_ms; do
     tile_warm_max=$(echo "if ($warm_ms > $tile_warm_max) $warm_ms else $tile_warm_max" | bc -l)
     tile_rows+="$z:${cold_ms}/${warm_ms} "
 done < <(python3 "$root/bench/tools/tile_times.py" "http://127.0.0.1:$port" <"$work/tiles.txt")
+# bc prints 0.97 as .97
+tile_cold_max=$(printf '%.1f' "$tile_cold_max")
+tile_warm_max=$(printf '%.2f' "$tile_warm_max")
 serve_mb="$(rss_mb "$server_pid") ($(anon_mb "$server_pid"))"
 
 log "camera change: a moderator accepts a report"
