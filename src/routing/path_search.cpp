@@ -217,44 +217,16 @@ Landmarks::Table Landmarks::table_of(const WalkGraph& graph, const Weight& weigh
 
 namespace {
 
-/// max over landmarks of |d(L,t) - d(L,v)|, from the two nodes' rows. A float holds its
-/// distance to within half an ulp, at most x * 2^-24 for a value x; each difference gives up
-/// twice that (2^-23 of the sum), so the bound never exceeds the true one.
-///
+/// max over landmarks of |d(L,t) - d(L,v)|, from a node's row and each of two targets' rows
+/// (the node's row read and widened once). A float holds its distance to within half an ulp, at
+/// most x * 2^-24 for a value x; each difference gives up twice that (2^-23 of the sum), so the
+/// bound never exceeds the true one.
 ///
 /// Two landmarks at a time in SSE2's two double lanes (every x86-64 has them): the search
 /// computes this for each node it touches, so it is most of a route's search. Each lane does
 /// the scalar arithmetic in the same order, and MAXPD(v, best) is std::max(best, v) (a NaN
 /// v, inf - inf, never kept), so the maximum, and the route, are the same to the bit.
-double bound(const float* node, const float* target, std::size_t landmarks) noexcept {
-    constexpr double rounding = 1.0 / (1 << 23);
-    double best = 0;
-    std::size_t i = 0;
-#if defined(__SSE2__)
-    const __m128d sign = _mm_set1_pd(-0.0);
-    const __m128d scale = _mm_set1_pd(rounding);
-    __m128d best2 = _mm_setzero_pd();
-    for (; i + 2 <= landmarks; i += 2) {
-        const __m128d a = _mm_cvtps_pd(
-            _mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(target + i))));
-        const __m128d b = _mm_cvtps_pd(
-            _mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(node + i))));
-        const __m128d magnitude = _mm_andnot_pd(sign, _mm_sub_pd(a, b));
-        const __m128d v = _mm_sub_pd(magnitude, _mm_mul_pd(_mm_add_pd(a, b), scale));
-        best2 = _mm_max_pd(v, best2);
-    }
-    best = std::max(_mm_cvtsd_f64(best2), _mm_cvtsd_f64(_mm_unpackhi_pd(best2, best2)));
-#endif
-    for (; i < landmarks; ++i) {
-        const double a = target[i];
-        const double b = node[i];
-        best = std::max(best, std::abs(a - b) - (a + b) * rounding);
-    }
-    return best;
-}
-
-/// bound() of one node against two targets, the node's row read and widened once.
-std::array<double, 2> bound2(const float* node, const float* target0, const float* target1,
+std::array<double, 2> bounds(const float* node, const float* target0, const float* target1,
                              std::size_t landmarks) noexcept {
     constexpr double rounding = 1.0 / (1 << 23);
     std::array<double, 2> best{0, 0};
@@ -267,26 +239,24 @@ std::array<double, 2> bound2(const float* node, const float* target0, const floa
     auto widen = [](const float* p) {
         return _mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
     };
+    auto bound = [&](__m128d a, __m128d b) {
+        return _mm_sub_pd(_mm_andnot_pd(sign, _mm_sub_pd(a, b)),
+                          _mm_mul_pd(_mm_add_pd(a, b), scale));
+    };
     for (; i + 2 <= landmarks; i += 2) {
         const __m128d b = widen(node + i);
-        const __m128d a0 = widen(target0 + i);
-        const __m128d a1 = widen(target1 + i);
-        const __m128d v0 = _mm_sub_pd(_mm_andnot_pd(sign, _mm_sub_pd(a0, b)),
-                                      _mm_mul_pd(_mm_add_pd(a0, b), scale));
-        const __m128d v1 = _mm_sub_pd(_mm_andnot_pd(sign, _mm_sub_pd(a1, b)),
-                                      _mm_mul_pd(_mm_add_pd(a1, b), scale));
-        best0 = _mm_max_pd(v0, best0);
-        best1 = _mm_max_pd(v1, best1);
+        best0 = _mm_max_pd(bound(widen(target0 + i), b), best0);
+        best1 = _mm_max_pd(bound(widen(target1 + i), b), best1);
     }
     best[0] = std::max(_mm_cvtsd_f64(best0), _mm_cvtsd_f64(_mm_unpackhi_pd(best0, best0)));
     best[1] = std::max(_mm_cvtsd_f64(best1), _mm_cvtsd_f64(_mm_unpackhi_pd(best1, best1)));
 #endif
     for (; i < landmarks; ++i) {
         const double b = node[i];
-        const double a0 = target0[i];
-        const double a1 = target1[i];
-        best[0] = std::max(best[0], std::abs(a0 - b) - (a0 + b) * rounding);
-        best[1] = std::max(best[1], std::abs(a1 - b) - (a1 + b) * rounding);
+        for (std::size_t t = 0; t < 2; ++t) {
+            const double a = (t == 0 ? target0 : target1)[i];
+            best[t] = std::max(best[t], std::abs(a - b) - (a + b) * rounding);
+        }
     }
     return best;
 }
@@ -294,64 +264,44 @@ std::array<double, 2> bound2(const float* node, const float* target0, const floa
 }  // namespace
 
 double Landmarks::lower_bound(const Metric& metric, NodeId node, NodeId target) const {
-    const std::size_t count = m_landmarks.size();
-    if (count == 0) return 0;
-    const float* a = m_length.data() + node * count;
-    const float* b = m_length.data() + target * count;
-    // Landmarks lie in the main component: a node outside it has no bounds, and one of the two
-    // outside means no path.
-    const bool a_main = a[0] < unreachable;
-    const bool b_main = b[0] < unreachable;
-    if (!a_main || !b_main) return a_main == b_main ? 0 : unreachable;
-    const double length = bound(a, b, count);
-    if (metric.lambda <= 0 || !m_seen_current) return length;
-    const auto level = static_cast<std::size_t>(metric.level);
-    const auto& seen_table = m_seen[level];
-    const double seen =
-        bound(seen_table.data() + node * count, seen_table.data() + target * count, count);
-    double best = length + metric.lambda * seen;
-    // With a grid weight lambda_k <= lambda: d_lambda >= d_lambda_k + (lambda - lambda_k) d_seen.
-    for (std::size_t k = lambda_grid.size(); k-- > 0;) {
-        if (lambda_grid[k] > metric.lambda) continue;
-        const auto& combined = m_combined[level][k];
-        best = std::max(
-            best, bound(combined.data() + node * count, combined.data() + target * count, count) +
-                      (metric.lambda - lambda_grid[k]) * seen);
-        break;
-    }
-    return best;
+    return lower_bounds(metric, node, {target, target})[0];
 }
 
 std::array<double, 2> Landmarks::lower_bounds(const Metric& metric, NodeId node,
                                               std::array<NodeId, 2> targets) const {
     const std::size_t count = m_landmarks.size();
     if (count == 0) return {0, 0};
-    auto row = [count, node](const Table& table) { return table.data() + node * count; };
-    auto rows = [count, &targets](const Table& table) {
-        return std::array{table.data() + targets[0] * count, table.data() + targets[1] * count};
+    auto bounds_in = [&](const Table& table) {
+        return bounds(table.data() + node * count, table.data() + targets[0] * count,
+                      table.data() + targets[1] * count, count);
     };
-    const float* a = row(m_length);
-    const auto b = rows(m_length);
-    // Outside the main component (no bounds) on either side: as lower_bound says.
-    if (!(a[0] < unreachable) || !(b[0][0] < unreachable) || !(b[1][0] < unreachable))
-        return {lower_bound(metric, node, targets[0]), lower_bound(metric, node, targets[1])};
-    const auto length = bound2(a, b[0], b[1], count);
-    if (metric.lambda <= 0 || !m_seen_current) return length;
-    const auto level = static_cast<std::size_t>(metric.level);
-    const auto& seen_table = m_seen[level];
-    const auto seen_rows = rows(seen_table);
-    const auto seen = bound2(row(seen_table), seen_rows[0], seen_rows[1], count);
-    std::array<double, 2> best{length[0] + metric.lambda * seen[0],
-                               length[1] + metric.lambda * seen[1]};
-    for (std::size_t k = lambda_grid.size(); k-- > 0;) {
-        if (lambda_grid[k] > metric.lambda) continue;
-        const auto& combined = m_combined[level][k];
-        const auto combined_rows = rows(combined);
-        const auto bounds = bound2(row(combined), combined_rows[0], combined_rows[1], count);
+    // Landmarks lie in the main component: a node outside it has no bounds, and one of the two
+    // outside means no path.
+    const bool node_main = m_length[node * count] < unreachable;
+    const std::array<bool, 2> target_main{m_length[targets[0] * count] < unreachable,
+                                          m_length[targets[1] * count] < unreachable};
+    auto outside = [&](std::size_t t) { return node_main == target_main[t] ? 0.0 : unreachable; };
+    if (!node_main) return {outside(0), outside(1)};
+
+    std::array<double, 2> best = bounds_in(m_length);
+    if (metric.lambda > 0 && m_seen_current) {
+        const auto level = static_cast<std::size_t>(metric.level);
+        const auto seen = bounds_in(m_seen[level]);
         for (std::size_t t = 0; t < 2; ++t)
-            best[t] = std::max(best[t], bounds[t] + (metric.lambda - lambda_grid[k]) * seen[t]);
-        break;
+            best[t] += metric.lambda * seen[t];
+        // With a grid weight lambda_k <= lambda: d_lambda >= d_lambda_k + (lambda - lambda_k)
+        // d_seen.
+        for (std::size_t k = lambda_grid.size(); k-- > 0;) {
+            if (lambda_grid[k] > metric.lambda) continue;
+            const auto combined = bounds_in(m_combined[level][k]);
+            for (std::size_t t = 0; t < 2; ++t)
+                best[t] =
+                    std::max(best[t], combined[t] + (metric.lambda - lambda_grid[k]) * seen[t]);
+            break;
+        }
     }
+    for (std::size_t t = 0; t < 2; ++t)
+        if (!target_main[t]) best[t] = outside(t);
     return best;
 }
 
