@@ -150,15 +150,19 @@ class WalkGraph {
     }
 
     // Arrays only (no pointers), so that a graph can live in a mapped file; see save()/load().
-    core::SharedArray<std::int64_t> m_street_way;           ///< OSM way id per street
-    core::SharedArray<std::uint32_t> m_street_first_point;  ///< per street + 1: into m_points
-    core::SharedArray<geo::LatLon> m_points;                ///< every street's points in turn
+    core::SharedArray<std::int64_t> m_street_way;  ///< OSM way id per street
+    // The index arrays (per street or node, + 1) hold their closing entry from the start: a
+    // graph without streets (a folder with cameras only) is whole, and its file maps back.
+    /// per street + 1: into m_points
+    core::SharedArray<std::uint32_t> m_street_first_point{std::vector<std::uint32_t>{0}};
+    core::SharedArray<geo::LatLon> m_points;        ///< every street's points in turn
     core::SharedArray<double> m_point_offset_m;     ///< per point: metres from its street's start
     core::SharedArray<LevelMetres> m_segment_seen;  ///< per segment, streets in turn
-    core::SharedArray<std::uint32_t> m_street_first_edge;  ///< edges of a street are consecutive
+    /// per street + 1: edges of a street are consecutive
+    core::SharedArray<std::uint32_t> m_street_first_edge{std::vector<std::uint32_t>{0}};
     core::SharedArray<geo::LatLon> m_nodes;
     core::SharedArray<Edge> m_edges;
-    core::SharedArray<std::uint32_t> m_arc_start;
+    core::SharedArray<std::uint32_t> m_arc_start{std::vector<std::uint32_t>{0}};  ///< per node + 1
     core::SharedArray<Arc> m_arcs;
     core::SharedArray<std::uint32_t> m_component;
     // Segment grid for snapping: cells of cell_deg, sorted by cell key.

@@ -548,9 +548,6 @@ Result<std::shared_ptr<const RoutingGraph>> RoutingService::current(
         after_graph = memory_now();
         return {};
     };
-    // No streets (cameras imported on their own): an empty graph whose arrays still fit
-    // together, so that the file written of it maps back instead of being rebuilt every start.
-    if (!bounds) next->walk = routing::WalkGraph::from_arrays({});
     if (bounds) {
         if (auto ok = build_walk(); !ok) return std::unexpected(ok.error());
         if (progress) progress("landmarks", 0, 1);

@@ -211,5 +211,18 @@ TEST_F(RoutingDataTest, RefusesSectionsThatDoNotFitTogether) {
     EXPECT_NE(no_graph.error().message.find("missing"), std::string::npos);
 }
 
+// A graph without streets (a folder with cameras only) is whole as it is made: its file maps
+// back rather than being refused and rebuilt at every start.
+TEST_F(RoutingDataTest, AGraphWithoutStreetsMapsBackFromItsFile) {
+    const WalkGraph empty;
+    auto file = save(empty, Landmarks::build(empty, 4));
+    ASSERT_TRUE(file);
+    auto loaded = WalkGraph::load(file);
+    ASSERT_TRUE(loaded) << loaded.error().message;
+    EXPECT_EQ(loaded->node_count(), 0u);
+    EXPECT_EQ(loaded->street_count(), 0u);
+    EXPECT_FALSE(loaded->snap(testing::at(0, 0), 1000));
+}
+
 }  // namespace
 }  // namespace sightline::routing
