@@ -681,18 +681,6 @@ struct AnalysisService::RouteScene {
         // The seen stretches: the finest level seen along each piece (as the clips of every
         // camera united per level).
         const double len = analysis::length(b - a);
-        // Most segments of a route no camera sees: one unseen piece, the figures all zero, as
-        // the general path below gives them, without its allocations.
-        bool seen_by_some = false;
-        for (std::size_t k = 0; k < m_candidates.size() && !seen_by_some; ++k)
-            seen_by_some = !m_clips[k][0].empty();
-        if (!seen_by_some) {
-            if (len > 0) {
-                const Vec2 unit = (b - a) * (1.0 / len);
-                out.pieces.push_back({a + unit * 0.0, a + unit * len, -1});
-            }
-            return out;
-        }
         // The scratch vectors are members: a route measures hundreds of segments.
         Levels& by_level = m_by_level;
         std::vector<double>& cuts = m_cuts;
