@@ -37,9 +37,9 @@ SqliteStore::SqliteStore(std::filesystem::path database_path, SqliteOptions opti
                                                          : "PRAGMA journal_mode = WAL");
         if (!mode.step() || mode.text(0) != wanted)
             throw sightline::Exception(fmt::format(
-                "database {}: cannot switch to WAL mode (journal_mode is '{}'); is it on a "
+                "database {}: cannot switch to {} mode (journal_mode is '{}'); is it on a "
                 "network file system?",
-                m_path.string(), mode.text(0)));
+                m_path.string(), m_rollback_journal ? "rollback journal" : "WAL", mode.text(0)));
     } catch (const sqlite::SqliteError& e) {
         // Switching to WAL waits for every other connection: the first import into a new data
         // folder holds its rollback journal (OpenOptions::rollback_journal_if_new) to the end.
