@@ -180,6 +180,18 @@ void Transaction::commit() {
     m_done = true;
 }
 
+CheckConstraintsOff::CheckConstraintsOff(Connection& connection) : m_connection(connection) {
+    m_connection.execute("PRAGMA ignore_check_constraints = ON");
+}
+
+CheckConstraintsOff::~CheckConstraintsOff() {
+    try {
+        m_connection.execute("PRAGMA ignore_check_constraints = OFF");
+    } catch (const SqliteError&) {
+        // Setting a flag of the connection reads and writes nothing: it does not fail.
+    }
+}
+
 bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
     // The length of a hex SHA-256 is public; only the contents must not leak through timing.
     std::size_t n = a.size() < b.size() ? a.size() : b.size();

@@ -168,6 +168,22 @@ class Transaction {
     bool m_done = false;
 };
 
+/// Turns a connection's CHECK constraints off while it lives (PRAGMA ignore_check_constraints)
+/// and back on at its end. For bulk writers whose every value is made from typed values that
+/// already satisfy the checks: SQLite evaluates `x IN ('a', 'b', 'c')` by building and dropping
+/// a temporary B-tree for each row, which made the check the costliest part of such an insert.
+/// Setting the flag reads and writes nothing, so it cannot fail halfway.
+class CheckConstraintsOff {
+  public:
+    explicit CheckConstraintsOff(Connection& connection);
+    CheckConstraintsOff(const CheckConstraintsOff&) = delete;
+    CheckConstraintsOff& operator=(const CheckConstraintsOff&) = delete;
+    ~CheckConstraintsOff();
+
+  private:
+    Connection& m_connection;
+};
+
 /// Compares two strings in time that depends only on their lengths, not their contents.
 bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
 

@@ -276,7 +276,12 @@ class ImportCacheSize {
 class SqliteOsmImportWriter final : public OsmImportWriter {
   public:
     SqliteOsmImportWriter(std::mutex& write_mutex, Connection& db, const Decision& decision)
-        : m_lock(write_mutex), m_db(db), m_cache_size(db), m_tx(db), m_decision(decision) {
+        : m_lock(write_mutex),
+          m_db(db),
+          m_cache_size(db),
+          m_checks_off(db),
+          m_tx(db),
+          m_decision(decision) {
         m_old.last_street = last_id(db, "SELECT coalesce(max(id), 0) FROM streets");
         m_old.last_area = last_id(db, "SELECT coalesce(max(id), 0) FROM areas");
         m_old.last_place = last_id(db, "SELECT coalesce(max(id), 0) FROM places");
@@ -386,6 +391,11 @@ class SqliteOsmImportWriter final : public OsmImportWriter {
     std::unique_lock<std::mutex> m_lock;  // before m_tx: the rollback runs under the lock
     Connection& m_db;
     ImportCacheSize m_cache_size;  // before m_tx: restored once the transaction has ended
+    // Every row this writer makes comes from typed values that meet the tables' CHECKs: kinds
+    // and statuses from enums, osm_type "node" or "way", places and cameras on the globe
+    // (PlaceLoad::insert and OsmCameraSync::add skip others). Areas' and cameras' IN lists cost
+    // a temporary B-tree per row. Before m_tx, like the cache size.
+    sqlite::CheckConstraintsOff m_checks_off;
     Transaction m_tx;
     Decision m_decision;
     OldRows m_old;

@@ -109,24 +109,15 @@ constexpr std::string_view insert_words_sql =
 }  // namespace
 
 PlaceLoad::PlaceLoad(Connection& db) : m_db(db) {
-    m_db.execute("PRAGMA ignore_check_constraints = ON");
     m_insert_place = db.compile(insert_place_sql);
     m_insert_words = db.compile(insert_words_sql);
 }
 
-PlaceLoad::~PlaceLoad() {
-    m_insert_place.reset();
-    m_insert_words.reset();
-    try {
-        m_db.execute("PRAGMA ignore_check_constraints = OFF");
-    } catch (const SqliteError&) {
-        // Setting a flag of the connection reads and writes nothing: it does not fail.
-    }
-}
+PlaceLoad::~PlaceLoad() = default;
 
 bool PlaceLoad::insert(const model::PreparedPlace& prepared) {
     const auto& p = prepared.place;
-    // What the table's CHECK constraints ask, which this load turns off (prepare_place() gives
+    // What the table's CHECK constraints ask, which the import turns off (prepare_place() gives
     // words only to such places; a PreparedPlace made otherwise is held to it too).
     if (prepared.words.empty() || !p.location.is_valid() || p.name.empty()) return false;
     {

@@ -22,17 +22,15 @@ std::int64_t place_cell(geo::LatLon location);
 inline constexpr int place_cell_column_bits = 18;
 
 /// Writes the places of an import, many in one transaction, with two statements of its own
-/// (their text bound without copies). While it lives the connection skips CHECK constraints
-/// (PRAGMA ignore_check_constraints): the IN list of places.kind made SQLite build and drop a
-/// temporary B-tree for every row, a sixth of the time the import spent writing places. insert()
-/// writes only what those checks allow (a known kind, a valid location), and so do the import's
-/// other writes, whose checks are skipped too if they come meanwhile. The destructor turns the
-/// checks back on: end it before the transaction and the lock on the connection. Throws
-/// SqliteError like Connection.
+/// (their text bound without copies). insert() writes only what the table's CHECK constraints
+/// allow (a known kind, a valid location), so it may run under a CheckConstraintsOff, as the
+/// import does: the IN list of places.kind made SQLite build and drop a temporary B-tree for
+/// every row, a sixth of the time the import spent writing places. Throws SqliteError like
+/// Connection.
 class PlaceLoad {
   public:
     explicit PlaceLoad(Connection& db);
-    ~PlaceLoad();
+    ~PlaceLoad();  // finalises its statements
     PlaceLoad(const PlaceLoad&) = delete;
     PlaceLoad& operator=(const PlaceLoad&) = delete;
 

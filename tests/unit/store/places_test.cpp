@@ -210,9 +210,10 @@ TEST(SqlitePlaces, AReimportLeavesOnlyTheNewPlacesFindable) {
     EXPECT_EQ(c.places.size(), c.sizes.size());
 }
 
-// PlaceLoad turns the table's CHECK constraints off while it writes, and back on when it ends,
-// also when it ends through an exception.
-TEST(SqlitePlaces, APlaceLoadTurnsTheChecksBackOnWhenItEnds) {
+// The import writes its places under a CheckConstraintsOff, which turns the tables' CHECK
+// constraints back on when it ends, also when it ends through an exception; PlaceLoad itself
+// holds its rows to those checks.
+TEST(SqlitePlaces, ChecksAreBackOnWhenTheLoadEnds) {
     TempDir dir;
     { open_store(dir.path()); }
     sqlite::Connection db(dir.path() / "sightline.db", {});
@@ -223,18 +224,19 @@ TEST(SqlitePlaces, APlaceLoadTurnsTheChecksBackOnWhenItEnds) {
     auto checks_off = [&db] { return db.query_int64("PRAGMA ignore_check_constraints"); };
     sqlite::Transaction tx(db);
     {
+        sqlite::CheckConstraintsOff off(db);
         sqlite::PlaceLoad load(db);
         EXPECT_EQ(checks_off(), 1);
         EXPECT_TRUE(load.insert(encoding::prepare_place(sample_places(1, 5, 44.8, 20.4)[0])));
         EXPECT_FALSE(load.insert(encoding::prepare_place(model::Place{})));
         model::PreparedPlace off_the_globe{sample_places(1, 5, 44.8, 20.4)[0], "words", ""};
         off_the_globe.place.location.lat = 95;
-        EXPECT_FALSE(load.insert(off_the_globe)) << "held to the checks it turned off";
+        EXPECT_FALSE(load.insert(off_the_globe)) << "held to the checks that are off";
     }
     EXPECT_EQ(checks_off(), 0);
     EXPECT_THROW(bad_row(), sqlite::SqliteError);
     try {
-        sqlite::PlaceLoad load(db);
+        sqlite::CheckConstraintsOff off(db);
         throw std::runtime_error("disk full (simulated)");
     } catch (const std::runtime_error&) {
     }
