@@ -68,6 +68,8 @@ class Statement {
     Statement& bind(int index, std::nullopt_t);
     /// Binds raw bytes as a BLOB (copied). Read blobs back with text().
     Statement& bind_blob(int index, std::string_view bytes);
+    /// Binds a BLOB without copying it, under bind_unowned's rule.
+    Statement& bind_blob_unowned(int index, std::string_view bytes);
     template <typename T>
     Statement& bind(int index, const std::optional<T>& value) {
         return value ? bind(index, *value) : bind(index, std::nullopt);

@@ -293,11 +293,14 @@ class SqliteOsmImportWriter final : public OsmImportWriter {
         if (s.points.size() < 2) return;
         m_blob.clear();
         encoding::put_points(m_blob, s.points);
-        auto insert = m_db.prepare(
-            "INSERT INTO streets (osm_way_id, highway, name, points, min_lat, max_lat, min_lon, "
-            "max_lon, cell) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-        insert.bind_all(s.osm_way_id, s.highway, s.name);
-        insert.bind_blob(4, m_blob);
+        if (!m_insert_street)
+            m_insert_street = m_db.compile(
+                "INSERT INTO streets (osm_way_id, highway, name, points, min_lat, max_lat, "
+                "min_lon, max_lon, cell) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+        // The text and the blob are bound, not copied: they outlive the Statement.
+        sqlite::Statement insert(m_insert_street.get(), m_db);
+        insert.bind(1, s.osm_way_id).bind_unowned(2, s.highway).bind_unowned(3, s.name);
+        insert.bind_blob_unowned(4, m_blob);
         bind_box(insert, 5, stored_box_of(s.points));
         insert.run();
         ++m_summary.streets;
@@ -307,13 +310,16 @@ class SqliteOsmImportWriter final : public OsmImportWriter {
         if (a.rings.empty() || a.rings[0].size() < 3) return;
         m_blob.clear();
         encoding::put_rings(m_blob, a.rings);
-        auto insert = m_db.prepare(
-            "INSERT INTO areas (osm_id, from_relation, kind, name, height_m, rings, min_lat, "
-            "max_lat, min_lon, max_lon, cell) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-            "?11)");
-        insert.bind_all(a.osm_id, a.from_relation ? 1 : 0, model::to_string(a.kind), a.name,
-                        a.height_m);
-        insert.bind_blob(6, m_blob);
+        if (!m_insert_area)
+            m_insert_area = m_db.compile(
+                "INSERT INTO areas (osm_id, from_relation, kind, name, height_m, rings, min_lat, "
+                "max_lat, min_lon, max_lon, cell) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                "?10, ?11)");
+        sqlite::Statement insert(m_insert_area.get(), m_db);
+        insert.bind(1, a.osm_id).bind(2, std::int64_t{a.from_relation ? 1 : 0});
+        insert.bind_unowned(3, model::to_string(a.kind)).bind_unowned(4, a.name);
+        insert.bind(5, a.height_m);
+        insert.bind_blob_unowned(6, m_blob);
         bind_box(insert, 7, stored_box_of(a.rings[0]));
         insert.run();
         switch (a.kind) {
@@ -402,6 +408,9 @@ class SqliteOsmImportWriter final : public OsmImportWriter {
     OsmImportSummary m_summary;
     SqliteCameraSync m_cameras{m_db, m_decision, m_summary};  // after the three it uses
     std::string m_blob;  // reused: one street's or area's packed geometry
+    // Their own statements, from the first row on (no lookup in the connection's cache per row).
+    sqlite::StatementHandle m_insert_street;
+    sqlite::StatementHandle m_insert_area;
     std::optional<sqlite::PlaceLoad> m_place_load;  // from the first place to finish()
 };
 
