@@ -27,6 +27,7 @@
 #include <protozero/pbf_reader.hpp>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -55,6 +56,39 @@ using Clock = std::chrono::steady_clock;
 bool ends_with(std::string_view text, std::string_view suffix) {
     return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
+
+// The values of the keys the import reads, found in one walk over an object's tags: libosmium's
+// get_value_by_key walks them all again for each key it is asked, comparing strings, and a way
+// is asked for about ten. Other keys fall back to it. Like it, the first tag of a key wins.
+class TagValues {
+  public:
+    explicit TagValues(const osmium::TagList& tags) : m_tags(tags) {
+        for (const auto& t : tags) {
+            const int k = known_key(t.key());
+            if (k >= 0 && m_values[static_cast<std::size_t>(k)] == nullptr)
+                m_values[static_cast<std::size_t>(k)] = t.value();
+        }
+    }
+    const char* operator()(const char* key) const {
+        const int k = known_key(key);
+        return k >= 0 ? m_values[static_cast<std::size_t>(k)] : m_tags.get_value_by_key(key);
+    }
+
+  private:
+    static constexpr std::array<std::string_view, 16> keys{
+        "access",   "addr:housenumber", "area",     "barrier", "boundary",
+        "building", "building:levels",  "foot",     "height",  "highway",
+        "landuse",  "leisure",          "man_made", "name",    "natural",
+        "waterway"};
+    static int known_key(std::string_view key) noexcept {
+        for (std::size_t i = 0; i < keys.size(); ++i)
+            if (keys[i] == key) return static_cast<int>(i);
+        return -1;
+    }
+
+    const osmium::TagList& m_tags;
+    std::array<const char*, keys.size()> m_values{};
+};
 
 bool equals(const char* value, const char* expected) {
     return value != nullptr && std::strcmp(value, expected) == 0;
@@ -145,12 +179,12 @@ geo::LatLon to_lat_lon(const osmium::Location& l) {
     return {l.lat_without_check(), l.lon_without_check()};
 }
 
-double height_of(const osmium::TagList& tags) {
-    if (const char* h = tags.get_value_by_key("height")) {
+double height_of(const TagValues& tag) {
+    if (const char* h = tag("height")) {
         double m = parse_height_m(h);
         if (m > 0) return m;
     }
-    if (const char* levels = tags.get_value_by_key("building:levels")) {
+    if (const char* levels = tag("building:levels")) {
         double n = parse_height_m(levels);  // same number syntax, no unit expected
         if (n > 0) return n * 3.0;
     }
@@ -213,14 +247,14 @@ class ExtractHandler : public osmium::handler::Handler {
         if (!loc.valid()) return;
         m_box.extend(loc);
         if (node.tags().empty()) return;
-        if (barrier_blocks_feet(
-                [&node](const char* key) { return node.tags().get_value_by_key(key); })) {
+        const TagValues tag(node.tags());
+        if (barrier_blocks_feet(tag)) {
             if (!m_blocking_nodes.empty() && node.id() <= m_blocking_nodes.back())
                 m_blocking_sorted = false;
             m_blocking_nodes.push_back(node.id());
         }
-        add_place(node.tags(), [&] { return to_lat_lon(loc); });
-        if (!equals(node.tags().get_value_by_key("man_made"), "surveillance")) return;
+        add_place(node.tags(), tag, [&] { return to_lat_lon(loc); });
+        if (!equals(tag("man_made"), "surveillance")) return;
         model::OsmCamera camera;
         camera.osm = {"node", node.id(), static_cast<int>(node.version()),
                       static_cast<std::int64_t>(node.timestamp().seconds_since_epoch())};
@@ -235,13 +269,13 @@ class ExtractHandler : public osmium::handler::Handler {
             if (!ref.location().valid()) ++m_stats.missing_node_refs;
         const auto& tags = way.tags();
         if (tags.empty()) return;
-        auto tag = [&tags](const char* key) { return tags.get_value_by_key(key); };
+        const TagValues tag(tags);
         bool camera = equals(tag("man_made"), "surveillance");
         bool street = walkable(tag);
         if (way.nodes().size() > 3 && way.nodes().ends_have_same_id() &&
             !equals(tag("area"), "no") && classify_area(tag) != Kind::none)
             ++m_area_way_candidates;
-        const bool place = !street && has_place_key(tags);
+        const bool place = !street && has_place_key(tag);
         if (!camera && !street && !place) return;
 
         std::vector<geo::LatLon> points;
@@ -260,7 +294,7 @@ class ExtractHandler : public osmium::handler::Handler {
             c.tags = all_tags(tags);
             m_sink.add_camera(c);
         }
-        if (place && !points.empty()) add_place(tags, [&] { return centroid(points); });
+        if (place && !points.empty()) add_place(tags, tag, [&] { return centroid(points); });
         if (!street) return;
         if (points.size() < 2) {
             ++m_stats.dropped_ways;
@@ -290,11 +324,12 @@ class ExtractHandler : public osmium::handler::Handler {
 
     void area(const osmium::Area& area) {
         const auto& tags = area.tags();
-        if (equals(tags.get_value_by_key("boundary"), "administrative")) {
+        const TagValues tag(tags);
+        if (equals(tag("boundary"), "administrative")) {
             add_district(area);
             return;
         }
-        auto kind = classify_area([&tags](const char* key) { return tags.get_value_by_key(key); });
+        auto kind = classify_area(tag);
         if (kind == Kind::none) return;
         ++(area.from_way() ? m_area_ways_built : m_area_relations_built);
         model::Area base;
@@ -303,8 +338,8 @@ class ExtractHandler : public osmium::handler::Handler {
         base.kind = kind == Kind::building ? model::AreaKind::building
                     : kind == Kind::water  ? model::AreaKind::water
                                            : model::AreaKind::park;
-        if (const char* name = tags.get_value_by_key("name")) base.name = name;
-        if (kind == Kind::building) base.height_m = height_of(tags);
+        if (const char* name = tag("name")) base.name = name;
+        if (kind == Kind::building) base.height_m = height_of(tag);
         auto ring_points = [](const osmium::NodeRefList& ring) {
             std::vector<geo::LatLon> points;
             points.reserve(ring.size());
@@ -425,15 +460,14 @@ class ExtractHandler : public osmium::handler::Handler {
         return std::binary_search(m_blocking_nodes.begin(), m_blocking_nodes.end(), node);
     }
 
-    static bool has_place_key(const osmium::TagList& tags) {
-        return tags.get_value_by_key("name") != nullptr ||
-               tags.get_value_by_key("addr:housenumber") != nullptr;
+    static bool has_place_key(const TagValues& tag) {
+        return tag("name") != nullptr || tag("addr:housenumber") != nullptr;
     }
 
     // A searchable place (osm/places.hpp) from the tags, placed where `location()` says.
     template <typename Location>
-    void add_place(const osmium::TagList& tags, const Location& location) {
-        if (!has_place_key(tags)) return;
+    void add_place(const osmium::TagList& tags, const TagValues& tag, const Location& location) {
+        if (!has_place_key(tag)) return;
         TagPairs pairs;
         pairs.reserve(tags.size());
         for (const auto& t : tags)
