@@ -106,14 +106,36 @@ constexpr std::string_view insert_place_sql =
 constexpr std::string_view insert_words_sql =
     "INSERT INTO places_fts (rowid, words) VALUES (?1, ?2)";
 
+// FTS5 keeps the terms of new rows in a hash table until it holds this many bytes, then writes
+// them out as a segment, and merges segments as they pile up. Its default (1 MiB) made a country
+// import write and merge hundreds of small segments: 32 MiB took a third off the text index's
+// time for 1.2 million places, for at most 32 MiB more memory while the import runs.
+constexpr std::int64_t load_hash_bytes = std::int64_t{32} << 20;
+constexpr std::int64_t default_hash_bytes = std::int64_t{1} << 20;  // FTS5's own default
+
+void set_fts_hash_size(Connection& db, std::int64_t bytes) {
+    db.execute(
+        fmt::format("INSERT INTO places_fts (places_fts, rank) VALUES ('hashsize', {})", bytes)
+            .c_str());
+}
+
 }  // namespace
 
 PlaceLoad::PlaceLoad(Connection& db) : m_db(db) {
+    auto stmt = db.prepare("SELECT v FROM places_fts_config WHERE k = 'hashsize'");
+    m_hash_bytes_before = stmt.step() ? stmt.int64(0) : default_hash_bytes;
     m_insert_place = db.compile(insert_place_sql);
     m_insert_words = db.compile(insert_words_sql);
+    set_fts_hash_size(db, load_hash_bytes);
 }
 
-PlaceLoad::~PlaceLoad() = default;
+PlaceLoad::~PlaceLoad() {
+    try {
+        set_fts_hash_size(m_db, m_hash_bytes_before);
+    } catch (const SqliteError&) {
+        // The transaction it was set in fails with it, and its rollback restores the setting.
+    }
+}
 
 bool PlaceLoad::insert(const model::PreparedPlace& prepared) {
     const auto& p = prepared.place;

@@ -25,12 +25,14 @@ inline constexpr int place_cell_column_bits = 18;
 /// (their text bound without copies). insert() writes only what the table's CHECK constraints
 /// allow (a known kind, a valid location), so it may run under a CheckConstraintsOff, as the
 /// import does: the IN list of places.kind made SQLite build and drop a temporary B-tree for
-/// every row, a sixth of the time the import spent writing places. Throws SqliteError like
-/// Connection.
+/// every row, a sixth of the time the import spent writing places. While it lives, FTS5 keeps
+/// up to 32 MiB of new terms in memory before it writes them out (not 1 MiB): fewer segments to
+/// write and merge. The setting is stored in the database, so the destructor puts the one from
+/// before back; end it before the transaction commits. Throws SqliteError like Connection.
 class PlaceLoad {
   public:
     explicit PlaceLoad(Connection& db);
-    ~PlaceLoad();  // finalises its statements
+    ~PlaceLoad();
     PlaceLoad(const PlaceLoad&) = delete;
     PlaceLoad& operator=(const PlaceLoad&) = delete;
 
@@ -41,6 +43,7 @@ class PlaceLoad {
 
   private:
     Connection& m_db;
+    std::int64_t m_hash_bytes_before = 0;
     StatementHandle m_insert_place;
     StatementHandle m_insert_words;
 };

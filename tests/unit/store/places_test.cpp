@@ -245,5 +245,29 @@ TEST(SqlitePlaces, ChecksAreBackOnWhenTheLoadEnds) {
     EXPECT_EQ(db.query_int64("SELECT count(*) FROM places"), 1);
 }
 
+// A load lets FTS5 keep more new terms in memory (a setting stored in the database) and puts
+// the setting back when it ends, also the one a database had before.
+TEST(SqlitePlaces, APlaceLoadLeavesTheTextIndexSettingsAsTheyWere) {
+    TempDir dir;
+    { open_store(dir.path()); }
+    sqlite::Connection db(dir.path() / "sightline.db", {});
+    auto hash_size = [&db] {
+        return db.query_int64(
+            "SELECT coalesce((SELECT v FROM places_fts_config WHERE k = 'hashsize'), 1048576)");
+    };
+    sqlite::Transaction tx(db);
+    {
+        sqlite::PlaceLoad load(db);
+        EXPECT_GT(hash_size(), 1048576);
+        EXPECT_TRUE(load.insert(encoding::prepare_place(sample_places(1, 5, 44.8, 20.4)[0])));
+    }
+    EXPECT_EQ(hash_size(), 1048576);
+    db.execute("INSERT INTO places_fts (places_fts, rank) VALUES ('hashsize', 2097152)");
+    { sqlite::PlaceLoad load(db); }
+    EXPECT_EQ(hash_size(), 2097152);
+    tx.commit();
+    EXPECT_EQ(db.query_int64("SELECT count(*) FROM places"), 1);
+}
+
 }  // namespace
 }  // namespace sightline::store::testing
