@@ -145,9 +145,9 @@ void replace_districts(Connection& db, const model::OsmExtract& extract,
                    true, box.west, box.south, box.east, box.north, Bytes{blob});
             ++summary.districts;
         } else {
+            // Without an outline it is incomplete, whatever the extract says (the table's CHECK).
             db.run(insert, osm_type, d.osm_id, d.admin_level, d.name, encoding::write_tags(names),
-                   d.complete, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
-                   std::nullopt);
+                   false, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt);
             ++summary.districts_incomplete;
         }
     }

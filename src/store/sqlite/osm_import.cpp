@@ -148,14 +148,16 @@ void replace_districts(Connection& db, const model::OsmExtract& extract,
     std::string blob;
     for (const auto& d : extract.districts) {
         model::Tags names(d.names.begin(), d.names.end());
+        // Complete means with its shape (the table's CHECK, off while the import writes).
+        const bool complete = d.complete && !d.polygons.empty();
         auto insert = db.prepare(
             "INSERT OR REPLACE INTO districts (osm_type, osm_id, admin_level, name, names, "
             "complete, west, south, east, north, polygons) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
             "?8, ?9, ?10, ?11)");
         insert.bind_all(d.from_relation ? "relation" : "way", d.osm_id,
                         static_cast<std::int64_t>(d.admin_level), d.name,
-                        encoding::write_tags(names), static_cast<std::int64_t>(d.complete ? 1 : 0));
-        if (d.complete && !d.polygons.empty()) {
+                        encoding::write_tags(names), static_cast<std::int64_t>(complete ? 1 : 0));
+        if (complete) {
             auto box = geo::BBox::empty_box();
             for (const auto& polygon : d.polygons)
                 for (auto p : polygon.front())

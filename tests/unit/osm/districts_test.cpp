@@ -70,6 +70,23 @@ TEST(Districts, AnExtractWithoutBoundariesHasNone) {
     EXPECT_TRUE(e.districts.empty());
 }
 
+// The import writes with the tables' CHECKs off: a district said to be complete but without an
+// outline (which the reader never makes) is stored as incomplete, as the table asks.
+TEST(Districts, ADistrictWithoutAnOutlineIsStoredAsIncomplete) {
+    auto extract = read_fixture("districts.osm");
+    ASSERT_EQ(extract.districts.size(), 3u);
+    ASSERT_TRUE(extract.districts[0].complete);
+    extract.districts[0].polygons.clear();
+    TempDir dir;
+    auto store = store::open_sqlite_store(dir.path());
+    auto summary = store->apply_osm_import(extract, {"import", "", 1'700'000'000});
+    ASSERT_TRUE(summary) << summary.error().message;
+    EXPECT_EQ(summary->districts, 1);
+    EXPECT_EQ(summary->districts_incomplete, 2);
+    for (const auto& d : store->districts(/*with_polygons=*/true))
+        EXPECT_EQ(d.complete, !d.polygons.empty()) << d.name;
+}
+
 TEST(Districts, TheStoreKeepsThemWithTheirOutlinesAndReplacesThemOnReimport) {
     auto extract = read_fixture("districts.osm");
     ASSERT_EQ(extract.districts.size(), 3u);
