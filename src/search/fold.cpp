@@ -1,5 +1,6 @@
 #include "search/fold.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include "search/transliteration.hpp"
@@ -67,8 +68,15 @@ class Folder {
 }  // namespace
 
 std::string fold(std::string_view text) {
-    auto code_points = utf8::decode(text);
     Folder folder;
+    // ASCII (most names, house numbers) needs no decoding and composes nothing.
+    if (std::all_of(text.begin(), text.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+        for (char c : text)
+            folder.add(static_cast<char32_t>(c));
+        return folder.take();
+    }
+    auto code_points = utf8::decode(text);
     for (std::size_t i = 0; i < code_points.size(); ++i) {
         char32_t cp = code_points[i];
         // NFD: й is и + U+0306 and ISO 9 spells it apart from и, so compose it first.

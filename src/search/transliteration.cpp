@@ -51,6 +51,13 @@ constexpr Composition compositions[] = {
     {U'и', U'\u0306', U'й'}, {U'к', U'\u0301', U'ќ'}, {U'у', U'\u0306', U'ў'},
     {U'І', U'\u0308', U'Ї'}, {U'і', U'\u0308', U'ї'},
 };
+constexpr char32_t first_mark = U'\u0301';
+constexpr char32_t last_mark = U'\u030C';
+static_assert(std::all_of(std::begin(compositions), std::end(compositions),
+                          [](const Composition& c) {
+                              return c.mark >= first_mark && c.mark <= last_mark;
+                          }),
+              "compose() skips marks outside first_mark..last_mark");
 
 }  // namespace
 
@@ -70,6 +77,8 @@ char32_t serbian_cyrillic_for(std::u32string_view latin) {
 }
 
 char32_t compose(char32_t base, char32_t combining_mark) {
+    // Every mark above lies in first_mark..last_mark: most pairs (two letters) end here.
+    if (combining_mark < first_mark || combining_mark > last_mark) return 0;
     for (const auto& c : compositions) {
         if (c.base == base && c.mark == combining_mark) return c.composed;
     }
