@@ -79,11 +79,7 @@ class Planner {
             r.length_m += part.length_m;
             for (std::size_t l = 0; l < r.seen_m.size(); ++l)
                 r.seen_m[l] += part.seen_m[l];
-            auto pts = m_graph.geometry(edge, from_offset, to_offset);
-            if (!r.points.empty() && !pts.empty() && r.points.back() == pts.front())
-                r.points.insert(r.points.end(), pts.begin() + 1, pts.end());
-            else
-                r.points.insert(r.points.end(), pts.begin(), pts.end());
+            m_graph.append_geometry(edge, from_offset, to_offset, r.points);
             if (r.edges.empty() || r.edges.back() != edge) r.edges.push_back(edge);
         };
         // Leave the start edge towards the node the search started from.

@@ -373,6 +373,13 @@ EdgePart WalkGraph::part(EdgeId id, double from_offset_m, double to_offset_m) co
 
 std::vector<geo::LatLon> WalkGraph::geometry(EdgeId id, double from_offset_m,
                                              double to_offset_m) const {
+    std::vector<geo::LatLon> out;
+    append_geometry(id, from_offset_m, to_offset_m, out);
+    return out;
+}
+
+void WalkGraph::append_geometry(EdgeId id, double from_offset_m, double to_offset_m,
+                                std::vector<geo::LatLon>& out) const {
     const Edge& e = m_edges[id];
     const bool reversed = from_offset_m > to_offset_m;
     const double lo = std::clamp(std::min(from_offset_m, to_offset_m), 0.0, e.length_m);
@@ -391,16 +398,18 @@ std::vector<geo::LatLon> WalkGraph::geometry(EdgeId id, double from_offset_m,
         }
         return pts[e.first_point];
     };
-    std::vector<geo::LatLon> out;
+    const std::size_t first = out.size();
     out.push_back(at(lo));
     for (std::uint32_t k = e.first_point + 1; k < e.last_point; ++k) {
         const double o = m_point_offset_m[base + k] - start;
         if (o > lo && o < hi) out.push_back(pts[k]);
     }
     const geo::LatLon end = at(hi);
-    if (!(end == out.back()) || out.size() == 1) out.push_back(end);
-    if (reversed) std::reverse(out.begin(), out.end());
-    return out;
+    if (!(end == out.back()) || out.size() == first + 1) out.push_back(end);
+    const auto appended = out.begin() + static_cast<std::ptrdiff_t>(first);
+    if (reversed) std::reverse(appended, out.end());
+    // Where it joins the points before it, one point, not two equal ones.
+    if (first > 0 && out[first - 1] == *appended) out.erase(appended);
 }
 
 void WalkGraph::set_street_seen(std::uint32_t street, std::vector<LevelMetres> seen_m) {

@@ -131,6 +131,10 @@ class WalkGraph {
     /// from_offset_m > to_offset_m), cut points included.
     [[nodiscard]] std::vector<geo::LatLon> geometry(EdgeId edge, double from_offset_m,
                                                     double to_offset_m) const;
+    /// The same points appended to `out`, less the first when it equals out's last (a route's
+    /// edges meet at their nodes): no vector of its own per edge.
+    void append_geometry(EdgeId edge, double from_offset_m, double to_offset_m,
+                         std::vector<geo::LatLon>& out) const;
 
     /// Replaces the seen metres of one street (after cameras changed) and of its edges.
     void set_street_seen(std::uint32_t street, std::vector<LevelMetres> seen_m);
