@@ -13,6 +13,7 @@
 
 #include "cli/command.hpp"
 #include "cli/commands_list.hpp"
+#include "cli/data_folder_lock.hpp"
 #include "core/log.hpp"
 #include "http/endpoints/endpoints.hpp"
 #include "http/server.hpp"
@@ -165,6 +166,7 @@ class ServeCommand final : public Command {
         return {};
     }
     int run() override {
+        lock_data_folder_for_serve(m_data);
         // Responses of a few hundred kB (camera lists, tiles) would each get a fresh mmap and
         // fault every page in: measured as ~40 % of a 1,000-camera request. Keep such buffers in
         // the heap so they are reused across requests.
