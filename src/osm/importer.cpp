@@ -6,6 +6,7 @@
 
 #include "osm/background_sink.hpp"
 #include "osm/node_location_index.hpp"
+#include "osm/pbf_blobs.hpp"
 #include "osm/place_spill.hpp"
 #include "osm/places.hpp"
 
@@ -320,7 +321,8 @@ class ExtractHandler : public osmium::handler::Handler {
         }
     }
 
-    void relation(const osmium::Relation&) { ++m_stats.relations; }
+    /// Pass 1: every relation read (not relation(): pass 2 may read them again).
+    void count_relation() { ++m_stats.relations; }
 
     void area(const osmium::Area& area) {
         const auto& tags = area.tags();
@@ -568,6 +570,67 @@ using LocationIndex = CompactLocations;
 using LocationHandler = osmium::handler::NodeLocationsForWays<LocationIndex>;
 using Manager = osmium::area::MultipolygonManager<osmium::area::Assembler>;
 
+// Thrown in pass 2 when a relation turns up that pass 1, reading the last blobs, did not see.
+struct RelationNotLast {};
+
+// Pass 2's check that pass 1 read every relation (those it read, sorted by id).
+class RelationCheck : public osmium::handler::Handler {
+  public:
+    explicit RelationCheck(const std::vector<osmium::object_id_type>& read) : m_read(read) {}
+    void relation(const osmium::Relation& relation) const {
+        if (!std::binary_search(m_read.begin(), m_read.end(), relation.id()))
+            throw RelationNotLast{};
+    }
+
+  private:
+    const std::vector<osmium::object_id_type>& m_read;
+};
+
+// True if `blob` of `path` holds a relation (decoded on its own, after the file's header blob).
+bool blob_has_relation(const std::filesystem::path& path, const PbfBlob& header,
+                       const PbfBlob& blob) {
+    const PbfBlob both[] = {header, blob};
+    const std::string bytes = read_pbf_blobs(path, both);
+    osmium::io::File file{bytes.data(), bytes.size(), "pbf"};
+    osmium::io::Reader reader{file, osmium::osm_entity_bits::relation, osmium::io::read_meta::no};
+    bool found = false;
+    while (osmium::memory::Buffer buffer = reader.read())
+        for ([[maybe_unused]] const auto& relation : buffer.select<osmium::Relation>())
+            found = true;
+    reader.close();
+    return found;
+}
+
+// The blobs of a PBF file that pass 1 reads with RelationSearch::last_blobs: its header blob and
+// every blob from the first one holding a relation, found by bisection on "holds a relation"
+// (false, then true, in a file sorted by type; about log2(blobs) blobs decoded). Empty when the
+// file's framing is not the usual one (libosmium then reads it whole, and reports what is wrong).
+std::vector<PbfBlob> relation_blobs(const std::filesystem::path& path) {
+    auto blobs = list_pbf_blobs(path);
+    if (!blobs || blobs->empty() || !blobs->front().is_header) return {};
+    // libosmium refuses a blob over 32 MiB; such a file is left to it (and never held here).
+    constexpr std::uint64_t max_blob_bytes = std::uint64_t{64} << 20;
+    if (std::any_of(blobs->begin(), blobs->end(),
+                    [](const PbfBlob& blob) { return blob.bytes > max_blob_bytes; }))
+        return {};
+    const PbfBlob header = blobs->front();
+    std::size_t first = 1;  // the first blob holding a relation: [first, end)
+    std::size_t end = blobs->size();
+    std::size_t low = 1;
+    while (low < end) {
+        const std::size_t middle = low + (end - low) / 2;
+        if (blob_has_relation(path, header, (*blobs)[middle])) {
+            end = middle;
+        } else {
+            low = middle + 1;
+        }
+    }
+    first = low;
+    std::vector<PbfBlob> kept{header};
+    kept.insert(kept.end(), blobs->begin() + static_cast<std::ptrdiff_t>(first), blobs->end());
+    return kept;
+}
+
 model::OsmExtract read_extract(const std::filesystem::path& path, model::MapDataSink& sink,
                                const ImportOptions& options, ReadStats& stats) {
     auto start = Clock::now();
@@ -605,22 +668,35 @@ model::OsmExtract read_extract(const std::filesystem::path& path, model::MapData
     BackgroundSink background{sink};
     ExtractHandler handler{extract, background, places, stats, options.district_level};
 
-    // Pass 1: multipolygon relations.
+    // Pass 1: multipolygon relations. In a PBF file, only the blobs at its end that hold them
+    // (RelationSearch::last_blobs), copied to a temporary file for libosmium's reader; their
+    // ids are kept so that pass 2 can tell if a relation was elsewhere.
     std::uint64_t relation_candidates = 0;
+    const bool last_blobs_only = options.relation_search == RelationSearch::last_blobs &&
+                                 file.format() == osmium::io::file_format::pbf;
+    std::vector<osmium::object_id_type> relations_read;
     {
+        std::optional<PbfBlobCopy> tail;
+        if (last_blobs_only) {
+            const auto blobs = relation_blobs(path);
+            if (!blobs.empty()) tail.emplace(path, blobs, temp_dir);
+        }
+        const osmium::io::File pass_file = tail ? osmium::io::File{tail->name(), "pbf"} : file;
+        const std::uint64_t pass_bytes = tail ? tail->bytes() : total;
         // This pass is all decoding (the relations come last in a file; every block before them
         // is inflated to get there) and the handlers are idle: a decoder on every core, where
         // libosmium's shared pool has one fewer than the cores (pass 2 keeps that: its handlers
         // and the store's writer use the others). Nor does it need the objects' metadata.
         osmium::thread::Pool decoders{
             static_cast<int>(std::max(1U, std::thread::hardware_concurrency()))};
-        osmium::io::Reader reader{file, osmium::osm_entity_bits::relation, decoders,
+        osmium::io::Reader reader{pass_file, osmium::osm_entity_bits::relation, decoders,
                                   osmium::io::read_meta::no};
         while (osmium::memory::Buffer buffer = reader.read()) {
             check_tags(buffer);
             for (const auto& relation : buffer.select<osmium::Relation>()) {
                 ++objects;
-                handler.relation(relation);
+                handler.count_relation();
+                if (last_blobs_only) relations_read.push_back(relation.id());
                 // Only the relations whose areas are kept reach the manager: it holds the member
                 // ways of every relation it accepts until pass 2 has seen them.
                 if (!manager.new_relation(relation)) continue;  // not an area relation
@@ -631,11 +707,12 @@ model::OsmExtract read_extract(const std::filesystem::path& path, model::MapData
                 manager.relation(relation);
                 if (kept_area) ++relation_candidates;
             }
-            report(1, reader.offset());
+            report(1, total - pass_bytes + reader.offset());
         }
         reader.close();
         report(1, total);
         manager.prepare_for_lookup();
+        std::sort(relations_read.begin(), relations_read.end());
     }
 
     // Pass 2: nodes (locations, cameras) and ways (streets, way cameras, areas).
@@ -644,12 +721,18 @@ model::OsmExtract read_extract(const std::filesystem::path& path, model::MapData
     locations.ignore_errors();  // bbox cuts reference nodes outside the file
     auto& second_pass = manager.handler(
         [&handler](osmium::memory::Buffer&& areas) { osmium::apply(areas, handler); });
-    osmium::io::Reader reader{file, osmium::osm_entity_bits::node | osmium::osm_entity_bits::way,
+    // With last_blobs_only, the relations are read again (their blobs are a few percent of the
+    // file), only to check that pass 1 saw every one.
+    RelationCheck relation_check{relations_read};
+    osmium::io::Reader reader{file,
+                              osmium::osm_entity_bits::node | osmium::osm_entity_bits::way |
+                                  (last_blobs_only ? osmium::osm_entity_bits::relation
+                                                   : osmium::osm_entity_bits::nothing),
                               osmium::io::read_meta::yes};
     osmium::Box header_box = reader.header().box();
     while (osmium::memory::Buffer buffer = reader.read()) {
         check_tags(buffer);
-        osmium::apply(buffer, locations, handler, second_pass);
+        osmium::apply(buffer, locations, handler, second_pass, relation_check);
         index.rethrow_failure();
         objects = stats.relations + stats.nodes + stats.ways;
         report(2, reader.offset());
@@ -710,6 +793,10 @@ model::OsmExtract read_extract(const std::filesystem::path& path, model::MapData
 
 }  // namespace
 
+bool relations_not_last(const Error& error) {
+    return error.code == Errc::conflict;
+}
+
 bool is_osm_file_name(std::string_view name) {
     return ends_with(name, ".osm.pbf") || ends_with(name, ".pbf") || ends_with(name, ".osm") ||
            ends_with(name, ".osm.bz2") || ends_with(name, ".osm.gz");
@@ -737,54 +824,6 @@ double parse_height_m(std::string_view text) {
     return value;
 }
 
-namespace {
-
-// libosmium (2.18) compares a PBF BlobHeader's type with strncmp(expected, type.data(),
-// type.size()) without checking that the field is there: a header without one passes a null
-// pointer (undefined behaviour, found by tests/fuzz/osm_pbf_fuzz.cpp) and an empty one matches
-// any expected type. Walk the blob framing first and refuse such a header here; everything else
-// (sizes, truncation, decoding) is left to libosmium and its messages.
-Status check_pbf_blob_types(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    constexpr std::uint32_t max_blob_header_bytes = 64 * 1024;  // as libosmium
-    while (in) {
-        unsigned char size_bytes[4];
-        in.read(reinterpret_cast<char*>(size_bytes), sizeof size_bytes);
-        if (in.gcount() != sizeof size_bytes) return {};
-        std::uint32_t size = std::uint32_t{size_bytes[0]} << 24 |
-                             std::uint32_t{size_bytes[1]} << 16 |
-                             std::uint32_t{size_bytes[2]} << 8 | std::uint32_t{size_bytes[3]};
-        if (size > max_blob_header_bytes) return {};
-        std::string header(size, '\0');
-        in.read(header.data(), static_cast<std::streamsize>(size));
-        if (in.gcount() != static_cast<std::streamsize>(size)) return {};
-        bool has_type = false;
-        std::int32_t data_bytes = 0;
-        try {
-            protozero::pbf_reader reader(header);
-            while (reader.next()) {
-                if (reader.tag() == 1 &&
-                    reader.wire_type() == protozero::pbf_wire_type::length_delimited)
-                    has_type = !reader.get_view().empty();
-                else if (reader.tag() == 3 &&
-                         reader.wire_type() == protozero::pbf_wire_type::varint)
-                    data_bytes = reader.get_int32();
-                else
-                    reader.skip();
-            }
-        } catch (const std::exception&) {
-            return {};
-        }
-        if (!has_type)
-            return fail(Errc::invalid_argument, "PBF format error: BlobHeader without a type");
-        if (data_bytes <= 0) return {};
-        in.seekg(data_bytes, std::ios::cur);
-    }
-    return {};
-}
-
-}  // namespace
-
 Status check_osm_file(const std::filesystem::path& path) {
     std::string name = path.string();
     std::error_code ec;
@@ -798,9 +837,9 @@ Status check_osm_file(const std::filesystem::path& path) {
                                 ".osm.bz2 or .osm.gz)",
                                 name));
     if (ends_with(path.filename().string(), ".pbf"))
-        if (auto ok = check_pbf_blob_types(path); !ok)
+        if (auto blobs = list_pbf_blobs(path); !blobs)
             return fail(Errc::invalid_argument,
-                        fmt::format("cannot read {}: {}", name, ok.error().message));
+                        fmt::format("cannot read {}: {}", name, blobs.error().message));
     return {};
 }
 
@@ -812,6 +851,9 @@ Result<model::OsmExtract> read_osm_file(const std::filesystem::path& path, model
         auto extract = read_extract(path, sink, options, stats);
         if (options.stats) *options.stats = stats;
         return extract;
+    } catch (const RelationNotLast&) {
+        return fail(Errc::conflict,
+                    fmt::format("{}: a relation before the file's last blobs", path.string()));
     } catch (const sightline::Exception&) {
         throw;  // the environment (a full disk, the store), not the file: not "cannot read"
     } catch (const std::exception& e) {
@@ -846,6 +888,12 @@ Result<model::OsmExtract> read_osm_file(const std::filesystem::path& path,
     model::OsmExtract collected;
     CollectingSink sink{collected};
     auto extract = read_osm_file(path, sink, options);
+    if (!extract && relations_not_last(extract.error())) {
+        collected = {};
+        ImportOptions whole_file = options;
+        whole_file.relation_search = RelationSearch::whole_file;
+        extract = read_osm_file(path, sink, whole_file);
+    }
     if (!extract) return extract;
     extract->cameras = std::move(collected.cameras);
     extract->streets = std::move(collected.streets);

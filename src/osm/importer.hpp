@@ -43,6 +43,17 @@ struct ReadStats {
     std::uint64_t broken_multipolygons = 0;  ///< wanted areas (ways or relations) not assembled
 };
 
+/// Where pass 1 looks for a PBF file's relations (an XML file is always read whole).
+enum class RelationSearch {
+    /// In the blobs at the end of the file, found by bisection: every common writer (osmium,
+    /// osmconvert, Osmosis, the planet and Geofabrik) puts nodes first, then ways, then
+    /// relations. Pass 1 then decodes a few percent of the file instead of all of it. Should
+    /// pass 2 meet a relation elsewhere, the read fails with relations_not_last().
+    last_blobs,
+    /// In every blob.
+    whole_file,
+};
+
 struct ImportOptions {
     /// Called every few thousand objects and once at the end of each pass, on the calling
     /// thread. May be empty.
@@ -55,7 +66,13 @@ struct ImportOptions {
     /// The admin_level of the districts (boundary=administrative) to read; 0: the finest level
     /// present among 8-10.
     int district_level = 0;
+    RelationSearch relation_search = RelationSearch::last_blobs;
 };
+
+/// The failure of a read with RelationSearch::last_blobs of a file whose relations are not all
+/// at its end (Errc::conflict). Nothing is wrong with the file: the caller drops what the sink
+/// got and reads it again with RelationSearch::whole_file, as import_osm_file() does.
+bool relations_not_last(const Error& error);
 
 /// True if the file name ends in a suffix read_osm_file() accepts.
 bool is_osm_file_name(std::string_view file_name);
@@ -74,6 +91,8 @@ Status check_osm_file(const std::filesystem::path& path);
 /// Dangling node references and broken multipolygons are skipped and counted in ReadStats. The
 /// bounds are the header box (clipped to the nodes' box when it is a placeholder over 100 times
 /// larger), else the box of the nodes read. Blocks; uses libosmium's decoder threads for PBF.
+/// With RelationSearch::last_blobs (the default), a PBF whose relations are not all at its end
+/// fails with relations_not_last() once the sink got part of it.
 /// Throws sightline::Exception when the sink or a temporary file fails (disk full).
 Result<model::OsmExtract> read_osm_file(const std::filesystem::path& path, model::MapDataSink& sink,
                                         const ImportOptions& options = {});

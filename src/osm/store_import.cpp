@@ -10,6 +10,15 @@ Result<store::OsmImportSummary> import_osm_file(const std::filesystem::path& pat
     // the transaction, which the writer rolls back.
     auto writer = store.begin_osm_import(decision);
     auto rest = read_osm_file(path, *writer, options);
+    if (!rest && relations_not_last(rest.error())) {
+        // A file not sorted by type (rare): what was written is dropped and the file read again,
+        // every blob searched for relations.
+        writer.reset();
+        writer = store.begin_osm_import(decision);
+        ImportOptions whole_file = options;
+        whole_file.relation_search = RelationSearch::whole_file;
+        rest = read_osm_file(path, *writer, whole_file);
+    }
     if (!rest) return std::unexpected(rest.error());  // the writer rolls back
     return writer->finish(*rest);
 }

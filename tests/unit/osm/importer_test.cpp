@@ -97,6 +97,54 @@ TEST(Importer, AssemblesBuildingsWaterAndParks) {
     EXPECT_EQ(rel->rings[1].size(), 5u);
 }
 
+std::vector<std::int64_t> area_ids(const model::OsmExtract& e) {
+    std::vector<std::int64_t> ids;
+    for (const auto& a : e.areas)
+        ids.push_back(a.from_relation ? -a.osm_id : a.osm_id);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+// Pass 1 looks for a PBF's relations in its last blobs (RelationSearch::last_blobs).
+// basic_sorted.osm.pbf is basic.osm sorted by type (`osmium sort`), its relations last;
+// basic_file_order.osm.pbf keeps the XML's order (`osmium cat`): its two relations lie in blobs
+// between nodes and ways, where the bisection does not look. Both must give what the XML gives.
+TEST(Importer, FindsEveryRelationOfAPbfWhateverItsOrder) {
+    const auto xml = read_fixture("basic.osm");
+    ASSERT_EQ(std::count_if(xml.areas.begin(), xml.areas.end(),
+                            [](const auto& a) { return a.from_relation; }),
+              1);  // relation 3000; 3001 is broken
+    for (const char* name : {"basic_sorted.osm.pbf", "basic_file_order.osm.pbf"}) {
+        ReadStats stats;
+        const auto pbf = read_fixture(name, &stats);
+        EXPECT_EQ(area_ids(pbf), area_ids(xml)) << name;
+        EXPECT_EQ(street_ids(pbf), street_ids(xml)) << name;
+        EXPECT_EQ(pbf.cameras.size(), xml.cameras.size()) << name;
+        EXPECT_EQ(pbf.places.size(), xml.places.size()) << name;
+        EXPECT_EQ(stats.relations, 2u) << name;
+        EXPECT_EQ(stats.broken_multipolygons, 1u) << name;
+    }
+}
+
+TEST(Importer, SaysWhenAPbfsRelationsAreNotAllAtItsEnd) {
+    class DroppingSink final : public model::MapDataSink {
+      public:
+        void add_camera(const model::OsmCamera&) override {}
+        void add_street(const model::Street&) override {}
+        void add_area(const model::Area&) override {}
+        void add_place(const model::Place&) override {}
+    } sink;
+    ImportOptions options;  // RelationSearch::last_blobs
+    auto sorted = read_osm_file(fixture("basic_sorted.osm.pbf"), sink, options);
+    EXPECT_TRUE(sorted) << sorted.error().message;
+    auto in_file_order = read_osm_file(fixture("basic_file_order.osm.pbf"), sink, options);
+    ASSERT_FALSE(in_file_order);
+    EXPECT_TRUE(relations_not_last(in_file_order.error())) << in_file_order.error().message;
+    options.relation_search = RelationSearch::whole_file;
+    auto whole = read_osm_file(fixture("basic_file_order.osm.pbf"), sink, options);
+    EXPECT_TRUE(whole) << whole.error().message;
+}
+
 TEST(Importer, TakesBoundsFromTheHeader) {
     auto e = read_fixture("basic.osm");
     EXPECT_EQ(e.bounds, (geo::BBox{11.0, 48.0, 11.1, 48.1}));

@@ -15,6 +15,8 @@ namespace {
 
 using testing::read_fixture;
 
+const geo::BBox world{-180, -90, 180, 90};
+
 store::Decision import_decision(std::int64_t at = 1'700'000'000) {
     return {"import", "", at};
 }
@@ -38,9 +40,10 @@ class Reimport : public ::testing::Test {
         return *found;
     }
 
-    std::int64_t street_count(const geo::BBox& box) {
+    std::int64_t street_count(const geo::BBox& box) { return street_count_in(*m_store, box); }
+    static std::int64_t street_count_in(store::SqliteStore& store, const geo::BBox& box = world) {
         std::int64_t n = 0;
-        m_store->for_each_street(box, [&](const model::Street&) { ++n; });
+        store.for_each_street(box, [&](const model::Street&) { ++n; });
         return n;
     }
 
@@ -62,8 +65,6 @@ class Reimport : public ::testing::Test {
     testing::TempDir m_dir;
     std::unique_ptr<store::SqliteStore> m_store;
 };
-
-const geo::BBox world{-180, -90, 180, 90};
 
 // Imported cameras are "reported": someone mapped them; no moderator here has checked them.
 TEST_F(Reimport, FirstImportCreatesReportedCamerasAndTheGround) {
@@ -387,6 +388,24 @@ TEST_F(Reimport, StreamingTheFileGivesWhatApplyingItInMemoryGives) {
         other->for_each_street(world, [&](const model::Street&) { ++streets; });
         EXPECT_EQ(streets, street_count(world)) << name;
     }
+}
+
+// A PBF whose relations lie between its nodes and ways: the first read finds one that pass 1
+// did not see, drops what it wrote and reads the file again, every blob searched.
+TEST_F(Reimport, APbfWhoseRelationsAreNotLastIsReadAgainWhole) {
+    const auto in_memory = apply("basic.osm");
+    testing::TempDir other_dir;
+    auto other = store::open_sqlite_store(other_dir.path());
+    auto streamed =
+        import_osm_file(testing::fixture("basic_file_order.osm.pbf"), *other, import_decision());
+    ASSERT_TRUE(streamed) << streamed.error().message;
+    EXPECT_EQ(streamed->cameras_new, in_memory.cameras_new);
+    EXPECT_EQ(streamed->streets, in_memory.streets);
+    EXPECT_EQ(streamed->buildings, in_memory.buildings);
+    EXPECT_EQ(streamed->places, in_memory.places);
+    // Nothing of the first read is left: it was rolled back, not added to.
+    EXPECT_EQ(other->place_count(), m_store->place_count());
+    EXPECT_EQ(street_count_in(*other), street_count(world));
 }
 
 TEST_F(Reimport, RejectsAnExtractWithoutValidBounds) {

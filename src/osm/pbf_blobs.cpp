@@ -1,0 +1,146 @@
+#include "osm/pbf_blobs.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <protozero/pbf_reader.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <exception>
+#include <fstream>
+#include <string>
+#include <string_view>
+
+#include <fmt/core.h>
+
+namespace sightline::osm {
+
+// libosmium (2.18) compares a PBF BlobHeader's type with strncmp(expected, type.data(),
+// type.size()) without checking that the field is there: a header without one passes a null
+// pointer (undefined behaviour, found by tests/fuzz/osm_pbf_fuzz.cpp) and an empty one matches
+// any expected type. Such a header is refused here; everything else (sizes, truncation,
+// decoding) is left to libosmium and its messages.
+Result<std::vector<PbfBlob>> list_pbf_blobs(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return fail(Errc::not_found, "cannot open the file");
+    constexpr std::uint32_t max_blob_header_bytes = 64 * 1024;  // as libosmium
+    std::vector<PbfBlob> blobs;
+    std::uint64_t offset = 0;
+    std::string header;
+    while (in) {
+        unsigned char size_bytes[4];
+        in.read(reinterpret_cast<char*>(size_bytes), sizeof size_bytes);
+        if (in.gcount() != sizeof size_bytes) break;
+        std::uint32_t size = std::uint32_t{size_bytes[0]} << 24 |
+                             std::uint32_t{size_bytes[1]} << 16 |
+                             std::uint32_t{size_bytes[2]} << 8 | std::uint32_t{size_bytes[3]};
+        if (size > max_blob_header_bytes) break;
+        header.assign(size, '\0');
+        in.read(header.data(), static_cast<std::streamsize>(size));
+        if (in.gcount() != static_cast<std::streamsize>(size)) break;
+        bool has_type = false;
+        bool is_header = false;
+        std::int32_t data_bytes = 0;
+        try {
+            protozero::pbf_reader reader(header);
+            while (reader.next()) {
+                if (reader.tag() == 1 &&
+                    reader.wire_type() == protozero::pbf_wire_type::length_delimited) {
+                    const auto type = reader.get_view();
+                    has_type = !type.empty();
+                    is_header = std::string_view(type.data(), type.size()) == "OSMHeader";
+                } else if (reader.tag() == 3 &&
+                           reader.wire_type() == protozero::pbf_wire_type::varint) {
+                    data_bytes = reader.get_int32();
+                } else {
+                    reader.skip();
+                }
+            }
+        } catch (const std::exception&) {
+            break;
+        }
+        if (!has_type)
+            return fail(Errc::invalid_argument, "PBF format error: BlobHeader without a type");
+        if (data_bytes <= 0) break;
+        in.seekg(data_bytes, std::ios::cur);
+        // seekg past the end succeeds: the blob is whole only if its last byte can be read.
+        const std::uint64_t bytes = sizeof size_bytes + size + std::uint64_t(data_bytes);
+        in.seekg(-1, std::ios::cur);
+        char last = 0;
+        if (!in.get(last)) break;
+        blobs.push_back({.offset = offset, .bytes = bytes, .is_header = is_header});
+        offset += bytes;
+    }
+    return blobs;
+}
+
+namespace {
+
+[[noreturn]] void fail_io(const std::filesystem::path& path, const char* what) {
+    throw sightline::Exception(
+        fmt::format("{}: {}: {}", path.string(), what, std::strerror(errno)));
+}
+
+std::ifstream open_for_reading(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) fail_io(path, "cannot open");
+    return in;
+}
+
+void append_blob(std::ifstream& in, const std::filesystem::path& path, const PbfBlob& blob,
+                 std::string& bytes) {
+    const auto at = bytes.size();
+    bytes.resize(at + blob.bytes);
+    in.seekg(static_cast<std::streamoff>(blob.offset));
+    if (!in.read(bytes.data() + at, static_cast<std::streamsize>(blob.bytes)))
+        throw sightline::Exception(fmt::format("{}: cannot read {} bytes at offset {}",
+                                               path.string(), blob.bytes, blob.offset));
+}
+
+}  // namespace
+
+std::string read_pbf_blobs(const std::filesystem::path& path, std::span<const PbfBlob> blobs) {
+    auto in = open_for_reading(path);
+    std::string bytes;
+    for (const auto& blob : blobs)
+        append_blob(in, path, blob, bytes);
+    return bytes;
+}
+
+PbfBlobCopy::PbfBlobCopy(const std::filesystem::path& path, std::span<const PbfBlob> blobs,
+                         const std::filesystem::path& dir) {
+    std::string name = (dir / "sightline-blobs-XXXXXX").string();
+    m_fd = ::mkstemp(name.data());
+    if (m_fd < 0) fail_io(dir, "cannot create a temporary file");
+    ::unlink(name.c_str());
+    try {
+        auto in = open_for_reading(path);
+        std::string bytes;
+        for (const auto& blob : blobs) {
+            bytes.clear();
+            append_blob(in, path, blob, bytes);
+            std::size_t written = 0;
+            while (written < bytes.size()) {
+                const auto n = ::write(m_fd, bytes.data() + written, bytes.size() - written);
+                if (n < 0 && errno == EINTR) continue;
+                if (n <= 0) fail_io(dir, "cannot write a temporary file");
+                written += static_cast<std::size_t>(n);
+            }
+            m_bytes += bytes.size();
+        }
+    } catch (...) {
+        ::close(m_fd);
+        throw;
+    }
+}
+
+PbfBlobCopy::~PbfBlobCopy() {
+    ::close(m_fd);
+}
+
+std::string PbfBlobCopy::name() const {
+    return fmt::format("/proc/self/fd/{}", m_fd);
+}
+
+}  // namespace sightline::osm
