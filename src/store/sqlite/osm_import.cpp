@@ -357,6 +357,7 @@ class SqliteOsmImportWriter final : public OsmImportWriter {
             return fail(Errc::invalid_argument, "the extract's bounds are not a valid box");
         for (const auto& place : rest.places)
             add_place(place);
+        if (m_place_load) m_place_load->finish();  // before the places in bounds are deleted
         m_place_load.reset();
         for (const auto& street : rest.streets)
             add_street(street);

@@ -1,9 +1,10 @@
 // Searchable places (issue 15): written by the OSM import, found by words (FTS5) and by
-// position (R*Tree). The words are made by search::index_words, so the store, the import and the
-// queries fold text the same way.
+// position (a grid-cell index, migration 12). The words are made by search::index_words, so the
+// store, the import and the queries fold text the same way.
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <string>
 
 #include <fmt/core.h>
@@ -103,6 +104,8 @@ namespace {
 constexpr std::string_view insert_place_sql =
     "INSERT INTO places (kind, name, housenumber, street, type, context, names, lat, lon, words, "
     "cell) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+// As migration 12 made it.
+constexpr const char* create_cell_index_sql = "CREATE INDEX places_cell ON places (cell, lat, lon)";
 constexpr std::string_view insert_words_sql =
     "INSERT INTO places_fts (rowid, words) VALUES (?1, ?2)";
 
@@ -121,20 +124,36 @@ void set_fts_hash_size(Connection& db, std::int64_t bytes) {
 
 }  // namespace
 
-PlaceLoad::PlaceLoad(Connection& db) : m_db(db) {
+PlaceLoad::PlaceLoad(Connection& db) : m_db(db), m_exceptions_at_start(std::uncaught_exceptions()) {
     auto stmt = db.prepare("SELECT v FROM places_fts_config WHERE k = 'hashsize'");
     m_hash_bytes_before = stmt.step() ? stmt.int64(0) : default_hash_bytes;
+    m_rows_before = db.query_int64("SELECT coalesce(max(id), 0) FROM places");
     m_insert_place = db.compile(insert_place_sql);
     m_insert_words = db.compile(insert_words_sql);
     set_fts_hash_size(db, load_hash_bytes);
 }
 
 PlaceLoad::~PlaceLoad() {
+    if (m_finished || std::uncaught_exceptions() > m_exceptions_at_start) return;
     try {
-        set_fts_hash_size(m_db, m_hash_bytes_before);
+        restore();
     } catch (const SqliteError&) {
-        // The transaction it was set in fails with it, and its rollback restores the setting.
+        // The transaction it was set in fails with it, and its rollback restores both.
     }
+}
+
+void PlaceLoad::finish() {
+    if (m_finished) return;
+    restore();
+    m_finished = true;
+}
+
+void PlaceLoad::restore() {
+    if (m_cell_index_dropped) {
+        m_db.execute(create_cell_index_sql);
+        m_cell_index_dropped = false;
+    }
+    set_fts_hash_size(m_db, m_hash_bytes_before);
 }
 
 bool PlaceLoad::insert(const model::PreparedPlace& prepared) {
@@ -142,6 +161,11 @@ bool PlaceLoad::insert(const model::PreparedPlace& prepared) {
     // What the table's CHECK constraints ask, which the import turns off (prepare_place() gives
     // words only to such places; a PreparedPlace made otherwise is held to it too).
     if (prepared.words.empty() || !p.location.is_valid() || p.name.empty()) return false;
+    if (!m_cell_index_dropped && m_inserted >= m_rows_before && !m_finished) {
+        m_db.execute("DROP INDEX places_cell");
+        m_cell_index_dropped = true;
+    }
+    ++m_inserted;
     {
         // The text is bound, not copied: it outlives the Statement, which resets it.
         Statement row(m_insert_place.get(), m_db);

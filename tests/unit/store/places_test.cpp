@@ -269,5 +269,82 @@ TEST(SqlitePlaces, APlaceLoadLeavesTheTextIndexSettingsAsTheyWere) {
     EXPECT_EQ(db.query_int64("SELECT count(*) FROM places"), 1);
 }
 
+std::string cell_index_sql(sqlite::Connection& db) {
+    auto stmt = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'places_cell'");
+    return stmt.step() ? std::string(stmt.text(0)) : std::string();
+}
+
+// A load that at least doubles the table drops the grid-cell index while it inserts and builds
+// it again, the same, when it finishes; a smaller one keeps it.
+TEST(SqlitePlaces, ALargeLoadBuildsTheCellIndexAgainWhenItFinishes) {
+    TempDir dir;
+    { open_store(dir.path()); }
+    sqlite::Connection db(dir.path() / "sightline.db", {});
+    const std::string index_before = cell_index_sql(db);
+    ASSERT_NE(index_before, "");
+    const auto places = sample_places(200, 11, 44.8, 20.4);
+    {
+        sqlite::Transaction tx(db);
+        sqlite::PlaceLoad load(db);
+        EXPECT_FALSE(load.cell_index_dropped());
+        for (const auto& p : places)
+            load.insert(encoding::prepare_place(p));
+        EXPECT_TRUE(load.cell_index_dropped()) << "the table was empty";
+        EXPECT_EQ(cell_index_sql(db), "");
+        load.finish();
+        EXPECT_FALSE(load.cell_index_dropped());
+        tx.commit();
+    }
+    EXPECT_EQ(cell_index_sql(db), index_before);
+    EXPECT_EQ(db.query_int64("SELECT count(*) FROM places INDEXED BY places_cell WHERE cell > 0"),
+              db.query_int64("SELECT count(*) FROM places"));
+    auto check = db.prepare("PRAGMA integrity_check");
+    ASSERT_TRUE(check.step());
+    EXPECT_EQ(check.text(0), "ok");
+
+    const auto rows = db.query_int64("SELECT count(*) FROM places");
+    {
+        sqlite::Transaction tx(db);
+        sqlite::PlaceLoad load(db);
+        for (const auto& p : sample_places(100, 12, 44.8, 20.4))
+            load.insert(encoding::prepare_place(p));
+        EXPECT_FALSE(load.cell_index_dropped()) << "fewer places than the table held";
+        EXPECT_EQ(cell_index_sql(db), index_before);
+        load.finish();
+        tx.commit();
+    }
+    EXPECT_GT(db.query_int64("SELECT count(*) FROM places"), rows);
+}
+
+// A load that ends without finish() puts the index back all the same; one that ends through an
+// exception leaves it to the rollback, which puts it back.
+TEST(SqlitePlaces, AnUnfinishedLoadLeavesTheCellIndexInPlace) {
+    TempDir dir;
+    { open_store(dir.path()); }
+    sqlite::Connection db(dir.path() / "sightline.db", {});
+    const std::string index_before = cell_index_sql(db);
+    {
+        sqlite::Transaction tx(db);
+        {
+            sqlite::PlaceLoad load(db);
+            load.insert(encoding::prepare_place(sample_places(1, 5, 44.8, 20.4)[0]));
+            ASSERT_TRUE(load.cell_index_dropped());
+        }
+        EXPECT_EQ(cell_index_sql(db), index_before);
+        tx.commit();
+    }
+    try {
+        sqlite::Transaction tx(db);
+        sqlite::PlaceLoad load(db);
+        for (const auto& p : sample_places(5, 6, 44.8, 20.4))  // more than the table's 1 row
+            load.insert(encoding::prepare_place(p));
+        ASSERT_TRUE(load.cell_index_dropped());
+        throw std::runtime_error("disk full (simulated)");
+    } catch (const std::runtime_error&) {
+    }
+    EXPECT_EQ(cell_index_sql(db), index_before);
+    EXPECT_EQ(db.query_int64("SELECT count(*) FROM places"), 1);
+}
+
 }  // namespace
 }  // namespace sightline::store::testing
