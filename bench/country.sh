@@ -8,11 +8,12 @@
 # COPIES side by side (default 16 x 16 = 256 copies: 9.9 M nodes, 1.8 M ways, 53,504 cameras,
 # 143 MB), kept in WORK_DIR between runs. Set COUNTRY_PBF to use another file for the main
 # table. Steps (each on a fresh data folder in WORK_DIR):
-#   1. `sightline import --no-routing` (wall time, peak RSS) against `osmium tags-filter` of the same objects
-#      with their nodes, and with -R (no nodes), in the same run; and against GDAL's
-#      `ogr2ogr -f GPKG` of the whole file (a GeoPackage is SQLite with R*Tree indexes too: the
-#      fairer peer for an import into a spatial database, though it stores every tagged object
-#      and no search index).
+#   1. `sightline import --no-routing` (wall time, peak RSS) against `osmium tags-filter` of the
+#      same objects with their nodes (libosmium's default, and a decoder per core), alternating,
+#      IMPORT_ROUNDS times (default 3; the medians and each round's ratios); with -R (no nodes);
+#      and against GDAL's `ogr2ogr -f GPKG` of the whole file (a GeoPackage is SQLite with R*Tree
+#      indexes too: the fairer peer for an import into a spatial database, though it stores
+#      every tagged object and no search index).
 #   2. The import's routing step on its own (`import-csv` of a file without rows, which changes
 #      no camera and ends with the same step as `import`): seconds and peak RSS.
 #   3. First `sightline serve` after the import: seconds until a route answers (it maps the
@@ -160,14 +161,36 @@ country=${COUNTRY_PBF:-$(country_file "$side")}
 log "country: $country ($(du -Lm "$country" | cut -f1) MB)"
 data=$work/data
 
-log "import vs osmium tags-filter"
-read -r import_s import_mb < <(import_into "$country" "$data")
-read -r osmium_s osmium_mb < <(timed osmium tags-filter "$country" "${osmium_filter[@]}" -o /dev/null -f pbf --overwrite)
+median() {  # numbers -> their median
+    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+        if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+max_of() { printf '%s\n' "$@" | sort -g | tail -1; }
+
+# The import and its two osmium peers alternate, IMPORT_ROUNDS times (default 3): this machine's
+# speed drifts by a third within minutes, so one run of each compares different machines. The
+# table gives each one's median and the rounds' ratios.
+log "import vs osmium tags-filter, ${IMPORT_ROUNDS:-3} alternating rounds"
+import_runs=() import_mbs=() osmium_runs=() osmium_mbs=() osmium_all_runs=() osmium_all_mbs=()
+ratios=() ratios_all=()
+for ((round = 1; round <= ${IMPORT_ROUNDS:-3}; ++round)); do
+    read -r s mb < <(import_into "$country" "$data")
+    import_runs+=("$s") import_mbs+=("$mb")
+    read -r o omb < <(timed osmium tags-filter "$country" "${osmium_filter[@]}" -o /dev/null -f pbf --overwrite)
+    osmium_runs+=("$o") osmium_mbs+=("$omb")
+    # libosmium decodes on one thread fewer than the cores unless told: osmium with a decoder per
+    # core is its fastest setting here, the fairer peer (the import decodes on every core in its
+    # first pass, and its other threads are busy in the second).
+    read -r oa oamb < <(OSMIUM_POOL_THREADS=$(nproc) timed osmium tags-filter "$country" "${osmium_filter[@]}" -o /dev/null -f pbf --overwrite)
+    osmium_all_runs+=("$oa") osmium_all_mbs+=("$oamb")
+    ratios+=("$(echo "$s / $o" | bc -l | xargs printf '%.2f')")
+    ratios_all+=("$(echo "$s / $oa" | bc -l | xargs printf '%.2f')")
+    log "round $round: import ${s}s, osmium ${o}s, a decoder per core ${oa}s"
+done
+import_s=$(median "${import_runs[@]}") import_mb=$(max_of "${import_mbs[@]}")
+osmium_s=$(median "${osmium_runs[@]}") osmium_mb=$(max_of "${osmium_mbs[@]}")
+osmium_all_s=$(median "${osmium_all_runs[@]}") osmium_all_mb=$(max_of "${osmium_all_mbs[@]}")
 read -r osmium_r_s osmium_r_mb < <(timed osmium tags-filter "$country" "${osmium_filter[@]}" -R -o /dev/null -f pbf --overwrite)
-# libosmium decodes on one thread fewer than the cores unless told: osmium with a decoder per
-# core is its fastest setting here, the fairer peer (the import decodes on every core in its
-# first pass, and its other threads are busy in the second).
-read -r osmium_all_s osmium_all_mb < <(OSMIUM_POOL_THREADS=$(nproc) timed osmium tags-filter "$country" "${osmium_filter[@]}" -o /dev/null -f pbf --overwrite)
 rm -f "$work/peer.gpkg"
 read -r gpkg_s gpkg_mb < <(timed ogr2ogr -f GPKG "$work/peer.gpkg" "$country")
 rm -f "$work/peer.gpkg"
@@ -288,7 +311,7 @@ cpu=$(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')
     echo
     echo "| step | Sightline | peer in the same run |"
     echo "|---|---|---|"
-    echo "| \`sightline import --no-routing\` | ${import_s} s, peak RSS ${import_mb} MB | \`osmium tags-filter\` with nodes: ${osmium_s} s, ${osmium_mb} MB (libosmium's default, $(( $(nproc) > 2 ? $(nproc) - 2 : 1 )) decoder thread(s)); with a decoder per core (\`OSMIUM_POOL_THREADS=$(nproc)\`, its fastest here): ${osmium_all_s} s, ${osmium_all_mb} MB; with \`-R\`: ${osmium_r_s} s, ${osmium_r_mb} MB; \`ogr2ogr -f GPKG\`: ${gpkg_s} s, ${gpkg_mb} MB |"
+    echo "| \`sightline import --no-routing\` (median of ${#import_runs[@]} rounds: ${import_runs[*]} s) | ${import_s} s, peak RSS ${import_mb} MB; against osmium's default ${ratios[*]}x, against a decoder per core ${ratios_all[*]}x, round by round | \`osmium tags-filter\` with nodes: ${osmium_s} s (${osmium_runs[*]}), ${osmium_mb} MB (libosmium's default, $(( $(nproc) > 2 ? $(nproc) - 2 : 1 )) decoder thread(s)); with a decoder per core (\`OSMIUM_POOL_THREADS=$(nproc)\`, its fastest here): ${osmium_all_s} s (${osmium_all_runs[*]}), ${osmium_all_mb} MB; with \`-R\`: ${osmium_r_s} s, ${osmium_r_mb} MB; \`ogr2ogr -f GPKG\`: ${gpkg_s} s, ${gpkg_mb} MB |"
     echo "| its routing step (what \`import\` adds without \`--no-routing\`) | ${step_s} s, peak RSS ${step_mb} MB | - |"
     echo "| first \`serve\` after the import (maps the routing data) until a route answers | ${first_ready_s} s, peak RSS ${first_peak_mb} MB, RSS ${first_rss_mb} MB | - |"
     echo "| \`serve\` without the routing data (builds it) until a route answers | ${build_ready_s} s, peak RSS ${build_peak_mb} MB; ${build_mapped_mb} MB once served from its file | - |"
