@@ -25,7 +25,6 @@
 #include <osmium/io/any_input.hpp>
 #include <osmium/thread/pool.hpp>
 #include <osmium/visitor.hpp>
-#include <protozero/pbf_reader.hpp>
 
 #include <algorithm>
 #include <array>
@@ -35,7 +34,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
-#include <fstream>
 #include <limits>
 #include <optional>
 #include <stdexcept>
@@ -614,18 +612,18 @@ std::vector<PbfBlob> relation_blobs(const std::filesystem::path& path) {
                     [](const PbfBlob& blob) { return blob.bytes > max_blob_bytes; }))
         return {};
     const PbfBlob header = blobs->front();
-    std::size_t first = 1;  // the first blob holding a relation: [first, end)
-    std::size_t end = blobs->size();
+    // The first blob holding a relation is in [low, high]; high == size: none does.
     std::size_t low = 1;
-    while (low < end) {
-        const std::size_t middle = low + (end - low) / 2;
+    std::size_t high = blobs->size();
+    while (low < high) {
+        const std::size_t middle = low + (high - low) / 2;
         if (blob_has_relation(path, header, (*blobs)[middle])) {
-            end = middle;
+            high = middle;
         } else {
             low = middle + 1;
         }
     }
-    first = low;
+    const std::size_t first = low;
     std::vector<PbfBlob> kept{header};
     kept.insert(kept.end(), blobs->begin() + static_cast<std::ptrdiff_t>(first), blobs->end());
     return kept;
