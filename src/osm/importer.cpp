@@ -599,25 +599,26 @@ bool blob_has_relation(const std::filesystem::path& path, const PbfBlob& header,
     return found;
 }
 
-// The blobs of a PBF file that pass 1 reads with RelationSearch::last_blobs: its header blob and
-// every blob from the first one holding a relation, found by bisection on "holds a relation"
-// (false, then true, in a file sorted by type; about log2(blobs) blobs decoded). Empty when the
-// file's framing is not the usual one (libosmium then reads it whole, and reports what is wrong).
-std::vector<PbfBlob> relation_blobs(const std::filesystem::path& path) {
-    auto blobs = list_pbf_blobs(path);
-    if (!blobs || blobs->empty() || !blobs->front().is_header) return {};
+// The blobs of a PBF file (`blobs`, as list_pbf_blobs() found them) that pass 1 reads with
+// RelationSearch::last_blobs: its header blob and every blob from the first one holding a
+// relation, found by bisection on "holds a relation" (false, then true, in a file sorted by type;
+// about log2(blobs) blobs decoded). Empty when the file's framing is not the usual one (libosmium
+// then reads it whole, and reports what is wrong).
+std::vector<PbfBlob> relation_blobs(const std::filesystem::path& path,
+                                    const std::vector<PbfBlob>& blobs) {
+    if (blobs.empty() || !blobs.front().is_header) return {};
     // libosmium refuses a blob over 32 MiB; such a file is left to it (and never held here).
     constexpr std::uint64_t max_blob_bytes = std::uint64_t{64} << 20;
-    if (std::any_of(blobs->begin(), blobs->end(),
+    if (std::any_of(blobs.begin(), blobs.end(),
                     [](const PbfBlob& blob) { return blob.bytes > max_blob_bytes; }))
         return {};
-    const PbfBlob header = blobs->front();
+    const PbfBlob header = blobs.front();
     // The first blob holding a relation is in [low, high]; high == size: none does.
     std::size_t low = 1;
-    std::size_t high = blobs->size();
+    std::size_t high = blobs.size();
     while (low < high) {
         const std::size_t middle = low + (high - low) / 2;
-        if (blob_has_relation(path, header, (*blobs)[middle])) {
+        if (blob_has_relation(path, header, blobs[middle])) {
             high = middle;
         } else {
             low = middle + 1;
@@ -625,12 +626,14 @@ std::vector<PbfBlob> relation_blobs(const std::filesystem::path& path) {
     }
     const std::size_t first = low;
     std::vector<PbfBlob> kept{header};
-    kept.insert(kept.end(), blobs->begin() + static_cast<std::ptrdiff_t>(first), blobs->end());
+    kept.insert(kept.end(), blobs.begin() + static_cast<std::ptrdiff_t>(first), blobs.end());
     return kept;
 }
 
-model::OsmExtract read_extract(const std::filesystem::path& path, model::MapDataSink& sink,
-                               const ImportOptions& options, ReadStats& stats) {
+// `blobs`: a PBF file's, as check_file() listed them (empty for XML).
+model::OsmExtract read_extract(const std::filesystem::path& path, const std::vector<PbfBlob>& blobs,
+                               model::MapDataSink& sink, const ImportOptions& options,
+                               ReadStats& stats) {
     auto start = Clock::now();
     std::uint64_t total = std::filesystem::file_size(path);
     std::uint64_t objects = 0;
@@ -676,8 +679,8 @@ model::OsmExtract read_extract(const std::filesystem::path& path, model::MapData
     {
         std::optional<PbfBlobCopy> tail;
         if (last_blobs_only) {
-            const auto blobs = relation_blobs(path);
-            if (!blobs.empty()) tail.emplace(path, blobs, temp_dir);
+            const auto kept = relation_blobs(path, blobs);
+            if (!kept.empty()) tail.emplace(path, kept, temp_dir);
         }
         const osmium::io::File pass_file = tail ? osmium::io::File{tail->name(), "pbf"} : file;
         const std::uint64_t pass_bytes = tail ? tail->bytes() : total;
@@ -822,7 +825,11 @@ double parse_height_m(std::string_view text) {
     return value;
 }
 
-Status check_osm_file(const std::filesystem::path& path) {
+namespace {
+
+// check_osm_file(), giving a PBF file's blobs from its framing walk (none for XML): the read
+// bisects them for its relations without walking the file again.
+Result<std::vector<PbfBlob>> check_file(const std::filesystem::path& path) {
     std::string name = path.string();
     std::error_code ec;
     if (!std::filesystem::exists(path, ec))
@@ -834,19 +841,28 @@ Status check_osm_file(const std::filesystem::path& path) {
                     fmt::format("cannot read {}: unknown format (expected .osm.pbf, .osm, "
                                 ".osm.bz2 or .osm.gz)",
                                 name));
-    if (ends_with(path.filename().string(), ".pbf"))
-        if (auto blobs = list_pbf_blobs(path); !blobs)
-            return fail(Errc::invalid_argument,
-                        fmt::format("cannot read {}: {}", name, blobs.error().message));
+    if (!ends_with(path.filename().string(), ".pbf")) return std::vector<PbfBlob>{};
+    auto blobs = list_pbf_blobs(path);
+    if (!blobs)
+        return fail(Errc::invalid_argument,
+                    fmt::format("cannot read {}: {}", name, blobs.error().message));
+    return blobs;
+}
+
+}  // namespace
+
+Status check_osm_file(const std::filesystem::path& path) {
+    if (auto checked = check_file(path); !checked) return std::unexpected(checked.error());
     return {};
 }
 
 Result<model::OsmExtract> read_osm_file(const std::filesystem::path& path, model::MapDataSink& sink,
                                         const ImportOptions& options) {
-    if (auto ok = check_osm_file(path); !ok) return std::unexpected(ok.error());
+    const auto blobs = check_file(path);
+    if (!blobs) return std::unexpected(blobs.error());
     ReadStats stats;
     try {
-        auto extract = read_extract(path, sink, options, stats);
+        auto extract = read_extract(path, *blobs, sink, options, stats);
         if (options.stats) *options.stats = stats;
         return extract;
     } catch (const RelationNotLast&) {
