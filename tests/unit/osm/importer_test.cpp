@@ -229,8 +229,7 @@ TEST(Importer, FailsOnAnUnknownSuffix) {
 
 TEST(Importer, FailsClearlyOnTruncatedXml) {
     testing::TempDir dir;
-    std::ifstream in(fixture("basic.osm"), std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string text = testing::file_bytes(fixture("basic.osm"));
     auto path = dir.path() / "cut.osm";
     std::ofstream(path, std::ios::binary) << text.substr(0, text.size() / 2);
     auto e = read_osm_file(path);
@@ -243,8 +242,7 @@ TEST(Importer, FailsClearlyOnTruncatedPbf) {
     auto source = testing::shared_osm("monaco_2022.osm.pbf");
     if (!std::filesystem::exists(source)) GTEST_SKIP() << "no " << source;
     testing::TempDir dir;
-    std::ifstream in(source, std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string bytes = testing::file_bytes(source);
     auto path = dir.path() / "half.osm.pbf";
     std::ofstream(path, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
     auto e = read_osm_file(path);

@@ -3,6 +3,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 
@@ -22,6 +24,12 @@ inline std::filesystem::path shared_osm(const std::string& name) {
 }
 
 using TempDir = sightline::testing::TempDir;  // tests/support/temp_dir.hpp
+
+/// The bytes of a file ("" when it cannot be read).
+inline std::string file_bytes(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}  // tests/support/temp_dir.hpp
 
 inline model::OsmExtract read_fixture(const std::string& name, ReadStats* stats = nullptr) {
     ImportOptions options;

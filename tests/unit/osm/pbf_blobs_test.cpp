@@ -2,7 +2,6 @@
 // and the copies pass 1 reads.
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -13,12 +12,8 @@
 namespace sightline::osm {
 namespace {
 
+using testing::file_bytes;
 using testing::fixture;
-
-std::string bytes_of(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 // basic_sorted.osm.pbf (`osmium sort` of basic.osm): the header blob, then one blob each of
 // nodes, ways and relations.
@@ -38,7 +33,7 @@ TEST(PbfBlobs, ListsEachBlobWhereItLies) {
 }
 
 TEST(PbfBlobs, ListsOnlyTheWholeBlobsOfACutFile) {
-    const std::string whole = bytes_of(fixture("basic_sorted.osm.pbf"));
+    const std::string whole = file_bytes(fixture("basic_sorted.osm.pbf"));
     auto all = list_pbf_blobs(fixture("basic_sorted.osm.pbf"));
     ASSERT_TRUE(all);
     const auto& last = all->back();
@@ -65,7 +60,7 @@ TEST(PbfBlobs, CopiesSomeBlobsInOrder) {
     auto blobs = list_pbf_blobs(path);
     ASSERT_TRUE(blobs);
     const PbfBlob picked[] = {blobs->front(), blobs->back()};
-    const std::string whole = bytes_of(path);
+    const std::string whole = file_bytes(path);
     const std::string expected =
         whole.substr(picked[0].offset, picked[0].bytes) + whole.substr(picked[1].offset);
     EXPECT_EQ(read_pbf_blobs(path, picked), expected);
@@ -74,7 +69,7 @@ TEST(PbfBlobs, CopiesSomeBlobsInOrder) {
     {
         PbfBlobCopy copy(path, picked, dir.path());
         EXPECT_EQ(copy.bytes(), expected.size());
-        EXPECT_EQ(bytes_of(copy.name()), expected);
+        EXPECT_EQ(file_bytes(copy.name()), expected);
         EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
     }
     EXPECT_THROW(PbfBlobCopy(path, picked, dir.path() / "no_such_folder"), sightline::Exception);

@@ -282,8 +282,7 @@ TEST_F(Reimport, ABadFileLeavesTheStoreAsItWas) {
     auto source = testing::shared_osm("munich_center.osm.pbf");
     std::filesystem::path broken = dir.path() / "half.osm.pbf";
     if (std::filesystem::exists(source)) {
-        std::ifstream in(source, std::ios::binary);
-        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const std::string bytes = testing::file_bytes(source);
         std::ofstream(broken, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
     } else {
         std::ofstream(broken, std::ios::binary) << "not a pbf file at all";
@@ -300,8 +299,9 @@ TEST_F(Reimport, ABadFileLeavesTheStoreAsItWas) {
     EXPECT_EQ(street_count(world), 3);
 }
 
-// sightline import writes the store while it reads. A cut file is found out in the first pass
-// (relations), before anything is written; either way the store must stay as it was.
+// sightline import writes the store while it reads. A cut PBF is found out in pass 2 (pass 1 reads
+// only the whole blobs at its end, ADR 020), after part of it was written: the store must stay
+// as it was.
 TEST_F(Reimport, ATruncatedPbfImportedWhileReadingLeavesTheStoreAsItWas) {
     auto source = testing::shared_osm("munich_center.osm.pbf");
     if (!std::filesystem::exists(source)) GTEST_SKIP() << "no " << source;
@@ -315,8 +315,7 @@ TEST_F(Reimport, ATruncatedPbfImportedWhileReadingLeavesTheStoreAsItWas) {
     testing::TempDir dir;
     std::filesystem::path broken = dir.path() / "cut.osm.pbf";
     {
-        std::ifstream in(source, std::ios::binary);
-        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const std::string bytes = testing::file_bytes(source);
         std::ofstream(broken, std::ios::binary) << bytes.substr(0, bytes.size() - 100);
     }
     auto s = import_osm_file(broken, *m_store, import_decision(1'800'000'000));
