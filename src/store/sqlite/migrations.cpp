@@ -469,7 +469,16 @@ UPDATE areas SET cell = 7 << 40 WHERE cell = 7;
 CREATE INDEX areas_cell ON areas (kind, cell, min_lat, max_lat, min_lon, max_lon);
 )sql";
 
-constexpr std::array<Migration, 13> all_migrations{{
+// The places' cell index on the cell alone: a first import builds it with one CREATE INDEX after
+// the rows (PlaceLoad::finish), and sorting 1.2 million integer keys took 0.53 s where the
+// (cell, lat, lon) records took 0.87 s, at the end of the import where nothing else runs. A
+// lookup reads the rows of its cells, a few more than its box: as fast (0.1-0.2 ms either way).
+constexpr const char* schema_v14 = R"sql(
+DROP INDEX places_cell;
+CREATE INDEX places_cell ON places (cell);
+)sql";
+
+constexpr std::array<Migration, 14> all_migrations{{
     {1, "initial schema: cameras, R*Tree index, reports, users, sessions, audit", schema_v1},
     {2, "OpenStreetMap imports: streets, areas, import runs, locally modified cameras", schema_v2},
     {3, "photos of reports: scrubbed image records and their links to reports", schema_v3},
@@ -485,6 +494,8 @@ constexpr std::array<Migration, 13> all_migrations{{
     {12, "places found by a grid cell in a B-tree index instead of an R*Tree", schema_v12},
     {13, "streets and areas found by their box's grid cell in a B-tree index, not R*Trees",
      schema_v13},
+    {14, "the places' grid-cell index on the cell alone: a first import builds it faster",
+     schema_v14},
 }};
 
 }  // namespace

@@ -104,8 +104,8 @@ namespace {
 constexpr std::string_view insert_place_sql =
     "INSERT INTO places (kind, name, housenumber, street, type, context, names, lat, lon, words, "
     "cell) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
-// As migration 12 made it.
-constexpr const char* create_cell_index_sql = "CREATE INDEX places_cell ON places (cell, lat, lon)";
+// As migration 14 made it.
+constexpr const char* create_cell_index_sql = "CREATE INDEX places_cell ON places (cell)";
 constexpr std::string_view insert_words_sql =
     "INSERT INTO places_fts (rowid, words) VALUES (?1, ?2)";
 

@@ -37,7 +37,7 @@ inline constexpr int place_cell_column_bits = 18;
 ///   table), the grid-cell index `places_cell` is dropped and finish() builds it again by
 ///   sorting: its entries arrive in the file's order, and inserting them one at a time into a
 ///   B-tree twice the page cache cost 1.5 s for the 1.2 million places of issue 17's country
-///   against 0.9 s to sort them all. A small import into a large table keeps the index.
+///   against 0.5 s to sort them all. A small import into a large table keeps the index.
 /// Throws SqliteError like Connection.
 class PlaceLoad {
   public:

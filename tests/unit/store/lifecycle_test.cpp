@@ -322,6 +322,41 @@ TEST(SqliteStore, MigrationThirteenGivesStreetsAndAreasTheirBoxAndCell) {
     EXPECT_EQ(db.count("SELECT count(*) FROM areas"), 0);
 }
 
+// Migration 14: the places' cell index keeps the cell alone (a first import builds it faster);
+// places are found by position as before.
+TEST(SqliteStore, MigrationFourteenIndexesPlacesByTheCellAlone) {
+    TempDir dir;
+    {
+        auto store = open_store(dir.path());
+        model::OsmExtract extract;
+        extract.source_name = "terazije.osm";
+        extract.bounds = {20.45, 44.81, 20.47, 44.82};
+        model::Place place;
+        place.kind = model::PlaceKind::place;
+        place.type = "square";
+        place.name = "Terazije";
+        place.location = {44.81603, 20.46012};
+        extract.places.push_back(place);
+        ASSERT_TRUE(store->apply_osm_import(extract, {"import", "", 1'700'000'000}));
+    }
+    {
+        RawDb db(dir.path() / "sightline.db");
+        db.exec(
+            "DROP INDEX places_cell; CREATE INDEX places_cell ON places (cell, lat, lon); "
+            "PRAGMA user_version = 13");
+    }
+    auto store = open_store(dir.path(), existing_only());
+    EXPECT_EQ(store->schema_version(), sqlite::latest_schema_version());
+    RawDb db(dir.path() / "sightline.db");
+    EXPECT_EQ(db.count("SELECT count(*) FROM pragma_index_info('places_cell')"), 1);
+    EXPECT_EQ(db.count("SELECT count(*) FROM pragma_index_info('places_cell') WHERE name = 'cell'"),
+              1);
+    auto near = store->places_near({44.8161, 20.4602}, 100, 10);
+    ASSERT_EQ(near.size(), 1u);
+    EXPECT_EQ(near[0].name, "Terazije");
+    EXPECT_TRUE(store->places_near({44.9, 20.6}, 100, 10).empty());
+}
+
 // The cell of a point lies between the cells of any box's corners, row by row: what the grid
 // lookups rely on (sqlite/places.cpp), also across the equator, the meridian and the poles.
 TEST(SqliteStore, PlaceCellsAreMonotoneInEachCoordinate) {
