@@ -2,10 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
-#include <system_error>
 
 #include <fmt/core.h>
 
@@ -21,76 +20,133 @@ constexpr std::size_t buffer_bytes = 1 << 20;
                                            what, std::strerror(errno)));
 }
 
+// Reads the file from its start, a buffer at a time; take() hands out the next `size` bytes.
+class SpillReader {
+  public:
+    SpillReader(int fd, std::uint64_t file_bytes, const std::filesystem::path& dir)
+        : m_fd(fd), m_file_bytes(file_bytes), m_dir(dir), m_buffer(buffer_bytes) {}
+
+    const char* take(std::size_t size) {
+        if (m_end - m_begin < size) refill(size);
+        const char* at = m_buffer.data() + m_begin;
+        m_begin += size;
+        return at;
+    }
+
+  private:
+    void refill(std::size_t size) {
+        std::size_t left = m_end - m_begin;
+        std::memmove(m_buffer.data(), m_buffer.data() + m_begin, left);
+        m_begin = 0;
+        m_end = left;
+        if (m_buffer.size() < size) m_buffer.resize(size);
+        while (m_end < size) {
+            const auto want = static_cast<std::size_t>(
+                std::min<std::uint64_t>(m_buffer.size() - m_end, m_file_bytes - m_offset));
+            if (want == 0) {
+                errno = 0;
+                fail_io(m_dir, "cannot read back (the file is shorter than written)");
+            }
+            ssize_t got = ::pread(m_fd, m_buffer.data() + m_end, want,
+                                  static_cast<off_t>(m_offset));
+            if (got < 0 && errno == EINTR) continue;
+            if (got <= 0) fail_io(m_dir, "cannot read back");
+            m_end += static_cast<std::size_t>(got);
+            m_offset += static_cast<std::uint64_t>(got);
+        }
+    }
+
+    int m_fd;
+    std::uint64_t m_file_bytes;
+    const std::filesystem::path& m_dir;
+    std::vector<char> m_buffer;
+    std::size_t m_begin = 0;
+    std::size_t m_end = 0;
+    std::uint64_t m_offset = 0;
+};
+
+template <typename T>
+T take_value(SpillReader& reader) {
+    T value;
+    std::memcpy(&value, reader.take(sizeof value), sizeof value);
+    return value;
+}
+
+void take_string(SpillReader& reader, std::string& text) {
+    const auto size = take_value<std::uint32_t>(reader);
+    text.assign(reader.take(size), size);
+}
+
 }  // namespace
 
-PlaceSpill::PlaceSpill(const std::filesystem::path& dir)
-    : m_buffer(std::make_unique<char[]>(buffer_bytes)), m_dir(dir) {
+PlaceSpill::PlaceSpill(const std::filesystem::path& dir) : m_dir(dir) {
     std::string name = (dir / "sightline-places-XXXXXX").string();
-    int fd = ::mkstemp(name.data());
-    if (fd < 0) fail_io(dir, "cannot create");
+    m_fd = ::mkstemp(name.data());
+    if (m_fd < 0) fail_io(dir, "cannot create");
     ::unlink(name.c_str());
-    m_file.reset(::fdopen(fd, "w+b"));
-    if (!m_file) {
-        ::close(fd);
-        fail_io(dir, "cannot open");
+    m_buffer.reserve(buffer_bytes);
+}
+
+PlaceSpill::~PlaceSpill() {
+    ::close(m_fd);
+}
+
+void PlaceSpill::append(const void* data, std::size_t size) {
+    const auto* bytes = static_cast<const char*>(data);
+    m_buffer.insert(m_buffer.end(), bytes, bytes + size);
+}
+
+void PlaceSpill::append_string(const std::string& text) {
+    const auto size = static_cast<std::uint32_t>(text.size());
+    append(&size, sizeof size);
+    append(text.data(), text.size());
+}
+
+void PlaceSpill::write_buffer() {
+    std::size_t done = 0;
+    while (done < m_buffer.size()) {
+        ssize_t wrote = ::pwrite(m_fd, m_buffer.data() + done, m_buffer.size() - done,
+                                 static_cast<off_t>(m_file_bytes + done));
+        if (wrote < 0 && errno == EINTR) continue;
+        if (wrote <= 0) fail_io(m_dir, "cannot write");
+        done += static_cast<std::size_t>(wrote);
     }
-    std::setvbuf(m_file.get(), m_buffer.get(), _IOFBF, buffer_bytes);
-}
-
-void PlaceSpill::write_string(const std::string& text) {
-    auto size = static_cast<std::uint32_t>(text.size());
-    if (std::fwrite(&size, sizeof size, 1, m_file.get()) != 1 ||
-        (size > 0 && std::fwrite(text.data(), size, 1, m_file.get()) != 1))
-        fail_io(m_dir, "cannot write");
-}
-
-bool PlaceSpill::read_string(std::string& text) {
-    std::uint32_t size = 0;
-    if (std::fread(&size, sizeof size, 1, m_file.get()) != 1) return false;
-    text.resize(size);
-    return size == 0 || std::fread(text.data(), size, 1, m_file.get()) == 1;
+    m_file_bytes += done;
+    m_buffer.clear();
 }
 
 void PlaceSpill::push(const model::Place& place) {
-    auto kind = static_cast<std::uint8_t>(place.kind);
-    double point[2] = {place.location.lat, place.location.lon};
-    auto names = static_cast<std::uint32_t>(place.names.size());
-    if (std::fwrite(&kind, sizeof kind, 1, m_file.get()) != 1 ||
-        std::fwrite(point, sizeof point, 1, m_file.get()) != 1 ||
-        std::fwrite(&names, sizeof names, 1, m_file.get()) != 1)
-        fail_io(m_dir, "cannot write");
+    const auto kind = static_cast<std::uint8_t>(place.kind);
+    const double point[2] = {place.location.lat, place.location.lon};
+    const auto names = static_cast<std::uint32_t>(place.names.size());
+    append(&kind, sizeof kind);
+    append(point, sizeof point);
+    append(&names, sizeof names);
     for (const auto* text :
          {&place.name, &place.housenumber, &place.street, &place.type, &place.context})
-        write_string(*text);
+        append_string(*text);
     for (const auto& name : place.names)
-        write_string(name);
+        append_string(name);
     ++m_count;
+    if (m_buffer.size() >= buffer_bytes) write_buffer();
 }
 
 void PlaceSpill::for_each(const std::function<void(model::Place&)>& visit) {
-    if (std::fflush(m_file.get()) != 0) fail_io(m_dir, "cannot write");
-    std::rewind(m_file.get());
+    write_buffer();
+    SpillReader reader(m_fd, m_file_bytes, m_dir);
     model::Place place;
     for (std::uint64_t i = 0; i < m_count; ++i) {
-        std::uint8_t kind = 0;
-        double point[2];
-        std::uint32_t names = 0;
-        bool ok = std::fread(&kind, sizeof kind, 1, m_file.get()) == 1 &&
-                  std::fread(point, sizeof point, 1, m_file.get()) == 1 &&
-                  std::fread(&names, sizeof names, 1, m_file.get()) == 1;
+        place.kind = static_cast<model::PlaceKind>(take_value<std::uint8_t>(reader));
+        place.location.lat = take_value<double>(reader);
+        place.location.lon = take_value<double>(reader);
+        place.names.resize(take_value<std::uint32_t>(reader));
         for (auto* text :
              {&place.name, &place.housenumber, &place.street, &place.type, &place.context})
-            ok = ok && read_string(*text);
-        place.names.resize(ok ? names : 0);
+            take_string(reader, *text);
         for (auto& name : place.names)
-            ok = ok && read_string(name);
-        if (!ok) fail_io(m_dir, "cannot read back");
-        place.kind = static_cast<model::PlaceKind>(kind);
-        place.location = {point[0], point[1]};
+            take_string(reader, name);
         visit(place);
     }
-    // Later pushes append after what was read.
-    if (std::fseek(m_file.get(), 0, SEEK_END) != 0) fail_io(m_dir, "cannot seek");
 }
 
 }  // namespace sightline::osm

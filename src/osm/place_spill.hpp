@@ -4,11 +4,10 @@
 // over a million of them.
 
 #include <cstdint>
-#include <cstdio>
 #include <filesystem>
 #include <functional>
-#include <memory>
 #include <string>
+#include <vector>
 
 #include "model/map_data.hpp"
 
@@ -16,10 +15,13 @@ namespace sightline::osm {
 
 /// An append-only file of places, read back in the order they were pushed. The file is created
 /// in `dir` and unlinked at once: nothing is left behind, even when the process is killed.
+/// Records are packed into a buffer of 1 MiB written with one call, and read back a buffer at a
+/// time (per-field stdio calls were 3 % of a country import's CPU).
 /// Throws sightline::Exception when the file cannot be created, written or read (disk full).
 class PlaceSpill {
   public:
     explicit PlaceSpill(const std::filesystem::path& dir);
+    ~PlaceSpill();
     PlaceSpill(const PlaceSpill&) = delete;
     PlaceSpill& operator=(const PlaceSpill&) = delete;
 
@@ -29,16 +31,14 @@ class PlaceSpill {
     void for_each(const std::function<void(model::Place&)>& visit);
 
   private:
-    struct FileCloser {
-        void operator()(std::FILE* file) const noexcept { std::fclose(file); }
-    };
-    void write_string(const std::string& text);
-    bool read_string(std::string& text);
+    void append(const void* data, std::size_t size);
+    void append_string(const std::string& text);
+    void write_buffer();
 
-    std::unique_ptr<char[]> m_buffer;  // stdio buffer: one write call per MiB, not per place;
-                                       // declared first, so it outlives the FILE that uses it
-    std::unique_ptr<std::FILE, FileCloser> m_file;
+    int m_fd = -1;
     std::filesystem::path m_dir;
+    std::vector<char> m_buffer;    ///< records not written yet
+    std::uint64_t m_file_bytes = 0;  ///< written so far
     std::uint64_t m_count = 0;
 };
 

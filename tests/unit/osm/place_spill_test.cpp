@@ -1,5 +1,6 @@
 // Places parked on disk come back as they went in, in order, and leave no file behind.
 #include <filesystem>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -47,6 +48,36 @@ TEST(PlaceSpill, GivesBackEveryFieldInOrderAndLeavesNoFile) {
     std::size_t count = 0;
     spill.for_each([&](model::Place&) { ++count; });
     EXPECT_EQ(count, 3u);
+}
+
+// Records cross the 1 MiB buffers it writes and reads, and one is larger than a buffer.
+TEST(PlaceSpill, GivesBackRecordsAcrossBuffersInOrder) {
+    testing::TempDir dir;
+    PlaceSpill spill(dir.path());
+    const std::size_t count = 30'000;
+    auto place_at = [](std::size_t i) {
+        model::Place p;
+        p.kind = i % 2 ? model::PlaceKind::address : model::PlaceKind::street;
+        p.name = std::string(i % 97, 'a' + static_cast<char>(i % 26)) + std::to_string(i);
+        p.street = i == 12'345 ? std::string(3 << 20, 'x') : "";
+        p.names.assign(i % 3, std::to_string(i * 7));
+        p.location = {static_cast<double>(i) * 1e-4, -static_cast<double>(i) * 1e-4};
+        return p;
+    };
+    for (std::size_t i = 0; i < count; ++i)
+        spill.push(place_at(i));
+    for (int round = 0; round < 2; ++round) {
+        std::size_t i = 0;
+        bool same = true;
+        spill.for_each([&](model::Place& p) {
+            const auto want = place_at(i++);
+            same = same && p.kind == want.kind && p.name == want.name &&
+                   p.street == want.street && p.names == want.names &&
+                   p.location == want.location;
+        });
+        EXPECT_EQ(i, count);
+        EXPECT_TRUE(same) << "round " << round;
+    }
 }
 
 TEST(PlaceSpill, ANonexistentFolderIsAnEnvironmentError) {
