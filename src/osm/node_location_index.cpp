@@ -164,25 +164,46 @@ std::optional<NodeLocationIndex::Point> NodeLocationIndex::get(std::uint64_t id)
         return it->second;
     }
     if (!m_any || id < m_first_ids.front() || id > m_last_id) return std::nullopt;
-    // The page of the last lookup first: a way's nodes are mostly neighbours.
-    std::uint64_t p = m_last_page;
+    // The page of the last lookup, then the next one: a way's nodes are mostly neighbours.
     const std::uint64_t pages = m_first_ids.size();
-    if (!(p < pages && m_first_ids[p] <= id && (p + 1 == pages || id < m_first_ids[p + 1]))) {
-        p = static_cast<std::uint64_t>(
-                std::upper_bound(m_first_ids.begin(), m_first_ids.end(), id) -
-                m_first_ids.begin()) -
-            1;
+    auto holds = [&](std::uint64_t p) {
+        return p < pages && m_first_ids[p] <= id && (p + 1 == pages || id < m_first_ids[p + 1]);
+    };
+    std::uint64_t p = m_last_page;
+    if (!holds(p)) {
+        if (holds(p + 1)) {
+            ++p;
+        } else {
+            p = static_cast<std::uint64_t>(
+                    std::upper_bound(m_first_ids.begin(), m_first_ids.end(), id) -
+                    m_first_ids.begin()) -
+                1;
+        }
         m_last_page = p;
     }
     const Page& page = page_at(p);
     const std::uint64_t offset = id - page.header.first_id;
-    if (offset > std::numeric_limits<std::uint32_t>::max()) return std::nullopt;
+    const std::uint32_t count = page.header.count;
+    const std::uint32_t last_offset = page.records[count - 1].offset;
+    if (offset > last_offset) return std::nullopt;
+    const auto key = static_cast<std::uint32_t>(offset);
+    // Ids within a page are nearly evenly spread (often consecutive): the record is found
+    // where its offset says, or within a few places of it; else by bisection.
     const Record* first = page.records;
-    const Record* last = page.records + page.header.count;
+    const Record* last = page.records + count;
+    const std::size_t guess =
+        last_offset == 0 ? 0
+                         : static_cast<std::size_t>(std::uint64_t{key} * (count - 1) / last_offset);
+    constexpr std::size_t window = 8;
+    const Record* low = first + (guess > window ? guess - window : 0);
+    const Record* high = first + std::min<std::size_t>(guess + window + 1, count);
+    if (!(low->offset <= key && (high == last || key <= high->offset))) {
+        low = first;
+        high = last;
+    }
     const Record* found = std::lower_bound(
-        first, last, static_cast<std::uint32_t>(offset),
-        [](const Record& record, std::uint32_t key) { return record.offset < key; });
-    if (found == last || found->offset != offset) return std::nullopt;
+        low, high, key, [](const Record& record, std::uint32_t k) { return record.offset < k; });
+    if (found == last || found->offset != key) return std::nullopt;
     return Point{found->x, found->y};
 }
 
