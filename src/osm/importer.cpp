@@ -502,18 +502,17 @@ class ExtractHandler : public osmium::handler::Handler {
 // from the block's string table as they are, so a string with a NUL inside shifts that walk past
 // the end of the list and of the buffer (heap overflow, found by tests/fuzz/osm_pbf_fuzz.cpp).
 // This walks each list within its bounds before anything else reads it.
+// The walk stays within the list when it ends with a NUL and holds an even number of them (each
+// NUL ends a key or a value); counted in one pass, not a memchr() per string.
 bool tags_are_sound(const osmium::TagList& tags) {
-    const auto* p = reinterpret_cast<const char*>(tags.data()) + sizeof(osmium::TagList);
+    const auto* begin = reinterpret_cast<const char*>(tags.data()) + sizeof(osmium::TagList);
     const auto* end = reinterpret_cast<const char*>(tags.data()) + tags.byte_size();
-    while (p < end) {
-        for (int string = 0; string < 2; ++string) {
-            const auto* nul =
-                static_cast<const char*>(std::memchr(p, '\0', static_cast<std::size_t>(end - p)));
-            if (nul == nullptr) return false;
-            p = nul + 1;
-        }
-    }
-    return p == end;
+    if (begin == end) return true;
+    if (end[-1] != '\0') return false;
+    std::size_t nuls = 0;
+    for (const char* p = begin; p != end; ++p)
+        nuls += *p == '\0';
+    return nuls % 2 == 0;
 }
 
 /// Throws (caught by read_osm_file as "cannot read FILE: ...") on an object whose tags cannot be
