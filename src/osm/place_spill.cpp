@@ -47,8 +47,8 @@ class SpillReader {
                 errno = 0;
                 fail_io(m_dir, "cannot read back (the file is shorter than written)");
             }
-            ssize_t got = ::pread(m_fd, m_buffer.data() + m_end, want,
-                                  static_cast<off_t>(m_offset));
+            ssize_t got =
+                ::pread(m_fd, m_buffer.data() + m_end, want, static_cast<off_t>(m_offset));
             if (got < 0 && errno == EINTR) continue;
             if (got <= 0) fail_io(m_dir, "cannot read back");
             m_end += static_cast<std::size_t>(got);

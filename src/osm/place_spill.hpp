@@ -37,7 +37,7 @@ class PlaceSpill {
 
     int m_fd = -1;
     std::filesystem::path m_dir;
-    std::vector<char> m_buffer;    ///< records not written yet
+    std::vector<char> m_buffer;      ///< records not written yet
     std::uint64_t m_file_bytes = 0;  ///< written so far
     std::uint64_t m_count = 0;
 };

@@ -71,9 +71,8 @@ TEST(PlaceSpill, GivesBackRecordsAcrossBuffersInOrder) {
         bool same = true;
         spill.for_each([&](model::Place& p) {
             const auto want = place_at(i++);
-            same = same && p.kind == want.kind && p.name == want.name &&
-                   p.street == want.street && p.names == want.names &&
-                   p.location == want.location;
+            same = same && p.kind == want.kind && p.name == want.name && p.street == want.street &&
+                   p.names == want.names && p.location == want.location;
         });
         EXPECT_EQ(i, count);
         EXPECT_TRUE(same) << "round " << round;
