@@ -501,9 +501,9 @@ class ExtractHandler : public osmium::handler::Handler {
 // A TagList is "key\0value\0..." walked with strlen. libosmium's PBF decoder copies strings
 // from the block's string table as they are, so a string with a NUL inside shifts that walk past
 // the end of the list and of the buffer (heap overflow, found by tests/fuzz/osm_pbf_fuzz.cpp).
-// This walks each list within its bounds before anything else reads it.
-// The walk stays within the list when it ends with a NUL and holds an even number of them (each
-// NUL ends a key or a value); counted in one pass, not a memchr() per string.
+// This checks each list before anything else reads it: the walk stays within the list when the
+// list ends with a NUL and holds an even number of them (each ends a key or a value), which one
+// pass over its bytes counts.
 bool tags_are_sound(const osmium::TagList& tags) {
     const auto* begin = reinterpret_cast<const char*>(tags.data()) + sizeof(osmium::TagList);
     const auto* end = reinterpret_cast<const char*>(tags.data()) + tags.byte_size();

@@ -44,8 +44,8 @@ class SpillReader {
             const auto want = static_cast<std::size_t>(
                 std::min<std::uint64_t>(m_buffer.size() - m_end, m_file_bytes - m_offset));
             if (want == 0) {
-                errno = 0;
-                fail_io(m_dir, "cannot read back (the file is shorter than written)");
+                errno = EIO;  // the file is shorter than what was written to it
+                fail_io(m_dir, "cannot read back");
             }
             ssize_t got =
                 ::pread(m_fd, m_buffer.data() + m_end, want, static_cast<off_t>(m_offset));

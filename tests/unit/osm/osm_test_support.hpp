@@ -29,7 +29,7 @@ using TempDir = sightline::testing::TempDir;  // tests/support/temp_dir.hpp
 inline std::string file_bytes(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}  // tests/support/temp_dir.hpp
+}
 
 inline model::OsmExtract read_fixture(const std::string& name, ReadStats* stats = nullptr) {
     ImportOptions options;
