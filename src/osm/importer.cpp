@@ -675,6 +675,13 @@ model::OsmExtract read_extract(const std::filesystem::path& path, const std::vec
     const bool last_blobs_only = options.relation_search == RelationSearch::last_blobs &&
                                  file.format() == osmium::io::file_format::pbf;
     std::vector<osmium::object_id_type> relations_read;
+    // A decoder on every core, where libosmium's shared pool has one fewer. Pass 1 is all
+    // decoding (the relations come last in a file; every block before them is inflated to get
+    // there). In pass 2 the nodes' blocks take longer to decode than to handle: one decoder left
+    // 40% of a core idle there on a country. In its ways, the decoders wait on a bounded queue
+    // (OSMIUM_MAX_OSMDATA_QUEUE_SIZE) and leave the cores to the handlers and the store.
+    osmium::thread::Pool decoders{
+        static_cast<int>(std::max(1U, std::thread::hardware_concurrency()))};
     {
         std::optional<PbfBlobCopy> tail;
         if (last_blobs_only) {
@@ -683,12 +690,7 @@ model::OsmExtract read_extract(const std::filesystem::path& path, const std::vec
         }
         const osmium::io::File pass_file = tail ? osmium::io::File{tail->name(), "pbf"} : file;
         const std::uint64_t pass_bytes = tail ? tail->bytes() : total;
-        // This pass is all decoding (the relations come last in a file; every block before them
-        // is inflated to get there) and the handlers are idle: a decoder on every core, where
-        // libosmium's shared pool has one fewer than the cores (pass 2 keeps that: its handlers
-        // and the store's writer use the others). Nor does it need the objects' metadata.
-        osmium::thread::Pool decoders{
-            static_cast<int>(std::max(1U, std::thread::hardware_concurrency()))};
+        // This pass does not need the objects' metadata.
         osmium::io::Reader reader{pass_file, osmium::osm_entity_bits::relation, decoders,
                                   osmium::io::read_meta::no};
         while (osmium::memory::Buffer buffer = reader.read()) {
@@ -728,7 +730,7 @@ model::OsmExtract read_extract(const std::filesystem::path& path, const std::vec
                               osmium::osm_entity_bits::node | osmium::osm_entity_bits::way |
                                   (last_blobs_only ? osmium::osm_entity_bits::relation
                                                    : osmium::osm_entity_bits::nothing),
-                              osmium::io::read_meta::yes};
+                              decoders, osmium::io::read_meta::yes};
     osmium::Box header_box = reader.header().box();
     while (osmium::memory::Buffer buffer = reader.read()) {
         check_tags(buffer);
