@@ -2,6 +2,7 @@
 // import runs). Rows are written as they are read, inside one transaction that an
 // SqliteOsmImportWriter holds open; the rows they replace are removed at the end, when the
 // extract's bounds are known (see docs/adr/011-streaming-import.md).
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -14,6 +15,7 @@
 #include "store/encoding/place_words.hpp"
 #include "store/osm_camera_sync.hpp"
 #include "store/sqlite/connection.hpp"
+#include "store/sqlite/early_writeback.hpp"
 #include "store/sqlite/map_cells.hpp"
 #include "store/sqlite/places.hpp"
 #include "store/sqlite/rows.hpp"
@@ -406,6 +408,10 @@ class SqliteOsmImportWriter final : public OsmImportWriter {
     // a temporary B-tree per row. Before m_tx, like the cache size.
     sqlite::CheckConstraintsOff m_checks_off;
     Transaction m_tx;
+    // Writes the pages out while the import runs, not all at its commit. After m_tx: it stops
+    // before the transaction ends in the destructor.
+    sqlite::EarlyWriteback m_writeback{
+        {m_db.path(), std::filesystem::path{m_db.path().string() + "-wal"}}};
     Decision m_decision;
     OldRows m_old;
     OsmImportSummary m_summary;
