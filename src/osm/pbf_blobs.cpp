@@ -1,6 +1,7 @@
 #include "osm/pbf_blobs.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <protozero/pbf_reader.hpp>
@@ -16,66 +17,24 @@
 
 namespace sightline::osm {
 
-// libosmium (2.18) compares a PBF BlobHeader's type with strncmp(expected, type.data(),
-// type.size()) without checking that the field is there: a header without one passes a null
-// pointer (undefined behaviour, found by tests/fuzz/osm_pbf_fuzz.cpp) and an empty one matches
-// any expected type. Such a header is refused here; everything else (sizes, truncation,
-// decoding) is left to libosmium and its messages.
-Result<std::vector<PbfBlob>> list_pbf_blobs(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return fail(Errc::not_found, "cannot open the file");
-    constexpr std::uint32_t max_blob_header_bytes = 64 * 1024;  // as libosmium
-    std::vector<PbfBlob> blobs;
-    std::uint64_t offset = 0;
-    std::string header;
-    while (in) {
-        unsigned char size_bytes[4];
-        in.read(reinterpret_cast<char*>(size_bytes), sizeof size_bytes);
-        if (in.gcount() != sizeof size_bytes) break;
-        std::uint32_t size = std::uint32_t{size_bytes[0]} << 24 |
-                             std::uint32_t{size_bytes[1]} << 16 |
-                             std::uint32_t{size_bytes[2]} << 8 | std::uint32_t{size_bytes[3]};
-        if (size > max_blob_header_bytes) break;
-        header.assign(size, '\0');
-        in.read(header.data(), static_cast<std::streamsize>(size));
-        if (in.gcount() != static_cast<std::streamsize>(size)) break;
-        bool has_type = false;
-        bool is_header = false;
-        std::int32_t data_bytes = 0;
-        try {
-            protozero::pbf_reader reader(header);
-            while (reader.next()) {
-                if (reader.tag() == 1 &&
-                    reader.wire_type() == protozero::pbf_wire_type::length_delimited) {
-                    const auto type = reader.get_view();
-                    has_type = !type.empty();
-                    is_header = std::string_view(type.data(), type.size()) == "OSMHeader";
-                } else if (reader.tag() == 3 &&
-                           reader.wire_type() == protozero::pbf_wire_type::varint) {
-                    data_bytes = reader.get_int32();
-                } else {
-                    reader.skip();
-                }
-            }
-        } catch (const std::exception&) {
-            break;
-        }
-        if (!has_type)
-            return fail(Errc::invalid_argument, "PBF format error: BlobHeader without a type");
-        if (data_bytes <= 0) break;
-        in.seekg(data_bytes, std::ios::cur);
-        // seekg past the end succeeds: the blob is whole only if its last byte can be read.
-        const std::uint64_t bytes = sizeof size_bytes + size + std::uint64_t(data_bytes);
-        in.seekg(-1, std::ios::cur);
-        char last = 0;
-        if (!in.get(last)) break;
-        blobs.push_back({.offset = offset, .bytes = bytes, .is_header = is_header});
-        offset += bytes;
+namespace {
+
+// Up to `size` bytes of `fd` from `offset` (fewer only at the end of the file or on an error).
+std::size_t read_at(int fd, char* out, std::size_t size, std::uint64_t offset) {
+    std::size_t done = 0;
+    while (done < size) {
+        const auto n = ::pread(fd, out + done, size - done, static_cast<off_t>(offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        done += static_cast<std::size_t>(n);
     }
-    return blobs;
+    return done;
 }
 
-namespace {
+struct FileDescriptor {
+    int fd;
+    ~FileDescriptor() { ::close(fd); }
+};
 
 [[noreturn]] void fail_io(const std::filesystem::path& path, const char* what) {
     throw sightline::Exception(
@@ -99,6 +58,71 @@ void append_blob(std::ifstream& in, const std::filesystem::path& path, const Pbf
 }
 
 }  // namespace
+
+// libosmium (2.18) compares a PBF BlobHeader's type with strncmp(expected, type.data(),
+// type.size()) without checking that the field is there: a header without one passes a null
+// pointer (undefined behaviour, found by tests/fuzz/osm_pbf_fuzz.cpp) and an empty one matches
+// any expected type. Such a header is refused here; everything else (sizes, truncation,
+// decoding) is left to libosmium and its messages. One pread per blob (its length and a header
+// of the usual size): a country's thousands of blobs are listed in milliseconds.
+Result<std::vector<PbfBlob>> list_pbf_blobs(const std::filesystem::path& path) {
+    const FileDescriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+    struct stat status {};
+    if (file.fd < 0 || ::fstat(file.fd, &status) != 0)
+        return fail(Errc::not_found, "cannot open the file");
+    const auto file_bytes = static_cast<std::uint64_t>(status.st_size);
+    constexpr std::uint32_t max_blob_header_bytes = 64 * 1024;  // as libosmium
+    constexpr std::size_t first_read = 64;  // a BlobHeader is ~14 bytes ("OSMData", a size)
+    std::vector<PbfBlob> blobs;
+    std::uint64_t offset = 0;
+    std::string frame;  // the 4-byte length, then the BlobHeader
+    while (true) {
+        frame.resize(first_read);
+        frame.resize(read_at(file.fd, frame.data(), first_read, offset));
+        if (frame.size() < 4) break;
+        const auto byte = [&frame](std::size_t i) {
+            return std::uint32_t{static_cast<unsigned char>(frame[i])};
+        };
+        const std::uint32_t size = byte(0) << 24 | byte(1) << 16 | byte(2) << 8 | byte(3);
+        if (size > max_blob_header_bytes) break;
+        if (frame.size() < 4 + size) {
+            const std::size_t had = frame.size();
+            frame.resize(4 + size);
+            if (read_at(file.fd, frame.data() + had, frame.size() - had, offset + had) !=
+                frame.size() - had)
+                break;
+        }
+        bool has_type = false;
+        bool is_header = false;
+        std::int32_t data_bytes = 0;
+        try {
+            protozero::pbf_reader reader(frame.data() + 4, size);
+            while (reader.next()) {
+                if (reader.tag() == 1 &&
+                    reader.wire_type() == protozero::pbf_wire_type::length_delimited) {
+                    const auto type = reader.get_view();
+                    has_type = !type.empty();
+                    is_header = std::string_view(type.data(), type.size()) == "OSMHeader";
+                } else if (reader.tag() == 3 &&
+                           reader.wire_type() == protozero::pbf_wire_type::varint) {
+                    data_bytes = reader.get_int32();
+                } else {
+                    reader.skip();
+                }
+            }
+        } catch (const std::exception&) {
+            break;
+        }
+        if (!has_type)
+            return fail(Errc::invalid_argument, "PBF format error: BlobHeader without a type");
+        if (data_bytes <= 0) break;
+        const std::uint64_t bytes = 4 + std::uint64_t{size} + std::uint64_t(data_bytes);
+        if (offset + bytes > file_bytes) break;  // the blob is not whole
+        blobs.push_back({.offset = offset, .bytes = bytes, .is_header = is_header});
+        offset += bytes;
+    }
+    return blobs;
+}
 
 std::string read_pbf_blobs(const std::filesystem::path& path, std::span<const PbfBlob> blobs) {
     auto in = open_for_reading(path);
