@@ -53,10 +53,20 @@ void BackgroundSink::send_batch() {
     m_changed.wait(lock, [this] { return m_queue.size() < m_max_batches || m_failure; });
     rethrow_failure();
     m_queue.push_back(std::move(m_batch));
-    lock.unlock();
-    m_changed.notify_all();
     m_batch = Batch();
+    free_spent(lock);
+    m_changed.notify_all();
     m_batch.reserve(m_batch_size);
+}
+
+void BackgroundSink::free_spent(std::unique_lock<std::mutex>& lock) {
+    std::vector<Batch> spent = std::move(m_spent);
+    m_spent.clear();
+    lock.unlock();
+    for (auto& batch : spent) {
+        batch.clear();  // keeps its capacity: the next batch reuses one
+        if (m_batch.capacity() < batch.capacity()) std::swap(m_batch, batch);
+    }
 }
 
 void BackgroundSink::drain() {
@@ -64,6 +74,7 @@ void BackgroundSink::drain() {
     std::unique_lock lock(m_mutex);
     m_changed.wait(lock, [this] { return (m_queue.empty() && !m_delivering) || m_failure; });
     rethrow_failure();
+    free_spent(lock);
 }
 
 void BackgroundSink::work() {
@@ -91,8 +102,8 @@ void BackgroundSink::work() {
         } catch (...) {
             failure = std::current_exception();
         }
-        batch.clear();  // freed outside the lock
         lock.lock();
+        m_spent.push_back(std::move(batch));
         m_delivering = false;
         if (failure) {
             m_failure = failure;
