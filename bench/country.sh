@@ -10,7 +10,7 @@
 # table. Steps (each on a fresh data folder in WORK_DIR):
 #   1. `sightline import --no-routing` (wall time, peak RSS) against `osmium tags-filter` of the
 #      same objects with their nodes (libosmium's default, and a decoder per core), alternating,
-#      IMPORT_ROUNDS times (default 3; the medians and each round's ratios); with -R (no nodes);
+#      IMPORT_ROUNDS times (default 5; the medians, each round's ratios and their median); with -R (no nodes);
 #      and against GDAL's `ogr2ogr -f GPKG` of the whole file (a GeoPackage is SQLite with R*Tree
 #      indexes too: the fairer peer for an import into a spatial database, though it stores
 #      every tagged object and no search index).
@@ -29,7 +29,7 @@
 #      Twice: the first change after a start, and the next.
 #   6. Tiles: per zoom 0-14 the slowest of up to 27 tiles (around 49 N 13 E, the middle and
 #      the densest copy) over one keep-alive connection (bench/tools/tile_times.py): the first
-#      fetch (cold) and the median of the next five (warm).
+#      fetch (cold) and the median of five more, in five rounds over the zoom's tiles (warm).
 #   7. Curves: import time and RSS, ready times and serve RSS for CURVE copies (default
 #      "2 4 8 16" per side: 4, 16, 64, 256 copies).
 #   8. Long routes: bench/long_routes.sh on heidelberg_routing.osm.pbf (the largest walkable
@@ -167,13 +167,13 @@ median() {  # numbers -> their median
 }
 max_of() { printf '%s\n' "$@" | sort -g | tail -1; }
 
-# The import and its two osmium peers alternate, IMPORT_ROUNDS times (default 3): this machine's
+# The import and its two osmium peers alternate, IMPORT_ROUNDS times (default 5): this machine's
 # speed drifts by a third within minutes, so one run of each compares different machines. The
 # table gives each one's median and the rounds' ratios.
-log "import vs osmium tags-filter, ${IMPORT_ROUNDS:-3} alternating rounds"
+log "import vs osmium tags-filter, ${IMPORT_ROUNDS:-5} alternating rounds"
 import_runs=() import_mbs=() osmium_runs=() osmium_mbs=() osmium_all_runs=() osmium_all_mbs=()
 ratios=() ratios_all=()
-for ((round = 1; round <= ${IMPORT_ROUNDS:-3}; ++round)); do
+for ((round = 1; round <= ${IMPORT_ROUNDS:-5}; ++round)); do
     read -r s mb < <(import_into "$country" "$data")
     import_runs+=("$s") import_mbs+=("$mb")
     read -r o omb < <(timed osmium tags-filter "$country" "${osmium_filter[@]}" -o /dev/null -f pbf --overwrite)
@@ -311,7 +311,7 @@ cpu=$(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')
     echo
     echo "| step | Sightline | peer in the same run |"
     echo "|---|---|---|"
-    echo "| \`sightline import --no-routing\` (median of ${#import_runs[@]} rounds: ${import_runs[*]} s) | ${import_s} s, peak RSS ${import_mb} MB; against osmium's default ${ratios[*]}x, against a decoder per core ${ratios_all[*]}x, round by round | \`osmium tags-filter\` with nodes: ${osmium_s} s (${osmium_runs[*]}), ${osmium_mb} MB (libosmium's default, $(( $(nproc) > 2 ? $(nproc) - 2 : 1 )) decoder thread(s)); with a decoder per core (\`OSMIUM_POOL_THREADS=$(nproc)\`, its fastest here): ${osmium_all_s} s (${osmium_all_runs[*]}), ${osmium_all_mb} MB; with \`-R\`: ${osmium_r_s} s, ${osmium_r_mb} MB; \`ogr2ogr -f GPKG\`: ${gpkg_s} s, ${gpkg_mb} MB |"
+    echo "| \`sightline import --no-routing\` (median of ${#import_runs[@]} rounds: ${import_runs[*]} s) | ${import_s} s, peak RSS ${import_mb} MB; against osmium's default ${ratios[*]}x (median $(median "${ratios[@]}")x), against a decoder per core ${ratios_all[*]}x (median $(median "${ratios_all[@]}")x), round by round | \`osmium tags-filter\` with nodes: ${osmium_s} s (${osmium_runs[*]}), ${osmium_mb} MB (libosmium's default, $(( $(nproc) > 2 ? $(nproc) - 2 : 1 )) decoder thread(s)); with a decoder per core (\`OSMIUM_POOL_THREADS=$(nproc)\`, its fastest here): ${osmium_all_s} s (${osmium_all_runs[*]}), ${osmium_all_mb} MB; with \`-R\`: ${osmium_r_s} s, ${osmium_r_mb} MB; \`ogr2ogr -f GPKG\`: ${gpkg_s} s, ${gpkg_mb} MB |"
     echo "| its routing step (what \`import\` adds without \`--no-routing\`) | ${step_s} s, peak RSS ${step_mb} MB | - |"
     echo "| first \`serve\` after the import (maps the routing data) until a route answers | ${first_ready_s} s, peak RSS ${first_peak_mb} MB, RSS ${first_rss_mb} MB | - |"
     echo "| \`serve\` without the routing data (builds it) until a route answers | ${build_ready_s} s, peak RSS ${build_peak_mb} MB; ${build_mapped_mb} MB once served from its file | - |"

@@ -3,8 +3,10 @@
 
 Usage: tile_times.py BASE_URL < tiles.txt, where each line is "Z X/Y X/Y ...". Prints one line
 per zoom: "Z COLD_MS WARM_MS", the slowest tile of the zoom each time. Cold is a tile's first
-fetch; warm is the median of five fetches after it (one fetch is at the mercy of the scheduler
-on a busy machine; the median is the tile's own time). One keep-alive connection, as a map in a
+fetch; warm is the median of five fetches after the zoom's cold ones, in five rounds over its
+tiles (one fetch is at the mercy of the scheduler on a busy machine, and so are five in a row,
+which a stall of a few milliseconds covers; spread over the rounds, the median is the tile's
+own time). One keep-alive connection, as a map in a
 browser uses (and gzip, as it accepts), so connection set-up is not counted; the Python
 client's own time is.
 """
@@ -36,11 +38,13 @@ def main():
         if not fields:
             continue
         z, tiles = fields[0], fields[1:]
-        cold_max = warm_max = 0.0
-        for xy in tiles:
-            path = f"/tiles/{z}/{xy}.mvt"
-            cold_max = max(cold_max, fetch(path))
-            warm_max = max(warm_max, statistics.median(fetch(path) for _ in range(WARM_FETCHES)))
+        paths = [f"/tiles/{z}/{xy}.mvt" for xy in tiles]
+        cold_max = max(fetch(path) for path in paths)
+        warm = {path: [] for path in paths}
+        for _ in range(WARM_FETCHES):
+            for path in paths:
+                warm[path].append(fetch(path))
+        warm_max = max(statistics.median(times) for times in warm.values())
         print(f"{z} {cold_max:.1f} {warm_max:.2f}", flush=True)
 
 
