@@ -9,7 +9,6 @@
 #include <cerrno>
 #include <cstring>
 #include <exception>
-#include <fstream>
 #include <string>
 #include <string_view>
 
@@ -31,9 +30,13 @@ std::size_t read_at(int fd, char* out, std::size_t size, std::uint64_t offset) {
     return done;
 }
 
-struct FileDescriptor {
-    int fd;
+class FileDescriptor {
+  public:
+    explicit FileDescriptor(int fd) noexcept : fd(fd) {}
     ~FileDescriptor() { ::close(fd); }
+    FileDescriptor(const FileDescriptor&) = delete;
+    FileDescriptor& operator=(const FileDescriptor&) = delete;
+    const int fd;
 };
 
 [[noreturn]] void fail_io(const std::filesystem::path& path, const char* what) {
@@ -41,18 +44,17 @@ struct FileDescriptor {
         fmt::format("{}: {}: {}", path.string(), what, std::strerror(errno)));
 }
 
-std::ifstream open_for_reading(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) fail_io(path, "cannot open");
-    return in;
+int open_for_reading(const std::filesystem::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) fail_io(path, "cannot open");
+    return fd;
 }
 
-void append_blob(std::ifstream& in, const std::filesystem::path& path, const PbfBlob& blob,
+void append_blob(int fd, const std::filesystem::path& path, const PbfBlob& blob,
                  std::string& bytes) {
     const auto at = bytes.size();
     bytes.resize(at + blob.bytes);
-    in.seekg(static_cast<std::streamoff>(blob.offset));
-    if (!in.read(bytes.data() + at, static_cast<std::streamsize>(blob.bytes)))
+    if (read_at(fd, bytes.data() + at, blob.bytes, blob.offset) != blob.bytes)
         throw sightline::Exception(fmt::format("{}: cannot read {} bytes at offset {}",
                                                path.string(), blob.bytes, blob.offset));
 }
@@ -125,10 +127,10 @@ Result<std::vector<PbfBlob>> list_pbf_blobs(const std::filesystem::path& path) {
 }
 
 std::string read_pbf_blobs(const std::filesystem::path& path, std::span<const PbfBlob> blobs) {
-    auto in = open_for_reading(path);
+    const FileDescriptor file{open_for_reading(path)};
     std::string bytes;
     for (const auto& blob : blobs)
-        append_blob(in, path, blob, bytes);
+        append_blob(file.fd, path, blob, bytes);
     return bytes;
 }
 
@@ -139,11 +141,11 @@ PbfBlobCopy::PbfBlobCopy(const std::filesystem::path& path, std::span<const PbfB
     if (m_fd < 0) fail_io(dir, "cannot create a temporary file");
     ::unlink(name.c_str());
     try {
-        auto in = open_for_reading(path);
+        const FileDescriptor file{open_for_reading(path)};
         std::string bytes;
         for (const auto& blob : blobs) {
             bytes.clear();
-            append_blob(in, path, blob, bytes);
+            append_blob(file.fd, path, blob, bytes);
             std::size_t written = 0;
             while (written < bytes.size()) {
                 const auto n = ::write(m_fd, bytes.data() + written, bytes.size() - written);
