@@ -10,10 +10,10 @@
 # table. Steps (each on a fresh data folder in WORK_DIR):
 #   1. `sightline import --no-routing` (wall time, peak RSS) against `osmium tags-filter` of the
 #      same objects with their nodes (libosmium's default, and a decoder per core), alternating,
-#      IMPORT_ROUNDS times (default 5; the medians, each round's ratios and their median); with -R (no nodes);
-#      and against GDAL's `ogr2ogr -f GPKG` of the whole file (a GeoPackage is SQLite with R*Tree
-#      indexes too: the fairer peer for an import into a spatial database, though it stores
-#      every tagged object and no search index).
+#      IMPORT_ROUNDS times (default 5; the medians, each round's ratios and their median); with
+#      -R (no nodes); and against GDAL's `ogr2ogr -f GPKG` of the whole file (a GeoPackage is
+#      SQLite with R*Tree indexes too: the fairer peer for an import into a spatial database,
+#      though it stores every tagged object and no search index).
 #   2. The import's routing step on its own (`import-csv` of a file without rows, which changes
 #      no camera and ends with the same step as `import`): seconds and peak RSS.
 #   3. First `sightline serve` after the import: seconds until a route answers (it maps the

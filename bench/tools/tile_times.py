@@ -6,9 +6,8 @@ per zoom: "Z COLD_MS WARM_MS", the slowest tile of the zoom each time. Cold is a
 fetch; warm is the median of five fetches after the zoom's cold ones, in five rounds over its
 tiles (one fetch is at the mercy of the scheduler on a busy machine, and so are five in a row,
 which a stall of a few milliseconds covers; spread over the rounds, the median is the tile's
-own time). One keep-alive connection, as a map in a
-browser uses (and gzip, as it accepts), so connection set-up is not counted; the Python
-client's own time is.
+own time). One keep-alive connection, as a map in a browser uses (and gzip, as it accepts), so
+connection set-up is not counted; the Python client's own time is.
 """
 import http.client
 import statistics

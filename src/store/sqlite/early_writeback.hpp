@@ -3,7 +3,7 @@
 // still writing them, so that its commit's fsync finds most of them on disk already (RocksDB's
 // bytes_per_sync and PostgreSQL's backend_flush_after do the same). On a machine with plenty of
 // memory the kernel holds gigabytes of dirty pages before it writes any: a country's import
-// wrote 500 MB and then waited 0.4-0.7 s for one fdatasync, with both cores idle.
+// wrote 500 MB and then waited 0.65-0.71 s for one fdatasync, with both cores idle.
 //
 // It uses the descriptors SQLite has open on the files (found by device and inode in
 // /proc/self/fd) and never opens one of its own: closing a second descriptor of a database file
