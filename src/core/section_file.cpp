@@ -13,6 +13,8 @@
 
 #include <fmt/core.h>
 
+#include "core/file_descriptor.hpp"
+
 namespace sightline::core {
 namespace {
 
@@ -74,16 +76,6 @@ class Checksum {
     }
     std::array<std::uint64_t, 4> m_lanes{};
     std::uint64_t m_length = 0;
-};
-
-struct FileDescriptor {
-    int fd = -1;
-    explicit FileDescriptor(int f) : fd(f) {}
-    ~FileDescriptor() {
-        if (fd >= 0) ::close(fd);
-    }
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
 };
 
 std::string errno_text(int error) {
@@ -218,7 +210,7 @@ Status SectionFileStream::commit() {
     s.temp.clear();  // renamed: nothing to remove
     FileDescriptor dir(::open(s.path.parent_path().empty() ? "." : s.path.parent_path().c_str(),
                               O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (dir.fd >= 0) ::fsync(dir.fd);
+    if (dir.valid()) ::fsync(dir.get());
     return {};
 }
 
@@ -248,7 +240,7 @@ Result<std::shared_ptr<const SectionFile>> SectionFile::open(const std::filesyst
                                                              std::uint32_t version) {
     const std::string name = path.string();
     FileDescriptor in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (in.fd < 0) {
+    if (!in.valid()) {
         int error = errno;
         return fail(error == ENOENT ? Errc::not_found : Errc::unavailable,
                     fmt::format("cannot open {}: {}", name, errno_text(error)));
@@ -257,10 +249,11 @@ Result<std::shared_ptr<const SectionFile>> SectionFile::open(const std::filesyst
         return fail(Errc::invalid_argument, fmt::format("{} is not usable: {}", name, why));
     };
     struct stat info {};
-    if (::fstat(in.fd, &info) != 0 || !S_ISREG(info.st_mode)) return refuse("not a file");
+    if (::fstat(in.get(), &info) != 0 || !S_ISREG(info.st_mode)) return refuse("not a file");
     const auto size = static_cast<std::uint64_t>(info.st_size);
     Header header{};
-    if (size < sizeof header || ::pread(in.fd, &header, sizeof header, 0) != sizeof header)
+    if (size < sizeof header ||
+        read_at(in.get(), &header, sizeof header, 0) != static_cast<std::int64_t>(sizeof header))
         return refuse("shorter than its header");
     std::string expected(magic);
     expected.resize(magic_size, '\0');
@@ -279,9 +272,8 @@ Result<std::shared_ptr<const SectionFile>> SectionFile::open(const std::filesyst
     for (std::uint64_t at = sizeof header; at < size;) {
         const std::size_t want =
             static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), size - at));
-        ssize_t n = ::pread(in.fd, buffer.data(), want, static_cast<off_t>(at));
-        if (n < 0 && errno == EINTR) continue;
-        if (n != static_cast<ssize_t>(want)) return refuse("cannot be read whole");
+        if (read_at(in.get(), buffer.data(), want, at) != static_cast<std::int64_t>(want))
+            return refuse("cannot be read whole");
         sum.update(std::span(buffer).first(want));
         at += want;
     }
@@ -294,7 +286,8 @@ Result<std::shared_ptr<const SectionFile>> SectionFile::open(const std::filesyst
     std::vector<Entry> entries(header.section_count);
     for (std::uint32_t i = 0; i < header.section_count; ++i) {
         TableEntry t{};
-        if (::pread(in.fd, &t, sizeof t, static_cast<off_t>(table_at + i * sizeof t)) != sizeof t)
+        if (read_at(in.get(), &t, sizeof t, table_at + i * sizeof t) !=
+            static_cast<std::int64_t>(sizeof t))
             return refuse("its section table is cut short");
         if (t.element_size == 0 || t.offset % alignment != 0 || t.offset < sizeof header ||
             t.offset > table_at || t.count > (table_at - t.offset) / t.element_size)
@@ -304,7 +297,7 @@ Result<std::shared_ptr<const SectionFile>> SectionFile::open(const std::filesyst
 
     std::shared_ptr<SectionFile> file(new SectionFile());
     if (size > 0) {
-        void* base = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, in.fd, 0);
+        void* base = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, in.get(), 0);
         if (base == MAP_FAILED)
             return fail(Errc::unavailable,
                         fmt::format("cannot map {}: {}", name, errno_text(errno)));

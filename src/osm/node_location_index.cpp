@@ -62,14 +62,12 @@ NodeLocationIndex::NodeLocationIndex(const std::filesystem::path& dir, std::size
     static_assert(sizeof(Page) == page_bytes);
     static_assert(std::is_trivially_default_constructible_v<Page>);
     std::string name = (dir / "sightline-nodes-XXXXXX").string();
-    m_fd = ::mkstemp(name.data());
-    if (m_fd < 0) fail_io(dir, "cannot create");
+    m_fd = core::FileDescriptor(::mkstemp(name.data()));
+    if (!m_fd.valid()) fail_io(dir, "cannot create");
     ::unlink(name.c_str());
 }
 
-NodeLocationIndex::~NodeLocationIndex() {
-    if (m_fd >= 0) ::close(m_fd);
-}
+NodeLocationIndex::~NodeLocationIndex() = default;
 
 void NodeLocationIndex::set(std::uint64_t id, Point point) {
     if (!m_unordered && ((m_any && id <= m_last_id) || id >= max_compact_id)) {
@@ -99,20 +97,9 @@ void NodeLocationIndex::set(std::uint64_t id, Point point) {
 // Every pending page is full (or closed by a wide gap) when this runs: a page in the file never
 // changes, so the cache never holds an outdated copy.
 void NodeLocationIndex::write_pending() {
-    const auto* bytes = reinterpret_cast<const char*>(m_pending.get());
-    std::size_t left = m_pending_pages * page_bytes;
-    auto offset = static_cast<off_t>(m_written_pages * page_bytes);
-    while (left > 0) {
-        ssize_t written = ::pwrite(m_fd, bytes, left, offset);
-        if (written < 0 && errno == EINTR) continue;
-        if (written <= 0) {
-            if (written == 0) errno = ENOSPC;
-            fail_io(m_dir, "cannot write");
-        }
-        bytes += written;
-        left -= static_cast<std::size_t>(written);
-        offset += written;
-    }
+    if (!core::write_all_at(m_fd.get(), m_pending.get(), m_pending_pages * page_bytes,
+                            m_written_pages * page_bytes))
+        fail_io(m_dir, "cannot write");
     m_written_pages += m_pending_pages;
     m_pending_pages = 0;
 }
@@ -122,18 +109,11 @@ const NodeLocationIndex::Page& NodeLocationIndex::page_at(std::uint64_t page) co
     const std::size_t slot = page % m_cache_pages;
     Page& cached = m_cache[slot];
     if (m_cache_tags[slot] == page + 1) return cached;
-    auto* bytes = reinterpret_cast<char*>(&cached);
-    std::size_t got = 0;
-    while (got < page_bytes) {
-        ssize_t n = ::pread(m_fd, bytes + got, page_bytes - got,
-                            static_cast<off_t>(page * page_bytes + got));
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            m_cache_tags[slot] = 0;
-            if (n == 0) errno = EIO;  // the file is shorter than what was written to it
-            fail_io(m_dir, "cannot read back");
-        }
-        got += static_cast<std::size_t>(n);
+    const auto got = core::read_at(m_fd.get(), &cached, page_bytes, page * page_bytes);
+    if (got != static_cast<std::int64_t>(page_bytes)) {
+        m_cache_tags[slot] = 0;
+        if (got >= 0) errno = EIO;  // the file is shorter than what was written to it
+        fail_io(m_dir, "cannot read back");
     }
     m_cache_tags[slot] = page + 1;
     return cached;
@@ -151,7 +131,7 @@ void NodeLocationIndex::go_unordered() {
     m_written_pages = 0;
     m_pending_pages = 0;
     std::fill(m_cache_tags.begin(), m_cache_tags.end(), 0);
-    if (::ftruncate(m_fd, 0) != 0) fail_io(m_dir, "cannot truncate");
+    if (::ftruncate(m_fd.get(), 0) != 0) fail_io(m_dir, "cannot truncate");
     m_unordered = true;
 }
 
@@ -237,7 +217,7 @@ void NodeLocationIndex::clear() {
     m_any = false;
     m_unordered = false;
     m_sorted = true;
-    if (::ftruncate(m_fd, 0) != 0) fail_io(m_dir, "cannot truncate");
+    if (::ftruncate(m_fd.get(), 0) != 0) fail_io(m_dir, "cannot truncate");
 }
 
 }  // namespace sightline::osm

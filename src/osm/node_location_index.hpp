@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/file_descriptor.hpp"
+
 namespace sightline::osm {
 
 /// A map from node id to a location in fixed point (libosmium's: 1e-7 degrees in int32).
@@ -60,7 +62,7 @@ class NodeLocationIndex {
     void go_unordered();
 
     std::filesystem::path m_dir;
-    int m_fd = -1;
+    core::FileDescriptor m_fd;
     // Compact form: the first id of every page, written or pending.
     std::vector<std::uint64_t> m_first_ids;
     std::uint64_t m_written_pages = 0;  // pages [0, m_written_pages) are in the file

@@ -18,27 +18,6 @@ namespace sightline::osm {
 
 namespace {
 
-// Up to `size` bytes of `fd` from `offset` (fewer only at the end of the file or on an error).
-std::size_t read_at(int fd, char* out, std::size_t size, std::uint64_t offset) {
-    std::size_t done = 0;
-    while (done < size) {
-        const auto n = ::pread(fd, out + done, size - done, static_cast<off_t>(offset + done));
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        done += static_cast<std::size_t>(n);
-    }
-    return done;
-}
-
-class FileDescriptor {
-  public:
-    explicit FileDescriptor(int fd) noexcept : fd(fd) {}
-    ~FileDescriptor() { ::close(fd); }
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
-    const int fd;
-};
-
 [[noreturn]] void fail_io(const std::filesystem::path& path, const char* what) {
     throw sightline::Exception(
         fmt::format("{}: {}: {}", path.string(), what, std::strerror(errno)));
@@ -54,7 +33,8 @@ void append_blob(int fd, const std::filesystem::path& path, const PbfBlob& blob,
                  std::string& bytes) {
     const auto at = bytes.size();
     bytes.resize(at + blob.bytes);
-    if (read_at(fd, bytes.data() + at, blob.bytes, blob.offset) != blob.bytes)
+    if (core::read_at(fd, bytes.data() + at, blob.bytes, blob.offset) !=
+        static_cast<std::int64_t>(blob.bytes))
         throw sightline::Exception(fmt::format("{}: cannot read {} bytes at offset {}",
                                                path.string(), blob.bytes, blob.offset));
 }
@@ -68,9 +48,9 @@ void append_blob(int fd, const std::filesystem::path& path, const PbfBlob& blob,
 // decoding) is left to libosmium and its messages. One pread per blob (its length and a header
 // of the usual size): a country's thousands of blobs are listed in milliseconds.
 Result<std::vector<PbfBlob>> list_pbf_blobs(const std::filesystem::path& path) {
-    const FileDescriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+    const core::FileDescriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
     struct stat status {};
-    if (file.fd < 0 || ::fstat(file.fd, &status) != 0)
+    if (!file.valid() || ::fstat(file.get(), &status) != 0)
         return fail(Errc::not_found, "cannot open the file");
     const auto file_bytes = static_cast<std::uint64_t>(status.st_size);
     constexpr std::uint32_t max_blob_header_bytes = 64 * 1024;  // as libosmium
@@ -80,8 +60,9 @@ Result<std::vector<PbfBlob>> list_pbf_blobs(const std::filesystem::path& path) {
     std::string frame;  // the 4-byte length, then the BlobHeader
     while (true) {
         frame.resize(first_read);
-        frame.resize(read_at(file.fd, frame.data(), first_read, offset));
-        if (frame.size() < 4) break;
+        const auto got = core::read_at(file.get(), frame.data(), first_read, offset);
+        frame.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+        if (frame.size() < 4) break;  // the end, or a read error: libosmium reports what follows
         const auto byte = [&frame](std::size_t i) {
             return std::uint32_t{static_cast<unsigned char>(frame[i])};
         };
@@ -90,8 +71,8 @@ Result<std::vector<PbfBlob>> list_pbf_blobs(const std::filesystem::path& path) {
         if (frame.size() < 4 + size) {
             const std::size_t had = frame.size();
             frame.resize(4 + size);
-            if (read_at(file.fd, frame.data() + had, frame.size() - had, offset + had) !=
-                frame.size() - had)
+            if (core::read_at(file.get(), frame.data() + had, frame.size() - had, offset + had) !=
+                static_cast<std::int64_t>(frame.size() - had))
                 break;
         }
         bool has_type = false;
@@ -127,46 +108,32 @@ Result<std::vector<PbfBlob>> list_pbf_blobs(const std::filesystem::path& path) {
 }
 
 std::string read_pbf_blobs(const std::filesystem::path& path, std::span<const PbfBlob> blobs) {
-    const FileDescriptor file{open_for_reading(path)};
+    const core::FileDescriptor file{open_for_reading(path)};
     std::string bytes;
     for (const auto& blob : blobs)
-        append_blob(file.fd, path, blob, bytes);
+        append_blob(file.get(), path, blob, bytes);
     return bytes;
 }
 
 PbfBlobCopy::PbfBlobCopy(const std::filesystem::path& path, std::span<const PbfBlob> blobs,
                          const std::filesystem::path& dir) {
     std::string name = (dir / "sightline-blobs-XXXXXX").string();
-    m_fd = ::mkstemp(name.data());
-    if (m_fd < 0) fail_io(dir, "cannot create a temporary file");
+    m_fd = core::FileDescriptor(::mkstemp(name.data()));
+    if (!m_fd.valid()) fail_io(dir, "cannot create a temporary file");
     ::unlink(name.c_str());
-    try {
-        const FileDescriptor file{open_for_reading(path)};
-        std::string bytes;
-        for (const auto& blob : blobs) {
-            bytes.clear();
-            append_blob(file.fd, path, blob, bytes);
-            std::size_t written = 0;
-            while (written < bytes.size()) {
-                const auto n = ::write(m_fd, bytes.data() + written, bytes.size() - written);
-                if (n < 0 && errno == EINTR) continue;
-                if (n <= 0) fail_io(dir, "cannot write a temporary file");
-                written += static_cast<std::size_t>(n);
-            }
-            m_bytes += bytes.size();
-        }
-    } catch (...) {
-        ::close(m_fd);
-        throw;
+    const core::FileDescriptor file{open_for_reading(path)};
+    std::string bytes;
+    for (const auto& blob : blobs) {
+        bytes.clear();
+        append_blob(file.get(), path, blob, bytes);
+        if (!core::write_all_at(m_fd.get(), bytes.data(), bytes.size(), m_bytes))
+            fail_io(dir, "cannot write a temporary file");
+        m_bytes += bytes.size();
     }
 }
 
-PbfBlobCopy::~PbfBlobCopy() {
-    ::close(m_fd);
-}
-
 std::string PbfBlobCopy::name() const {
-    return fmt::format("/proc/self/fd/{}", m_fd);
+    return fmt::format("/proc/self/fd/{}", m_fd.get());
 }
 
 }  // namespace sightline::osm

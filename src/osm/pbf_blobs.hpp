@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/file_descriptor.hpp"
 
 namespace sightline::osm {
 
@@ -38,13 +39,12 @@ class PbfBlobCopy {
                 const std::filesystem::path& dir);
     PbfBlobCopy(const PbfBlobCopy&) = delete;
     PbfBlobCopy& operator=(const PbfBlobCopy&) = delete;
-    ~PbfBlobCopy();
 
     [[nodiscard]] std::string name() const;
     [[nodiscard]] std::uint64_t bytes() const noexcept { return m_bytes; }
 
   private:
-    int m_fd = -1;
+    core::FileDescriptor m_fd;
     std::uint64_t m_bytes = 0;
 };
 

@@ -47,12 +47,13 @@ class SpillReader {
                 errno = EIO;  // the file is shorter than what was written to it
                 fail_io(m_dir, "cannot read back");
             }
-            ssize_t got =
-                ::pread(m_fd, m_buffer.data() + m_end, want, static_cast<off_t>(m_offset));
-            if (got < 0 && errno == EINTR) continue;
-            if (got <= 0) fail_io(m_dir, "cannot read back");
-            m_end += static_cast<std::size_t>(got);
-            m_offset += static_cast<std::uint64_t>(got);
+            const auto got = core::read_at(m_fd, m_buffer.data() + m_end, want, m_offset);
+            if (got != static_cast<std::int64_t>(want)) {
+                if (got >= 0) errno = EIO;  // the file is shorter than what was written to it
+                fail_io(m_dir, "cannot read back");
+            }
+            m_end += want;
+            m_offset += want;
         }
     }
 
@@ -81,14 +82,10 @@ void take_string(SpillReader& reader, std::string& text) {
 
 PlaceSpill::PlaceSpill(const std::filesystem::path& dir) : m_dir(dir) {
     std::string name = (dir / "sightline-places-XXXXXX").string();
-    m_fd = ::mkstemp(name.data());
-    if (m_fd < 0) fail_io(dir, "cannot create");
+    m_fd = core::FileDescriptor(::mkstemp(name.data()));
+    if (!m_fd.valid()) fail_io(dir, "cannot create");
     ::unlink(name.c_str());
     m_buffer.reserve(buffer_bytes);
-}
-
-PlaceSpill::~PlaceSpill() {
-    ::close(m_fd);
 }
 
 void PlaceSpill::append(const void* data, std::size_t size) {
@@ -103,15 +100,9 @@ void PlaceSpill::append_string(const std::string& text) {
 }
 
 void PlaceSpill::write_buffer() {
-    std::size_t done = 0;
-    while (done < m_buffer.size()) {
-        ssize_t wrote = ::pwrite(m_fd, m_buffer.data() + done, m_buffer.size() - done,
-                                 static_cast<off_t>(m_file_bytes + done));
-        if (wrote < 0 && errno == EINTR) continue;
-        if (wrote <= 0) fail_io(m_dir, "cannot write");
-        done += static_cast<std::size_t>(wrote);
-    }
-    m_file_bytes += done;
+    if (!core::write_all_at(m_fd.get(), m_buffer.data(), m_buffer.size(), m_file_bytes))
+        fail_io(m_dir, "cannot write");
+    m_file_bytes += m_buffer.size();
     m_buffer.clear();
 }
 
@@ -133,7 +124,7 @@ void PlaceSpill::push(const model::Place& place) {
 
 void PlaceSpill::for_each(const std::function<void(model::Place&)>& visit) {
     write_buffer();
-    SpillReader reader(m_fd, m_file_bytes, m_dir);
+    SpillReader reader(m_fd.get(), m_file_bytes, m_dir);
     model::Place place;
     for (std::uint64_t i = 0; i < m_count; ++i) {
         place.kind = static_cast<model::PlaceKind>(take_value<std::uint8_t>(reader));

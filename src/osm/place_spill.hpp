@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/file_descriptor.hpp"
 #include "model/map_data.hpp"
 
 namespace sightline::osm {
@@ -21,7 +22,6 @@ namespace sightline::osm {
 class PlaceSpill {
   public:
     explicit PlaceSpill(const std::filesystem::path& dir);
-    ~PlaceSpill();
     PlaceSpill(const PlaceSpill&) = delete;
     PlaceSpill& operator=(const PlaceSpill&) = delete;
 
@@ -35,7 +35,7 @@ class PlaceSpill {
     void append_string(const std::string& text);
     void write_buffer();
 
-    int m_fd = -1;
+    core::FileDescriptor m_fd;
     std::filesystem::path m_dir;
     std::vector<char> m_buffer;      ///< records not written yet
     std::uint64_t m_file_bytes = 0;  ///< written so far

@@ -10,22 +10,14 @@
 
 #include <fmt/core.h>
 
+#include "core/file_descriptor.hpp"
+
 namespace sightline::services {
 namespace {
 
-struct Fd {
-    int fd = -1;
-    explicit Fd(int value) : fd(value) {}
-    ~Fd() {
-        if (fd >= 0) ::close(fd);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-};
-
 Result<std::string> read_leading(int fd, std::size_t count) {
     std::string bytes(count, '\0');
-    const ssize_t got = ::pread(fd, bytes.data(), count, 0);
+    const auto got = core::read_at(fd, bytes.data(), count, 0);
     if (got < 0) return fail(Errc::invalid_argument, "the file cannot be read");
     bytes.resize(static_cast<std::size_t>(got));
     return bytes;
@@ -33,15 +25,9 @@ Result<std::string> read_leading(int fd, std::size_t count) {
 
 Result<std::string> read_all(int fd, std::size_t size) {
     std::string bytes(size, '\0');
-    std::size_t done = 0;
-    while (done < size) {
-        const ssize_t got = ::pread(fd, bytes.data() + done, size - done, static_cast<off_t>(done));
-        if (got < 0 && errno == EINTR) continue;
-        if (got < 0) return fail(Errc::invalid_argument, "the file cannot be read");
-        if (got == 0) break;  // shrank while being read
-        done += static_cast<std::size_t>(got);
-    }
-    bytes.resize(done);
+    const auto got = core::read_at(fd, bytes.data(), size, 0);
+    if (got < 0) return fail(Errc::invalid_argument, "the file cannot be read");
+    bytes.resize(static_cast<std::size_t>(got));  // fewer: it shrank while being read
     return bytes;
 }
 
@@ -51,18 +37,11 @@ Status write_atomically(const std::filesystem::path& path, std::string_view byte
     auto temp = path;
     temp += ".partial";
     constexpr const char* failed = "writing the output file failed (disk full?)";
-    Fd out(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (out.fd < 0) return fail(Errc::invalid_argument, "the output file cannot be created");
-    bool ok = true;
-    std::size_t done = 0;
-    while (ok && done < bytes.size()) {
-        const ssize_t wrote = ::write(out.fd, bytes.data() + done, bytes.size() - done);
-        if (wrote < 0 && errno == EINTR) continue;
-        ok = wrote > 0;
-        if (ok) done += static_cast<std::size_t>(wrote);
-    }
-    ok = ok && ::fsync(out.fd) == 0;
-    ok = ::close(std::exchange(out.fd, -1)) == 0 && ok;
+    core::FileDescriptor out(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!out.valid()) return fail(Errc::invalid_argument, "the output file cannot be created");
+    bool ok = core::write_all_at(out.get(), bytes.data(), bytes.size(), 0);
+    ok = ok && ::fsync(out.get()) == 0;
+    ok = ::close(out.release()) == 0 && ok;
     std::error_code ec;
     if (ok) std::filesystem::rename(temp, path, ec);
     if (!ok || ec) {
@@ -71,8 +50,8 @@ Status write_atomically(const std::filesystem::path& path, std::string_view byte
     }
     auto folder = path.parent_path();
     if (folder.empty()) folder = ".";
-    Fd dir(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (dir.fd >= 0) ::fsync(dir.fd);
+    const core::FileDescriptor dir(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dir.valid()) ::fsync(dir.get());
     return {};
 }
 
@@ -125,22 +104,22 @@ Result<ScrubbedMedia> scrub_media_file(const std::filesystem::path& input,
                                        const MediaScrubOptions& options,
                                        const MediaProgressFn& progress,
                                        const std::atomic<bool>* cancel) {
-    Fd in(::open(input.c_str(), O_RDONLY | O_CLOEXEC));
-    if (in.fd < 0)
+    const core::FileDescriptor in(::open(input.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!in.valid())
         return fail(Errc::invalid_argument,
                     fmt::format("the file cannot be opened ({})", std::strerror(errno)));
     struct stat st {};
-    if (::fstat(in.fd, &st) != 0 || !S_ISREG(st.st_mode))
+    if (::fstat(in.get(), &st) != 0 || !S_ISREG(st.st_mode))
         return fail(Errc::invalid_argument, "not a regular file");
-    auto leading = read_leading(in.fd, 64);
+    auto leading = read_leading(in.get(), 64);
     if (!leading) return std::unexpected(leading.error());
     auto kind = sniff_media(*leading);
     if (!kind) return std::unexpected(kind.error());
     if (cancel != nullptr && cancel->load()) return fail(Errc::unavailable, "cancelled");
 
     if (*kind == MediaKind::photo) {
-        auto media = scrub_photo_file(in.fd, static_cast<std::uintmax_t>(st.st_size), output_stem,
-                                      detector, options);
+        auto media = scrub_photo_file(in.get(), static_cast<std::uintmax_t>(st.st_size),
+                                      output_stem, detector, options);
         if (media && progress) progress(1.0);
         return media;
     }

@@ -42,18 +42,6 @@ std::string too_big(std::uintmax_t max_bytes) {
 }
 }  // namespace messages
 
-FileDescriptor::~FileDescriptor() {
-    if (m_fd >= 0) ::close(m_fd);
-}
-
-FileDescriptor& FileDescriptor::operator=(FileDescriptor&& other) noexcept {
-    if (this != &other) {
-        if (m_fd >= 0) ::close(m_fd);
-        m_fd = std::exchange(other.m_fd, -1);
-    }
-    return *this;
-}
-
 namespace {
 
 // Containers (demuxer names) and codecs this module reads. Everything else is refused before a

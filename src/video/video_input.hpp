@@ -12,28 +12,14 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/file_descriptor.hpp"
 #include "video/av_handles.hpp"
 #include "video/video_scrubber.hpp"
 
 namespace sightline::video {
 
-/// An open file descriptor, closed with the object.
-class FileDescriptor {
-  public:
-    FileDescriptor() = default;
-    explicit FileDescriptor(int fd) noexcept : m_fd(fd) {}
-    ~FileDescriptor();
-    FileDescriptor(FileDescriptor&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
-    FileDescriptor& operator=(FileDescriptor&& other) noexcept;
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
-
-    [[nodiscard]] int get() const noexcept { return m_fd; }
-    [[nodiscard]] bool valid() const noexcept { return m_fd >= 0; }
-
-  private:
-    int m_fd = -1;
-};
+/// The module's files are opened as core's descriptors.
+using core::FileDescriptor;
 
 struct InputOptions {
     VideoLimits limits;
