@@ -40,6 +40,9 @@ struct RoutingOptions {
     double speed_m_s = 1.4;  ///< walking speed, for durations
     /// Where the prepared routing data is kept (DATA/routing.bin); empty: in memory only.
     std::filesystem::path prepared_file;
+    /// Chunks of the map measured at once by a full build; 0: one per core. The graph is the
+    /// same whatever the count.
+    unsigned build_threads = 0;
 };
 
 struct RouteRequest {

@@ -151,6 +151,59 @@ TEST_F(RoutingServiceTest, FollowsCameraChangesStreetByStreet) {
     EXPECT_EQ(removed->routes[0].exposure.seen_m, 0);
 }
 
+// A map larger than one chunk (0.1 degrees) is measured chunk by chunk on several threads; the
+// graph is the one a single thread builds, street for street and metre for metre.
+TEST_F(RoutingServiceTest, AMapOfManyChunksBuildsTheSameGraphOnOneThreadOrMany) {
+    model::OsmExtract extract;
+    extract.source_name = "grid";
+    std::int64_t way = 0;
+    // A 5 x 4 grid of 80 m ladders 0.07 degrees apart (some on chunk edges), a camera on every
+    // other one, and a long street across the chunks between them.
+    for (int row = 0; row < 4; ++row)
+        for (int column = 0; column < 5; ++column) {
+            const double lat = 48.0 + 0.07 * row;
+            const double lon = 11.0 + 0.07 * column;
+            const double dlat = 60.0 / 111'320.0;
+            const double dlon = 80.0 / (111'320.0 * std::cos(lat * std::numbers::pi / 180.0));
+            const geo::LatLon sw{lat, lon}, se{lat, lon + dlon};
+            const geo::LatLon nw{lat + dlat, lon}, ne{lat + dlat, lon + dlon};
+            extract.streets.push_back({++way, "residential", "South", {sw, se}});
+            extract.streets.push_back({++way, "residential", "North", {nw, ne}});
+            extract.streets.push_back({++way, "footway", "", {sw, nw}});
+            extract.streets.push_back({++way, "footway", "", {se, ne}});
+            if ((row + column) % 2 == 0) add_camera({lat, lon + dlon / 2});
+        }
+    extract.streets.push_back({++way, "residential", "Long", {{48.01, 11.0}, {48.2, 11.3}}});
+    extract.bounds = geo::BBox{10.99, 47.99, 11.4, 48.3};
+    ASSERT_TRUE(m_store->apply_osm_import(extract, {"import", "", 1}));
+
+    AnalysisService analysis(*m_store, *m_store);
+    RoutingOptions on_one;
+    on_one.build_threads = 1;
+    RoutingOptions on_three;
+    on_three.build_threads = 3;
+    RoutingService one(*m_store, *m_store, analysis, on_one);
+    RoutingService many(*m_store, *m_store, analysis, on_three);
+    ASSERT_TRUE(one.prepare());
+    ASSERT_TRUE(many.prepare());
+    const auto& a = one.graph()->walk;
+    const auto& b = many.graph()->walk;
+    ASSERT_EQ(a.node_count(), b.node_count());
+    ASSERT_EQ(a.edge_count(), b.edge_count());
+    EXPECT_EQ(a.edge_count(), 81u);
+    for (routing::NodeId n = 0; n < a.node_count(); ++n)
+        EXPECT_EQ(a.node_location(n), b.node_location(n)) << n;
+    std::size_t seen_edges = 0;
+    for (routing::EdgeId e = 0; e < a.edge_count(); ++e) {
+        EXPECT_EQ(a.edge(e).from, b.edge(e).from) << e;
+        EXPECT_EQ(a.edge(e).to, b.edge(e).to) << e;
+        EXPECT_EQ(a.edge(e).length_m, b.edge(e).length_m) << e;
+        EXPECT_EQ(a.edge(e).seen_m, b.edge(e).seen_m) << e;
+        if (b.edge(e).seen_m[0] > 0) ++seen_edges;
+    }
+    EXPECT_EQ(seen_edges, 10u);  // the south street of every ladder with a camera
+}
+
 // The prepared file: written after a build, loaded by the next server, followed through camera
 // changes, and never used when it is damaged or made from other data.
 class PreparedRoutingTest : public RoutingServiceTest {
