@@ -568,6 +568,9 @@ Result<std::shared_ptr<const RoutingGraph>> RoutingService::current(
     auto build_walk = [&]() -> Status {
         auto input = measure_streets(m_analysis, *bounds, m_options.build_threads, progress);
         if (!input) return std::unexpected(input.error());
+        // What the measuring threads freed stays in their malloc arenas, where the graph's
+        // arrays (made on this thread) cannot reuse it.
+        release_free_memory();
         after_seen = memory_now();
         next->walk = routing::WalkGraph::from_arrays(std::move(*input));
         next->street_keys = street_keys_of(next->walk);
