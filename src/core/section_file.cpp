@@ -82,16 +82,6 @@ std::string errno_text(int error) {
     return std::strerror(error);
 }
 
-bool write_all(int fd, std::span<const std::byte> bytes) {
-    while (!bytes.empty()) {
-        ssize_t n = ::write(fd, bytes.data(), bytes.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        bytes = bytes.subspan(static_cast<std::size_t>(n));
-    }
-    return true;
-}
-
 }  // namespace
 
 std::uint64_t checksum64(std::span<const std::byte> bytes, std::uint64_t seed) {
@@ -105,7 +95,7 @@ struct SectionFileStream::State {
     std::filesystem::path temp;
     std::string magic;
     std::uint32_t version = 0;
-    int fd = -1;
+    FileDescriptor fd;
     std::uint64_t offset = 0;  ///< where the next section goes
     std::vector<TableEntry> table;
     Checksum sum{0};
@@ -113,7 +103,6 @@ struct SectionFileStream::State {
     int error = 0;
 
     ~State() {
-        if (fd >= 0) ::close(fd);
         if (!temp.empty()) {
             std::error_code ec;
             std::filesystem::remove(temp, ec);
@@ -122,7 +111,7 @@ struct SectionFileStream::State {
     /// Writes and checksums bytes at the end; every piece but the last a multiple of 32 bytes.
     bool append(std::span<const std::byte> bytes) {
         if (failed) return false;
-        if (!write_all(fd, bytes)) {
+        if (!write_all_at(fd.get(), bytes.data(), bytes.size(), offset)) {
             failed = true;
             error = errno;
             return false;
@@ -150,14 +139,15 @@ Result<SectionFileStream> SectionFileStream::create(const std::filesystem::path&
     static std::atomic<std::uint64_t> writers{0};
     const std::filesystem::path temp =
         fmt::format("{}.partial.{}.{}", path.string(), ::getpid(), writers++);
-    state->fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (state->fd < 0)
+    state->fd =
+        FileDescriptor(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    if (!state->fd.valid())
         return fail(Errc::unavailable,
                     fmt::format("cannot write {}: {}", temp.string(), errno_text(errno)));
     state->temp = temp;
     // The header is written last, over these zeros; the checksum starts after it.
     static const std::array<std::byte, alignment> zeros{};
-    if (!write_all(state->fd, zeros)) {
+    if (!write_all_at(state->fd.get(), zeros.data(), zeros.size(), 0)) {
         state->error = errno;
         return std::unexpected(state->failure().error());
     }
@@ -196,11 +186,10 @@ Status SectionFileStream::commit() {
     header.section_count = static_cast<std::uint32_t>(s.table.size());
     header.checksum = s.sum.value();
     header.file_size = s.offset;
-    bool ok = ::pwrite(s.fd, &header, sizeof header, 0) == sizeof header;
-    ok = ok && ::fsync(s.fd) == 0;
+    bool ok = write_all_at(s.fd.get(), &header, sizeof header, 0);
+    ok = ok && ::fsync(s.fd.get()) == 0;
     const int error = errno;
-    ok = ::close(s.fd) == 0 && ok;
-    s.fd = -1;
+    ok = ::close(s.fd.release()) == 0 && ok;
     std::error_code ec;
     if (ok) std::filesystem::rename(s.temp, s.path, ec);
     if (!ok || ec)

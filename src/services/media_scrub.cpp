@@ -15,19 +15,12 @@
 namespace sightline::services {
 namespace {
 
-Result<std::string> read_leading(int fd, std::size_t count) {
-    std::string bytes(count, '\0');
-    const auto got = core::read_at(fd, bytes.data(), count, 0);
-    if (got < 0) return fail(Errc::invalid_argument, "the file cannot be read");
-    bytes.resize(static_cast<std::size_t>(got));
-    return bytes;
-}
-
-Result<std::string> read_all(int fd, std::size_t size) {
+/// Up to `size` bytes from the file's start: fewer where it is shorter (or shrank meanwhile).
+Result<std::string> read_start(int fd, std::size_t size) {
     std::string bytes(size, '\0');
     const auto got = core::read_at(fd, bytes.data(), size, 0);
     if (got < 0) return fail(Errc::invalid_argument, "the file cannot be read");
-    bytes.resize(static_cast<std::size_t>(got));  // fewer: it shrank while being read
+    bytes.resize(static_cast<std::size_t>(got));
     return bytes;
 }
 
@@ -69,7 +62,7 @@ Result<ScrubbedMedia> scrub_photo_file(int fd, std::uintmax_t size,
     if (size > options.photo.limits.max_bytes)
         return fail(Errc::too_large, fmt::format("the photo is larger than {} MB",
                                                  options.photo.limits.max_bytes / (1024 * 1024)));
-    auto bytes = read_all(fd, static_cast<std::size_t>(size));
+    auto bytes = read_start(fd, static_cast<std::size_t>(size));
     if (!bytes) return std::unexpected(bytes.error());
     auto scrubbed = photo::scrub_photo(*bytes, detector, options.photo);
     if (!scrubbed) return std::unexpected(scrubbed.error());
@@ -111,7 +104,7 @@ Result<ScrubbedMedia> scrub_media_file(const std::filesystem::path& input,
     struct stat st {};
     if (::fstat(in.get(), &st) != 0 || !S_ISREG(st.st_mode))
         return fail(Errc::invalid_argument, "not a regular file");
-    auto leading = read_leading(in.get(), 64);
+    auto leading = read_start(in.get(), 64);
     if (!leading) return std::unexpected(leading.error());
     auto kind = sniff_media(*leading);
     if (!kind) return std::unexpected(kind.error());
