@@ -29,7 +29,7 @@
 #      Twice: the first change after a start, and the next.
 #   6. Tiles: per zoom 0-14 the slowest of up to 27 tiles (around 49 N 13 E, the middle and
 #      the densest copy) over one keep-alive connection (bench/tools/tile_times.py): the first
-#      fetch (cold) and the median of five more, in five rounds over the zoom's tiles (warm).
+#      fetch (cold) and the median of five more, in five rounds over all the zooms' tiles (warm).
 #   7. Curves: import time and RSS, ready times and serve RSS for CURVE copies (default
 #      "2 4 8 16" per side: 4, 16, 64, 256 copies).
 #   8. Long routes: bench/long_routes.sh on heidelberg_routing.osm.pbf (the largest walkable

@@ -3,11 +3,14 @@
 
 Usage: tile_times.py BASE_URL < tiles.txt, where each line is "Z X/Y X/Y ...". Prints one line
 per zoom: "Z COLD_MS WARM_MS", the slowest tile of the zoom each time. Cold is a tile's first
-fetch; warm is the median of five fetches after the zoom's cold ones, in five rounds over its
-tiles (one fetch is at the mercy of the scheduler on a busy machine, and so are five in a row,
-which a stall of a few milliseconds covers; spread over the rounds, the median is the tile's
-own time). One keep-alive connection, as a map in a browser uses (and gzip, as it accepts), so
-connection set-up is not counted; the Python client's own time is.
+fetch, zoom after zoom. Warm is a tile's median of five fetches made after all the cold ones, in
+five rounds over every zoom's tiles, the rounds at least ROUND_GAP_S apart. One fetch is at the
+mercy of the scheduler on a busy machine; so are five fetches of one zoom in a row, which take
+about 30 ms and which one stall of the host covers (the bench saw one zoom of 15 at 1.7-3 ms, the
+others at 0.2-0.4 ms, and could not repeat it on an idle server). Spread over the rounds, the
+median is the tile's own time unless the machine stalls in three rounds of five. One keep-alive connection, as a map in a
+browser uses (and gzip, as it accepts), so connection set-up is not counted; the Python client's
+own time is.
 """
 import http.client
 import statistics
@@ -16,6 +19,7 @@ import time
 import urllib.parse
 
 WARM_FETCHES = 5
+ROUND_GAP_S = 0.25
 
 
 def main():
@@ -32,19 +36,22 @@ def main():
             sys.exit(f"tile_times.py: {path}: HTTP {response.status}")
         return elapsed
 
+    zooms = []
     for line in sys.stdin:
         fields = line.split()
-        if not fields:
-            continue
-        z, tiles = fields[0], fields[1:]
-        paths = [f"/tiles/{z}/{xy}.mvt" for xy in tiles]
-        cold_max = max(fetch(path) for path in paths)
-        warm = {path: [] for path in paths}
-        for _ in range(WARM_FETCHES):
+        if fields:
+            zooms.append((fields[0], [f"/tiles/{fields[0]}/{xy}.mvt" for xy in fields[1:]]))
+    cold_max = {z: max(fetch(path) for path in paths) for z, paths in zooms}
+    warm = {path: [] for _, paths in zooms for path in paths}
+    for round_index in range(WARM_FETCHES):
+        if round_index:
+            time.sleep(ROUND_GAP_S)
+        for _, paths in zooms:
             for path in paths:
                 warm[path].append(fetch(path))
-        warm_max = max(statistics.median(times) for times in warm.values())
-        print(f"{z} {cold_max:.1f} {warm_max:.2f}", flush=True)
+    for z, paths in zooms:
+        warm_max = max(statistics.median(warm[path]) for path in paths)
+        print(f"{z} {cold_max[z]:.1f} {warm_max:.2f}", flush=True)
 
 
 if __name__ == "__main__":
