@@ -47,13 +47,13 @@ std::vector<double> costs_from(const WalkGraph& graph, NodeId source, const Weig
     return cost;
 }
 
-/// Walks the `via` edges back from `node` to a source.
-void trace_back(const WalkGraph& graph, const std::vector<EdgeId>& via, NodeId node,
-                PathResult& result) {
+/// Walks the edges a path arrived by (`via(node)`) back from `node` to a source.
+template <typename Via>
+void trace_back(const WalkGraph& graph, const Via& via, NodeId node, PathResult& result) {
     result.nodes.push_back(node);
-    while (via[node] != no_edge) {
-        const Edge& e = graph.edge(via[node]);
-        result.edges.push_back(via[node]);
+    for (EdgeId edge = via(node); edge != no_edge; edge = via(node)) {
+        const Edge& e = graph.edge(edge);
+        result.edges.push_back(edge);
         node = e.from == node ? e.to : e.from;
         result.nodes.push_back(node);
     }
@@ -107,7 +107,8 @@ PathResult dijkstra(const WalkGraph& graph, const Metric& metric, std::span<cons
         }
     }
     if (result.found()) {
-        trace_back(graph, via, best_node, result);
+        trace_back(
+            graph, [&](NodeId n) { return via[n]; }, best_node, result);
         result.source_seed = from_seed[best_node];
         result.target_seed = target_seed[best_node];
     }
@@ -308,29 +309,25 @@ std::array<double, 2> Landmarks::lower_bounds(const Metric& metric, NodeId node,
 // --- A* with landmarks ---------------------------------------------------------------------------
 
 AltSearch::AltSearch(const WalkGraph& graph, const Landmarks& landmarks)
-    : m_graph(graph),
-      m_landmarks(landmarks),
-      m_cost(graph.node_count(), unreachable),
-      m_via(graph.node_count(), no_edge),
-      m_seen_in(graph.node_count(), 0),
-      m_potential(graph.node_count(), 0),
-      m_from_seed(graph.node_count(), 0) {}
+    : m_graph(graph), m_landmarks(landmarks), m_nodes(graph.node_count()) {}
 
 PathResult AltSearch::find(const Metric& metric, std::span<const Seed> sources,
                            std::span<const Seed> targets) {
     PathResult result;
     if (++m_query == 0) {  // wrapped: forget every mark
-        std::fill(m_seen_in.begin(), m_seen_in.end(), 0);
+        for (auto& state : m_nodes)
+            state.seen_in = 0;
         m_query = 1;
     }
     // The potential: the cheapest way on to any target, by the landmark bounds, computed once
     // per node and query. The bounds are exact only up to a few ulps, so a node may be reopened;
     // the result stays optimal.
-    auto touch = [&](NodeId n) {
-        if (m_seen_in[n] != m_query) {
-            m_seen_in[n] = m_query;
-            m_cost[n] = unreachable;
-            m_via[n] = no_edge;
+    auto touch = [&](NodeId n) -> NodeState& {
+        NodeState& state = m_nodes[n];
+        if (state.seen_in != m_query) {
+            state.seen_in = m_query;
+            state.cost = unreachable;
+            state.via = no_edge;
             double h = unreachable;
             if (targets.size() == 2) {
                 const auto bounds =
@@ -341,19 +338,19 @@ PathResult AltSearch::find(const Metric& metric, std::span<const Seed> sources,
                 for (const auto& t : targets)
                     h = std::min(h, m_landmarks.lower_bound(metric, n, t.node) + t.cost);
             }
-            m_potential[n] = h;
+            state.potential = h;
         }
+        return state;
     };
-    auto potential = [&](NodeId n) { return m_potential[n]; };
     MinQueue queue;
     for (std::uint32_t i = 0; i < sources.size(); ++i) {
         const Seed& s = sources[i];
-        touch(s.node);
-        if (s.cost < m_cost[s.node]) {
-            m_cost[s.node] = s.cost;
-            m_from_seed[s.node] = i;
-            const double h = potential(s.node);
-            if (h < unreachable) queue.push({s.cost + h, s.node, s.cost});
+        NodeState& state = touch(s.node);
+        if (s.cost < state.cost) {
+            state.cost = s.cost;
+            state.from_seed = i;
+            if (state.potential < unreachable)
+                queue.push({s.cost + state.potential, s.node, s.cost});
         }
     }
     NodeId best_node = 0;
@@ -362,8 +359,10 @@ PathResult AltSearch::find(const Metric& metric, std::span<const Seed> sources,
         const auto [key, node, queued_cost] = queue.top();
         queue.pop();
         if (key >= result.cost) break;
-        const double d = m_cost[node];
+        const NodeState& here = m_nodes[node];
+        const double d = here.cost;
         if (queued_cost > d) continue;  // a cheaper way here was queued later
+        const std::uint32_t from_seed = here.from_seed;
         ++result.settled;
         for (std::uint32_t i = 0; i < targets.size(); ++i)
             if (targets[i].node == node && d + targets[i].cost < result.cost) {
@@ -373,20 +372,20 @@ PathResult AltSearch::find(const Metric& metric, std::span<const Seed> sources,
             }
         for (const auto& arc : m_graph.arcs(node)) {
             const double next = d + metric.weight(m_graph.edge(arc.edge));
-            touch(arc.head);
-            if (next < m_cost[arc.head]) {
-                const double h = potential(arc.head);
-                if (h >= unreachable) continue;
-                m_cost[arc.head] = next;
-                m_via[arc.head] = arc.edge;
-                m_from_seed[arc.head] = m_from_seed[node];
-                queue.push({next + h, arc.head, next});
+            NodeState& head = touch(arc.head);
+            if (next < head.cost) {
+                if (head.potential >= unreachable) continue;
+                head.cost = next;
+                head.via = arc.edge;
+                head.from_seed = from_seed;
+                queue.push({next + head.potential, arc.head, next});
             }
         }
     }
     if (result.found()) {
-        trace_back(m_graph, m_via, best_node, result);
-        result.source_seed = m_from_seed[best_node];
+        trace_back(
+            m_graph, [this](NodeId n) { return m_nodes[n].via; }, best_node, result);
+        result.source_seed = m_nodes[best_node].from_seed;
         result.target_seed = best_target;
     }
     return result;

@@ -123,13 +123,19 @@ class AltSearch {
                     std::span<const Seed> targets);
 
   private:
+    /// What a query knows of one node, together: a node touched is one cache line, not five
+    /// arrays' (the searches of a country's graph are bound by those misses).
+    struct NodeState {
+        double cost = 0;
+        double potential = 0;       ///< lower bound to the targets, once per query
+        EdgeId via = 0;             ///< edge the best path arrived by
+        std::uint32_t seen_in = 0;  ///< query number that last touched the node
+        std::uint32_t from_seed = 0;
+    };
+
     const WalkGraph& m_graph;
     const Landmarks& m_landmarks;
-    std::vector<double> m_cost;
-    std::vector<EdgeId> m_via;             ///< edge the best path arrived by
-    std::vector<std::uint32_t> m_seen_in;  ///< query number that last touched the node
-    std::vector<double> m_potential;       ///< lower bound to the targets, once per query
-    std::vector<std::uint32_t> m_from_seed;
+    std::vector<NodeState> m_nodes;
     std::uint32_t m_query = 0;
 };
 
