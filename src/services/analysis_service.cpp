@@ -531,7 +531,6 @@ struct AnalysisService::RouteScene {
     LocalFrame frame{geo::LatLon{}};
     analysis::BandSpace band_space;
     std::vector<Camera> cameras;  ///< those with rings, by id
-    std::unordered_map<std::int64_t, geo::LatLon> camera_locations;
     std::size_t cameras_skipped = 0;
     std::size_t buildings = 0;
     // A grid over the cameras' boxes, as ViewshedIndex's.
@@ -601,16 +600,21 @@ struct AnalysisService::RouteScene {
 
     /// What the cameras see of one segment: the figures analysis::line_exposure adds up for it
     /// and the pieces of the seen stretches.
+    /// Of one camera that sees some of a segment at the detect level: metres per level.
+    using CameraMetres = std::pair<std::int64_t, LevelMetres>;
+    struct Piece {
+        Vec2 from;
+        Vec2 to;
+        int level = -1;  ///< the finest level seen; -1: unseen
+    };
+    /// A segment's figures. Its cameras and pieces lie in the scene's shared arrays (a route
+    /// measures hundreds of segments: no allocation of their own).
     struct SegmentSeen {
         LevelMetres metres{};  ///< seen by any camera, per level
-        /// Per camera that sees some of it at the detect level, in id order: metres per level.
-        std::vector<std::pair<std::int64_t, LevelMetres>> cameras;
-        struct Piece {
-            Vec2 from;
-            Vec2 to;
-            int level = -1;  ///< the finest level seen; -1: unseen
-        };
-        std::vector<Piece> pieces;  ///< none for a segment of zero length
+        std::uint32_t first_camera = 0;
+        std::uint32_t camera_count = 0;
+        std::uint32_t first_piece = 0;
+        std::uint32_t piece_count = 0;
     };
 
     /// The segment a-b measured once per scene: alternatives of one request share most of
@@ -619,6 +623,21 @@ struct AnalysisService::RouteScene {
         const SegmentKey key{a, b};
         if (auto it = m_segments.find(key); it != m_segments.end()) return it->second;
         return m_segments.emplace(key, measure(a, b)).first->second;
+    }
+    /// The cameras that see some of a segment, in id order.
+    std::span<const CameraMetres> cameras_of(const SegmentSeen& seen) const {
+        return {m_camera_metres.data() + seen.first_camera, seen.camera_count};
+    }
+    /// The pieces of a segment's seen stretches; none for a segment of zero length.
+    std::span<const Piece> pieces_of(const SegmentSeen& seen) const {
+        return {m_pieces.data() + seen.first_piece, seen.piece_count};
+    }
+
+    /// Where a camera of the scene stands (one that sees some segment, so one with rings).
+    geo::LatLon location_of(std::int64_t camera_id) const {
+        auto it = std::lower_bound(cameras.begin(), cameras.end(), camera_id,
+                                   [](const Camera& c, std::int64_t id) { return c.id < id; });
+        return it != cameras.end() && it->id == camera_id ? it->location : geo::LatLon{};
     }
 
     /// Camera k's rings at `level` in the frame.
@@ -657,6 +676,8 @@ struct AnalysisService::RouteScene {
 
     SegmentSeen measure(Vec2 a, Vec2 b) {
         SegmentSeen out;
+        out.first_camera = static_cast<std::uint32_t>(m_camera_metres.size());
+        out.first_piece = static_cast<std::uint32_t>(m_pieces.size());
         // Each candidate clipped level by level as line_exposure does: out of range at a
         // level, or seeing nothing there, it sees nothing finer either.
         candidates(a, b, m_candidates);
@@ -706,7 +727,7 @@ struct AnalysisService::RouteScene {
                 for (std::size_t level = 0; level < dori_level_count; ++level)
                     for (auto in : by_level[level])
                         if (in.from_m <= mid && mid <= in.to_m) finest = static_cast<int>(level);
-                out.pieces.push_back({a + unit * cuts[c], a + unit * cuts[c + 1], finest});
+                m_pieces.push_back({a + unit * cuts[c], a + unit * cuts[c + 1], finest});
             }
         }
 
@@ -718,7 +739,7 @@ struct AnalysisService::RouteScene {
             Levels& mine = m_clips[k];
             if (mine[0].empty()) continue;
             auto& [id, metres] =
-                out.cameras.emplace_back(cameras[m_candidates[k]].id, LevelMetres{});
+                m_camera_metres.emplace_back(cameras[m_candidates[k]].id, LevelMetres{});
             for (std::size_t level = 0; level < dori_level_count; ++level) {
                 auto& united = mine[level];
                 analysis::unite_in_place(united);
@@ -730,10 +751,14 @@ struct AnalysisService::RouteScene {
             analysis::unite_in_place(seen_by_any[level]);
             out.metres[level] = analysis::total_length(seen_by_any[level]);
         }
+        out.camera_count = static_cast<std::uint32_t>(m_camera_metres.size()) - out.first_camera;
+        out.piece_count = static_cast<std::uint32_t>(m_pieces.size()) - out.first_piece;
         return out;
     }
 
     std::unordered_map<SegmentKey, SegmentSeen, SegmentHash> m_segments;
+    std::vector<CameraMetres> m_camera_metres;  ///< of every segment measured, one run each
+    std::vector<Piece> m_pieces;                ///< of every segment measured, one run each
     std::vector<std::uint32_t> m_candidates;
     std::vector<Levels> m_clips;  ///< per candidate of the segment being measured
     Levels m_by_level;            ///< scratch of measure(): the clips of all candidates
@@ -769,7 +794,6 @@ Result<AnalysisService::RouteScene> AnalysisService::load_route_scene(
         const auto& capability = *camera->capability;
         const Vec2 origin = scene.frame.to_local(camera->location);
         if (distance_to(area_rect, origin) > capability.range_m[0]) continue;  // cannot reach
-        scene.camera_locations[camera->id] = camera->location;
         CacheKey key{camera->id, camera->updated_at, map_version};
         if (auto hit = m_cache->find(key))
             placed.emplace_back(camera, std::move(hit));
@@ -1142,9 +1166,9 @@ RouteExposure AnalysisService::measure_route(RouteScene& scene,
             const Vec2 b = points[i + 1];
             line_length += analysis::length(b - a);
             const auto& seen = scene.segment(a, b);
-            for (const auto& piece : seen.pieces)
+            for (const auto& piece : scene.pieces_of(seen))
                 builder.piece(piece.from, piece.to, piece.level, true);
-            for (const auto& [id, metres] : seen.cameras) {
+            for (const auto& [id, metres] : scene.cameras_of(seen)) {
                 auto total = std::lower_bound(totals.begin(), totals.end(), id,
                                               [](const analysis::CameraExposure& e,
                                                  std::int64_t key) { return e.camera_id < key; });
@@ -1166,7 +1190,7 @@ RouteExposure AnalysisService::measure_route(RouteScene& scene,
             if (!(c.by_level_m[0] > 0)) continue;
             auto& seen = per_camera[c.camera_id];
             seen.camera_id = c.camera_id;
-            seen.location = scene.camera_locations[c.camera_id];
+            seen.location = scene.location_of(c.camera_id);
             seen.seen_m += c.by_level_m[observe];
             add(seen.by_level_m, c.by_level_m);
         }
