@@ -11,6 +11,7 @@
 
 #include <fmt/core.h>
 
+#include "core/file_descriptor.hpp"
 #include "core/log.hpp"
 #include "services/crypto.hpp"
 
@@ -118,15 +119,9 @@ Status ScrubJobs::Upload::write(std::string_view bytes) {
         return fail(Errc::too_large, fmt::format("the file is larger than {} bytes",
                                                  m_jobs->m_options.max_upload_bytes));
     if (m_head.size() < head_bytes) m_head.append(bytes.substr(0, head_bytes - m_head.size()));
+    if (!core::write_all_at(m_fd, bytes.data(), bytes.size(), m_size))
+        throw_errno("cannot write an upload", errno);
     m_size += bytes.size();
-    while (!bytes.empty()) {
-        ssize_t n = ::write(m_fd, bytes.data(), bytes.size());
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            throw_errno("cannot write an upload", errno);
-        }
-        bytes.remove_prefix(static_cast<std::size_t>(n));
-    }
     return {};
 }
 

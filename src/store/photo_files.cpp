@@ -13,6 +13,8 @@
 
 #include <fmt/core.h>
 
+#include "core/file_descriptor.hpp"
+
 namespace sightline::store {
 namespace {
 
@@ -39,22 +41,16 @@ void write_atomically(const std::filesystem::path& path, std::string_view bytes)
     if (std::filesystem::exists(path, ec)) return;  // content-addressed: already complete
     auto temp = path;
     temp += fmt::format(".partial-{}-{}", ::getpid(), writes.fetch_add(1));
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) throw_io("create", temp);
-    std::size_t written = 0;
-    while (written < bytes.size()) {
-        auto n = ::write(fd, bytes.data() + written, bytes.size() - written);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            int saved = errno;
-            ::close(fd);
-            ::unlink(temp.c_str());
-            errno = saved;
-            throw_io("write", temp);
-        }
-        written += static_cast<std::size_t>(n);
+    core::FileDescriptor file(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+    if (!file.valid()) throw_io("create", temp);
+    if (!core::write_all_at(file.get(), bytes.data(), bytes.size(), 0)) {
+        int saved = errno;
+        file = core::FileDescriptor();
+        ::unlink(temp.c_str());
+        errno = saved;
+        throw_io("write", temp);
     }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    if (::fsync(file.get()) != 0 || ::close(file.release()) != 0) {
         int saved = errno;
         ::unlink(temp.c_str());
         errno = saved;
