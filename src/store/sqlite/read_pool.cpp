@@ -6,6 +6,7 @@ namespace sightline::store::sqlite {
 
 namespace {
 constexpr int busy_timeout_ms = 5000;
+constexpr const char* map_file_sql = "PRAGMA mmap_size = 1073741824";  // up to 1 GiB
 }  // namespace
 
 void configure_connection(Connection& connection, bool read_only, bool memory_map) {
@@ -20,12 +21,13 @@ void configure_connection(Connection& connection, bool read_only, bool memory_ma
         // Camera listings touch ~1,000 rows scattered over the file. Reading pages straight
         // from one memory map shared by all connections (and processes) beat even a 400 MB
         // private cache per connection by ~15% in bench/store_bench.cpp, without the memory.
-        if (memory_map) connection.execute("PRAGMA mmap_size = 1073741824");
+        if (memory_map) connection.execute(map_file_sql);
         connection.execute("PRAGMA cache_size = -16384");
     }
 }
 
-ReadPool::ReadPool(const std::filesystem::path& path, int size, bool memory_map) {
+ReadPool::ReadPool(const std::filesystem::path& path, int size, bool memory_map)
+    : m_memory_map(memory_map) {
     size = std::max(size, 1);
     m_idle.reserve(static_cast<std::size_t>(size));
     for (int i = 0; i < size; ++i) {
@@ -51,6 +53,34 @@ void ReadPool::release(std::unique_ptr<Connection> connection) noexcept {
         m_idle.push_back(std::move(connection));
     }
     m_free.notify_one();
+}
+
+void ReadPool::unmap_idle() {
+    if (!m_memory_map) return;
+    std::size_t count = 0;
+    {
+        std::lock_guard lock(m_mutex);
+        count = m_idle.size();
+    }
+    // One at a time, from the front (release() returns to the back): the others stay free for
+    // readers meanwhile.
+    for (std::size_t i = 0; i < count; ++i) {
+        std::unique_ptr<Connection> connection;
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_idle.empty()) break;
+            connection = std::move(m_idle.front());
+            m_idle.erase(m_idle.begin());
+        }
+        try {
+            // A limit of 0 unmaps; the old limit lets the next read map the file again.
+            connection->execute("PRAGMA mmap_size = 0");
+            connection->execute(map_file_sql);
+        } catch (const SqliteError&) {
+            // Kept as it is: the map is an optimisation.
+        }
+        release(std::move(connection));
+    }
 }
 
 ReadPool::Lease::~Lease() {

@@ -43,9 +43,17 @@ class ReadPool {
     /// one that would wait forever.
     Lease acquire();
 
+    /// Unmaps the file from each idle connection; each maps it again on its next read. Every
+    /// connection has its own map, and a process's RSS counts a page of the file once per map
+    /// that touched it: after a scan on several connections at once (the routing build reads
+    /// on every core) the same pages count two or three times. The kernel keeps them in its page
+    /// cache either way.
+    void unmap_idle();
+
   private:
     void release(std::unique_ptr<Connection> connection) noexcept;
 
+    bool m_memory_map;
     std::mutex m_mutex;
     std::condition_variable m_free;
     std::vector<std::unique_ptr<Connection>> m_idle;

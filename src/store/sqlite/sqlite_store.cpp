@@ -96,6 +96,10 @@ std::string SqliteStore::describe() const {
     return "sqlite:" + (ec ? m_path.parent_path() : dir).string();
 }
 
+void SqliteStore::release_read_maps() {
+    m_readers->unmap_idle();
+}
+
 bool SqliteStore::reachable() noexcept {
     try {
         return schema_version() > 0;

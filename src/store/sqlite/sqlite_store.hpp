@@ -179,6 +179,7 @@ class SqliteStore final : public Backend {
     std::filesystem::path database_path() const;
     /// "sqlite:" and the absolute data folder.
     [[nodiscard]] std::string describe() const override;
+    void release_read_maps() override;
     /// The file is local: true unless a read fails.
     bool reachable() noexcept override;
     /// Files under DATA_DIR/photos.
