@@ -598,17 +598,17 @@ struct AnalysisService::RouteScene {
         out.erase(std::unique(out.begin(), out.end()), out.end());
     }
 
-    /// What the cameras see of one segment: the figures analysis::line_exposure adds up for it
-    /// and the pieces of the seen stretches.
     /// Of one camera that sees some of a segment at the detect level: metres per level.
     using CameraMetres = std::pair<std::int64_t, LevelMetres>;
+    /// A piece of a segment's seen stretches.
     struct Piece {
         Vec2 from;
         Vec2 to;
         int level = -1;  ///< the finest level seen; -1: unseen
     };
-    /// A segment's figures. Its cameras and pieces lie in the scene's shared arrays (a route
-    /// measures hundreds of segments: no allocation of their own).
+    /// What the cameras see of one segment: the figures analysis::line_exposure adds up for it
+    /// and the pieces of the seen stretches. Its cameras and pieces lie in the scene's shared
+    /// arrays (a route measures hundreds of segments: no allocation of their own).
     struct SegmentSeen {
         LevelMetres metres{};  ///< seen by any camera, per level
         std::uint32_t first_camera = 0;
