@@ -246,10 +246,6 @@ class ServeCommand final : public Command {
             auto stats = services.routing.stats();
             log::info(fmt::format("routing graph: {} nodes, {} edges {} in {:.2f} s", stats.nodes,
                                   stats.edges, stats.loaded ? "loaded" : "built", stats.build_s));
-            // A build read the map on every core, each reader through its own memory map of the
-            // database, and RSS counts a page once per map that touched it (on the country
-            // bench: 1010 MB once the build's file was written, 318 MB with the maps given back).
-            store->release_read_maps();
             // Then the district figures (half a minute on a country), so that the first visit
             // of the districts page does not wait for them; stopped with the server.
             try {
@@ -262,6 +258,8 @@ class ServeCommand final : public Command {
             } catch (const std::exception& e) {
                 log::warn(fmt::format("district figures: {}", e.what()));
             }
+            // The figures read the whole map; RSS would count those pages once more for each
+            // reader's memory map that holds them (the routing build gives back its own).
             store->release_read_maps();
         });
         server.run();

@@ -35,10 +35,6 @@ class Backend : public Store, public MapStore, public CampaignStore, public Sour
     /// same daily key for hashing client addresses (so shared rate limits agree); nullopt when
     /// one server is all there is (each process then draws its own key).
     virtual std::optional<std::string> shared_client_key_secret() { return std::nullopt; }
-    /// Gives back what idle readers hold of the database file's pages in their memory maps
-    /// (SQLite; nothing to do for PostgreSQL). After a scan on several threads, each map counts
-    /// the same pages in the process's RSS again; the pages stay in the kernel's cache.
-    virtual void release_read_maps() {}
 };
 
 }  // namespace sightline::store

@@ -93,6 +93,10 @@ class MapStore {
     virtual std::vector<model::Place> places_near(geo::LatLon centre, double radius_m,
                                                   int limit) = 0;
     virtual std::int64_t place_count() = 0;
+    /// Gives back what idle readers hold of the database file's pages in their memory maps
+    /// (SQLite; nothing to do for PostgreSQL). After a scan on several threads, each map counts
+    /// the same pages in the process's RSS again; the pages stay in the kernel's cache.
+    virtual void release_read_maps() {}
 };
 
 }  // namespace sightline::store

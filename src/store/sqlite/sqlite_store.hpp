@@ -152,6 +152,7 @@ class SqliteStore final : public Backend {
                                                  int limit) override;
     std::vector<model::Place> places_near(geo::LatLon centre, double radius_m, int limit) override;
     std::int64_t place_count() override;
+    void release_read_maps() override;
 
     // --- official lists and camera sources (sources.cpp) --------------------------------------
     Result<model::SourceId> insert_source(const model::NewSource& source,
@@ -179,7 +180,6 @@ class SqliteStore final : public Backend {
     std::filesystem::path database_path() const;
     /// "sqlite:" and the absolute data folder.
     [[nodiscard]] std::string describe() const override;
-    void release_read_maps() override;
     /// The file is local: true unless a read fails.
     bool reachable() noexcept override;
     /// Files under DATA_DIR/photos.
