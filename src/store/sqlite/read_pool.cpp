@@ -19,8 +19,9 @@ void configure_connection(Connection& connection, bool read_only, bool memory_ma
         connection.execute("PRAGMA cache_size = -65536");
     } else {
         // Camera listings touch ~1,000 rows scattered over the file. Reading pages straight
-        // from one memory map shared by all connections (and processes) beat even a 400 MB
-        // private cache per connection by ~15% in bench/store_bench.cpp, without the memory.
+        // from the kernel's page cache through a memory map (one per connection, the same pages
+        // for all of them and for other processes) beat even a 400 MB private cache per
+        // connection by ~15% in bench/store_bench.cpp, without the memory.
         if (memory_map) connection.execute(map_file_sql);
         connection.execute("PRAGMA cache_size = -16384");
     }
