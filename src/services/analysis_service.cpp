@@ -6,6 +6,7 @@
 #include <cmath>
 #include <list>
 #include <map>
+#include <memory_resource>
 #include <mutex>
 #include <numbers>
 #include <span>
@@ -617,6 +618,16 @@ struct AnalysisService::RouteScene {
         std::uint32_t piece_count = 0;
     };
 
+    /// Room for `count` segments measured, so that the table and the shared arrays do not grow
+    /// (and move) while a request measures them. A long track uploaded to /exposure reserves
+    /// at most 64k (a few MB); beyond that they grow as they must.
+    void reserve_segments(std::size_t count) {
+        count = std::min(count, std::size_t{1} << 16);
+        m_segments.reserve(count);
+        m_pieces.reserve(2 * count);
+        m_camera_metres.reserve(count);
+    }
+
     /// The segment a-b measured once per scene: alternatives of one request share most of
     /// their segments.
     const SegmentSeen& segment(Vec2 a, Vec2 b) {
@@ -756,7 +767,11 @@ struct AnalysisService::RouteScene {
         return out;
     }
 
-    std::unordered_map<SegmentKey, SegmentSeen, SegmentHash> m_segments;
+    // The table's nodes come from an arena freed with the scene: a request measures hundreds of
+    // segments, and a malloc and a free each cost as much as a short segment's clip.
+    std::unique_ptr<std::pmr::monotonic_buffer_resource> m_arena =
+        std::make_unique<std::pmr::monotonic_buffer_resource>(std::size_t{64} << 10);
+    std::pmr::unordered_map<SegmentKey, SegmentSeen, SegmentHash> m_segments{m_arena.get()};
     std::vector<CameraMetres> m_camera_metres;  ///< of every segment measured, one run each
     std::vector<Piece> m_pieces;                ///< of every segment measured, one run each
     std::vector<std::uint32_t> m_candidates;
@@ -1112,12 +1127,14 @@ Result<std::vector<RouteExposure>> AnalysisService::exposures(
     if (!std::isfinite(speed_m_s) || speed_m_s <= 0 || speed_m_s > 100)
         return fail(Errc::invalid_argument, "speed must be a number of m/s in (0, 100]");
     auto area = geo::BBox::empty_box();
+    std::size_t segments = 0;
     for (const auto& polylines : routes) {
         if (polylines.empty()) return fail(Errc::invalid_argument, "the route has no line");
         for (const auto& line : polylines) {
             if (line.size() < 2)
                 return fail(Errc::invalid_argument,
                             "every line of the route needs 2 or more points");
+            segments += line.size() - 1;
             for (auto p : line) {
                 if (!p.is_valid())
                     return fail(Errc::invalid_argument, "a route point is out of range");
@@ -1133,6 +1150,7 @@ Result<std::vector<RouteExposure>> AnalysisService::exposures(
 
     auto scene = load_route_scene(area, threads, progress);
     if (!scene) return std::unexpected(scene.error());
+    scene->reserve_segments(segments);
     std::vector<RouteExposure> out;
     for (const auto& polylines : routes)
         out.push_back(measure_route(*scene, polylines, speed_m_s));
