@@ -1165,7 +1165,7 @@ RouteExposure AnalysisService::measure_route(RouteScene& scene,
     result.speed_m_s = speed_m_s;
     result.cameras_skipped = scene.cameras_skipped;
     result.buildings = scene.buildings;
-    std::map<std::int64_t, CameraSeen> per_camera;
+    std::vector<CameraSeen> per_camera;  // by id, as `totals`
     StretchBuilder builder(frame, result.stretches);
     std::vector<Vec2> points;
     std::vector<analysis::CameraExposure> totals;  // of a line, by camera id
@@ -1206,18 +1206,22 @@ RouteExposure AnalysisService::measure_route(RouteScene& scene,
         constexpr auto observe = static_cast<std::size_t>(DoriLevel::observe);
         for (const auto& c : totals) {
             if (!(c.by_level_m[0] > 0)) continue;
-            auto& seen = per_camera[c.camera_id];
-            seen.camera_id = c.camera_id;
-            seen.location = scene.location_of(c.camera_id);
-            seen.seen_m += c.by_level_m[observe];
-            add(seen.by_level_m, c.by_level_m);
+            auto seen = std::lower_bound(
+                per_camera.begin(), per_camera.end(), c.camera_id,
+                [](const CameraSeen& e, std::int64_t key) { return e.camera_id < key; });
+            if (seen == per_camera.end() || seen->camera_id != c.camera_id) {
+                seen = per_camera.insert(seen, CameraSeen{});
+                seen->camera_id = c.camera_id;
+                seen->location = scene.location_of(c.camera_id);
+            }
+            seen->seen_m += c.by_level_m[observe];
+            add(seen->by_level_m, c.by_level_m);
         }
     }
     result.seen_m = result.by_level_m[static_cast<std::size_t>(DoriLevel::observe)];
     result.duration_s = result.length_m / speed_m_s;
     result.seen_s = result.seen_m / speed_m_s;
-    for (auto& [id, seen] : per_camera)
-        result.cameras.push_back(seen);
+    result.cameras = std::move(per_camera);
     std::stable_sort(result.cameras.begin(), result.cameras.end(),
                      [](const CameraSeen& a, const CameraSeen& b) {
                          if (a.seen_m != b.seen_m) return a.seen_m > b.seen_m;
