@@ -25,8 +25,10 @@ constexpr double dot(Vec2 a, Vec2 b) noexcept {
 constexpr double cross(Vec2 a, Vec2 b) noexcept {
     return a.x * b.y - a.y * b.x;
 }
+/// In the frame's metres, where squares can neither overflow nor underflow: std::hypot's care
+/// for those cost 1.7 % of a route request (its exposure measures hundreds of segments).
 inline double length(Vec2 a) noexcept {
-    return std::hypot(a.x, a.y);
+    return std::sqrt(a.x * a.x + a.y * a.y);
 }
 /// Squared distance from p to the segment a-b.
 inline double squared_distance_to_segment(Vec2 p, Vec2 a, Vec2 b) noexcept {
