@@ -516,6 +516,12 @@ class CameraTiles {
 /// The cameras that can see into a route's area, each with its viewshed in degrees, placed in the
 /// area's frame on first use: a route near a few of them converts only those.
 struct AnalysisService::RouteScene {
+    RouteScene() = default;
+    RouteScene(RouteScene&&) = default;  // the arena's owner moves, the arena stays put
+    /// An assignment would free the arena (declared first) while the segment table still holds
+    /// nodes from it.
+    RouteScene& operator=(RouteScene&&) = delete;
+
     struct Camera {
         std::int64_t id = 0;
         geo::LatLon location;
