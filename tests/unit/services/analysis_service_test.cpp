@@ -330,6 +330,13 @@ TEST_F(AnalysisServiceTest, RefusesOversizedAndInvalidRequests) {
     one_point.polylines = {{camera_at}};
     EXPECT_FALSE(service.exposure(one_point));
     EXPECT_FALSE(service.exposure(ExposureRequest{}));
+    // A route whose box spans more than max_route_area_km2 (400): refused before any camera is
+    // read, however few its points.
+    auto wide = walk();
+    wide.polylines = {{geo::LatLon{48.13, 11.56}, geo::LatLon{48.9, 12.5}}};
+    auto too_wide = service.exposure(wide);
+    ASSERT_FALSE(too_wide);
+    EXPECT_EQ(too_wide.error().code, Errc::too_large);
 }
 
 }  // namespace
