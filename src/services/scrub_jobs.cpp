@@ -298,6 +298,9 @@ void ScrubJobs::work_loop() {
 void ScrubJobs::finish_job(const std::shared_ptr<Job>& job, Result<ScrubbedMedia> outcome) {
     std::error_code ec;
     fs::remove(folder_of(job->id) / upload_name, ec);
+    // A failed job keeps nothing: its folder goes before its state says "failed", so whoever
+    // sees that state finds nothing of it left on disk.
+    if (!outcome) delete_folder(job->id);
     bool keep_folder = false;
     {
         std::lock_guard lock(m_mutex);
@@ -314,7 +317,7 @@ void ScrubJobs::finish_job(const std::shared_ptr<Job>& job, Result<ScrubbedMedia
             }
         }
     }
-    if (!keep_folder) delete_folder(job->id);
+    if (outcome && !keep_folder) delete_folder(job->id);
 }
 
 Result<ScrubJobStatus> ScrubJobs::status(std::string_view id) const {
