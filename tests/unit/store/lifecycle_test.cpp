@@ -78,6 +78,34 @@ TEST(SqliteStore, CreatesTheDataDirectoryAndAppliesAllMigrations) {
     EXPECT_EQ(db.count("SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
 }
 
+// ADR 021: a database the store creates has 16 KiB pages, whether it is made for a first import
+// (rollback journal) or by a server; one made before keeps its own page size.
+TEST(SqliteStore, ANewDatabaseHas16KiBPagesAndAnOldOneKeepsItsOwn) {
+    const std::string page_size_is = "SELECT count(*) FROM pragma_page_size WHERE page_size = ";
+    TempDir made_by_server, made_for_import, made_before;
+    open_store(made_by_server.path());
+    EXPECT_EQ(RawDb(made_by_server.path() / "sightline.db").count(page_size_is + "16384"), 1);
+    SqliteOptions first_load;
+    first_load.rollback_journal_if_new = true;
+    open_store(made_for_import.path(), first_load);
+    EXPECT_EQ(RawDb(made_for_import.path() / "sightline.db").count(page_size_is + "16384"), 1);
+
+    const auto old_file = made_before.path() / "sightline.db";
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(old_file.c_str(), &raw), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw, "PRAGMA page_size = 4096; CREATE TABLE before_us (x)", nullptr,
+                           nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(raw);
+    {
+        auto store = open_store(made_before.path());
+        ASSERT_TRUE(store->insert_user("mila", model::Role::moderator, "hash", decision()));
+    }
+    RawDb old_db(old_file);
+    EXPECT_EQ(old_db.count(page_size_is + "4096"), 1);
+    EXPECT_EQ(old_db.count("SELECT count(*) FROM users WHERE name = 'mila'"), 1);
+}
+
 // store::OpenOptions::rollback_journal_if_new: only a database file the store creates, and only
 // while it is open; it is in WAL mode for whoever opens it next.
 TEST(SqliteStore, ANewDatabaseForItsFirstLoadHasARollbackJournalUntilItCloses) {
