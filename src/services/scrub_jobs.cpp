@@ -317,7 +317,7 @@ void ScrubJobs::finish_job(const std::shared_ptr<Job>& job, Result<ScrubbedMedia
             }
         }
     }
-    if (outcome && !keep_folder) delete_folder(job->id);
+    if (outcome && !keep_folder) delete_folder(job->id);  // done, but removed meanwhile
 }
 
 Result<ScrubJobStatus> ScrubJobs::status(std::string_view id) const {

@@ -30,11 +30,9 @@ SqliteStore::SqliteStore(std::filesystem::path database_path, SqliteOptions opti
     m_writer = std::make_unique<Connection>(
         m_path, sqlite::OpenOptions{.read_only = false, .create = options.create_if_missing});
     sqlite::configure_connection(*m_writer, /*read_only=*/false);
-    // The first statement that reads the file: a non-database fails here with SQLITE_NOTADB.
     try {
-        // Before anything is written: a new database gets 16 KiB pages (an existing one keeps
-        // its own). Importing issue 17's country took 7 % less CPU than with 4 KiB pages (fewer
-        // pages to write, split and balance); search and the routing step read as fast.
+        // Before anything is written: a new database gets 16 KiB pages, an existing one keeps
+        // its own (docs/adr/021: the import writes fewer pages, readers read as fast).
         m_writer->execute("PRAGMA page_size = 16384");
         const std::string_view wanted = m_rollback_journal ? "delete" : "wal";
         auto mode = m_writer->prepare(m_rollback_journal ? "PRAGMA journal_mode = DELETE"
